@@ -1,0 +1,219 @@
+"""The embedded default store: a networkx ``MultiDiGraph`` persisted as a snapshot file.
+
+Nodes are keyed ``(label, key)`` and hold their properties as attributes; edges are keyed by their
+relationship type, so (start, type, end) is unique. Every successful :meth:`apply` writes a new
+snapshot atomically (see :mod:`tupu.graph.snapshot`); a process that reads the store notices a
+newer snapshot written by another process and reloads it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from tupu.graph.model import ChangeSet, Node, NodeRef, Relationship, Subgraph, WriteSummary
+from tupu.graph.snapshot import read_snapshot, write_lock, write_snapshot
+from tupu.graph.store import GraphStore, Tracer
+from tupu.ontology.schema import Schema
+
+NodeId = tuple[str, str]
+
+
+class MemoryStore(GraphStore):
+    """networkx in memory; persisted to ``path`` when given (``None``: memory only)."""
+
+    name = "memory"
+
+    def __init__(
+        self,
+        path: Path | None = None,
+        schema: Schema | None = None,
+        tracer: Tracer | None = None,
+    ) -> None:
+        super().__init__(schema, tracer)
+        self.path = path
+        self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
+        self._stamp: tuple[int, int] | None = None
+        self._refresh()
+
+    # -- persistence -------------------------------------------------------------------------
+    def _file_stamp(self) -> tuple[int, int] | None:
+        if self.path is None:
+            return None
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return (st.st_ino, st.st_mtime_ns)
+
+    def _refresh(self) -> None:
+        """Reload the snapshot if another process replaced it since we read it."""
+        stamp = self._file_stamp()
+        if stamp == self._stamp:
+            return
+        if stamp is None:
+            self.graph = nx.MultiDiGraph()
+        else:
+            assert self.path is not None
+            _, self.graph = read_snapshot(self.path)
+        self._stamp = stamp
+
+    def _persist(self) -> None:
+        if self.path is None:
+            return
+        write_snapshot(self.path, self.graph, {"written_at": dt.datetime.now(dt.UTC).isoformat()})
+        self._stamp = self._file_stamp()
+
+    # -- writing -----------------------------------------------------------------------------
+    def apply(self, changes: ChangeSet) -> WriteSummary:
+        self.trace("apply", {"nodes": changes.node_count, "relationships": changes.rel_count})
+        for label in changes.nodes:
+            self.check_label(label)
+        for rtype, _, _ in changes.rels:
+            self.check_rel_type(rtype)
+        if self.path is None:
+            self._apply(changes)
+        else:
+            with write_lock(self.path.parent):
+                self._refresh()
+                try:
+                    self._apply(changes)
+                    self._persist()
+                except BaseException:
+                    # the snapshot on disk is untouched: go back to it
+                    self._stamp = None
+                    self._refresh()
+                    raise
+        return WriteSummary(changes.node_count, changes.rel_count)
+
+    def _apply(self, changes: ChangeSet) -> None:
+        g = self.graph
+        for label, rows in changes.nodes.items():
+            key = self.schema.label(label).key
+            for props in rows:
+                nid = (label, str(props[key]))
+                if nid in g:
+                    g.nodes[nid].update(props)
+                else:
+                    g.add_node(nid, **props)
+        for (rtype, slabel, elabel), rrows in changes.rels.items():
+            for row in rrows:
+                u, v = (slabel, row.start), (elabel, row.end)
+                if u not in g or v not in g:
+                    missing = u if u not in g else v
+                    raise KeyError(f"{rtype}: node {missing} does not exist")
+                if g.has_edge(u, v, key=rtype):
+                    g.edges[u, v, rtype].update(row.props)
+                else:
+                    g.add_edge(u, v, key=rtype, **row.props)
+
+    def clear(self) -> None:
+        self.trace("clear", {})
+        self.graph = nx.MultiDiGraph()
+        if self.path is not None:
+            with write_lock(self.path.parent):
+                self._persist()
+
+    # -- reading -----------------------------------------------------------------------------
+    def _node(self, nid: NodeId) -> Node:
+        return Node(nid[0], nid[1], dict(self.graph.nodes[nid]))
+
+    def _rel(self, u: NodeId, v: NodeId, rtype: str, data: Mapping[str, Any]) -> Relationship:
+        return Relationship(rtype, NodeRef(*u), NodeRef(*v), dict(data))
+
+    def existing_keys(self, label: str, keys: Collection[str]) -> set[str]:
+        self.check_label(label)
+        self._refresh()
+        return {k for k in keys if (label, k) in self.graph}
+
+    def get_node(self, label: str, key: str) -> Node | None:
+        self.check_label(label)
+        self._refresh()
+        nid = (label, key)
+        return self._node(nid) if nid in self.graph else None
+
+    def find_nodes(self, label: str, where: Mapping[str, Any] | None = None) -> list[Node]:
+        self.check_where(label, where)
+        self.trace("find_nodes", {"label": label, "where": dict(where or {})})
+        self._refresh()
+        found = []
+        for nid, data in self.graph.nodes(data=True):
+            if nid[0] != label:
+                continue
+            if where and any(data.get(k) != v for k, v in where.items()):
+                continue
+            found.append(Node(label, nid[1], dict(data)))
+        found.sort(key=lambda n: n.key)
+        return found
+
+    def find_relationships(
+        self,
+        rel_type: str,
+        start_label: str | None = None,
+        end_label: str | None = None,
+    ) -> list[Relationship]:
+        self.check_rel_type(rel_type)
+        for lbl in (start_label, end_label):
+            if lbl is not None:
+                self.check_label(lbl)
+        self.trace("find_relationships", {"type": rel_type})
+        self._refresh()
+        found = [
+            self._rel(u, v, k, d)
+            for u, v, k, d in self.graph.edges(keys=True, data=True)
+            if k == rel_type
+            and (start_label is None or u[0] == start_label)
+            and (end_label is None or v[0] == end_label)
+        ]
+        found.sort(key=lambda r: (r.start, r.end))
+        return found
+
+    def neighbourhood(
+        self, ref: NodeRef, depth: int = 1, rel_types: Iterable[str] | None = None
+    ) -> Subgraph:
+        self.check_label(ref.label)
+        types = {self.check_rel_type(t) for t in rel_types} if rel_types is not None else None
+        self._refresh()
+        g = self.graph
+        start: NodeId = (ref.label, ref.key)
+        if start not in g:
+            return Subgraph((), ())
+        seen: set[NodeId] = {start}
+        frontier: set[NodeId] = {start}
+        rels: dict[tuple[NodeId, str, NodeId], Relationship] = {}
+        for _ in range(depth):
+            nxt: set[NodeId] = set()
+            for nid in frontier:
+                edges = list(g.out_edges(nid, keys=True, data=True)) + list(
+                    g.in_edges(nid, keys=True, data=True)
+                )
+                for u, v, k, d in edges:
+                    if types is not None and k not in types:
+                        continue
+                    rels[(u, k, v)] = self._rel(u, v, k, d)
+                    other = v if u == nid else u
+                    if other not in seen:
+                        seen.add(other)
+                        nxt.add(other)
+            frontier = nxt
+        nodes = tuple(sorted((self._node(n) for n in seen), key=lambda n: n.ref))
+        ordered = tuple(sorted(rels.values(), key=lambda r: (r.start, r.type, r.end)))
+        return Subgraph(nodes, ordered)
+
+    def count_nodes(self) -> dict[str, int]:
+        self._refresh()
+        counts: dict[str, int] = {}
+        for label, _ in self.graph.nodes:
+            counts[label] = counts.get(label, 0) + 1
+        return dict(sorted(counts.items()))
+
+    def count_relationships(self) -> dict[str, int]:
+        self._refresh()
+        counts: dict[str, int] = {}
+        for _, _, k in self.graph.edges(keys=True):
+            counts[k] = counts.get(k, 0) + 1
+        return dict(sorted(counts.items()))

@@ -1,0 +1,110 @@
+"""The ``GraphStore`` seam: the one interface both stores implement.
+
+Two real implementations: :class:`tupu.graph.memory_store.MemoryStore` (networkx, the embedded
+default) and :class:`tupu.graph.neo4j_store.Neo4jStore` (Bolt). Analyses and loaders talk to this
+interface only; contract tests assert both implementations answer identically.
+
+Semantics every implementation keeps:
+
+- ``apply`` writes a :class:`ChangeSet` all or nothing. Nodes are merged on their label's key and
+  relationships on (start, type, end); given properties overwrite, others stay (``SET n += row``).
+- Reads return property values as ``str``, ``int``, ``float``, ``bool`` or ``datetime.date``.
+- ``neighbourhood(ref, depth)``: the nodes within ``depth`` hops of ``ref`` ignoring direction, and
+  every relationship with an end less than ``depth`` hops away (the relationships a breadth-first
+  walk crosses).
+- Labels, relationship types and property names are checked against the ontology before use.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Collection, Iterable, Mapping
+from typing import Any
+
+from tupu.graph.model import ChangeSet, Node, NodeRef, Relationship, Subgraph, WriteSummary
+from tupu.ontology.schema import Schema, load_schema
+
+Tracer = Callable[[str, Mapping[str, Any]], None]
+"""Called with an operation (a Cypher query or a store method) and its parameters."""
+
+
+class GraphStore(ABC):
+    """A place the map lives in."""
+
+    name: str = "abstract"
+
+    def __init__(self, schema: Schema | None = None, tracer: Tracer | None = None) -> None:
+        self.schema = schema or load_schema()
+        self.tracer = tracer
+
+    def trace(self, operation: str, params: Mapping[str, Any]) -> None:
+        if self.tracer is not None:
+            self.tracer(operation, params)
+
+    # -- writing -----------------------------------------------------------------------------
+    @abstractmethod
+    def apply(self, changes: ChangeSet) -> WriteSummary:
+        """Write ``changes`` completely or not at all."""
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Remove every node and relationship."""
+
+    # -- reading -----------------------------------------------------------------------------
+    @abstractmethod
+    def existing_keys(self, label: str, keys: Collection[str]) -> set[str]:
+        """The subset of ``keys`` that exist as nodes of ``label``."""
+
+    @abstractmethod
+    def get_node(self, label: str, key: str) -> Node | None:
+        """One node by key, or None."""
+
+    @abstractmethod
+    def find_nodes(self, label: str, where: Mapping[str, Any] | None = None) -> list[Node]:
+        """Nodes of ``label`` whose properties equal every value in ``where``, ordered by key."""
+
+    @abstractmethod
+    def find_relationships(
+        self,
+        rel_type: str,
+        start_label: str | None = None,
+        end_label: str | None = None,
+    ) -> list[Relationship]:
+        """Relationships of a type, optionally restricted by end labels, in (start, end) order."""
+
+    @abstractmethod
+    def neighbourhood(
+        self, ref: NodeRef, depth: int = 1, rel_types: Iterable[str] | None = None
+    ) -> Subgraph:
+        """The neighbourhood of a node (see the module docstring)."""
+
+    @abstractmethod
+    def count_nodes(self) -> dict[str, int]:
+        """Node counts by label (labels with no node are left out)."""
+
+    @abstractmethod
+    def count_relationships(self) -> dict[str, int]:
+        """Relationship counts by type (types with no relationship are left out)."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release connections and files."""
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- checks shared by implementations ---------------------------------------------------
+    def check_label(self, label: str) -> str:
+        self.schema.label(label)
+        return label
+
+    def check_rel_type(self, rel_type: str) -> str:
+        self.schema.rel(rel_type)
+        return rel_type
+
+    def check_where(self, label: str, where: Mapping[str, Any] | None) -> None:
+        ldef = self.schema.label(label)
+        for prop in where or {}:
+            self.schema.check_property(ldef, prop)

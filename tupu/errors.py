@@ -1,0 +1,96 @@
+"""The one exception root of tupu and its tree.
+
+Errors are raised as domain errors and turned into exit codes (CLI) or HTTP statuses (API) only at
+the edge. Causes are kept with ``raise ... from e``.
+
+::
+
+    TupuError                         exit 1 unless a subclass says otherwise
+    ├── InputError                    bad input data (exit 1)
+    │   └── ValidationFailed          one or more row problems, each naming file, row and column
+    ├── SchemaError                   a label, type or property unknown to the ontology (exit 1)
+    ├── UsageError                    a wrong command line or argument (exit 2)
+    ├── ConfigError                   settings that cannot be used (exit 2)
+    └── StoreError                    the graph store failed (exit 3)
+        └── StoreUnavailable          the store cannot be reached or opened (exit 3)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+class TupuError(Exception):
+    """Root of every error tupu raises on purpose."""
+
+    exit_code: int = 1
+
+
+class InputError(TupuError):
+    """Input data that cannot be used as it is."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in one cell (or row, or file) of an input file."""
+
+    file: str
+    row: int | None  # 1-based line number in the file (the header is row 1); None: the whole file
+    column: str | None
+    value: str | None
+    message: str  # what is wrong and what to do about it
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column {self.column!r}")
+        shown = "" if self.value is None else f" (value {self.value!r})"
+        return f"{', '.join(where)}: {self.message}{shown}"
+
+
+class ValidationFailed(InputError):
+    """Validation found problems; nothing was written."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        shown = "\n".join(f"  - {p}" for p in self.problems[:50])
+        more = len(self.problems) - 50
+        tail = f"\n  ... and {more} more" if more > 0 else ""
+        super().__init__(
+            f"{len(self.problems)} problem(s) found; nothing was written.\n{shown}{tail}"
+        )
+
+
+class SchemaError(TupuError):
+    """A label, relationship type or property that the ontology does not define."""
+
+    exit_code = 1
+
+
+class UsageError(TupuError):
+    """A command or argument that cannot be carried out as given."""
+
+    exit_code = 2
+
+
+class ConfigError(TupuError):
+    """Settings that cannot be used."""
+
+    exit_code = 2
+
+
+class StoreError(TupuError):
+    """The graph store failed."""
+
+    exit_code = 3
+
+
+class StoreUnavailable(StoreError):
+    """The graph store cannot be reached or opened."""
+
+    exit_code = 3

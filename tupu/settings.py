@@ -1,0 +1,83 @@
+"""The one settings object. Nothing else in tupu reads the environment.
+
+Every setting comes from an environment variable prefixed ``TUPU_`` (or a ``.env`` file in the
+working directory), or from a command-line option that overrides it.
+
+| variable              | meaning                                              | default                     |
+|-----------------------|------------------------------------------------------|-----------------------------|
+| TUPU_STORE            | ``memory`` (embedded networkx) or ``neo4j``          | memory                      |
+| TUPU_DATA_DIR         | folder of the memory store's snapshot and run files  | ~/.local/share/tupu         |
+| TUPU_NEO4J_URI        | ``bolt://`` or ``neo4j://`` address of Neo4j         | bolt://127.0.0.1:7687       |
+| TUPU_NEO4J_USER       | Neo4j user                                           | neo4j                       |
+| TUPU_NEO4J_PASSWORD   | Neo4j password (required outside development)        | tupu-dev-password (dev)     |
+| TUPU_NEO4J_DATABASE   | Neo4j database name                                  | neo4j                       |
+| TUPU_NEO4J_BOLT_PORT  | port of the bundled server (``tupu neo4j start``)    | 7687                        |
+| TUPU_ENV              | ``development`` or ``production``                    | development                 |
+| TUPU_BATCH_SIZE       | rows per write batch                                 | 10000                       |
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from tupu.errors import ConfigError
+
+DEV_PASSWORD = "tupu-dev-password"
+
+
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "tupu"
+
+
+class Settings(BaseSettings):
+    """Typed settings, read once from the environment (prefix ``TUPU_``)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="TUPU_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    env: Literal["development", "production"] = "development"
+    store: Literal["memory", "neo4j"] = "memory"
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    neo4j_uri: str = "bolt://127.0.0.1:7687"
+    neo4j_user: str = "neo4j"
+    neo4j_password: str = DEV_PASSWORD
+    neo4j_database: str = "neo4j"
+    neo4j_bolt_port: int = 7687
+    neo4j_connect_timeout: float = 5.0
+    batch_size: int = Field(default=10_000, ge=1)
+    require_neo4j: bool = False  # tests: a missing Neo4j fails instead of skipping (CI)
+
+    @model_validator(mode="after")
+    def _refuse_default_password_in_production(self) -> Settings:
+        if self.env == "production" and self.neo4j_password == DEV_PASSWORD:
+            raise ValueError(
+                "TUPU_NEO4J_PASSWORD is the development default; set a real password "
+                "when TUPU_ENV=production"
+            )
+        return self
+
+    @property
+    def snapshot_path(self) -> Path:
+        return self.data_dir / "map.snapshot"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, applying explicit overrides (command-line options) on top."""
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
+    except ValueError as e:
+        raise ConfigError(f"settings cannot be used: {e}") from e
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return load_settings()
