@@ -21,6 +21,7 @@ class Label(StrEnum):
     Project = "Project"
     EnterpriseObservation = "EnterpriseObservation"
     ProjectObservation = "ProjectObservation"
+    Dataset = "Dataset"
 
 
 class Rel(StrEnum):

@@ -1,0 +1,47 @@
+"""Options and helpers every command shares."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import click
+
+from tupu.api.context import AppContext
+from tupu.api.output import FORMATS
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="table for people; json or csv for machines.",
+)
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+@contextmanager
+def progress_bar(label: str, enabled: bool = True) -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar on stderr (shown on terminals only), fed by ``(what, done, total)`` calls."""
+    show = enabled and sys.stderr.isatty()
+    if not show:
+        yield lambda what, done, total: None
+        return
+    state: dict[str, Any] = {"bar": None, "done": 0}
+    with click.progressbar(
+        length=1, label=label, file=sys.stderr, show_pos=True,
+        item_show_func=lambda item: item,
+    ) as bar:
+        def update(what: str, done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - state["done"], what)
+            state["done"] = done
+
+        yield update
+        bar.update(bar.length - state["done"], "完成")

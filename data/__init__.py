@@ -1,0 +1,1 @@
+"""The sample city (fictional) and its generator."""

@@ -1,0 +1,264 @@
+"""Every Cypher query tupu runs, as pure functions returning strings.
+
+Values always travel as ``$params``; batches as ``UNWIND $rows AS row``. Labels, relationship types
+and property names cannot be parameters, so every function that puts one into a query checks it
+against the ontology first (an unknown name raises :class:`tupu.errors.SchemaError`) and
+backquotes it. Nothing here talks to a database: ``tests/test_cypher.py`` checks the strings.
+
+Plain Cypher 5 (Neo4j 5.26+): no APOC, no GDS. A node of tupu has exactly one label, so
+``labels(n)[0]`` is its label.
+
+Parameters each query expects:
+
+======================== ================================================================
+query                    parameters
+======================== ================================================================
+merge_nodes              ``rows``: property maps, each holding the label's key
+merge_relationships      ``rows``: ``{start, end, props}``; returns ``created`` (rows merged)
+existing_keys            ``keys``: key values; returns ``key``
+get_node                 ``key``; returns ``props``
+find_nodes               ``p0``, ``p1``, … in the order of ``props``; returns ``key``, ``props``
+find_relationships       none; returns ``start_label``, ``start``, ``end_label``, ``end``,
+                         ``props``
+neighbourhood_start      ``key``; returns ``id``
+neighbourhood_hop        ``ids``: element ids of the frontier; returns ``from_id``, ``type``,
+                         ``outgoing``, ``props``, ``other_id``, ``other_label``, ``other_key``
+nodes_by_element_id      ``ids``; returns ``id``, ``label``, ``key``, ``props``
+count_nodes              none; returns ``label``, ``count``
+count_relationships      none; returns ``type``, ``count``
+delete_relationships     ``batch``: rows per inner transaction (implicit transaction only)
+delete_nodes             ``batch``: rows per inner transaction (implicit transaction only)
+======================== ================================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from tupu.errors import SchemaError
+from tupu.ontology.schema import LabelDef, Schema, load_schema
+
+
+def quote(name: str) -> str:
+    """``name`` as a backquoted Cypher identifier (backquotes inside are doubled)."""
+    return "`" + name.replace("`", "``") + "`"
+
+
+def _schema(schema: Schema | None) -> Schema:
+    return schema if schema is not None else load_schema()
+
+
+def _label(schema: Schema, label: str) -> tuple[str, LabelDef]:
+    ldef = schema.label(label)
+    return quote(ldef.name), ldef
+
+
+def _key(ldef: LabelDef) -> str:
+    return quote(ldef.key)
+
+
+def _rel_type(schema: Schema, rel_type: str) -> str:
+    return quote(schema.rel(rel_type).name)
+
+
+def _pattern(var: str, schema: Schema, label: str | None) -> str:
+    return f"({var}:{_label(schema, label)[0]})" if label is not None else f"({var})"
+
+
+def key_expression(var: str, schema: Schema | None = None, label: str | None = None) -> str:
+    """The key of node ``var``: ``var.key`` when its label is known, else a CASE on its label.
+
+    Labels are grouped by key property, so the CASE stays short (most labels share ``id``).
+    """
+    sch = _schema(schema)
+    if label is not None:
+        return f"{var}.{_key(_label(sch, label)[1])}"
+    by_key: dict[str, list[str]] = {}
+    for ldef in sch.labels.values():
+        by_key.setdefault(ldef.key, []).append(ldef.name)
+    groups = sorted(by_key.items(), key=lambda kv: (len(kv[1]), kv[0]))
+    if len(groups) == 1:
+        return f"{var}.{quote(groups[0][0])}"
+    whens = " ".join(
+        f"WHEN {var}:{'|'.join(quote(lbl) for lbl in labels)} THEN {var}.{quote(key)}"
+        for key, labels in groups[:-1]
+    )
+    return f"CASE {whens} ELSE {var}.{quote(groups[-1][0])} END"
+
+
+# -- schema -------------------------------------------------------------------------------------
+def constraint_name(label: str, schema: Schema | None = None) -> str:
+    """The name tupu gives the uniqueness constraint on ``label``'s key."""
+    ldef = _schema(schema).label(label)
+    return f"tupu_{ldef.name}_{ldef.key}_unique"
+
+
+def create_constraint(label: str, schema: Schema | None = None) -> str:
+    """The uniqueness constraint on ``label``'s key (idempotent)."""
+    sch = _schema(schema)
+    qlabel, ldef = _label(sch, label)
+    return (
+        f"CREATE CONSTRAINT {quote(constraint_name(label, sch))} IF NOT EXISTS "
+        f"FOR (n:{qlabel}) REQUIRE n.{_key(ldef)} IS UNIQUE"
+    )
+
+
+def create_constraints(schema: Schema | None = None) -> list[str]:
+    """One uniqueness constraint per label key of the ontology."""
+    sch = _schema(schema)
+    return [create_constraint(label, sch) for label in sch.labels]
+
+
+def show_constraints() -> str:
+    """The database's uniqueness constraints: ``name``, ``labels``, ``properties``."""
+    return (
+        "SHOW CONSTRAINTS YIELD name, type, entityType, labelsOrTypes, properties "
+        "WHERE type = 'UNIQUENESS' AND entityType = 'NODE' "
+        "RETURN name, labelsOrTypes AS labels, properties ORDER BY name"
+    )
+
+
+# -- writing ------------------------------------------------------------------------------------
+def merge_nodes(label: str, schema: Schema | None = None) -> str:
+    """Merge a batch of nodes of ``label`` on its key; given properties overwrite."""
+    qlabel, ldef = _label(_schema(schema), label)
+    key = _key(ldef)
+    return f"UNWIND $rows AS row MERGE (n:{qlabel} {{{key}: row.{key}}}) SET n += row"
+
+
+def merge_relationships(
+    rel_type: str, start_label: str, end_label: str, schema: Schema | None = None
+) -> str:
+    """Merge a batch of relationships between existing nodes; returns how many rows matched.
+
+    A row whose start or end node does not exist matches nothing, so ``created`` falls short of
+    the number of rows: the caller fails the transaction.
+    """
+    sch = _schema(schema)
+    qtype = _rel_type(sch, rel_type)
+    qstart, sdef = _label(sch, start_label)
+    qend, edef = _label(sch, end_label)
+    return (
+        "UNWIND $rows AS row "
+        f"MATCH (a:{qstart} {{{_key(sdef)}: row.start}}) "
+        f"MATCH (b:{qend} {{{_key(edef)}: row.end}}) "
+        f"MERGE (a)-[r:{qtype}]->(b) SET r += row.props "
+        "RETURN count(*) AS created"
+    )
+
+
+def delete_relationships() -> str:
+    """Delete every relationship, ``$batch`` per inner transaction (implicit transaction only)."""
+    return "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF $batch ROWS"
+
+
+def delete_nodes() -> str:
+    """Delete every node, ``$batch`` per inner transaction (implicit transaction only)."""
+    return "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF $batch ROWS"
+
+
+# -- reading ------------------------------------------------------------------------------------
+def existing_keys(label: str, schema: Schema | None = None) -> str:
+    """Which of ``$keys`` exist as nodes of ``label``."""
+    qlabel, ldef = _label(_schema(schema), label)
+    key = _key(ldef)
+    return f"UNWIND $keys AS k MATCH (n:{qlabel} {{{key}: k}}) RETURN n.{key} AS key"
+
+
+def get_node(label: str, schema: Schema | None = None) -> str:
+    """The properties of the node of ``label`` whose key is ``$key``."""
+    qlabel, ldef = _label(_schema(schema), label)
+    return f"MATCH (n:{qlabel} {{{_key(ldef)}: $key}}) RETURN properties(n) AS props"
+
+
+def find_nodes(label: str, props: Sequence[str] = (), schema: Schema | None = None) -> str:
+    """Nodes of ``label`` whose property ``props[i]`` equals ``$p<i>``, ordered by key."""
+    sch = _schema(schema)
+    qlabel, ldef = _label(sch, label)
+    conds = [f"n.{quote(sch.check_property(ldef, p).name)} = $p{i}" for i, p in enumerate(props)]
+    where = f" WHERE {' AND '.join(conds)}" if conds else ""
+    key = _key(ldef)
+    return (
+        f"MATCH (n:{qlabel}){where} "
+        f"RETURN n.{key} AS key, properties(n) AS props ORDER BY key"
+    )
+
+
+def find_relationships(
+    rel_type: str,
+    start_label: str | None = None,
+    end_label: str | None = None,
+    schema: Schema | None = None,
+) -> str:
+    """Relationships of ``rel_type``, ordered by start (label, key), then end (label, key)."""
+    sch = _schema(schema)
+    qtype = _rel_type(sch, rel_type)
+    a, b = _pattern("a", sch, start_label), _pattern("b", sch, end_label)
+    return (
+        f"MATCH {a}-[r:{qtype}]->{b} "
+        f"RETURN labels(a)[0] AS start_label, {key_expression('a', sch, start_label)} AS start, "
+        f"labels(b)[0] AS end_label, {key_expression('b', sch, end_label)} AS end, "
+        "properties(r) AS props "
+        "ORDER BY start_label, start, end_label, end"
+    )
+
+
+def neighbourhood_start(label: str, schema: Schema | None = None) -> str:
+    """The element id of the node of ``label`` whose key is ``$key``."""
+    qlabel, ldef = _label(_schema(schema), label)
+    return f"MATCH (n:{qlabel} {{{_key(ldef)}: $key}}) RETURN elementId(n) AS id"
+
+
+def neighbourhood_hop(rel_types: Iterable[str] | None = None, schema: Schema | None = None) -> str:
+    """One breadth-first hop: every relationship touching a node of ``$ids``, either direction.
+
+    ``rel_types`` restricts the types (None: all types; it must not be empty).
+    """
+    sch = _schema(schema)
+    types = "" if rel_types is None else ":" + "|".join(_rel_type(sch, t) for t in rel_types)
+    if types == ":":
+        raise ValueError("neighbourhood_hop needs at least one relationship type, or None")
+    return (
+        "UNWIND $ids AS id MATCH (n) WHERE elementId(n) = id "
+        f"MATCH (n)-[r{types}]-(m) "
+        "RETURN id AS from_id, type(r) AS type, startNode(r) = n AS outgoing, "
+        "properties(r) AS props, elementId(m) AS other_id, labels(m)[0] AS other_label, "
+        f"{key_expression('m', sch)} AS other_key"
+    )
+
+
+def nodes_by_element_id(schema: Schema | None = None) -> str:
+    """Label, key and properties of the nodes whose element ids are ``$ids``."""
+    sch = _schema(schema)
+    return (
+        "UNWIND $ids AS id MATCH (n) WHERE elementId(n) = id "
+        f"RETURN id, labels(n)[0] AS label, {key_expression('n', sch)} AS key, "
+        "properties(n) AS props"
+    )
+
+
+def count_nodes(schema: Schema | None = None) -> str:
+    """Node count of every ontology label, from the count store (one part per label)."""
+    sch = _schema(schema)
+    parts = [
+        f"MATCH (n:{quote(name)}) RETURN {_literal(name)} AS label, count(n) AS count"
+        for name in sch.labels
+    ]
+    return " UNION ALL ".join(parts)
+
+
+def count_relationships(schema: Schema | None = None) -> str:
+    """Relationship count of every ontology type, from the count store (one part per type)."""
+    sch = _schema(schema)
+    parts = [
+        f"MATCH ()-[r:{quote(name)}]->() RETURN {_literal(name)} AS type, count(r) AS count"
+        for name in sch.relationships
+    ]
+    return " UNION ALL ".join(parts)
+
+
+def _literal(name: str) -> str:
+    """An ontology name as a Cypher string literal; only identifiers are allowed."""
+    if not name.isidentifier():
+        raise SchemaError(f"ontology name {name!r} is not an identifier")
+    return f"'{name}'"

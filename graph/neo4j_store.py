@@ -1,0 +1,371 @@
+"""The production store: Neo4j over Bolt, through the official driver.
+
+``bolt://`` and ``neo4j://`` (routing: a cluster or Aura) work unchanged: reads run in
+``session.execute_read`` and writes in ``session.execute_write`` (managed transactions, retried by
+the driver on transient errors), and every session shares the driver's bookmark manager, so a read
+always sees the writes before it, even on a cluster. Every query comes from
+:mod:`tupu.graph.cypher`; this module only shapes rows, runs queries and turns records back into
+:mod:`tupu.graph.model` records, with the same semantics and ordering as
+:class:`tupu.graph.memory_store.MemoryStore`.
+
+Failures of the driver or the server become :class:`tupu.errors.StoreUnavailable` (cannot reach or
+log in) or :class:`tupu.errors.StoreError` (anything else), with the cause kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import neo4j
+from neo4j import GraphDatabase, ManagedTransaction, Result
+from neo4j.exceptions import (
+    AuthError,
+    ConfigurationError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
+from neo4j.time import Date
+
+from tupu.errors import StoreError, StoreUnavailable
+from tupu.graph import cypher
+from tupu.graph.model import (
+    ChangeSet,
+    Node,
+    NodeRef,
+    Props,
+    Relationship,
+    RelRow,
+    Subgraph,
+    WriteSummary,
+    batched,
+)
+from tupu.graph.store import GraphStore, Tracer
+from tupu.ontology.schema import Schema
+from tupu.settings import Settings
+
+R = TypeVar("R")
+
+START_HINT = "run `tupu neo4j start` or set TUPU_NEO4J_URI"
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(error).strip() or type(error).__name__
+    return text.splitlines()[0]
+
+
+def from_neo4j(value: Any) -> Any:
+    """A property value as tupu reads it (``neo4j.time.Date`` becomes ``datetime.date``)."""
+    if isinstance(value, Date):
+        native: dt.date = value.to_native()
+        return native
+    return value
+
+
+def props_from_neo4j(props: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: from_neo4j(v) for k, v in props.items()}
+
+
+# -- shaping rows (pure) -----------------------------------------------------------------------
+def node_rows(label: str, key: str, rows: Iterable[Props]) -> list[Props]:
+    """The rows of ``merge_nodes``: each property map with its key as a string."""
+    shaped: list[Props] = []
+    for i, props in enumerate(rows):
+        value = props.get(key)
+        if value is None:
+            raise StoreError(f"{label} row {i + 1} has no key {key!r}; nothing was written")
+        shaped.append(props if isinstance(value, str) else {**props, key: str(value)})
+    return shaped
+
+
+def rel_rows(rows: Iterable[RelRow]) -> list[dict[str, Any]]:
+    """The rows of ``merge_relationships``."""
+    return [{"start": r.start, "end": r.end, "props": r.props} for r in rows]
+
+
+class Neo4jStore(GraphStore):
+    """A Neo4j database reached through ``driver``."""
+
+    name = "neo4j"
+
+    def __init__(
+        self,
+        driver: neo4j.Driver,
+        database: str | None = None,
+        batch_size: int = 10_000,
+        uri: str = "",
+        schema: Schema | None = None,
+        tracer: Tracer | None = None,
+    ) -> None:
+        super().__init__(schema, tracer)
+        self.driver = driver
+        self.database = database
+        self.batch_size = batch_size
+        self.uri = uri
+
+    @classmethod
+    def connect(cls, settings: Settings, tracer: Tracer | None = None) -> Neo4jStore:
+        """Connect to the Neo4j the settings name and make sure the ontology's constraints exist."""
+        uri = settings.neo4j_uri
+        try:
+            driver = GraphDatabase.driver(
+                uri,
+                auth=(settings.neo4j_user, settings.neo4j_password),
+                connection_timeout=settings.neo4j_connect_timeout,
+                connection_acquisition_timeout=max(settings.neo4j_connect_timeout, 1.0) * 4,
+            )
+        except (ConfigurationError, ValueError) as e:
+            raise StoreUnavailable(
+                f"cannot use Neo4j URI {uri!r} ({_one_line(e)}); "
+                "set TUPU_NEO4J_URI to bolt://host:port or neo4j://host:port"
+            ) from e
+        store = cls(driver, settings.neo4j_database, settings.batch_size, uri, tracer=tracer)
+        try:
+            driver.verify_connectivity()
+            store._create_constraints()
+        except AuthError as e:
+            driver.close()
+            raise StoreUnavailable(
+                f"Neo4j at {uri} refused user {settings.neo4j_user!r} ({_one_line(e)}); "
+                "set TUPU_NEO4J_USER and TUPU_NEO4J_PASSWORD"
+            ) from e
+        except (ServiceUnavailable, SessionExpired, OSError) as e:
+            driver.close()
+            raise StoreUnavailable(
+                f"Neo4j is not reachable at {uri} ({_one_line(e)}); {START_HINT}"
+            ) from e
+        except (Neo4jError, DriverError) as e:
+            driver.close()
+            raise StoreUnavailable(
+                f"Neo4j at {uri} cannot be used as database {settings.neo4j_database!r} "
+                f"({_one_line(e)}); check TUPU_NEO4J_URI and TUPU_NEO4J_DATABASE"
+            ) from e
+        return store
+
+    def close(self) -> None:
+        self.driver.close()
+
+    # -- plumbing ------------------------------------------------------------------------------
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """Turn driver and server failures into tupu's store errors."""
+        try:
+            yield
+        except (ServiceUnavailable, SessionExpired) as e:
+            raise StoreUnavailable(
+                f"Neo4j at {self.uri} is unavailable ({_one_line(e)}); {START_HINT}"
+            ) from e
+        except (Neo4jError, DriverError) as e:
+            raise StoreError(f"Neo4j at {self.uri} failed: {_one_line(e)}") from e
+
+    def _session(self) -> neo4j.Session:
+        return self.driver.session(
+            database=self.database,
+            bookmark_manager=self.driver.execute_query_bookmark_manager,
+        )
+
+    def _read(self, work: Callable[[ManagedTransaction], R]) -> R:
+        with self._guard(), self._session() as session:
+            return session.execute_read(work)
+
+    def _write(self, work: Callable[[ManagedTransaction], R]) -> R:
+        with self._guard(), self._session() as session:
+            return session.execute_write(work)
+
+    def _run(self, tx: ManagedTransaction, query: str, params: dict[str, Any]) -> Result:
+        self.trace(query, params)
+        return tx.run(query, params)
+
+    def _create_constraints(self) -> None:
+        queries = cypher.create_constraints(self.schema)
+
+        def work(tx: ManagedTransaction) -> None:
+            for query in queries:
+                self._run(tx, query, {}).consume()
+
+        with self._session() as session:
+            session.execute_write(work)
+
+    # -- writing -------------------------------------------------------------------------------
+    def apply(self, changes: ChangeSet) -> WriteSummary:
+        size = self.batch_size
+        node_batches: list[tuple[str, list[Props]]] = []
+        for label, rows in changes.nodes.items():
+            query = cypher.merge_nodes(label, self.schema)
+            shaped = node_rows(label, self.schema.label(label).key, rows)
+            node_batches.extend((query, batch) for batch in batched(shaped, size))
+        rel_batches: list[tuple[str, tuple[str, str, str], list[dict[str, Any]]]] = []
+        for group, rrows in changes.rels.items():
+            query = cypher.merge_relationships(*group, schema=self.schema)
+            rel_batches.extend((query, group, batch) for batch in batched(rel_rows(rrows), size))
+
+        def work(tx: ManagedTransaction) -> None:
+            for query, rows in node_batches:
+                self._run(tx, query, {"rows": rows}).consume()
+            for query, group, rows in rel_batches:
+                record = self._run(tx, query, {"rows": rows}).single(strict=True)
+                if record["created"] != len(rows):
+                    raise StoreError(self._missing_ends(tx, group, rows))
+
+        self._write(work)
+        return WriteSummary(changes.node_count, changes.rel_count)
+
+    def _missing_ends(
+        self, tx: ManagedTransaction, group: tuple[str, str, str], rows: list[dict[str, Any]]
+    ) -> str:
+        """Which end nodes of ``rows`` do not exist, said in one line."""
+        rtype, slabel, elabel = group
+        missing: list[str] = []
+        for label, side in ((slabel, "start"), (elabel, "end")):
+            keys = list(dict.fromkeys(row[side] for row in rows))
+            found = {
+                rec["key"]
+                for rec in self._run(tx, cypher.existing_keys(label, self.schema), {"keys": keys})
+            }
+            missing.extend(str(NodeRef(label, k)) for k in keys if k not in found)
+        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        return f"{rtype}: node {shown or '?'} does not exist; nothing was written"
+
+    def clear(self) -> None:
+        params = {"batch": self.batch_size}
+        # CALL { } IN TRANSACTIONS runs only in an implicit (auto-commit) transaction
+        with self._guard(), self._session() as session:
+            for query in (cypher.delete_relationships(), cypher.delete_nodes()):
+                self.trace(query, params)
+                session.run(query, params).consume()
+
+    # -- reading -------------------------------------------------------------------------------
+    def existing_keys(self, label: str, keys: Collection[str]) -> set[str]:
+        query = cypher.existing_keys(label, self.schema)
+        wanted = list(dict.fromkeys(keys))
+
+        def work(tx: ManagedTransaction) -> set[str]:
+            found: set[str] = set()
+            for batch in batched(wanted, self.batch_size):
+                found.update(rec["key"] for rec in self._run(tx, query, {"keys": batch}))
+            return found
+
+        return self._read(work) if wanted else set()
+
+    def get_node(self, label: str, key: str) -> Node | None:
+        query = cypher.get_node(label, self.schema)
+
+        def work(tx: ManagedTransaction) -> Node | None:
+            record = self._run(tx, query, {"key": key}).single()
+            return None if record is None else Node(label, key, props_from_neo4j(record["props"]))
+
+        return self._read(work)
+
+    def find_nodes(self, label: str, where: Mapping[str, Any] | None = None) -> list[Node]:
+        self.check_where(label, where)
+        conditions = dict(where or {})
+        query = cypher.find_nodes(label, list(conditions), self.schema)
+        params = {f"p{i}": value for i, value in enumerate(conditions.values())}
+
+        def work(tx: ManagedTransaction) -> list[Node]:
+            return [
+                Node(label, rec["key"], props_from_neo4j(rec["props"]))
+                for rec in self._run(tx, query, params)
+            ]
+
+        found = self._read(work)
+        found.sort(key=lambda n: n.key)  # Python's string order, whatever the server's collation
+        return found
+
+    def find_relationships(
+        self,
+        rel_type: str,
+        start_label: str | None = None,
+        end_label: str | None = None,
+    ) -> list[Relationship]:
+        query = cypher.find_relationships(rel_type, start_label, end_label, self.schema)
+
+        def work(tx: ManagedTransaction) -> list[Relationship]:
+            return [
+                Relationship(
+                    rel_type,
+                    NodeRef(rec["start_label"], rec["start"]),
+                    NodeRef(rec["end_label"], rec["end"]),
+                    props_from_neo4j(rec["props"]),
+                )
+                for rec in self._run(tx, query, {})
+            ]
+
+        found = self._read(work)
+        found.sort(key=lambda r: (r.start, r.end))
+        return found
+
+    def neighbourhood(
+        self, ref: NodeRef, depth: int = 1, rel_types: Iterable[str] | None = None
+    ) -> Subgraph:
+        start_query = cypher.neighbourhood_start(ref.label, self.schema)
+        types = list(dict.fromkeys(rel_types)) if rel_types is not None else None
+        hop_query = cypher.neighbourhood_hop(types, self.schema) if types != [] else None
+        nodes_query = cypher.nodes_by_element_id(self.schema)
+        size = self.batch_size
+
+        def work(tx: ManagedTransaction) -> Subgraph:
+            record = self._run(tx, start_query, {"key": ref.key}).single()
+            if record is None:
+                return Subgraph((), ())
+            refs: dict[str, NodeRef] = {record["id"]: ref}
+            rels: dict[tuple[NodeRef, str, NodeRef], Relationship] = {}
+            frontier: list[str] = [record["id"]]
+            for _ in range(depth):
+                if hop_query is None:  # no relationship type asked for
+                    break
+                found: list[str] = []
+                for batch in batched(frontier, size):
+                    for rec in self._run(tx, hop_query, {"ids": batch}):
+                        here = refs[rec["from_id"]]
+                        other = refs.get(rec["other_id"])
+                        if other is None:
+                            other = NodeRef(rec["other_label"], rec["other_key"])
+                            refs[rec["other_id"]] = other
+                            found.append(rec["other_id"])
+                        start, end = (here, other) if rec["outgoing"] else (other, here)
+                        rtype = rec["type"]
+                        rels[(start, rtype, end)] = Relationship(
+                            rtype, start, end, props_from_neo4j(rec["props"])
+                        )
+                if not found:
+                    break
+                frontier = found
+            nodes = [
+                Node(rec["label"], rec["key"], props_from_neo4j(rec["props"]))
+                for batch in batched(list(refs), size)
+                for rec in self._run(tx, nodes_query, {"ids": batch})
+            ]
+            return Subgraph(
+                tuple(sorted(nodes, key=lambda n: n.ref)),
+                tuple(sorted(rels.values(), key=lambda r: (r.start, r.type, r.end))),
+            )
+
+        return self._read(work)
+
+    def count_nodes(self) -> dict[str, int]:
+        return self._counts(cypher.count_nodes(self.schema), "label")
+
+    def count_relationships(self) -> dict[str, int]:
+        return self._counts(cypher.count_relationships(self.schema), "type")
+
+    def _counts(self, query: str, column: str) -> dict[str, int]:
+        def work(tx: ManagedTransaction) -> dict[str, int]:
+            return {rec[column]: rec["count"] for rec in self._run(tx, query, {}) if rec["count"]}
+
+        return dict(sorted(self._read(work).items()))
+
+    # -- Neo4j only ----------------------------------------------------------------------------
+    def uniqueness_constraints(self) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
+        """The database's node uniqueness constraints: (name, labels, properties)."""
+        query = cypher.show_constraints()
+        with self._guard(), self._session() as session:
+            self.trace(query, {})
+            return [
+                (rec["name"], tuple(rec["labels"]), tuple(rec["properties"]))
+                for rec in session.run(query)
+            ]

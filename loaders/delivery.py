@@ -1,0 +1,57 @@
+"""A delivery being read: the change set it will write, the problems found, the references to check.
+
+Reading never writes: sources add rows and problems to a :class:`Delivery`; only when every source
+has been read and every reference resolved without a problem does the pipeline hand the change
+set to a store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+from tupu.errors import Problem
+from tupu.graph.model import ChangeSet, Props
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A relationship end that must exist, and where it was written."""
+
+    label: str
+    key: str
+    file: str
+    row: int
+    column: str
+    rel_type: str
+
+
+@dataclass
+class Delivery:
+    """The state of one load while its sources are read."""
+
+    loaded_at: str = field(
+        default_factory=lambda: dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    )
+    changes: ChangeSet = field(default_factory=ChangeSet)
+    problems: list[Problem] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    node_origin: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
+    rel_origin: dict[tuple[str, str, str, str, str], tuple[str, int]] = field(default_factory=dict)
+    sources: list[str] = field(default_factory=list)
+    targets: str | None = None
+
+    def problem(
+        self, file: str, row: int | None, column: str | None, value: str | None, message: str
+    ) -> None:
+        self.problems.append(Problem(file, row, column, value, message))
+
+    def provenance(self, file: str, row: int) -> Props:
+        return {"prov_source": file, "prov_row": row, "prov_loaded_at": self.loaded_at}
+
+    def has_node(self, label: str, key: str) -> bool:
+        return (label, key) in self.node_origin
+
+    def keys_of(self, label: str) -> Collection[str]:
+        return [k for (lbl, k) in self.node_origin if lbl == label]

@@ -1,0 +1,148 @@
+"""Load sources into a store: read everything, validate everything, then write all or nothing."""
+
+from __future__ import annotations
+
+import time
+from functools import partial
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from tupu.errors import InputError, ValidationFailed
+from tupu.graph.store import GraphStore
+from tupu.loaders.canonical import read_canonical_file, read_canonical_folder
+from tupu.loaders.dataset import DatasetInfo, builtin_chains_folder, read_dataset
+from tupu.loaders.delivery import Delivery
+from tupu.loaders.references import check_references
+from tupu.loaders.taxonomy_source import read_taxonomy_source
+from tupu.ontology.schema import Schema
+
+Progress = Callable[[str, int, int], None]
+"""Told (what is being done, steps done, steps in all)."""
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What a load read and wrote."""
+
+    sources: tuple[str, ...]
+    nodes: dict[str, int]
+    relationships: dict[str, int]
+    written: bool
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Step:
+    """One source to read into a delivery."""
+
+    name: str
+    read: Callable[[Delivery], None]
+
+
+def _folder_steps(folder: Path, schema: Schema) -> list[Step]:
+    steps: list[Step] = []
+    info = read_dataset(folder)
+    if info is not None:
+        for kind, name in info.includes:
+            if kind == "taxonomy":
+                steps.append(Step(f"taxonomy:{name}", partial(read_taxonomy_source, name=name)))
+            else:
+                steps.append(
+                    Step(
+                        f"chains:{name}",
+                        partial(
+                            read_canonical_folder,
+                            folder=builtin_chains_folder(name),
+                            prefix=f"chains:{name}/",
+                            schema=schema,
+                        ),
+                    )
+                )
+    files = [p for sub in ("nodes", "relationships") for p in sorted((folder / sub).glob("*.csv"))]
+    if not files:
+        raise InputError(
+            f"{folder}: holds no nodes/*.csv or relationships/*.csv; see docs/canonical-format.md"
+        )
+    for path in files:
+        source = f"{folder.name}/{path.parent.name}/{path.name}"
+        steps.append(Step(source, partial(read_canonical_file, path=path, source=source, schema=schema)))
+    if info is not None:
+        steps.append(Step(f"{folder.name}/dataset.yaml", partial(_add_dataset, info=info, folder=folder)))
+    return steps
+
+
+def _add_dataset(d: Delivery, info: DatasetInfo, folder: Path) -> None:
+    source = f"{folder.name}/dataset.yaml"
+    d.node_origin[("Dataset", info.id)] = (source, 1)
+    d.changes.add_node("Dataset", {**info.node_props(), **d.provenance(source, 1)})
+    d.targets = info.targets
+    d.sources.append(source)
+
+
+def plan_sources(paths: Sequence[Path], schema: Schema) -> list[Step]:
+    """The steps that read ``paths``: a data folder, or canonical ``<Label>.csv``/``<TYPE>.csv``."""
+    steps: list[Step] = []
+    for path in paths:
+        if path.is_dir():
+            steps += _folder_steps(path, schema)
+        elif path.is_file() and path.suffix.lower() == ".csv":
+            steps.append(
+                Step(path.name, partial(read_canonical_file, path=path, source=path.name, schema=schema))
+            )
+        elif not path.exists():
+            raise InputError(f"{path}: no such file or folder")
+        else:
+            raise InputError(
+                f"{path}: tupu loads a data folder or a canonical <Label>.csv / <TYPE>.csv file; "
+                "see docs/canonical-format.md"
+            )
+    return steps
+
+
+def read_sources(
+    paths: Sequence[Path], schema: Schema, progress: Progress | None = None
+) -> Delivery:
+    """Read and validate every source into one delivery (nothing is written)."""
+    steps = plan_sources(paths, schema)
+    d = Delivery()
+    for i, step in enumerate(steps):
+        if progress:
+            progress(step.name, i, len(steps))
+        step.read(d)
+    return d
+
+
+def load(
+    paths: Sequence[Path],
+    store: GraphStore,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> LoadReport:
+    """Validate ``paths`` completely, then write them to ``store`` in one all-or-nothing step.
+
+    Raises :class:`ValidationFailed` (nothing written) when any row has a problem.
+    """
+    started = time.perf_counter()
+    d = read_sources(paths, store.schema, progress)
+    check_references(d, store)
+    if d.problems:
+        raise ValidationFailed(d.problems)
+    if not dry_run:
+        if progress:
+            progress("writing", 1, 1)
+        store.apply(d.changes)
+    return LoadReport(
+        sources=tuple(d.sources),
+        nodes={k: len(v) for k, v in sorted(d.changes.nodes.items())},
+        relationships=_rel_counts(d),
+        written=not dry_run,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _rel_counts(d: Delivery) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for (rtype, _, _), rows in d.changes.rels.items():
+        counts[rtype] = counts.get(rtype, 0) + len(rows)
+    return dict(sorted(counts.items()))

@@ -1,0 +1,349 @@
+"""Industry taxonomies (``SubSector`` nodes) and their crosswalk to GB/T 4754-2017.
+
+A taxonomy is a three-level tree of codes — category (大类), group (中类) and class (小类) —
+where each class lists the GB/T 4754-2017 industry classes it is made of. The built-in one is the
+national standard 文化及相关产业分类（2018） (National Bureau of Statistics, 国统字〔2018〕43号),
+shipped as ``ontology/data/culture-taxonomy-2018.csv`` with the columns::
+
+    code,name,level,parent,domain,industry_codes
+
+``industry_codes`` is a ``;``-separated list of 4-digit GB/T 4754-2017 class codes; a trailing
+``*`` marks a code the taxonomy includes only in part (the standard's own notation).
+
+The reader is pure: :func:`read_taxonomy` works on rows (mappings of column name to cell), so it can
+be fed from a file, a test or any other source, and checks the whole structure before anything is
+returned. Nothing here knows about culture: another industry is another data file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Literal
+
+from tupu.errors import InputError, Problem, ValidationFailed
+
+__all__ = [
+    "COLUMNS",
+    "Domain",
+    "IndustryCode",
+    "Level",
+    "Taxonomy",
+    "TaxonomyEntry",
+    "load_taxonomy",
+    "read_taxonomy",
+]
+
+Level = Literal["category", "group", "class"]
+Domain = Literal["core", "related"]
+
+#: The columns of a taxonomy file, in order.
+COLUMNS: tuple[str, ...] = ("code", "name", "level", "parent", "domain", "industry_codes")
+
+_LEVELS: Mapping[str, Level] = {"category": "category", "group": "group", "class": "class"}
+_DOMAINS: Mapping[str, Domain] = {"core": "core", "related": "related"}
+_CODE_DIGITS: Mapping[Level, int] = {"category": 2, "group": 3, "class": 4}
+_PARENT_LEVEL: Mapping[Level, Level] = {"group": "category", "class": "group"}
+_INDUSTRY_CODE = re.compile(r"^(\d{4})(\*?)$")
+
+#: Built-in taxonomies: name -> file inside the ``tupu.ontology`` package.
+_BUILTIN: Mapping[str, str] = {"culture-2018": "data/culture-taxonomy-2018.csv"}
+
+
+@dataclass(frozen=True)
+class IndustryCode:
+    """A GB/T 4754-2017 class code as a taxonomy class lists it.
+
+    ``partial`` is true when only part of the industry class belongs to the taxonomy class
+    (written ``7251*`` in the file).
+    """
+
+    code: str
+    partial: bool
+
+    def __str__(self) -> str:
+        return f"{self.code}*" if self.partial else self.code
+
+
+@dataclass(frozen=True)
+class TaxonomyEntry:
+    """One node of a taxonomy: a category (大类), group (中类) or class (小类)."""
+
+    code: str
+    name: str
+    level: Level
+    parent: str | None  # None for a category
+    domain: Domain
+    industry_codes: tuple[IndustryCode, ...]  # empty except on classes
+
+
+class Taxonomy:
+    """A validated taxonomy with look-ups by code and by GB/T 4754-2017 industry code.
+
+    Build one with :func:`read_taxonomy` or :func:`load_taxonomy`; instances are not meant to be
+    changed after construction.
+    """
+
+    def __init__(self, entries: Iterable[TaxonomyEntry], source: str) -> None:
+        self._entries = tuple(entries)
+        self._source = source
+        self._by_code = {e.code: e for e in self._entries}
+        children: dict[str, list[TaxonomyEntry]] = {e.code: [] for e in self._entries}
+        by_industry: dict[str, list[tuple[TaxonomyEntry, bool]]] = {}
+        for entry in self._entries:
+            if entry.parent is not None:
+                children[entry.parent].append(entry)
+            for ic in entry.industry_codes:
+                by_industry.setdefault(ic.code, []).append((entry, ic.partial))
+        self._children = {code: tuple(kids) for code, kids in children.items()}
+        self._by_industry = {code: tuple(hits) for code, hits in by_industry.items()}
+
+    @property
+    def entries(self) -> tuple[TaxonomyEntry, ...]:
+        """All entries in file order."""
+        return self._entries
+
+    @property
+    def source(self) -> str:
+        """Where the taxonomy was read from (for provenance and messages)."""
+        return self._source
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __iter__(self) -> Iterator[TaxonomyEntry]:
+        return iter(self._entries)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._by_code
+
+    def get(self, code: str) -> TaxonomyEntry | None:
+        """The entry with this code, or None when there is none."""
+        return self._by_code.get(code)
+
+    def children(self, code: str) -> tuple[TaxonomyEntry, ...]:
+        """The direct children of ``code`` in file order (empty for a class).
+
+        Raises KeyError when the code is not in the taxonomy.
+        """
+        return self._children[self._require(code).code]
+
+    def ancestors(self, code: str) -> tuple[TaxonomyEntry, ...]:
+        """The parent, grandparent, ... of ``code``, nearest first (empty for a category).
+
+        Raises KeyError when the code is not in the taxonomy.
+        """
+        found: list[TaxonomyEntry] = []
+        parent = self._require(code).parent
+        while parent is not None:
+            entry = self._by_code[parent]
+            found.append(entry)
+            parent = entry.parent
+        return tuple(found)
+
+    def categories(self) -> tuple[TaxonomyEntry, ...]:
+        """The categories (大类) in file order."""
+        return tuple(e for e in self._entries if e.level == "category")
+
+    def classes(self) -> tuple[TaxonomyEntry, ...]:
+        """The classes (小类) in file order."""
+        return tuple(e for e in self._entries if e.level == "class")
+
+    def by_industry_code(self, code: str) -> list[tuple[TaxonomyEntry, bool]]:
+        """The classes that a GB/T 4754-2017 class code maps to, with its ``partial`` flag.
+
+        This is the crosswalk from an enterprise's registered industry code to sub-sectors. The
+        list is empty when the code is outside the taxonomy; ``partial`` True means only some
+        activities of that industry class belong to the taxonomy class, so the match needs a
+        second look (for example at the business scope).
+        """
+        return list(self._by_industry.get(code.strip(), ()))
+
+    def _require(self, code: str) -> TaxonomyEntry:
+        entry = self._by_code.get(code)
+        if entry is None:
+            raise KeyError(f"no taxonomy entry with code {code!r} in {self._source}")
+        return entry
+
+
+def read_taxonomy(rows: Iterable[Mapping[str, str]], source: str) -> Taxonomy:
+    """Validate taxonomy rows and build a :class:`Taxonomy`.
+
+    ``rows`` are mappings of column name to cell text, one per data record, as
+    :class:`csv.DictReader` yields them; row numbers in problems count the header as row 1.
+    ``source`` names the file in problems. All problems are collected and raised together as
+    :class:`~tupu.errors.ValidationFailed`; nothing is returned unless the whole table is sound.
+    """
+    records = [_clean(row) for row in rows]
+    if not records:
+        raise ValidationFailed(
+            [Problem(source, None, None, None, "the taxonomy has no rows; add at least one category")]
+        )
+    header = _check_header(records[0], source)
+    if header:
+        raise ValidationFailed(header)
+
+    problems: list[Problem] = []
+    levels: dict[str, Level] = {}
+    first_row: dict[str, int] = {}
+    for number, record in enumerate(records, start=2):
+        code, level = record["code"], _LEVELS.get(record["level"])
+        if code and level is not None and code not in first_row:
+            first_row[code] = number
+            levels[code] = level
+
+    entries: list[TaxonomyEntry] = []
+    for number, record in enumerate(records, start=2):
+        entry = _check_row(record, number, source, levels, first_row, problems)
+        if entry is not None:
+            entries.append(entry)
+    if not problems:
+        _check_domains(entries, first_row, source, problems)
+    if problems:
+        raise ValidationFailed(problems)
+    return Taxonomy(entries, source)
+
+
+@lru_cache(maxsize=None)
+def load_taxonomy(name: str = "culture-2018") -> Taxonomy:
+    """Read a built-in taxonomy shipped in the ``tupu.ontology`` package.
+
+    ``culture-2018`` is 文化及相关产业分类（2018）. Raises InputError for an unknown name and
+    ValidationFailed when the packaged file is broken. The result is cached; it is immutable.
+    """
+    path = _BUILTIN.get(name)
+    if path is None:
+        known = ", ".join(sorted(_BUILTIN))
+        raise InputError(f"unknown taxonomy {name!r}; use one of: {known}")
+    resource = resources.files("tupu.ontology").joinpath(path)
+    text = resource.read_text(encoding="utf-8-sig")
+    return read_taxonomy(csv.DictReader(io.StringIO(text, newline="")), str(resource))
+
+
+def _clean(row: Mapping[str, str | None]) -> dict[str, str]:
+    """Trim cells; a missing cell (short row) becomes the empty string."""
+    return {str(key): (value or "").strip() for key, value in row.items()}
+
+
+def _check_header(first: Mapping[str, str], source: str) -> list[Problem]:
+    problems: list[Problem] = []
+    for column in COLUMNS:
+        if column not in first:
+            problems.append(
+                Problem(source, 1, column, None, f"column {column!r} is missing; the header must "
+                        f"be exactly: {','.join(COLUMNS)}")
+            )
+    for column in first:
+        if column not in COLUMNS:
+            problems.append(
+                Problem(source, 1, column, None, f"unknown column {column!r}; the header must be "
+                        f"exactly: {','.join(COLUMNS)}")
+            )
+    return problems
+
+
+def _check_row(
+    record: Mapping[str, str],
+    number: int,
+    source: str,
+    levels: Mapping[str, Level],
+    first_row: Mapping[str, int],
+    problems: list[Problem],
+) -> TaxonomyEntry | None:
+    """Check one row against the others; return its entry, or None after adding problems."""
+    before = len(problems)
+
+    def problem(column: str, message: str) -> None:
+        problems.append(Problem(source, number, column, record.get(column, ""), message))
+
+    code, name, parent_code = record["code"], record["name"], record["parent"]
+    level = _LEVELS.get(record["level"])
+    domain = _DOMAINS.get(record["domain"])
+
+    if level is None:
+        problem("level", "level must be one of: category, group, class")
+    if domain is None:
+        problem("domain", "domain must be one of: core, related")
+    if not name:
+        problem("name", "the name is empty; write the name the standard gives")
+    if not code.isdigit() or not code.isascii():
+        problem("code", "the code must be made of digits only")
+    elif level is not None and len(code) != _CODE_DIGITS[level]:
+        problem("code", f"a {level} code has {_CODE_DIGITS[level]} digits; fix the code or the level")
+    elif first_row.get(code, number) != number:
+        problem("code", f"duplicate code, already used on row {first_row[code]}; give each "
+                        "entry its own code")
+
+    parent: str | None = None
+    if level == "category":
+        if parent_code:
+            problem("parent", "a category has no parent; leave the cell empty")
+    elif level is not None:
+        expected = _PARENT_LEVEL[level]
+        if not parent_code:
+            problem("parent", f"a {level} needs the code of its {expected} as parent")
+        elif parent_code not in levels:
+            problem("parent", "unknown parent code; add the parent row or fix the code")
+        elif levels[parent_code] != expected:
+            problem("parent", f"the parent of a {level} must be a {expected}, not a "
+                              f"{levels[parent_code]}")
+        elif not code.startswith(parent_code):
+            problem("parent", f"the code {code!r} does not start with its parent's code; fix "
+                              "one of them")
+        else:
+            parent = parent_code
+
+    industry_codes = _check_industry_codes(record["industry_codes"], level, problem)
+
+    if len(problems) > before or level is None or domain is None:
+        return None
+    return TaxonomyEntry(code, name, level, parent, domain, industry_codes)
+
+
+def _check_industry_codes(
+    cell: str, level: Level | None, problem: Callable[[str, str], None]
+) -> tuple[IndustryCode, ...]:
+    if not cell:
+        return ()
+    if level != "class":
+        problem("industry_codes", "only classes carry industry codes; leave the cell empty")
+        return ()
+    found: list[IndustryCode] = []
+    seen: set[str] = set()
+    for item in (part.strip() for part in cell.split(";")):
+        match = _INDUSTRY_CODE.match(item)
+        if match is None:
+            problem("industry_codes", f"{item!r} is not a 4-digit GB/T 4754-2017 class code "
+                                      "(optionally followed by *); separate codes with ;")
+            continue
+        if match.group(1) in seen:
+            problem("industry_codes", f"industry code {match.group(1)} is listed twice; keep one")
+            continue
+        seen.add(match.group(1))
+        found.append(IndustryCode(match.group(1), partial=match.group(2) == "*"))
+    return tuple(found)
+
+
+def _check_domains(
+    entries: Iterable[TaxonomyEntry],
+    first_row: Mapping[str, int],
+    source: str,
+    problems: list[Problem],
+) -> None:
+    """Every group and class must share the domain of its category."""
+    by_code = {e.code: e for e in entries}
+    for entry in by_code.values():
+        category = entry
+        while category.parent is not None:
+            category = by_code[category.parent]
+        if entry.domain != category.domain:
+            problems.append(
+                Problem(source, first_row[entry.code], "domain", entry.domain,
+                        f"the domain must match its category {category.code} "
+                        f"({category.domain}); fix this row or the category")
+            )

@@ -1,0 +1,78 @@
+"""Turn one cell of text into a typed property value, or say what is wrong with it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+from tupu.graph.model import Value
+from tupu.ontology.schema import PropertyDef
+
+_TRUE = {"true", "1", "yes", "y", "是", "t"}
+_FALSE = {"false", "0", "no", "n", "否", "f"}
+_PERIOD = re.compile(r"^(\d{4})Q([1-4])$")
+
+
+class CellError(ValueError):
+    """A cell whose text cannot be read as its property's type; the message says what to do."""
+
+
+def parse_cell(text: str, prop: PropertyDef) -> Value | None:
+    """The value of ``text`` for ``prop``; None for an empty cell. Raises :class:`CellError`."""
+    s = text.strip()
+    if s == "":
+        return None
+    value: Value
+    if prop.type == "string":
+        value = s
+    elif prop.type == "integer":
+        try:
+            value = int(s)
+        except ValueError:
+            raise CellError(
+                f"{prop.name} must be a whole number ({prop.unit or 'no unit'}), "
+                "without thousands separators or units"
+            ) from None
+    elif prop.type == "float":
+        try:
+            f = float(s)
+        except ValueError:
+            raise CellError(
+                f"{prop.name} must be a number in {prop.unit or 'plain units'}, "
+                "without thousands separators or unit words"
+            ) from None
+        if not math.isfinite(f):
+            raise CellError(f"{prop.name} must be a finite number")
+        value = f
+    elif prop.type == "boolean":
+        low = s.lower()
+        if low in _TRUE:
+            value = True
+        elif low in _FALSE:
+            value = False
+        else:
+            raise CellError(f"{prop.name} must be true or false (also 1/0, 是/否)")
+    elif prop.type == "date":
+        try:
+            value = dt.date.fromisoformat(s)
+        except ValueError:
+            raise CellError(f"{prop.name} must be a date written yyyy-mm-dd") from None
+    else:  # period
+        if not _PERIOD.match(s):
+            raise CellError(f"{prop.name} must be a quarter written yyyyQn, e.g. 2025Q2")
+        value = s
+    if prop.values is not None and value not in prop.values:
+        raise CellError(f"{prop.name} must be one of: {', '.join(prop.values)}")
+    return value
+
+
+def format_value(value: object) -> str:
+    """The canonical text of a property value (the inverse of :func:`parse_cell`)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return repr(value)
+    return str(value)
