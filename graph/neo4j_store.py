@@ -53,9 +53,10 @@ R = TypeVar("R")
 START_HINT = "run `tupu neo4j start` or set TUPU_NEO4J_URI"
 
 
-def _one_line(error: BaseException) -> str:
-    text = str(error).strip() or type(error).__name__
-    return text.splitlines()[0]
+def _one_line(error: BaseException, limit: int = 300) -> str:
+    """The error's message on one line, shortened."""
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def from_neo4j(value: Any) -> Any:

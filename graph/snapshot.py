@@ -24,8 +24,11 @@ FORMAT_VERSION = 1
 
 
 def write_snapshot(path: Path, graph: nx.MultiDiGraph, meta: dict[str, Any]) -> None:
-    """Write ``graph`` to ``path`` atomically."""
+    """Write ``graph`` to ``path`` atomically. Call it holding :func:`write_lock`."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in path.parent.glob(f"{path.name}.tmp-*"):  # left by a writer that was killed
+        with contextlib.suppress(FileNotFoundError):
+            stale.unlink()
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     header = {"format": FORMAT, "version": FORMAT_VERSION, **meta}
     try:

@@ -84,6 +84,7 @@ class Schema:
     labels: Mapping[str, LabelDef]
     relationships: Mapping[str, RelTypeDef]
     provenance: Mapping[str, PropertyDef]
+    shared_properties: Mapping[str, tuple[str, str]]
 
     def label(self, name: str) -> LabelDef:
         """The label called ``name``; a :class:`SchemaError` for an unknown one."""
@@ -170,6 +171,10 @@ def parse_schema(raw: Mapping[str, Any]) -> Schema:
         labels=labels,
         relationships=rels,
         provenance=provenance,
+        shared_properties={
+            name: (str(d["label_zh"]), str(d["label_en"]))
+            for name, d in (raw.get("shared_properties") or {}).items()
+        },
     )
 
 

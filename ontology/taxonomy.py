@@ -10,6 +10,11 @@ shipped as ``ontology/data/culture-taxonomy-2018.csv`` with the columns::
 ``industry_codes`` is a ``;``-separated list of 4-digit GB/T 4754-2017 class codes; a trailing
 ``*`` marks a code the taxonomy includes only in part (the standard's own notation).
 
+Codes are ASCII digits — 2 for a category, 3 for a group, 4 for a class — and each begins with its
+parent's code, the layout of the NBS's derived classifications. Every group and class shares the
+``domain`` of its category (for the culture standard: ``core`` = 文化核心领域, ``related`` =
+文化相关领域).
+
 The reader is pure: :func:`read_taxonomy` works on rows (mappings of column name to cell), so it can
 be fed from a file, a test or any other source, and checks the whole structure before anything is
 returned. Nothing here knows about culture: another industry is another data file.
@@ -179,19 +184,25 @@ def read_taxonomy(rows: Iterable[Mapping[str, str]], source: str) -> Taxonomy:
     ``source`` names the file in problems. All problems are collected and raised together as
     :class:`~tupu.errors.ValidationFailed`; nothing is returned unless the whole table is sound.
     """
-    records = [_clean(row) for row in rows]
-    if not records:
+    raw_rows = list(rows)
+    if not raw_rows:
         raise ValidationFailed(
-            [Problem(source, None, None, None, "the taxonomy has no rows; add at least one category")]
+            [Problem(source, None, None, None, "the taxonomy has no rows; add its entries")]
         )
-    header = _check_header(records[0], source)
+    header = _check_header(_clean(raw_rows[0]), source)
     if header:
         raise ValidationFailed(header)
+    records = [{column: _clean(row).get(column, "") for column in COLUMNS} for row in raw_rows]
 
     problems: list[Problem] = []
     levels: dict[str, Level] = {}
     first_row: dict[str, int] = {}
-    for number, record in enumerate(records, start=2):
+    for number, (raw, record) in enumerate(zip(raw_rows, records), start=2):
+        if None in raw:  # csv.DictReader puts surplus cells under the key None
+            problems.append(
+                Problem(source, number, None, None, "the row has more cells than the header; "
+                        "remove the extra cells or quote a cell that contains a comma")
+            )
         code, level = record["code"], _LEVELS.get(record["level"])
         if code and level is not None and code not in first_row:
             first_row[code] = number
@@ -209,13 +220,17 @@ def read_taxonomy(rows: Iterable[Mapping[str, str]], source: str) -> Taxonomy:
     return Taxonomy(entries, source)
 
 
-@lru_cache(maxsize=None)
 def load_taxonomy(name: str = "culture-2018") -> Taxonomy:
     """Read a built-in taxonomy shipped in the ``tupu.ontology`` package.
 
     ``culture-2018`` is 文化及相关产业分类（2018）. Raises InputError for an unknown name and
     ValidationFailed when the packaged file is broken. The result is cached; it is immutable.
     """
+    return _load_builtin(name)
+
+
+@lru_cache(maxsize=None)
+def _load_builtin(name: str) -> Taxonomy:
     path = _BUILTIN.get(name)
     if path is None:
         known = ", ".join(sorted(_BUILTIN))
@@ -225,25 +240,29 @@ def load_taxonomy(name: str = "culture-2018") -> Taxonomy:
     return read_taxonomy(csv.DictReader(io.StringIO(text, newline="")), str(resource))
 
 
-def _clean(row: Mapping[str, str | None]) -> dict[str, str]:
-    """Trim cells; a missing cell (short row) becomes the empty string."""
-    return {str(key): (value or "").strip() for key, value in row.items()}
+def _clean(row: Mapping[str, object]) -> dict[str, str]:
+    """Trim cells; a missing cell (short row) becomes "" and surplus cells are dropped."""
+    return {
+        key: value.strip() if isinstance(value, str) else ""
+        for key, value in row.items()
+        if key is not None
+    }
 
 
 def _check_header(first: Mapping[str, str], source: str) -> list[Problem]:
-    problems: list[Problem] = []
-    for column in COLUMNS:
-        if column not in first:
-            problems.append(
-                Problem(source, 1, column, None, f"column {column!r} is missing; the header must "
-                        f"be exactly: {','.join(COLUMNS)}")
-            )
-    for column in first:
-        if column not in COLUMNS:
-            problems.append(
-                Problem(source, 1, column, None, f"unknown column {column!r}; the header must be "
-                        f"exactly: {','.join(COLUMNS)}")
-            )
+    expected = ",".join(COLUMNS)
+    problems = [
+        Problem(source, 1, column, None, f"column {column!r} is missing; the header must be "
+                f"exactly: {expected}")
+        for column in COLUMNS
+        if column not in first
+    ]
+    problems += [
+        Problem(source, 1, column, None, f"unknown column {column!r}; the header must be "
+                f"exactly: {expected}")
+        for column in first
+        if column not in COLUMNS
+    ]
     return problems
 
 
@@ -274,7 +293,8 @@ def _check_row(
     if not code.isdigit() or not code.isascii():
         problem("code", "the code must be made of digits only")
     elif level is not None and len(code) != _CODE_DIGITS[level]:
-        problem("code", f"a {level} code has {_CODE_DIGITS[level]} digits; fix the code or the level")
+        digits = _CODE_DIGITS[level]
+        problem("code", f"a {level} code has {digits} digits; fix the code or the level")
     elif first_row.get(code, number) != number:
         problem("code", f"duplicate code, already used on row {first_row[code]}; give each "
                         "entry its own code")
@@ -322,7 +342,8 @@ def _check_industry_codes(
                                       "(optionally followed by *); separate codes with ;")
             continue
         if match.group(1) in seen:
-            problem("industry_codes", f"industry code {match.group(1)} is listed twice; keep one")
+            problem("industry_codes", f"industry code {match.group(1)} is listed twice; "
+                                      "keep one")
             continue
         seen.add(match.group(1))
         found.append(IndustryCode(match.group(1), partial=match.group(2) == "*"))

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -247,11 +248,23 @@ public final class TupuNeo4jServer {
         return false;
     }
 
+    /** The Neo4j kernel's version, as {@code CALL dbms.components()} reports it to clients. */
     static String kernelVersion(GraphDatabaseService system) {
+        // the system database allows only CALL ... YIELD ... RETURN: filter here
         return system.executeTransactionally(
-                "CALL dbms.components() YIELD name, versions WHERE name = 'Neo4j Kernel' RETURN versions[0] AS v",
+                "CALL dbms.components() YIELD name, versions RETURN name, versions",
                 Map.of(),
-                result -> result.hasNext() ? String.valueOf(result.next().get("v")) : "unknown");
+                result -> {
+                    String version = "unknown";
+                    while (result.hasNext()) {
+                        Map<String, Object> row = result.next();
+                        if ("Neo4j Kernel".equals(row.get("name")) && row.get("versions") instanceof List<?> v
+                                && !v.isEmpty()) {
+                            version = String.valueOf(v.get(0));
+                        }
+                    }
+                    return version;
+                });
     }
 
     private static void log(String message) {
