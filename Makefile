@@ -45,7 +45,7 @@ generate: setup
 	$(BIN)/python -m tupu.ontology.generate
 
 typecheck: setup
-	$(BIN)/mypy tupu ontology loaders graph api
+	scripts/typecheck.sh
 
 clean:
 	rm -rf $(VENV) .tupu .pytest_cache .mypy_cache *.egg-info neo4j-server/target

@@ -86,9 +86,11 @@ def write_csv_folder(store: GraphStore, folder: Path) -> dict[str, int]:
                 )
         counts[rtype] = len(rels)
     notice = dataset_notice(store)
-    meta = {"name": f"tupu export {dt.date.today().isoformat()}", "notice": notice or None}
-    fictional = any(ds.props.get("fictional") for ds in store.find_nodes("Dataset"))
-    meta["fictional"] = fictional
+    meta: dict[str, object] = {
+        "name": f"tupu export {dt.date.today().isoformat()}",
+        "notice": notice or None,
+        "fictional": any(ds.props.get("fictional") for ds in store.find_nodes("Dataset")),
+    }
     (folder / "EXPORT.yaml").write_text(
         yaml.safe_dump(meta, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.term import Node
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
@@ -37,7 +38,8 @@ def _domain(g: Graph, prop: URIRef, predicate: URIRef, classes: list[URIRef]) ->
         return
     union = BNode()
     members = BNode()
-    Collection(g, members, classes)
+    items: list[Node] = list(classes)
+    Collection(g, members, items)
     g.add((union, RDF.type, OWL.Class))
     g.add((union, OWL.unionOf, members))
     g.add((prop, predicate, union))
