@@ -41,12 +41,14 @@ def cli(ctx: click.Context, store: str | None, data_dir: Path | None) -> None:
 
 
 def _register() -> None:
-    from tupu.api.commands import demo, export, load, stats
+    from tupu.api.commands import analyses, demo, export, load, stats
 
     cli.add_command(demo.demo)
     cli.add_command(load.load)
     cli.add_command(stats.stats)
     cli.add_command(export.export)
+    cli.add_command(analyses.gaps)
+    cli.add_command(analyses.candidates)
     # neo4j registered once api/commands/neo4j.py lands
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import networkx as nx
 
+from tupu.errors import StoreError
 from tupu.graph.model import ChangeSet, Node, NodeRef, Relationship, Subgraph, WriteSummary
 from tupu.graph.snapshot import read_snapshot, write_lock, write_snapshot
 from tupu.graph.store import GraphStore, Tracer
@@ -92,10 +93,18 @@ class MemoryStore(GraphStore):
 
     def _apply(self, changes: ChangeSet) -> None:
         g = self.graph
+        keys = {label: self.schema.label(label).key for label in changes.nodes}
+        new = {(label, str(p[keys[label]])) for label, rows in changes.nodes.items() for p in rows}
+        for (rtype, slabel, elabel), rrows in changes.rels.items():  # check before any change
+            for row in rrows:
+                for nid in ((slabel, row.start), (elabel, row.end)):
+                    if nid not in g and nid not in new:
+                        raise StoreError(
+                            f"{rtype}: node {nid[0]}:{nid[1]} does not exist; nothing was written"
+                        )
         for label, rows in changes.nodes.items():
-            key = self.schema.label(label).key
             for props in rows:
-                nid = (label, str(props[key]))
+                nid = (label, str(props[keys[label]]))
                 if nid in g:
                     g.nodes[nid].update(props)
                 else:
@@ -103,9 +112,6 @@ class MemoryStore(GraphStore):
         for (rtype, slabel, elabel), rrows in changes.rels.items():
             for row in rrows:
                 u, v = (slabel, row.start), (elabel, row.end)
-                if u not in g or v not in g:
-                    missing = u if u not in g else v
-                    raise KeyError(f"{rtype}: node {missing} does not exist")
                 if g.has_edge(u, v, key=rtype):
                     g.edges[u, v, rtype].update(row.props)
                 else:
@@ -169,6 +175,33 @@ class MemoryStore(GraphStore):
             and (start_label is None or u[0] == start_label)
             and (end_label is None or v[0] == end_label)
         ]
+        found.sort(key=lambda r: (r.start, r.end))
+        return found
+
+    def get_nodes(self, label: str, keys: Collection[str]) -> list[Node]:
+        self.check_label(label)
+        self._refresh()
+        g = self.graph
+        return [self._node((label, k)) for k in sorted(set(keys)) if (label, k) in g]
+
+    def adjacent(
+        self, rel_type: str, label: str, keys: Collection[str], direction: str = "out"
+    ) -> list[Relationship]:
+        self.check_rel_type(rel_type)
+        self.check_label(label)
+        if direction not in ("out", "in"):
+            raise ValueError(f"direction must be 'out' or 'in', not {direction!r}")
+        self._refresh()
+        g = self.graph
+        found = []
+        for k in set(keys):
+            nid = (label, k)
+            if nid not in g:
+                continue
+            edges = g.out_edges(nid, keys=True, data=True) if direction == "out" else g.in_edges(
+                nid, keys=True, data=True
+            )
+            found += [self._rel(u, v, t, d) for u, v, t, d in edges if t == rel_type]
         found.sort(key=lambda r: (r.start, r.end))
         return found
 

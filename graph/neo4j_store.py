@@ -51,11 +51,13 @@ from tupu.settings import Settings
 R = TypeVar("R")
 
 START_HINT = "run `tupu neo4j start` or set TUPU_NEO4J_URI"
+URI_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
 
 def _one_line(error: BaseException, limit: int = 300) -> str:
-    """The error's message on one line, shortened."""
-    text = " ".join(str(error).split()) or type(error).__name__
+    """The error's message on one line, shortened (a server error's own message only)."""
+    message = error.message if isinstance(error, Neo4jError) and error.message else str(error)
+    text = " ".join(message.split()) or type(error).__name__
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -112,6 +114,12 @@ class Neo4jStore(GraphStore):
     def connect(cls, settings: Settings, tracer: Tracer | None = None) -> Neo4jStore:
         """Connect to the Neo4j the settings name and make sure the ontology's constraints exist."""
         uri = settings.neo4j_uri
+        scheme = uri.partition("://")[0].lower()
+        if scheme not in URI_SCHEMES:
+            raise StoreUnavailable(
+                f"cannot use Neo4j URI {uri!r}: its scheme must be one of "
+                f"{', '.join(URI_SCHEMES)}; set TUPU_NEO4J_URI, e.g. bolt://127.0.0.1:7687"
+            )
         try:
             driver = GraphDatabase.driver(
                 uri,

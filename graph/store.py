@@ -72,6 +72,25 @@ class GraphStore(ABC):
     ) -> list[Relationship]:
         """Relationships of a type, optionally restricted by end labels, in (start, end) order."""
 
+    def get_nodes(self, label: str, keys: Collection[str]) -> list[Node]:
+        """The nodes of ``label`` with these keys (missing ones left out), ordered by key."""
+        found = (self.get_node(label, k) for k in sorted(set(keys)))
+        return [n for n in found if n is not None]
+
+    def adjacent(
+        self, rel_type: str, label: str, keys: Collection[str], direction: str = "out"
+    ) -> list[Relationship]:
+        """Relationships of ``rel_type`` leaving (``out``) or entering (``in``) the ``label``
+        nodes with these keys, in (start, end) order."""
+        if direction not in ("out", "in"):
+            raise ValueError(f"direction must be 'out' or 'in', not {direction!r}")
+        wanted = set(keys)
+        if direction == "out":
+            return [r for r in self.find_relationships(rel_type, start_label=label)
+                    if r.start.key in wanted]
+        return [r for r in self.find_relationships(rel_type, end_label=label)
+                if r.end.key in wanted]
+
     @abstractmethod
     def neighbourhood(
         self, ref: NodeRef, depth: int = 1, rel_types: Iterable[str] | None = None

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -48,6 +49,7 @@ FEEDS_FILE = "relationships/FEEDS.csv"
 COVERS_FILE = "relationships/COVERS.csv"
 FILES: tuple[str, ...] = (CHAIN_FILE, LINK_FILE, HAS_LINK_FILE, FEEDS_FILE, COVERS_FILE)
 
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _TRUE = {"true", "1", "是", "yes"}
 _FALSE = {"false", "0", "否", "no"}
 
@@ -145,6 +147,7 @@ class _Rows:
                  required: Sequence[str], problems: list[Problem]) -> None:
         self.file = file
         self.records: list[tuple[int, dict[str, str]]] = []
+        self.readable = False  # the header could be used
         it = iter(rows)
         header = next(it, None)
         if header is None:
@@ -167,6 +170,7 @@ class _Rows:
             ok = False
         if not ok:
             return
+        self.readable = True
         for line, cells in enumerate(it, start=2):
             if not any(c.strip() for c in cells):
                 continue
@@ -208,7 +212,7 @@ def parse_chain_template(
         if raw is None:
             problems.append(Problem(file, None, None, None,
                                     f"file missing; create it with header {','.join(allowed)}"))
-            raw = []
+            return _Rows(file, [], allowed, required, [])
         return _Rows(file, raw, allowed, required, problems)
 
     chain_rows = rows(CHAIN_FILE, schema.label(Label.Chain))
@@ -223,16 +227,25 @@ def parse_chain_template(
                 ok = False
         return ok
 
-    def unique(r: _Rows, line: int, key: str, seen: dict[str, int]) -> bool:
-        if key in seen:
-            problems.append(Problem(r.file, line, "id", key,
-                                    f"duplicate id (first on row {seen[key]}); ids must be unique"))
-            return False
-        seen[key] = line
-        return True
+    def ids(r: _Rows) -> set[str] | None:
+        """Every id the file gives (None when it could not be read); duplicates reported."""
+        if not r.readable:
+            return None
+        first: dict[str, int] = {}
+        for line, rec in r.records:
+            key = _cell(rec, "id")
+            if key is None:
+                continue
+            if key in first:
+                problems.append(Problem(r.file, line, "id", key,
+                                        f"duplicate id (first on row {first[key]}); "
+                                        "ids must be unique"))
+            first.setdefault(key, line)
+        return set(first)
 
+    chain_ids, link_ids = ids(chain_rows), ids(link_rows)
     chains: list[Chain] = []
-    seen_chains: dict[str, int] = {}
+    seen_chains: set[str] = set()
     for line, rec in chain_rows.records:
         if not required_cells(chain_rows, rec, line, ("id", "name")):
             continue
@@ -247,12 +260,13 @@ def parse_chain_template(
                 problems.append(Problem(chain_rows.file, line, "plan_format", pf,
                                         "not a boolean; write true or false"))
                 continue
-        if unique(chain_rows, line, rec["id"], seen_chains):
+        if rec["id"] not in seen_chains:
+            seen_chains.add(rec["id"])
             chains.append(Chain(rec["id"], rec["name"], line, _cell(rec, "name_en"),
                                 plan_format, _cell(rec, "description")))
 
     links: list[ChainLink] = []
-    seen_links: dict[str, int] = {}
+    seen_links: set[str] = set()
     for line, rec in link_rows.records:
         if not required_cells(link_rows, rec, line, ("id", "name", "stage")):
             continue
@@ -270,12 +284,15 @@ def parse_chain_template(
                 problems.append(Problem(link_rows.file, line, "position", pos,
                                         "not a whole number; write the link's order, e.g. 3"))
                 continue
-        if unique(link_rows, line, rec["id"], seen_links):
+        if rec["id"] not in seen_links:
+            seen_links.add(rec["id"])
             links.append(ChainLink(rec["id"], rec["name"], cast(Stage, stage), line, position,
                                    _cell(rec, "description")))
 
-    def edges(rel: str, rtype: Rel, starts: Mapping[str, int], ends: Mapping[str, int] | None,
+    def edges(rel: str, rtype: Rel, starts: set[str] | None, ends: set[str] | None,
               start_what: str, end_what: str) -> tuple[Edge, ...]:
+        """The rows of a relationship file; ends are checked against ``starts``/``ends``
+        unless those are None (a node file that could not be read, or COVERS codes)."""
         r = rows(rel, schema.rel(rtype))
         out: list[Edge] = []
         seen: dict[tuple[str, str], int] = {}
@@ -284,7 +301,7 @@ def parse_chain_template(
                 continue
             s, e = rec["start"], rec["end"]
             ok = True
-            if s not in starts:
+            if starts is not None and s not in starts:
                 problems.append(Problem(r.file, line, "start", s,
                                         f"no {start_what} with this id; add it or fix the id"))
                 ok = False
@@ -302,11 +319,11 @@ def parse_chain_template(
                 out.append(Edge(s, e, line))
         return tuple(out)
 
-    has_link = edges(HAS_LINK_FILE, Rel.HAS_LINK, seen_chains, seen_links,
+    has_link = edges(HAS_LINK_FILE, Rel.HAS_LINK, chain_ids, link_ids,
                      "chain in nodes/Chain.csv", "link in nodes/ChainLink.csv")
-    feeds = edges(FEEDS_FILE, Rel.FEEDS, seen_links, seen_links,
+    feeds = edges(FEEDS_FILE, Rel.FEEDS, link_ids, link_ids,
                   "link in nodes/ChainLink.csv", "link in nodes/ChainLink.csv")
-    covers = edges(COVERS_FILE, Rel.COVERS, seen_links, None,
+    covers = edges(COVERS_FILE, Rel.COVERS, link_ids, None,
                    "link in nodes/ChainLink.csv", "")
     if problems:
         raise ValidationFailed(problems)
@@ -317,22 +334,32 @@ def read_chain_template(
     folder: Path | Traversable, name: str | None = None, source: str | None = None
 ) -> ChainTemplate:
     """Read a chain-template folder (any folder in the layout above)."""
+    source = source or str(folder)
     tables: dict[str, list[list[str]] | None] = {}
     for rel in FILES:
-        entry = folder.joinpath(*rel.split("/"))
+        entry = folder
+        for part in rel.split("/"):
+            entry = entry.joinpath(part)
         if not entry.is_file():
             tables[rel] = None
             continue
-        text = entry.read_bytes().decode("utf-8-sig")
+        try:
+            text = entry.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            raise ValidationFailed([Problem(f"{source}/{rel}", None, None, None,
+                                            "not UTF-8 text; save the file as UTF-8 CSV")]) from e
         tables[rel] = list(csv.reader(io.StringIO(text, newline="")))
-    return parse_chain_template(tables, name or folder.name, source or str(folder))
+    return parse_chain_template(tables, name or folder.name, source)
 
 
 def load_chain_template(name: str = "culture") -> ChainTemplate:
     """The packaged template ``ontology/chains/<name>/``."""
     source = f"ontology/chains/{name}"
-    folder = resources.files("tupu.ontology").joinpath("chains", name)
-    if "/" in name or "\\" in name or name.startswith(".") or not folder.is_dir():
+    if not _NAME.match(name):
+        raise ValidationFailed([Problem(source, None, None, name,
+                                        "not a template name; use e.g. 'culture'")])
+    folder = resources.files("tupu.ontology").joinpath("chains").joinpath(name)
+    if not folder.is_dir():
         raise ValidationFailed([Problem(source, None, None, name,
                                         "no such chain template; see ontology/chains/")])
     return read_chain_template(folder, name, source)
@@ -402,7 +429,7 @@ def check_chain_template(template: ChainTemplate, taxonomy_codes: set[str]) -> N
             problems.append(Problem(chain_file, c.row, "id", c.id,
                                     f"chain has {len(members)} link(s); give it at least "
                                     f"{MIN_LINKS} in {LINK_FILE} and {HAS_LINK_FILE}"))
-        missing = [STAGE_ZH[s] + s for s in STAGES if all(k.stage != s for k in members)]
+        missing = [f"{STAGE_ZH[s]} ({s})" for s in STAGES if all(k.stage != s for k in members)]
         if missing:
             problems.append(Problem(chain_file, c.row, "id", c.id,
                                     f"chain has no {' / '.join(missing)} link; "

@@ -14,6 +14,8 @@ working directory), or from a command-line option that overrides it.
 | TUPU_NEO4J_BOLT_PORT  | port of the bundled server (``tupu neo4j start``)    | 7687                        |
 | TUPU_ENV              | ``development`` or ``production``                    | development                 |
 | TUPU_BATCH_SIZE       | rows per write batch                                 | 10000                       |
+| TUPU_ANALYSIS_CONFIG  | YAML overriding graph/analysis.yaml (thresholds)     | none                        |
+| TUPU_REQUIRE_NEO4J    | tests: fail instead of skip without Neo4j            | 0                           |
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ class Settings(BaseSettings):
     neo4j_bolt_port: int = 7687
     neo4j_connect_timeout: float = 5.0
     batch_size: int = Field(default=10_000, ge=1)
+    analysis_config: Path | None = None  # override of graph/analysis.yaml (thresholds, weights)
     require_neo4j: bool = False  # tests: a missing Neo4j fails instead of skipping (CI)
 
     @model_validator(mode="after")

@@ -11,7 +11,10 @@ from tupu.api.commands.common import format_option, pass_app, progress_bar
 from tupu.api.context import AppContext
 from tupu.api.output import Format, render_rows, to_json
 from tupu.graph.chain_links import STAGE_ZH, STAGES, chain_links
+from tupu.graph.candidates import candidates
+from tupu.graph.config import load_analysis_config
 from tupu.graph.export import dataset_notice
+from tupu.graph.gaps import gaps
 from tupu.loaders.pipeline import load
 
 
@@ -34,6 +37,12 @@ def demo(app: AppContext, fresh: bool, fmt: Format) -> None:
     nodes, rels = store.count_nodes(), store.count_relationships()
     links = chain_links(store)
     notice = dataset_notice(store)
+    cfg = load_analysis_config(app.settings.analysis_config)
+    top_gaps = gaps(store, config=cfg.gaps).head(5)
+    first = str(top_gaps["link"].iloc[0]) if not top_gaps.empty else None
+    top_candidates = (
+        candidates(store, first, 5, cfg.candidates, cfg.gaps) if first is not None else None
+    )
     if fmt == "json":
         chains = [
             {
@@ -52,6 +61,13 @@ def demo(app: AppContext, fresh: bool, fmt: Format) -> None:
                     "nodes": nodes,
                     "relationships": rels,
                     "chains": chains,
+                    "top_gaps": top_gaps[["link", "link_name", "status", "broken", "priority",
+                                          "reasons"]].to_dict("records"),
+                    "top_candidates": {
+                        "link": first,
+                        "candidates": [] if top_candidates is None else top_candidates[
+                            ["rank", "id", "name", "score", "explanation"]].to_dict("records"),
+                    },
                 }
             )
         )
@@ -72,3 +88,11 @@ def demo(app: AppContext, fresh: bool, fmt: Format) -> None:
             names = grp[grp["stage"] == stage]["link_name"].tolist()
             if names:
                 click.echo(f"  {STAGE_ZH[stage]}: " + " → ".join(names))
+    click.echo("\n重点缺口（前5）")
+    for g in top_gaps.itertuples(index=False):
+        mark = "【断链】" if g.broken else ""
+        click.echo(f"  {g.priority:>5g}  {g.chain_name}·{g.link_name}{mark}：{g.reasons}")
+    if top_candidates is not None and first is not None:
+        click.echo(f"\n「{top_gaps['link_name'].iloc[0]}」招引候选（前5）")
+        for c in top_candidates.itertuples(index=False):
+            click.echo(f"  {c.rank}. {c.name}（{c.score:g}分）：{c.explanation}")

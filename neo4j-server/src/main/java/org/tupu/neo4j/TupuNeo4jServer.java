@@ -198,14 +198,10 @@ public final class TupuNeo4jServer {
             }
         }, "tupu-neo4j-shutdown"));
 
-        long t1 = System.nanoTime();
         if (!firstStart) {
             applyPassword(dbms, password);
         }
-        long t2 = System.nanoTime();
         String version = kernelVersion(dbms.database(SYSTEM_DB));
-        long t3 = System.nanoTime();
-        System.out.println("TIMING pw " + (t2-t1)/1000000 + " ver " + (t3-t2)/1000000);
         String uri = "bolt://" + SocketAddress.format(options.address(), options.port());
         log("ready " + uri + " version " + version);
         stopped.await();
