@@ -41,7 +41,7 @@ def cli(ctx: click.Context, store: str | None, data_dir: Path | None) -> None:
 
 
 def _register() -> None:
-    from tupu.api.commands import analyses, demo, export, load, stats
+    from tupu.api.commands import analyses, demo, export, load, neo4j, stats
 
     cli.add_command(demo.demo)
     cli.add_command(load.load)
@@ -49,7 +49,17 @@ def _register() -> None:
     cli.add_command(export.export)
     cli.add_command(analyses.gaps)
     cli.add_command(analyses.candidates)
-    # neo4j registered once api/commands/neo4j.py lands
+    from tupu.api.commands import monitoring
+    cli.add_command(monitoring.bulletin)
+    cli.add_command(monitoring.projects)
+    cli.add_command(monitoring.targets)
+    from tupu.api.commands import matching
+    cli.add_command(matching.clusters)
+    cli.add_command(matching.impact)
+    cli.add_command(matching.anchors)
+    cli.add_command(matching.parks)
+    cli.add_command(matching.pairs)
+    cli.add_command(neo4j.neo4j)
 
 
 _register()

@@ -19,7 +19,15 @@ The output is deterministic: the same arguments give byte-identical files.  Ever
 from its own ``random.Random`` seeded from ``(seed, part)``, so the local city does not change
 when only ``--outside`` changes, and the first few thousand outside enterprises are the same
 whatever the size of the pool.  Outside enterprises are streamed to the CSV writers, so
-``--outside 1000000`` runs in bounded memory.
+``--outside 1000000`` runs in bounded memory.  Writing to a folder first removes the
+``nodes/*.csv`` and ``relationships/*.csv`` already there.
+
+Strengths and gaps are designed: the local enterprises are spread over the chain links by the
+city's strengths (e-sports and games, digital content, cultural equipment), every link that is
+not a designed gap gets enough of them not to look weak by accident, and the gaps follow a story
+(``BROKEN_STORY``, ``OTHER_GAP_STORY``) matched by words of the templates' link names, with a
+generic choice by structure for templates the story does not fit.  A link's local enterprises
+are those in a sub-sector the link covers, so a gap reserves all of its codes.
 """
 
 from __future__ import annotations
@@ -172,7 +180,8 @@ class Reference:
 
 def _read_rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as f:
-        return [{k.strip(): (v or "").strip() for k, v in row.items() if k} for row in csv.DictReader(f)]
+        return [{k.strip(): (v or "").strip() for k, v in row.items() if k}
+                for row in csv.DictReader(f)]
 
 
 def load_reference(ontology_dir: Path) -> Reference:
@@ -221,10 +230,12 @@ def load_reference(ontology_dir: Path) -> Reference:
 
 # How strong the city is in a chain, by words of the chain's name (the largest match wins).
 CHAIN_STRENGTH: tuple[tuple[str, float], ...] = (
-    ("电竞", 3.2), ("游戏", 3.0), ("数字", 2.2), ("动漫", 2.0), ("装备", 2.8), ("制造", 2.4),
+    ("电竞", 3.6), ("游戏", 3.4), ("数字", 2.4), ("动漫", 2.2), ("装备", 2.8), ("制造", 2.4),
     ("设计", 1.3), ("创意", 1.3), ("影视", 1.1), ("文旅", 1.0), ("旅游", 1.0),
     ("人工智能", 0.9), ("AI", 0.9),
 )
+# Links the city is especially strong in, by words of their names (a factor on their share).
+STRONG_LINK_HINTS: tuple[str, ...] = ("游戏研发", "动漫创作", "舞台灯光", "游乐游艺", "电竞赛事")
 # Words of a link's name that make it a plausible gap of a county-level city.
 GAP_HINTS: tuple[str, ...] = (
     "赛事", "版权", "发行", "引擎", "芯片", "授权", "交易", "衍生", "特效", "IP", "经纪",
@@ -403,7 +414,8 @@ def plan_gaps(ref: Reference, broken_story: Sequence[tuple[str, int]] = BROKEN_S
         lid = by_words(words)
         if lid is not None and can_break(lid, count):
             add(lid, count, True)
-    ordered = sorted(with_codes, key=lambda lid: (-_gap_score(links[lid]), links[lid].position, lid))
+    ordered = sorted(with_codes,
+                     key=lambda lid: (-_gap_score(links[lid]), links[lid].position, lid))
     for lid in ordered:  # generic: at least two broken links, in different chains
         if len(broken) >= 2:
             break
@@ -436,7 +448,9 @@ def plan_gaps(ref: Reference, broken_story: Sequence[tuple[str, int]] = BROKEN_S
         broken=tuple(broken),
         reserved=reserved,
         available=available,
-        minimum={lid: (8 if lid in protected else 3) for lid in available},
+        minimum={lid: (8 if lid in protected else 3)
+                 + 2 * sum(1 for c in links[lid].codes if c in reserved)
+                 for lid in available},
     )
 
 
@@ -475,7 +489,8 @@ class CsvSink:
 
     def row(self, *values: Cell) -> None:
         if len(values) != len(self.header):
-            raise ValueError(f"{self.path.name}: {len(values)} cells for {len(self.header)} columns")
+            raise ValueError(
+                f"{self.path.name}: {len(values)} cells for {len(self.header)} columns")
         self._writer.writerow([fmt(v) for v in values])
         self.rows += 1
 
@@ -517,7 +532,8 @@ class Output:
 
     def __init__(self, stack: ExitStack, out: Path) -> None:
         self.out = out
-        self.nodes = {k: CsvSink(stack, out / "nodes" / f"{k}.csv", h) for k, h in NODE_HEADERS.items()}
+        self.nodes = {k: CsvSink(stack, out / "nodes" / f"{k}.csv", h)
+                      for k, h in NODE_HEADERS.items()}
         self.rels = {k: CsvSink(stack, out / "relationships" / f"{k}.csv", h)
                      for k, h in REL_HEADERS.items()}
 
@@ -612,9 +628,9 @@ PARKS: tuple[ParkSpec, ...] = (
              "创意设计、工艺美术与艺术品、文化消费与文创零售",
              date(2018, 9, 1), "太仓老城厢文化街区运营有限公司（示例）",
              ("设计", "工艺", "艺术", "零售", "文创", "广告", "品牌")),
-    ParkSpec("ludu-esports", "陆渡电竞产业园", "ludu", "city", 30000.0, 11000.0,
+    ParkSpec("ludu-esports", "陆渡电竞产业园", "ludu", "city", 30000.0, 5200.0,
              "电竞赛事与场馆运营、电竞直播、电竞俱乐部与培训",
-             date(2025, 6, 1), "太仓陆渡电竞产业园管理有限公司（示例）",
+             date(2021, 9, 1), "太仓陆渡电竞产业园管理有限公司（示例）",
              ("电竞", "赛事", "场馆", "直播", "娱乐", "俱乐部", "游戏")),
     ParkSpec("fuqiao-print", "浮桥绿色印刷包装产业园", "fuqiao", "town", 45000.0, 0.0,
              "绿色印刷、包装装潢印刷、印刷设备与材料",
@@ -910,12 +926,65 @@ def plan_parks(ref: Reference, gaps: GapPlan) -> ParkPlan:
     return ParkPlan({pid: tuple(links) for pid, links in positioned.items()})
 
 
+MIN_LQ = 0.7  # local enterprises are topped up until every non-gap link expects at least this LQ
+
+
+def code_share(ref: Reference) -> dict[str, int]:
+    """How many links cover each code."""
+    share: dict[str, int] = {}
+    for lk in ref.links.values():
+        for c in lk.codes:
+            share[c] = share.get(c, 0) + 1
+    return share
+
+
+# Relative size of a chain's national market (number of enterprises), by words of its name:
+# design, advertising, tourism and printing firms are far more numerous nationwide than game
+# studios or stage-equipment makers.
+NATIONAL_MARKET: tuple[tuple[str, float], ...] = (
+    ("旅游", 1.6), ("设计", 1.5), ("创意", 1.5), ("出版", 1.4), ("印刷", 1.4),
+    ("电竞", 0.7), ("游戏", 0.7), ("装备", 0.7),
+)
+
+
+def outside_link_weight(link: Link) -> float:
+    """The outside pool's weight of a link: its chain's national market, spread over its links."""
+    market = next((f for word, f in NATIONAL_MARKET if word in link.chain_name), 1.0)
+    return market * (1.0 + 0.15 * len(link.codes))
+
+
+def outside_code_mass(ref: Reference) -> dict[str, float]:
+    """The expected share of the outside pool in each code (the pool's own model)."""
+    share = code_share(ref)
+    link_ids = [lid for lid, lk in ref.links.items() if lk.codes]
+    total = sum(outside_link_weight(ref.links[lid]) for lid in link_ids)
+    mass: dict[str, float] = {}
+    for lid in link_ids:
+        lk = ref.links[lid]
+        inverse = [1.0 / share[c] for c in lk.codes]
+        for c, x in zip(lk.codes, inverse):
+            mass[c] = mass.get(c, 0.0) + outside_link_weight(lk) / total * x / sum(inverse)
+    return mass
+
+
 def allocate_links(ref: Reference, gaps: GapPlan, n_local: int,
                    rng: random.Random) -> list[tuple[str, str]]:
-    """(link, code) of every local enterprise, in a shuffled order."""
+    """(link, code) of every local enterprise, in a shuffled order.
+
+    First the weak links' few enterprises and every other link's minimum; then a top-up so that
+    no non-gap link has a location quotient (against the outside pool's expected shares) below
+    MIN_LQ, which would make it weak by accident; the rest by the city's strengths.
+    """
     out: list[tuple[str, str]] = []
+    per_code: dict[str, int] = {}
+
+    def take(lid: str, code: str) -> None:
+        out.append((lid, code))
+        per_code[code] = per_code.get(code, 0) + 1
+
     for lid, count, code in gaps.weak:
-        out.extend((lid, code) for _ in range(count))
+        for _ in range(count):
+            take(lid, code)
     minimum = dict(gaps.minimum)
     spare = n_local - len(out) - sum(minimum.values())
     while spare < 0 and any(v > 1 for v in minimum.values()):
@@ -923,21 +992,39 @@ def allocate_links(ref: Reference, gaps: GapPlan, n_local: int,
             if minimum[lid] > 1 and spare < 0:
                 minimum[lid] -= 1
                 spare += 1
-    counts = dict(minimum)
     link_ids = sorted(gaps.available)
+    for lid in link_ids:
+        for _ in range(minimum[lid]):
+            take(lid, rng.choice(gaps.available[lid]))
+    mass = outside_code_mass(ref)
+    share = code_share(ref)
+
+    def lq(lid: str) -> float:
+        codes = ref.links[lid].codes
+        local = sum(per_code.get(c, 0) for c in codes) / n_local
+        return local / max(sum(mass.get(c, 0.0) for c in codes), 1e-9)
+
+    while len(out) < n_local:
+        value, lid = min((lq(lid), lid) for lid in link_ids)
+        if value >= MIN_LQ:
+            break
+        take(lid, min(gaps.available[lid], key=lambda c: (share[c], c)))
     weights = []
     for lid in link_ids:
         lk = ref.links[lid]
         stage = {"upstream": 0.8, "midstream": 1.25, "downstream": 1.0}.get(lk.stage, 1.0)
-        weights.append(chain_strength(lk.chain_name) ** 1.6 * stage
+        hint = 1.8 if _hits(lk.name, STRONG_LINK_HINTS) else 1.0
+        weights.append(hint * chain_strength(lk.chain_name) ** 2.5 * stage
                        * (1.0 + 0.4 * math.sqrt(len(gaps.available[lid]))))
-    for lid in rng.choices(link_ids, weights=weights, k=max(spare, 0)):
-        counts[lid] += 1
-    for lid in link_ids:
-        codes = gaps.available[lid]
-        out.extend((lid, rng.choice(codes)) for _ in range(counts[lid]))
+    for lid in rng.choices(link_ids, weights=weights, k=max(n_local - len(out), 0)):
+        take(lid, rng.choice(gaps.available[lid]))
     rng.shuffle(out)
-    return out[:n_local] if len(out) > n_local else out
+    return out[:n_local]
+
+
+def _tenant_weight(park: ParkSpec) -> float:
+    """Parks draw tenants by size; parks opened in 2025 have few tenants yet."""
+    return park.floor_area * (0.15 if park.established.year >= 2025 else 1.0)
 
 
 def _choose_place(ref: Reference, link: Link, mfg: bool, parks: ParkPlan,
@@ -946,10 +1033,10 @@ def _choose_place(ref: Reference, link: Link, mfg: bool, parks: ParkPlan,
     candidates = [p for p in PARKS if link.id in parks.positioned[p.id]]
     r = rng.random()
     if candidates and r < (0.62 if mfg else 0.85):
-        park = rng.choices(candidates, weights=[p.floor_area for p in candidates])[0]
+        park = rng.choices(candidates, weights=[_tenant_weight(p) for p in candidates])[0]
         return "Park", park.id, park.town
     if r < (0.68 if mfg else 0.93):
-        park = rng.choice(PARKS)
+        park = rng.choices(PARKS, weights=[_tenant_weight(p) for p in PARKS])[0]
         return "Park", park.id, park.town
     towns = list(TOWNS)
     weights = [t.mfg_weight if mfg else t.service_weight for t in towns]
@@ -1012,19 +1099,13 @@ def _make_local_figures(ref: Reference, gaps: GapPlan, ents: list[LocalEnterpris
     base: list[float] = []
     for e in ents:
         base.append(min(rng.lognormvariate(math.log(330.0), 1.2), 19000.0))
-    # Anchors: the largest enterprises sit in the strongest links.
-    by_weight = sorted(
-        (e for e in ents if e.link not in weak_links),
-        key=lambda e: (-chain_strength(ref.links[e.link].chain_name), e.index))
+    # Anchors (骨干企业): the largest enterprises, one per chain, the strongest chains first.
+    chains = sorted(ref.chains, key=lambda c: (-chain_strength(ref.chains[c]), c))
     anchors: list[LocalEnterprise] = []
-    used_links: set[str] = set()
-    for e in by_weight:
-        if len(anchors) >= len(ANCHOR_REVENUE):
-            break
-        if e.link in used_links:
-            continue
-        used_links.add(e.link)
-        anchors.append(e)
+    for chain in chains[:len(ANCHOR_REVENUE)]:
+        members = [e for e in ents if ref.links[e.link].chain == chain and e.link not in weak_links]
+        if members:
+            anchors.append(members[0])
     for e, revenue in zip(anchors, ANCHOR_REVENUE):
         base[e.index] = revenue * rng.uniform(0.97, 1.03)
         e.founded = random_date(rng, date(2006, 1, 1), date(2015, 6, 30))
@@ -1114,17 +1195,20 @@ class OutsidePool:
         self.rng = part_rng(seed, "outside")
         self.serial_base = max(n_local_serials, 1_000_000)
         self.link_ids = [lid for lid, lk in ref.links.items() if lk.codes]
-        weights = []
-        for lid in self.link_ids:
-            lk = ref.links[lid]
-            weights.append(1.0 + 0.5 * len(lk.codes))
-        self.cum_link = list(_cumulative(weights))
+        self.cum_link = list(_cumulative([outside_link_weight(ref.links[lid])
+                                          for lid in self.link_ids]))
         self.mfg = {lid: is_manufacturing(ref, ref.links[lid]) for lid in self.link_ids}
         self.cum_city_content = list(_cumulative([c.content_weight for c in OUTSIDE_CITIES]))
         self.cum_city_mfg = list(_cumulative([c.mfg_weight for c in OUTSIDE_CITIES]))
         self.rings: dict[str, deque[tuple[str, float]]] = {
             lid: deque(maxlen=RING_SIZE) for lid in self.link_ids}
         self.names: set[str] = set()
+        # Within a link, an outside enterprise prefers the link's own codes over codes many links
+        # share (the pool is spread over the links, not piled on the shared codes).
+        share = code_share(ref)
+        self.cum_code = {
+            lid: list(_cumulative([1.0 / share[c] for c in ref.links[lid].codes]))
+            for lid in self.link_ids}
         self.siblings: dict[str, tuple[str, ...]] = {}
         for lid in self.link_ids:
             chain = ref.links[lid].chain
@@ -1143,7 +1227,7 @@ class OutsidePool:
         else:
             lid = self.link_ids[_pick(self.cum_link, rng.random())]
         lk = ref.links[lid]
-        code = rng.choice(lk.codes)
+        code = lk.codes[_pick(self.cum_code[lid], rng.random())]
         mfg = self.mfg[lid] or "制造" in ref.class_name(code)
         cum = self.cum_city_mfg if mfg else self.cum_city_content
         city = OUTSIDE_CITIES[_pick(cum, rng.random())]
@@ -1644,7 +1728,8 @@ def _write_funding(ref: Reference, o: Output, local: list[LocalEnterprise],
         for x in rng.sample(outside_pool, min(f.outside_targets, len(outside_pool))):
             o.rels["INVESTED_IN"].row(f.id, x.id, "Enterprise", _ticket(rng, f),
                                       random_date(rng, max(x.founded, date(2020, 1, 1)), LAST_DAY))
-        project_pool = [p for p in projects if p.behaviour != "not_started"]
+        project_pool = [p for p in projects
+                        if p.behaviour != "not_started" and p.planned_start <= LAST_DAY]
         for p in rng.sample(project_pool, min(f.project_targets, len(project_pool))):
             amount = min(_ticket(rng, f), p.total_investment * 0.3)
             o.rels["INVESTED_IN"].row(f.id, p.id, "Project", round_money(amount),
@@ -1758,6 +1843,34 @@ def readme(ref: Reference, gaps: GapPlan, counts: dict[str, int], seed: int, n_l
         "organisation. Enterprise names are random combinations of syllables; any match with a "
         "real company is a coincidence.",
         "",
+        "## 真实与虚构 / What is real",
+        "",
+        "| 类别 category | 真实 real | 虚构 invented |",
+        "|---|---|---|",
+        "| 区镇 Town | 名称与类型 names and kinds: "
+        + "、".join(t.name for t in TOWNS)
+        + " | — |",
+        "| 园区 Park | 方案点名的园区名称 names the plan gives: " + "、".join(NAMED_IN_PLAN)
+        + " | 其余园区名称；所有园区的级别、面积、空置、定位、设立日期、运营机构 other parks' "
+        "names; every park's level, areas, positioning, dates, operator |",
+        "| 高校 University | 名称与所在城市 names and cities: "
+        + "、".join(f"{u.name}（{u.city}）" for u in UNIVERSITIES)
+        + " | 优势学科（示意）及其与细分领域的对应、所有合作 disciplines (illustrative), "
+        "the sub-sector ties and every cooperation |",
+        "| 企业 Enterprise | — | 全部：名称、统一社会信用代码（仅校验位合规）、营收、人数、关系 "
+        "everything: names, credit codes (only the check character is real), figures, ties |",
+        "| 基金 Fund、项目 Project | — | 全部 everything |",
+        "",
+        "高校名单中，本地高校（`local=true`）为在太仓设有校区的三所：西交利物浦大学太仓校区、"
+        "西北工业大学太仓校区、苏州健雄职业技术学院。The three local universities have campuses in "
+        "Taicang; the others are art and media universities elsewhere.",
+        "",
+        "区镇为太仓市现行的6个镇、2个街道，加上3个功能区（太仓港经济技术开发区、太仓高新技术产业开发区、"
+        "科教新城；科教新城位于高新区内，样例中单列）。园区所在区镇中，海美国际（太仓）文化创新港"
+        "归入高新区为样例假设。The Town nodes are the 6 towns and 2 streets of Taicang plus 3 "
+        "functional zones (科教新城 lies within the 高新区 but is listed on its own); placing "
+        "海美国际（太仓）文化创新港 in the 高新区 is an assumption of the sample.",
+        "",
         "## 重新生成 / Regenerate",
         "",
         "```",
@@ -1807,9 +1920,11 @@ def readme(ref: Reference, gaps: GapPlan, counts: dict[str, int], seed: int, n_l
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0] if __doc__ else None,
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
     parser.add_argument("--outside", type=int, default=DEFAULT_OUTSIDE,
                         help="outside enterprises (the attraction pool)")
     parser.add_argument("--local", type=int, default=DEFAULT_LOCAL, help="local enterprises")
@@ -1820,8 +1935,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--local must be at least 1 and --outside at least 0")
     summary = generate(args.out, args.seed, args.outside, args.local, args.ontology)
     total = sum(summary.counts.values())
+    gaps = summary.gaps
     print(f"wrote {args.out}: {total} rows in {len(summary.counts)} files "
           f"in {summary.seconds:.1f} s", file=sys.stderr)
+    print(f"gaps by construction: missing {', '.join(gaps.missing) or '-'}; weak "
+          f"{', '.join(f'{lid} ({n})' for lid, n, _ in gaps.weak) or '-'}; broken "
+          f"{', '.join(gaps.broken) or '-'}", file=sys.stderr)
     return 0
 
 

@@ -6,6 +6,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -73,9 +74,23 @@ class CandidateConfig(_Frozen):
     university_cap: float
 
 
+class MonitoringConfig(_Frozen):
+    off_track_margin: float
+    not_started_statuses: tuple[str, ...]
+    stalled_statuses: tuple[str, ...]
+    started_statuses: tuple[str, ...]
+    bulletin_top: int
+    growth_min_base: float
+    bulletin_title: str
+
+
 class AnalysisConfig(_Frozen):
     gaps: GapConfig
     candidates: CandidateConfig
+    monitoring: MonitoringConfig
+    clusters: ClusterConfig
+    impact: ImpactConfig
+    matching: MatchingConfig
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -104,3 +119,78 @@ def load_analysis_config(override: Path | None = None) -> AnalysisConfig:
 @lru_cache(maxsize=4)
 def default_analysis_config() -> AnalysisConfig:
     return load_analysis_config()
+
+
+# -- clusters, anchor impact, landing and matching (graph/clusters.py, impact.py, matching.py) --
+
+
+class ClusterWeights(_Frozen):
+    supplies: float
+    cooperates: float
+    co_location: float
+
+
+class ClusterConfig(_Frozen):
+    algorithm: Literal["louvain", "greedy"]
+    seed: int
+    resolution: float
+    weights: ClusterWeights
+    min_size: int
+    significant_size: int
+    plan_min: int
+    plan_max: int
+    label_links: int
+    place_share: float
+    place_abbreviations: dict[str, str]
+    place_cut_words: tuple[str, ...]
+    place_suffixes: tuple[str, ...]
+
+
+class ImpactConfig(_Frozen):
+    per_status_level: float
+    newly_broken: float
+    per_orphan: float
+
+
+class TaxonomyMatch(_Frozen):
+    exact: float
+    group: float
+    category: float
+
+
+class ParkMatchConfig(_Frozen):
+    positioned: float
+    space: float
+    partner: float
+    partner_cap: float
+    chain: float
+    chain_cap: float
+
+
+class UniversityMatchConfig(_Frozen):
+    match: TaxonomyMatch
+    local: float
+    existing: float
+
+
+class StageRules(_Frozen):
+    seed_max_age: float
+    seed_max_revenue: float
+    early_max_revenue: float
+    growth_max_revenue: float
+
+
+class FundMatchConfig(_Frozen):
+    match: TaxonomyMatch
+    stage: float
+    size: float
+    existing: float
+    stages: StageRules
+    enterprise_need: tuple[float, float]
+    project_need: tuple[float, float]
+
+
+class MatchingConfig(_Frozen):
+    parks: ParkMatchConfig
+    universities: UniversityMatchConfig
+    funds: FundMatchConfig

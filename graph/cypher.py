@@ -13,10 +13,13 @@ Parameters each query expects:
 ======================== ================================================================
 query                    parameters
 ======================== ================================================================
-merge_nodes              ``rows``: property maps, each holding the label's key
-merge_relationships      ``rows``: ``{start, end, props}``; returns ``created`` (rows merged)
+merge_nodes              ``rows``: lists ``[key, value of props[0], …]`` (null: absent)
+merge_relationships      ``rows``: lists ``[start key, end key, value of props[0], …]``;
+                         returns ``created`` (rows that found both ends)
 existing_keys            ``keys``: key values; returns ``key``
 get_node                 ``key``; returns ``props``
+get_nodes                ``keys``; returns ``key``, ``props``
+adjacent                 ``keys``; returns as find_relationships
 find_nodes               ``p0``, ``p1``, … in the order of ``props``; returns ``key``, ``props``
 find_relationships       none; returns ``start_label``, ``start``, ``end_label``, ``end``,
                          ``props``
@@ -119,31 +122,63 @@ def show_constraints() -> str:
 
 
 # -- writing ------------------------------------------------------------------------------------
-def merge_nodes(label: str, schema: Schema | None = None) -> str:
-    """Merge a batch of nodes of ``label`` on its key; given properties overwrite."""
-    qlabel, ldef = _label(_schema(schema), label)
-    key = _key(ldef)
-    return f"UNWIND $rows AS row MERGE (n:{qlabel} {{{key}: row.{key}}}) SET n += row"
+def _sets(var: str, names: Sequence[str], first: int) -> str:
+    """``SET var.p = coalesce(row[i], var.p), …``: given values overwrite; absent (null) stay.
+
+    Naming each property (instead of ``SET var += map``) lets the planner see that the key is not
+    written, so it needs no Eager barrier between the MERGE and the SET.
+    """
+    if not names:
+        return ""
+    sets = (
+        f"{var}.{q} = coalesce(row[{i}], {var}.{q})"
+        for i, q in enumerate((quote(n) for n in names), start=first)
+    )
+    return " SET " + ", ".join(sets)
+
+
+def merge_nodes(label: str, props: Sequence[str] = (), schema: Schema | None = None) -> str:
+    """Merge a batch of nodes of ``label`` on its key.
+
+    Each row is a list: the key, then the value of each of ``props`` in order (null: absent, the
+    node keeps what it has). Given properties overwrite, others stay, as ``SET n += row`` would.
+    """
+    sch = _schema(schema)
+    qlabel, ldef = _label(sch, label)
+    names = [sch.check_property(ldef, p).name for p in props]
+    if ldef.key in names:
+        raise ValueError(f"the key {ldef.key!r} of {label} is row[0], not one of the properties")
+    return (
+        f"UNWIND $rows AS row MERGE (n:{qlabel} {{{_key(ldef)}: row[0]}})"
+        + _sets("n", names, 1)
+    )
 
 
 def merge_relationships(
-    rel_type: str, start_label: str, end_label: str, schema: Schema | None = None
+    rel_type: str,
+    start_label: str,
+    end_label: str,
+    props: Sequence[str] = (),
+    schema: Schema | None = None,
 ) -> str:
     """Merge a batch of relationships between existing nodes; returns how many rows matched.
 
-    A row whose start or end node does not exist matches nothing, so ``created`` falls short of
-    the number of rows: the caller fails the transaction.
+    Each row is a list: the start key, the end key, then the value of each of ``props`` (null:
+    absent). A row whose start or end node does not exist matches nothing, so ``created`` falls
+    short of the number of rows: the caller fails the transaction.
     """
     sch = _schema(schema)
-    qtype = _rel_type(sch, rel_type)
+    rdef = sch.rel(rel_type)
     qstart, sdef = _label(sch, start_label)
     qend, edef = _label(sch, end_label)
+    names = [sch.check_property(rdef, p).name for p in props]
     return (
         "UNWIND $rows AS row "
-        f"MATCH (a:{qstart} {{{_key(sdef)}: row.start}}) "
-        f"MATCH (b:{qend} {{{_key(edef)}: row.end}}) "
-        f"MERGE (a)-[r:{qtype}]->(b) SET r += row.props "
-        "RETURN count(*) AS created"
+        f"MATCH (a:{qstart} {{{_key(sdef)}: row[0]}}) "
+        f"MATCH (b:{qend} {{{_key(edef)}: row[1]}}) "
+        f"MERGE (a)-[r:{quote(rdef.name)}]->(b)"
+        + _sets("r", names, 2)
+        + " RETURN count(*) AS created"
     )
 
 
@@ -169,6 +204,37 @@ def get_node(label: str, schema: Schema | None = None) -> str:
     """The properties of the node of ``label`` whose key is ``$key``."""
     qlabel, ldef = _label(_schema(schema), label)
     return f"MATCH (n:{qlabel} {{{_key(ldef)}: $key}}) RETURN properties(n) AS props"
+
+
+def get_nodes(label: str, schema: Schema | None = None) -> str:
+    """Key and properties of the nodes of ``label`` whose keys are in ``$keys``."""
+    qlabel, ldef = _label(_schema(schema), label)
+    key = _key(ldef)
+    return (
+        f"UNWIND $keys AS k MATCH (n:{qlabel} {{{key}: k}}) "
+        f"RETURN n.{key} AS key, properties(n) AS props"
+    )
+
+
+def adjacent(rel_type: str, label: str, direction: str, schema: Schema | None = None) -> str:
+    """Relationships of ``rel_type`` leaving (``out``) or entering (``in``) the ``label`` nodes
+    whose keys are in ``$keys``; columns as :func:`find_relationships`."""
+    sch = _schema(schema)
+    qtype = _rel_type(sch, rel_type)
+    qlabel, ldef = _label(sch, label)
+    if direction not in ("out", "in"):
+        raise ValueError(f"direction must be 'out' or 'in', not {direction!r}")
+    node = f"(n:{qlabel} {{{_key(ldef)}: k}})"
+    if direction == "out":
+        pattern, (a, a_label), (b, b_label) = f"{node}-[r:{qtype}]->(m)", ("n", label), ("m", None)
+    else:
+        pattern, (a, a_label), (b, b_label) = f"(m)-[r:{qtype}]->{node}", ("m", None), ("n", label)
+    return (
+        f"UNWIND $keys AS k MATCH {pattern} "
+        f"RETURN labels({a})[0] AS start_label, {key_expression(a, sch, a_label)} AS start, "
+        f"labels({b})[0] AS end_label, {key_expression(b, sch, b_label)} AS end, "
+        "properties(r) AS props"
+    )
 
 
 def find_nodes(label: str, props: Sequence[str] = (), schema: Schema | None = None) -> str:

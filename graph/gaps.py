@@ -10,6 +10,9 @@ Gaps (missing and weak links) are ranked by a priority whose terms are stated as
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import NamedTuple
+
 import pandas as pd
 
 from tupu.graph import frames
@@ -54,24 +57,45 @@ def panorama(store: GraphStore, scope: Scope | None = None, chain: str | None = 
     df["revenue"], df["growth"] = revenue, growth
 
     status = df.set_index("link")["status"].to_dict()
-    fd = frames.feeds(store)
-    ups = fd.groupby("down")["up"].apply(list).to_dict()
-    downs = fd.groupby("up")["down"].apply(list).to_dict()
-    present = set(cfg.present_statuses)
-    df["upstream_present"] = [
-        sorted(u for u in ups.get(x, []) if status.get(u) in present) for x in df["link"]
-    ]
-    df["downstream_present"] = [
-        sorted(d for d in downs.get(x, []) if status.get(d) in present) for x in df["link"]
-    ]
-    df["broken"] = (
-        df["status"].isin(["missing", "weak"])
-        & df["upstream_present"].map(bool)
-        & df["downstream_present"].map(bool)
-    )
+    flanks = link_flanks(status, frames.feeds(store), cfg)
+    df["upstream_present"] = [flanks[x].upstream_present for x in df["link"]]
+    df["downstream_present"] = [flanks[x].downstream_present for x in df["link"]]
+    df["broken"] = [flanks[x].broken for x in df["link"]]
     if chain is not None:
         df = df[df["chain"] == chain]
     return df[PANORAMA_COLUMNS].sort_values(["chain", "position", "link"]).reset_index(drop=True)
+
+
+class Flank(NamedTuple):
+    """A link's neighbours (FEEDS) whose status counts as present, and whether it is broken."""
+
+    upstream_present: list[str]
+    downstream_present: list[str]
+    broken: bool
+
+
+def link_flanks(status: Mapping[str, str], feeds: pd.DataFrame | Iterable[tuple[str, str]],
+                cfg: GapConfig) -> dict[str, Flank]:
+    """For every link of ``status`` (link → status): its present upstream and downstream links and
+    whether it is a broken link (断链: missing or weak, with a present link on both sides).
+
+    ``feeds`` is :func:`tupu.graph.frames.feeds` or its (up, down) pairs. Shared by the panorama
+    and the anchor impact.
+    """
+    pairs = (zip(feeds["up"], feeds["down"], strict=True) if isinstance(feeds, pd.DataFrame)
+             else feeds)
+    ups: dict[str, list[str]] = {}
+    downs: dict[str, list[str]] = {}
+    for up, down in pairs:
+        ups.setdefault(down, []).append(up)
+        downs.setdefault(up, []).append(down)
+    present = set(cfg.present_statuses)
+    out: dict[str, Flank] = {}
+    for link, st in status.items():
+        up_ok = sorted(u for u in ups.get(link, []) if status.get(u) in present)
+        down_ok = sorted(d for d in downs.get(link, []) if status.get(d) in present)
+        out[link] = Flank(up_ok, down_ok, st in ("missing", "weak") and bool(up_ok) and bool(down_ok))
+    return out
 
 
 def gaps(store: GraphStore, scope: Scope | None = None, chain: str | None = None,

@@ -40,7 +40,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from tupu.errors import StoreUnavailable
+from tupu.errors import ConfigError, StoreUnavailable
 from tupu.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,7 @@ PAGE_CACHE = "512m"  # Neo4j page cache (off heap)
 START_TIMEOUT = 90.0
 STOP_TIMEOUT = 30.0
 LOG_TAIL_LINES = 20
+MIN_PASSWORD_LENGTH = 8  # Neo4j's default dbms.security.auth_minimum_password_length
 
 JAR_NAME = "tupu-neo4j-server.jar"
 CDS_NAME = "tupu-neo4j-server.jsa"
@@ -206,11 +207,14 @@ def build(*, force: bool = False, timeout: float = 1800.0) -> Path:
         raise StoreUnavailable(f"the Neo4j server module is missing: no {root / 'pom.xml'}")
     with _file_lock(Path(tempfile.gettempdir()) / f"tupu-neo4j-build-{_path_key(root)}.lock"):
         if not force and not needs_build():
+            if _cds_archive_wanted():  # e.g. the jar was rebuilt by hand with mvn
+                _make_cds_archive()
             return jar_path()
         mvn = _require_tool("mvn")
         _require_tool("java")
         log.info("building the Neo4j server in %s (the first build downloads from Maven Central)", root)
-        cds_archive_path().unlink(missing_ok=True)  # made for the previous jar
+        for old in (cds_archive_path(), cds_archive_path().with_suffix(".jsa.failed")):
+            old.unlink(missing_ok=True)  # made for the previous jar
         t0 = time.monotonic()
         try:
             proc = subprocess.run(
@@ -233,6 +237,18 @@ def build(*, force: bool = False, timeout: float = 1800.0) -> Path:
 
 def _path_key(path: Path) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", str(path)).strip("-")[-80:]
+
+
+def _cds_archive_wanted() -> bool:
+    """No archive for the current jar, and no failed attempt for it either."""
+    jar, archive = jar_path(), cds_archive_path()
+    if not jar.is_file():
+        return False
+    built = jar.stat().st_mtime
+    if archive.is_file() and archive.stat().st_mtime >= built:
+        return False
+    failed = archive.with_suffix(".jsa.failed")
+    return not (failed.is_file() and failed.stat().st_mtime >= built)
 
 
 def _make_cds_archive() -> None:
@@ -278,6 +294,7 @@ def _make_cds_archive() -> None:
                     "no class-data-sharing archive (training run exit %s):\n%s",
                     proc.returncode, _log_tail(out_path),
                 )
+                target.with_suffix(".jsa.failed").touch()  # not again for this jar
         except OSError as e:
             log.warning("no class-data-sharing archive: %s", e)
         finally:
@@ -493,9 +510,15 @@ def start(settings: Settings, *, timeout: float = START_TIMEOUT) -> ServerInfo:
 
     A no-op when it already runs (``already_running`` says so). Raises :class:`StoreUnavailable`
     with the server log's last lines when it does not answer within ``timeout`` seconds (it is
-    then stopped again), or when the port is taken by another program.
+    then stopped again), or when the port is taken by another program; :class:`ConfigError`
+    when the password is shorter than Neo4j accepts.
     """
     t0 = time.monotonic()
+    if len(settings.neo4j_password) < MIN_PASSWORD_LENGTH:
+        raise ConfigError(
+            f"TUPU_NEO4J_PASSWORD must have at least {MIN_PASSWORD_LENGTH} characters "
+            "for Neo4j (dbms.security.auth_minimum_password_length)"
+        )
     home = server_home(settings)
     home.mkdir(parents=True, exist_ok=True)
     port = settings.neo4j_bolt_port
@@ -576,12 +599,11 @@ def _wait_until_answering(
         if not ready:
             lines = _new_log_lines(logfile, offset)
             ready = any(READY.match(ln) for ln in lines)
-            if any(FAILED.match(ln) for ln in lines):
-                # the JVM is on its way out: give it a moment, then report its log
-                time.sleep(0.5)
+            failed = [ln for ln in lines if FAILED.match(ln)]
+            if failed:
                 raise StoreUnavailable(
-                    f"the bundled Neo4j failed to start; last lines of {logfile}:\n"
-                    f"{_log_tail(logfile, offset)}"
+                    f"the bundled Neo4j failed to start: {failed[-1]}\n"
+                    f"last lines of {logfile}:\n{_log_tail(logfile, offset)}"
                 )
         if ready and port_answers(port):
             try:

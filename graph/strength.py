@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -82,32 +83,79 @@ def status_of(count: int, lq: float | None, cfg: GapConfig) -> str:
     return "ok"
 
 
-def link_strength(
-    store: GraphStore, links: Collection[str], scope: Scope, cfg: GapConfig,
-    where: Locality | None = None,
-) -> pd.DataFrame:
-    """Per link: local enterprises in ``scope``, above-scale ones, outside ones, LQ and status.
+@dataclass(frozen=True)
+class StrengthFacts:
+    """What :func:`link_strength` reads from the store, with the per-link counts derived from it,
+    kept so that it can be evaluated many times cheaply (e.g. once per enterprise that might
+    leave, :mod:`tupu.graph.impact`)."""
 
-    LQ = (share of the scope's local enterprises in the link) / (share of the outside pool in it).
-    """
+    members: dict[str, set[str]]
+    local: set[str]
+    in_scope: set[str]
+    above: set[str]
+    enterprise_total: int
+    local_members: dict[str, set[str]]  # members in scope, per link
+    outside_count: dict[str, int]  # members in the outside pool, per link
+
+
+def strength_facts(
+    store: GraphStore, links: Collection[str], scope: Scope, where: Locality | None = None
+) -> StrengthFacts:
+    """Read the facts :func:`strength_rows` needs for ``links`` in ``scope``."""
     where = where or locality(store)
-    local_all = where.local
     in_scope = where.in_scope(scope)
-    outside_total = store.count_nodes().get("Enterprise", 0) - len(local_all)
-    members = link_members(store, links)
     above = {
         n.key for n in store.get_nodes("Enterprise", in_scope) if n.props.get("above_scale") is True
     }
+    members = link_members(store, links)
+    return StrengthFacts(
+        members=members, local=where.local, in_scope=in_scope, above=above,
+        enterprise_total=store.count_nodes().get("Enterprise", 0),
+        local_members={lk: m & in_scope for lk, m in members.items()},
+        outside_count={lk: len(m - where.local) for lk, m in members.items()},
+    )
+
+
+def strength_rows(
+    facts: StrengthFacts, cfg: GapConfig, exclude: Collection[str] = ()
+) -> list[dict[str, Any]]:
+    """The rows of :func:`link_strength` from facts already read, as if the ``exclude``
+    enterprises were gone: they count neither as local nor as outside enterprises."""
+    gone = set(exclude)
+    in_scope = facts.in_scope - gone
+    outside_total = facts.enterprise_total - len(facts.local | gone)
+    gone_outside = gone - facts.local
     rows = []
-    for lk in sorted(links):
-        m = members[lk]
-        local = m & in_scope
-        n_out = len(m - local_all)
+    for lk in sorted(facts.members):
+        local = facts.local_members[lk]
+        if gone and not gone.isdisjoint(local):
+            local = local - gone
+        n_out = facts.outside_count[lk] - len(gone_outside & facts.members[lk])
         share_local = len(local) / len(in_scope) if in_scope else 0.0
         share_out = n_out / outside_total if outside_total > 0 else 0.0
         lq = round(share_local / share_out, 3) if share_out else None
         rows.append({
-            "link": lk, "local_enterprises": len(local), "above_scale": len(local & above),
+            "link": lk, "local_enterprises": len(local), "above_scale": len(local & facts.above),
             "outside_enterprises": n_out, "lq": lq, "status": status_of(len(local), lq, cfg),
         })
-    return pd.DataFrame(rows, columns=STRENGTH_COLUMNS)
+    return rows
+
+
+def strength_table(
+    facts: StrengthFacts, cfg: GapConfig, exclude: Collection[str] = ()
+) -> pd.DataFrame:
+    """:func:`strength_rows` as the DataFrame :func:`link_strength` returns."""
+    return pd.DataFrame(strength_rows(facts, cfg, exclude), columns=STRENGTH_COLUMNS)
+
+
+def link_strength(
+    store: GraphStore, links: Collection[str], scope: Scope, cfg: GapConfig,
+    where: Locality | None = None, exclude: Collection[str] = (),
+) -> pd.DataFrame:
+    """Per link: local enterprises in ``scope``, above-scale ones, outside ones, LQ and status.
+
+    LQ = (share of the scope's local enterprises in the link) / (share of the outside pool in it).
+    With ``exclude`` (enterprise keys), the answer is as if those enterprises had left: they count
+    neither as local nor as outside enterprises (anchor impact).
+    """
+    return strength_table(strength_facts(store, links, scope, where), cfg, exclude)

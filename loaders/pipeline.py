@@ -13,6 +13,7 @@ from tupu.graph.store import GraphStore
 from tupu.loaders.canonical import read_canonical_file, read_canonical_folder
 from tupu.loaders.dataset import DatasetInfo, builtin_chains_folder, read_dataset
 from tupu.loaders.delivery import Delivery
+from tupu.loaders.rdf_source import PARSER_FORMATS, read_rdf_file
 from tupu.loaders.references import check_references
 from tupu.loaders.taxonomy_source import read_taxonomy_source
 from tupu.ontology.schema import Schema
@@ -81,7 +82,8 @@ def _add_dataset(d: Delivery, info: DatasetInfo, folder: Path) -> None:
 
 
 def plan_sources(paths: Sequence[Path], schema: Schema) -> list[Step]:
-    """The steps that read ``paths``: a data folder, or canonical ``<Label>.csv``/``<TYPE>.csv``."""
+    """The steps that read ``paths``: a data folder, a canonical ``<Label>.csv``/``<TYPE>.csv``, or
+    a Turtle/JSON-LD file (``.ttl``, ``.jsonld``, ``.json``) as ``tupu export ttl|jsonld`` writes."""
     steps: list[Step] = []
     for path in paths:
         if path.is_dir():
@@ -90,12 +92,16 @@ def plan_sources(paths: Sequence[Path], schema: Schema) -> list[Step]:
             steps.append(
                 Step(path.name, partial(read_canonical_file, path=path, source=path.name, schema=schema))
             )
+        elif path.is_file() and path.suffix.lower() in PARSER_FORMATS:
+            steps.append(
+                Step(path.name, partial(read_rdf_file, path=path, source=path.name, schema=schema))
+            )
         elif not path.exists():
             raise InputError(f"{path}: no such file or folder")
         else:
             raise InputError(
-                f"{path}: tupu loads a data folder or a canonical <Label>.csv / <TYPE>.csv file; "
-                "see docs/canonical-format.md"
+                f"{path}: tupu loads a data folder, a canonical <Label>.csv / <TYPE>.csv file "
+                "or a .ttl / .jsonld file; see docs/canonical-format.md"
             )
     return steps
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tupu.ontology.owl import build_owl
 from tupu.ontology.schema import Schema, load_schema
+from tupu.ontology.shacl import build_shapes
 
 HEADER = (
     "# Generated from ontology/schema.yaml by `python -m tupu.ontology.generate`; do not edit.\n"
@@ -19,7 +20,8 @@ HEADER = (
 def generated_files(schema: Schema) -> dict[str, str]:
     """File name (under ``ontology/generated/``) → content."""
     ttl = build_owl(schema).serialize(format="turtle")
-    return {"tupu.ttl": HEADER + ttl}
+    shapes = build_shapes(schema).serialize(format="turtle")
+    return {"tupu.ttl": HEADER + ttl, "tupu-shacl.ttl": HEADER + shapes}
 
 
 def generated_dir() -> Path:

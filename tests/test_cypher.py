@@ -12,17 +12,20 @@ import pytest
 from tupu.errors import SchemaError
 from tupu.graph import cypher
 from tupu.graph.model import ChangeSet, NodeRef, RelRow
-from tupu.graph.neo4j_store import Neo4jStore, node_rows, rel_rows
+from tupu.graph.neo4j_store import Neo4jStore, node_batch, rel_batch
 from tupu.ontology.schema import load_schema
 
 SCHEMA = load_schema()
 NASTY = "x' OR 1=1 //`}) DETACH DELETE n"
 
 EVERY_QUERY: list[Callable[[], str]] = [
-    lambda: cypher.merge_nodes("Enterprise"),
-    lambda: cypher.merge_relationships("SUPPLIES", "Enterprise", "Enterprise"),
+    lambda: cypher.merge_nodes("Enterprise", ["name", "founded", "prov_row"]),
+    lambda: cypher.merge_relationships("SUPPLIES", "Enterprise", "Enterprise", ["since"]),
     lambda: cypher.existing_keys("Park"),
     lambda: cypher.get_node("SubSector"),
+    lambda: cypher.get_nodes("SubSector"),
+    lambda: cypher.adjacent("LOCATED_IN", "Enterprise", "out"),
+    lambda: cypher.adjacent("LOCATED_IN", "Town", "in"),
     lambda: cypher.find_nodes("Enterprise", ["name", "listed", "founded"]),
     lambda: cypher.find_relationships("LOCATED_IN"),
     lambda: cypher.find_relationships("LOCATED_IN", "Enterprise", "Town"),
@@ -121,40 +124,59 @@ def test_store_sends_values_only_as_parameters() -> None:
 
 
 def test_merge_nodes_is_an_unwind_merge_on_the_key() -> None:
-    assert cypher.merge_nodes("Enterprise") == (
-        "UNWIND $rows AS row MERGE (n:`Enterprise` {`id`: row.`id`}) SET n += row"
+    assert cypher.merge_nodes("Enterprise", ["name", "listed"]) == (
+        "UNWIND $rows AS row MERGE (n:`Enterprise` {`id`: row[0]}) "
+        "SET n.`name` = coalesce(row[1], n.`name`), n.`listed` = coalesce(row[2], n.`listed`)"
     )
-    assert "{`code`: row.`code`}" in cypher.merge_nodes("SubSector")
+    assert cypher.merge_nodes("SubSector") == (
+        "UNWIND $rows AS row MERGE (n:`SubSector` {`code`: row[0]})"
+    )
+    with pytest.raises(ValueError):
+        cypher.merge_nodes("Enterprise", ["id", "name"])
 
 
 def test_merge_relationships_matches_both_ends_and_counts_rows() -> None:
     query = cypher.merge_relationships("LOCATED_IN", "Enterprise", "Town")
-    assert query.startswith("UNWIND $rows AS row ")
-    assert "MATCH (a:`Enterprise` {`id`: row.start})" in query
-    assert "MATCH (b:`Town` {`id`: row.end})" in query
-    assert "MERGE (a)-[r:`LOCATED_IN`]->(b) SET r += row.props" in query
-    assert query.endswith("RETURN count(*) AS created")
+    assert query == (
+        "UNWIND $rows AS row "
+        "MATCH (a:`Enterprise` {`id`: row[0]}) MATCH (b:`Town` {`id`: row[1]}) "
+        "MERGE (a)-[r:`LOCATED_IN`]->(b) RETURN count(*) AS created"
+    )
+    query = cypher.merge_relationships("SUPPLIES", "Enterprise", "Enterprise", ["product", "since"])
+    assert "(b) SET r.`product` = coalesce(row[2], r.`product`), " in query
+    assert "r.`since` = coalesce(row[3], r.`since`)" in query
+    assert query.endswith(" RETURN count(*) AS created")
+
+
+def test_rows_are_shaped_as_lists_in_the_order_of_the_names() -> None:
+    names, rows = node_batch(
+        "Enterprise",
+        "id",
+        [{"id": "E1", "name": "甲", "listed": True}, {"id": 2, "founded": dt.date(2020, 1, 2)}],
+    )
+    assert names == ["founded", "listed", "name"]
+    assert rows == [["E1", None, True, "甲"], ["2", dt.date(2020, 1, 2), None, None]]
+    names, rows = rel_batch(
+        [RelRow("E1", "E2", {"since": dt.date(2021, 1, 1)}), RelRow("E2", "E1", {})]
+    )
+    assert names == ["since"]
+    assert rows == [["E1", "E2", dt.date(2021, 1, 1)], ["E2", "E1", None]]
 
 
 def test_values_travel_only_as_parameters() -> None:
-    # the rows carrying a hostile key are data for $rows; the query never changes
-    rows = node_rows("Enterprise", "id", [{"id": NASTY, "name": NASTY}])
-    assert rows == [{"id": NASTY, "name": NASTY}]
-    assert NASTY not in cypher.merge_nodes("Enterprise")
-    assert rel_rows([RelRow(NASTY, "T1", {"product": NASTY})]) == [
-        {"start": NASTY, "end": "T1", "props": {"product": NASTY}}
-    ]
+    names, rows = node_batch("Enterprise", "id", [{"id": NASTY, "name": NASTY}])
+    assert rows == [[NASTY, NASTY]]
+    assert NASTY not in cypher.merge_nodes("Enterprise", names)
     query = cypher.find_nodes("Enterprise", ["name", "city"])
     assert "n.`name` = $p0 AND n.`city` = $p1" in query
     assert query.endswith("ORDER BY key")
 
 
-def test_node_rows_give_keys_as_strings_and_refuse_rows_without_one() -> None:
+def test_a_row_without_its_key_is_refused() -> None:
     from tupu.errors import StoreError
 
-    assert node_rows("Town", "id", [{"id": 7, "name": "x"}]) == [{"id": "7", "name": "x"}]
     with pytest.raises(StoreError, match="Town row 2 has no key 'id'"):
-        node_rows("Town", "id", [{"id": "a"}, {"name": "b"}])
+        node_batch("Town", "id", [{"id": "a"}, {"name": "b"}])
 
 
 def test_find_nodes_without_filter_has_no_where() -> None:
@@ -186,6 +208,19 @@ def test_key_expression_covers_every_label() -> None:
             assert f"n.`{ldef.key}`" in expr
 
 
+def test_adjacent_matches_the_given_side_by_key() -> None:
+    out = cypher.adjacent("LOCATED_IN", "Enterprise", "out")
+    assert out.startswith(
+        "UNWIND $keys AS k MATCH (n:`Enterprise` {`id`: k})-[r:`LOCATED_IN`]->(m) "
+    )
+    assert "n.`id` AS start" in out
+    into = cypher.adjacent("COVERS", "SubSector", "in")
+    assert "MATCH (m)-[r:`COVERS`]->(n:`SubSector` {`code`: k})" in into
+    assert "n.`code` AS end" in into
+    with pytest.raises(ValueError):
+        cypher.adjacent("COVERS", "SubSector", "both")
+
+
 def test_neighbourhood_hop_types() -> None:
     assert "MATCH (n)-[r]-(m)" in cypher.neighbourhood_hop(None)
     assert "[r:`SUPPLIES`|`IN_TOWN`]" in cypher.neighbourhood_hop(["SUPPLIES", "IN_TOWN"])
@@ -198,11 +233,17 @@ def test_neighbourhood_hop_types() -> None:
     [
         lambda: cypher.merge_nodes("Enterprize"),
         lambda: cypher.merge_nodes("Enterprise`) DETACH DELETE (n"),
+        lambda: cypher.merge_nodes("Enterprise", ["name", "nmae"]),
+        lambda: cypher.merge_nodes("Enterprise", ["name = 1 DETACH DELETE n //"]),
+        lambda: cypher.merge_relationships("SUPPLIES", "Enterprise", "Enterprise", ["amount"]),
         lambda: cypher.merge_relationships("SUPPLY", "Enterprise", "Enterprise"),
         lambda: cypher.merge_relationships("SUPPLIES", "Enterprise", "Firm"),
         lambda: cypher.merge_relationships("SUPPLIES", "Firm", "Enterprise"),
         lambda: cypher.existing_keys("Firm"),
         lambda: cypher.get_node("Firm"),
+        lambda: cypher.get_nodes("Firm"),
+        lambda: cypher.adjacent("SUPPLY", "Enterprise", "out"),
+        lambda: cypher.adjacent("SUPPLIES", "Firm", "in"),
         lambda: cypher.find_nodes("Firm"),
         lambda: cypher.find_nodes("Enterprise", ["nmae"]),
         lambda: cypher.find_nodes("Enterprise", ["name` = 1 OR n.`name"]),

@@ -15,18 +15,18 @@ import pytest
 
 from tupu.errors import SchemaError, StoreError
 from tupu.graph.memory_store import MemoryStore
-from tupu.graph.model import ChangeSet, Node, NodeRef, Relationship, RelRow
+from tupu.graph.model import ChangeSet, Node, NodeRef, Props, Relationship, RelRow
 from tupu.graph.store import GraphStore
 from tupu.ontology.schema import load_schema
 
 SCHEMA = load_schema()
 
-TOWNS = [
+TOWNS: list[Props] = [
     {"id": "T1", "name": "城厢镇", "kind": "town", "city": "太仓市"},
     {"id": "T2", "name": "沙溪镇", "kind": "town", "city": "太仓市"},
     {"id": "T3", "name": "港区", "kind": "zone", "city": "太仓市"},
 ]
-PARKS = [
+PARKS: list[Props] = [
     {
         "id": "P1",
         "name": "天镜湖文创园",
@@ -37,7 +37,7 @@ PARKS = [
     },
     {"id": "P2", "name": "沙溪古镇文旅区", "level": "town", "floor_area": 30_000.0},
 ]
-ENTERPRISES = [
+ENTERPRISES: list[Props] = [
     {
         "id": "E1",
         "name": "太仓影视制作有限公司",
@@ -88,7 +88,9 @@ LOCATED_IN = [
 ]
 IN_TOWN = [RelRow("P1", "T1", {}), RelRow("P2", "T2", {})]
 SUPPLIES = [
-    RelRow("E1", "E2", {"product": "后期制作", "annual_value": 350.5, "since": dt.date(2021, 7, 1)}),
+    RelRow(
+        "E1", "E2", {"product": "后期制作", "annual_value": 350.5, "since": dt.date(2021, 7, 1)}
+    ),
     RelRow("E10", "E1", {"product": "摄影器材", "annual_value": 1_200.0}),
     RelRow("E3", "E1", {"product": "游戏引擎授权"}),
 ]
@@ -97,15 +99,14 @@ SUPPLIES = [
 def city() -> ChangeSet:
     """The small map, freshly built (the stores must not keep references into it)."""
     changes = ChangeSet()
-    for label, rows in (("Town", TOWNS), ("Park", PARKS), ("Enterprise", ENTERPRISES)):
-        for row in rows:
-            changes.add_node(label, dict(row))
-    for end_label, row in LOCATED_IN:
-        changes.add_rel("LOCATED_IN", "Enterprise", end_label, RelRow(row.start, row.end, dict(row.props)))
-    for row in IN_TOWN:
-        changes.add_rel("IN_TOWN", "Park", "Town", RelRow(row.start, row.end, dict(row.props)))
-    for row in SUPPLIES:
-        changes.add_rel("SUPPLIES", "Enterprise", "Enterprise", RelRow(row.start, row.end, dict(row.props)))
+    for label, nodes in (("Town", TOWNS), ("Park", PARKS), ("Enterprise", ENTERPRISES)):
+        for props in nodes:
+            changes.add_node(label, dict(props))
+    groups = [(("LOCATED_IN", "Enterprise", end), rel) for end, rel in LOCATED_IN]
+    groups += [(("IN_TOWN", "Park", "Town"), rel) for rel in IN_TOWN]
+    groups += [(("SUPPLIES", "Enterprise", "Enterprise"), rel) for rel in SUPPLIES]
+    for (rtype, start, end), rel in groups:
+        changes.add_rel(rtype, start, end, RelRow(rel.start, rel.end, dict(rel.props)))
     return changes
 
 
@@ -205,7 +206,8 @@ def test_find_relationships(loaded: GraphStore) -> None:
     assert [r.start.key for r in loaded.find_relationships("LOCATED_IN", e, p)] == ["E1", "E2"]
     assert loaded.find_relationships("LOCATED_IN", start_label="Project") == []
     supplies = loaded.find_relationships("SUPPLIES", e, e)
-    assert [(r.start.key, r.end.key) for r in supplies] == [("E1", "E2"), ("E10", "E1"), ("E3", "E1")]
+    pairs = [(r.start.key, r.end.key) for r in supplies]
+    assert pairs == [("E1", "E2"), ("E10", "E1"), ("E3", "E1")]
     assert supplies[0] == Relationship(
         "SUPPLIES",
         NodeRef(e, "E1"),
@@ -287,6 +289,32 @@ def test_existing_keys(loaded: GraphStore) -> None:
         loaded.existing_keys("Firm", ["E1"])
 
 
+def test_get_nodes(loaded: GraphStore) -> None:
+    found = loaded.get_nodes("Enterprise", ["E3", "E99", "E1", "E3", "P1"])
+    assert [n.key for n in found] == ["E1", "E3"]
+    assert found[0] == Node("Enterprise", "E1", ENTERPRISES[0])
+    assert loaded.get_nodes("Park", []) == []
+    with pytest.raises(SchemaError):
+        loaded.get_nodes("Firm", ["E1"])
+
+
+def test_adjacent(loaded: GraphStore) -> None:
+    out = loaded.adjacent("SUPPLIES", "Enterprise", ["E1", "E10", "E99"])
+    assert [(r.start.key, r.end.key) for r in out] == [("E1", "E2"), ("E10", "E1")]
+    assert out[0].props["since"] == dt.date(2021, 7, 1)
+    into = loaded.adjacent("SUPPLIES", "Enterprise", ["E1"], direction="in")
+    assert [(r.start.key, r.end.key) for r in into] == [("E10", "E1"), ("E3", "E1")]
+    located = loaded.adjacent("LOCATED_IN", "Enterprise", ["E10", "E2"])
+    assert [str(r.end) for r in located] == ["Town:T2", "Park:P1"]
+    parks = loaded.adjacent("LOCATED_IN", "Park", ["P1", "P2"], direction="in")
+    assert [str(r.start) for r in parks] == ["Enterprise:E1", "Enterprise:E2"]
+    assert loaded.adjacent("LOCATED_IN", "Town", [], direction="in") == []
+    with pytest.raises(ValueError):
+        loaded.adjacent("SUPPLIES", "Enterprise", ["E1"], direction="both")
+    with pytest.raises(SchemaError):
+        loaded.adjacent("SUPPLY", "Enterprise", ["E1"])
+
+
 # -- writing -----------------------------------------------------------------------------------
 def test_applying_twice_changes_nothing(loaded: GraphStore) -> None:
     before = dump(loaded)
@@ -365,7 +393,9 @@ def test_clear(loaded: GraphStore) -> None:
 
 # -- the two stores side by side -----------------------------------------------------------------
 @pytest.fixture
-def both(tmp_path: Path, neo4j_session_store: GraphStore) -> Iterator[tuple[GraphStore, GraphStore]]:
+def both(
+    tmp_path: Path, neo4j_session_store: GraphStore
+) -> Iterator[tuple[GraphStore, GraphStore]]:
     neo4j_session_store.clear()
     yield MemoryStore(tmp_path / "map.snapshot"), neo4j_session_store
     neo4j_session_store.clear()
@@ -377,7 +407,9 @@ def test_memory_and_neo4j_answer_identically(both: tuple[GraphStore, GraphStore]
     for st in (memory, neo4j):
         st.apply(city())
         update = ChangeSet()
-        update.add_node("Enterprise", {"id": "E2", "employees": 40, "founded": dt.date(2019, 12, 1)})
+        update.add_node(
+            "Enterprise", {"id": "E2", "employees": 40, "founded": dt.date(2019, 12, 1)}
+        )
         st.apply(update)
     assert neo4j.count_nodes() == memory.count_nodes()
     assert neo4j.count_relationships() == memory.count_relationships()
@@ -393,9 +425,14 @@ def test_memory_and_neo4j_answer_identically(both: tuple[GraphStore, GraphStore]
     ):
         for depth in (1, 2, 3):
             assert neo4j.neighbourhood(ref, depth) == memory.neighbourhood(ref, depth), (ref, depth)
-    assert neo4j.existing_keys("Enterprise", ["E1", "E9"]) == memory.existing_keys(
-        "Enterprise", ["E1", "E9"]
-    )
+    keys = ["E1", "E2", "E3", "E9", "E10"]
+    assert neo4j.existing_keys("Enterprise", keys) == memory.existing_keys("Enterprise", keys)
+    assert neo4j.get_nodes("Enterprise", keys) == memory.get_nodes("Enterprise", keys)
+    for rtype in ("SUPPLIES", "LOCATED_IN"):
+        for direction in ("out", "in"):
+            assert neo4j.adjacent(rtype, "Enterprise", keys, direction) == memory.adjacent(
+                rtype, "Enterprise", keys, direction
+            ), (rtype, direction)
 
 
 @pytest.mark.neo4j

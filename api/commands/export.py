@@ -1,4 +1,4 @@
-"""``tupu export graphml|csv PATH``: write the map out."""
+"""``tupu export ttl|jsonld|graphml|csv PATH``: write the map out."""
 
 from __future__ import annotations
 
@@ -10,16 +10,21 @@ from tupu.api.commands.common import format_option, pass_app
 from tupu.api.context import AppContext
 from tupu.api.output import Format, render_rows, to_json
 from tupu.graph.export import write_csv_folder, write_graphml
+from tupu.graph.rdf_export import write_rdf
 
 
 @click.command()
-@click.argument("kind", type=click.Choice(["graphml", "csv"]))
+@click.argument("kind", type=click.Choice(["ttl", "jsonld", "graphml", "csv"]))
 @click.argument("path", type=click.Path(path_type=Path))
 @format_option
 @pass_app
 def export(app: AppContext, kind: str, path: Path, fmt: Format) -> None:
-    """Export the map: graphml (one file) or csv (a canonical folder that `tupu load` reads)."""
-    if kind == "graphml":
+    """Export the map: ttl or jsonld (RDF under the ontology's URIs; `tupu load` reads it back),
+    graphml (one file) or csv (a canonical folder that `tupu load` reads)."""
+    if kind in ("ttl", "jsonld"):
+        rdf = write_rdf(app.store, path, "ttl" if kind == "ttl" else "jsonld")
+        result: dict[str, object] = {"kind": kind, "path": str(path), "triples": len(rdf)}
+    elif kind == "graphml":
         g = write_graphml(app.store, path)
         result = {
             "kind": kind,

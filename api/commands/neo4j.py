@@ -63,6 +63,12 @@ def neo4j() -> None:
 @click.pass_context
 def start(ctx: click.Context, timeout: float, fmt: Fmt) -> None:
     """Start it in the background (building it with Maven first if needed)."""
+    if neo4j_server.needs_build():
+        click.echo(
+            "building the Neo4j server with Maven (the first build downloads Neo4j from Maven "
+            "Central, about 170 MB, into ~/.m2) ...",
+            err=True,
+        )
     info = neo4j_server.start(_settings(ctx), timeout=timeout)
     data = {"state": "already running" if info.already_running else "started", **info.to_dict()}
     _echo(data, fmt)

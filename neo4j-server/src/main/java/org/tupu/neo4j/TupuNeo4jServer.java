@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.neo4j.configuration.GraphDatabaseInternalSettings;
 import org.neo4j.configuration.GraphDatabaseSettings;
@@ -34,7 +35,8 @@ import org.neo4j.graphdb.GraphDatabaseService;
  * the environment variable {@code TUPU_NEO4J_PASSWORD}. It is authoritative: it is applied on
  * every start, so the password in tupu's settings always opens the bundled server. On the very
  * first start (no system database yet) the DBMS is first started once with Bolt off to set the
- * password, so the factory default {@code neo4j/neo4j} is never reachable over the network.
+ * password (then recorded by the file {@code data/tupu-password-initialised}), so the factory
+ * default {@code neo4j/neo4j} is never reachable over the network.
  *
  * <p>Prints {@code tupu-neo4j ready bolt://ADDRESS:PORT version X} on standard output when
  * clients can connect, and shuts the DBMS down cleanly on SIGTERM (a JVM shutdown hook).
@@ -44,6 +46,7 @@ public final class TupuNeo4jServer {
     static final String PREFIX = "tupu-neo4j";
     static final String PASSWORD_ENV = "TUPU_NEO4J_PASSWORD";
     static final String SYSTEM_DB = "system";
+    static final String INITIALISED_MARKER = "tupu-password-initialised";
 
     private TupuNeo4jServer() {}
 
@@ -65,9 +68,11 @@ public final class TupuNeo4jServer {
         try {
             run(options, password);
         } catch (Throwable e) { // anything that stops the DBMS from starting: report and exit 1
-            System.err.println(PREFIX + " failed: " + describe(e));
             e.printStackTrace(System.err);
             System.err.flush();
+            // the summary comes last, so the last lines of the log always show it
+            System.out.println(PREFIX + " failed: " + describe(e));
+            System.out.flush();
             System.exit(1);
         }
     }
@@ -169,35 +174,29 @@ public final class TupuNeo4jServer {
 
     static void run(Options options, String password) throws Exception {
         Files.createDirectories(options.home());
-        boolean firstStart = !Files.isDirectory(options.home().resolve("data").resolve("databases").resolve(SYSTEM_DB));
+        // SIGTERM (or System.exit) at any point shuts down whichever DBMS is running then
+        AtomicReference<DatabaseManagementService> running = new AtomicReference<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(running, stopped), "tupu-neo4j-shutdown"));
+
+        // written once the password has been set with Bolt off; lives in data/ so that a wiped
+        // data folder (a new system database with the factory default) starts over
+        Path initialised = options.home().resolve("data").resolve(INITIALISED_MARKER);
+        boolean firstStart = !Files.exists(initialised);
         if (firstStart) {
             // Bolt off: set the password before any client can see the factory default.
             log("first start in " + options.home() + ": creating the databases and setting the password");
             DatabaseManagementService setup = builder(options, false).build();
-            try {
-                applyPassword(setup, password);
-            } finally {
+            running.set(setup);
+            applyPassword(setup, password);
+            if (running.compareAndSet(setup, null)) {
                 setup.shutdown();
             }
+            Files.writeString(initialised, "the neo4j user's password was set by tupu-neo4j\n");
         }
 
         DatabaseManagementService dbms = builder(options, true).build();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log("stopping");
-            try {
-                dbms.shutdown();
-                log("stopped");
-            } catch (Throwable e) {
-                System.err.println(PREFIX + " shutdown failed: " + describe(e));
-                e.printStackTrace(System.err);
-            } finally {
-                System.out.flush();
-                System.err.flush();
-                stopped.countDown();
-            }
-        }, "tupu-neo4j-shutdown"));
-
+        running.set(dbms);
         if (!firstStart) {
             applyPassword(dbms, password);
         }
@@ -205,6 +204,25 @@ public final class TupuNeo4jServer {
         String uri = "bolt://" + SocketAddress.format(options.address(), options.port());
         log("ready " + uri + " version " + version);
         stopped.await();
+    }
+
+    private static void shutdown(AtomicReference<DatabaseManagementService> running, CountDownLatch stopped) {
+        DatabaseManagementService dbms = running.getAndSet(null);
+        try {
+            if (dbms != null) {
+                log("stopping");
+                dbms.shutdown();
+                log("stopped");
+            }
+        } catch (Throwable e) {
+            e.printStackTrace(System.err);
+            System.err.flush();
+            log("shutdown failed: " + describe(e));
+        } finally {
+            System.out.flush();
+            System.err.flush();
+            stopped.countDown();
+        }
     }
 
     static DatabaseManagementServiceBuilder builder(Options options, boolean bolt) {

@@ -1,0 +1,124 @@
+"""``tupu clusters``, ``tupu impact``, ``tupu anchors``, ``tupu parks`` and ``tupu pairs``:
+特色产业集群, anchor impact, landing and matching."""
+
+from __future__ import annotations
+
+import click
+
+from tupu.api.commands.analyses import frame_rows, show
+from tupu.api.commands.common import format_option, pass_app
+from tupu.api.context import AppContext
+from tupu.api.output import Format, to_json
+from tupu.graph.clusters import clusters as find_clusters, summary as cluster_summary
+from tupu.graph.config import load_analysis_config
+from tupu.graph.gaps import STATUS_ZH
+from tupu.graph.impact import anchor_impact, anchors as rank_anchors
+from tupu.graph.matching import fund_pairs, parks_for, university_pairs
+
+CLUSTER_TABLE = ["cluster", "label", "size", "above_scale", "revenue", "significant", "links",
+                 "internal_ties", "leader"]
+IMPACT_LINK_TABLE = ["chain_name", "link_name", "local_before", "local_after", "status_before",
+                     "status_after", "broken_after", "change"]
+ORPHAN_TABLE = ["name", "park", "town", "loses_zh", "product", "annual_value"]
+ANCHOR_TABLE = ["rank", "name", "park", "annual_revenue", "links_down", "newly_broken",
+                "lose_supplier", "lose_customer", "score", "explanation"]
+PARK_TABLE = ["rank", "park_name", "town", "vacant_area", "score", "current", "reasons"]
+UNIVERSITY_TABLE = ["rank", "university_name", "enterprise_name", "local", "existing", "score",
+                    "reasons"]
+FUND_TABLE = ["rank", "fund_name", "target_kind", "target_name", "stage", "score", "fit",
+              "existing", "reasons"]
+
+
+def _limit(limit: int) -> int | None:
+    return None if limit <= 0 else limit
+
+
+@click.command()
+@format_option
+@pass_app
+def clusters(app: AppContext, fmt: Format) -> None:
+    """特色产业集群: communities of local enterprises, counted against the plan's 3–5.
+
+    json gives {"summary": …, "clusters": […]}; csv gives the clusters, the summary on stderr.
+    """
+    cfg = load_analysis_config(app.settings.analysis_config).clusters
+    df = find_clusters(app.store, cfg)
+    summ = cluster_summary(df, cfg)
+    if fmt == "json":
+        click.echo(to_json({"summary": summ.to_dict(), "clusters": frame_rows(df)}))
+        return
+    show(df, fmt, CLUSTER_TABLE)
+    if fmt == "table":
+        click.echo("")
+        click.echo(summ.text)
+    else:
+        click.echo(summ.text, err=True)
+
+
+@click.command()
+@click.argument("enterprise_id")
+@click.option("--show", "part", type=click.Choice(["links", "orphans"]), default="links",
+              show_default=True, help="What csv lists (table and json show both).")
+@format_option
+@pass_app
+def impact(app: AppContext, enterprise_id: str, part: str, fmt: Format) -> None:
+    """What breaks in the chains if the local enterprise ENTERPRISE_ID leaves."""
+    cfg = load_analysis_config(app.settings.analysis_config)
+    result = anchor_impact(app.store, enterprise_id, cfg.impact, cfg.gaps)
+    if fmt == "json":
+        click.echo(to_json(result.to_dict()))
+        return
+    if fmt == "csv":
+        show(result.links if part == "links" else result.orphans, fmt, [])
+        return
+    click.echo(f"{result.name}（{result.enterprise}）离开的影响：得分{result.score:g}")
+    click.echo(result.explanation)
+    click.echo("")
+    click.echo("环节变化：")
+    links = result.links.assign(
+        status_before=result.links["status_before"].map(STATUS_ZH),
+        status_after=result.links["status_after"].map(STATUS_ZH),
+    )
+    show(links, fmt, IMPACT_LINK_TABLE)
+    click.echo("")
+    click.echo("失去唯一本地供应商或客户的企业：")
+    show(result.orphans, fmt, ORPHAN_TABLE)
+
+
+@click.command()
+@click.option("--top", type=int, default=20, show_default=True, help="At most this many (0: all).")
+@format_option
+@pass_app
+def anchors(app: AppContext, top: int, fmt: Format) -> None:
+    """Local enterprises ranked by what their leaving would break (anchor impact)."""
+    cfg = load_analysis_config(app.settings.analysis_config)
+    df = rank_anchors(app.store, _limit(top), cfg.impact, cfg.gaps)
+    show(df, fmt, ANCHOR_TABLE)
+
+
+@click.command()
+@click.argument("enterprise_id")
+@click.option("--limit", type=int, default=0, help="At most this many parks (0: all).")
+@format_option
+@pass_app
+def parks(app: AppContext, enterprise_id: str, limit: int, fmt: Format) -> None:
+    """Best parks for ENTERPRISE_ID (a local enterprise or an outside candidate), with reasons."""
+    cfg = load_analysis_config(app.settings.analysis_config)
+    df = parks_for(app.store, enterprise_id, cfg.matching, cfg.candidates)
+    n = _limit(limit)
+    show(df if n is None else df.head(n), fmt, PARK_TABLE)
+
+
+@click.command()
+@click.argument("kind", type=click.Choice(["universities", "funds"]))
+@click.option("--limit", type=int, default=50, show_default=True, help="At most this many (0: all).")
+@format_option
+@pass_app
+def pairs(app: AppContext, kind: str, limit: int, fmt: Format) -> None:
+    """产学研结对 (universities) or 融资对接 (funds): ranked pairs with reasons."""
+    cfg = load_analysis_config(app.settings.analysis_config).matching
+    if kind == "universities":
+        show(university_pairs(app.store, cfg, _limit(limit)), fmt, UNIVERSITY_TABLE)
+    else:
+        show(fund_pairs(app.store, cfg, _limit(limit)), fmt, FUND_TABLE)
+

@@ -1,0 +1,409 @@
+"""Landing and matching: best parks for an enterprise, 产学研结对 and 融资对接.
+
+Weights live in the ``matching`` section of ``graph/analysis.yaml``; every score is the sum of
+its term columns, and ``reasons`` states each term's contribution in Chinese.
+
+- :func:`parks_for`: parks for a local enterprise or an outside candidate — positioned for one of
+  its chain links, vacant space fitting its size (the candidates' rule: ``candidates.park``),
+  enterprises it is already tied to in the park, and enterprises of its upstream and downstream
+  links there (上下游配套).
+- :func:`university_pairs`: local enterprises × universities strong in the enterprise's
+  sub-sector, its 中类 or its 大类 (PART_OF); local universities first; existing cooperation
+  marked.
+- :func:`fund_pairs`: funds × local enterprises and funds × key projects whose sub-sectors (a
+  project's: its owners') the fund focuses on, directly or through a 中类/大类 parent; scored by
+  stage and ticket size against the target's need; existing investment marked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from tupu.errors import UsageError
+from tupu.graph.candidates import TIE_TYPES, _area_text, _wan_text
+from tupu.graph.config import (
+    CandidateConfig,
+    FundMatchConfig,
+    MatchingConfig,
+    StageRules,
+    TaxonomyMatch,
+    UniversityMatchConfig,
+    default_analysis_config,
+)
+from tupu.graph.periods import parse_period
+from tupu.graph.store import GraphStore
+from tupu.graph.strength import link_members, locality
+
+LEVEL_ZH = {"exact": "同一细分领域", "group": "所属中类", "category": "所属大类"}
+STAGE_ZH = {"seed": "种子期", "early": "初创期", "growth": "成长期", "mature": "成熟期",
+            "project": "项目"}
+
+PARK_TERMS = ["positioned", "space", "partners", "chain"]
+PARK_COLUMNS = ["rank", "park", "park_name", "town", "level", "vacant_area", "need",
+                "positioned_links", "partner_names", "chain_enterprises", *PARK_TERMS, "score",
+                "current", "reasons"]
+UNIVERSITY_TERMS = ["match", "local_term", "existing_term"]
+UNIVERSITY_COLUMNS = ["rank", "enterprise", "enterprise_name", "park", "town", "university",
+                      "university_name", "local", "existing", "matched_code", "matched_name",
+                      "match_level", *UNIVERSITY_TERMS, "score", "reasons"]
+FUND_TERMS = ["match", "stage_term", "size_term", "existing_term"]
+FUND_COLUMNS = ["rank", "fund", "fund_name", "fund_kind", "target_kind", "target", "target_name",
+                "park", "town", "stage", "need_min", "need_max", "ticket_min", "ticket_max",
+                "matched_code", "matched_name", "match_level", *FUND_TERMS, "score", "fit",
+                "existing", "reasons"]
+
+
+# -- shared: the taxonomy ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Match:
+    """How a university's or fund's sub-sector meets a target's: the matched code, its level
+    relative to the target's own sub-sector (exact, group = 中类, category = 大类), the points."""
+
+    code: str
+    level: str
+    points: float
+
+
+class Taxonomy:
+    """Sub-sector names, levels and parents (PART_OF), read once."""
+
+    def __init__(self, store: GraphStore) -> None:
+        nodes = store.find_nodes("SubSector")
+        self.name = {n.key: str(n.props.get("name", n.key)) for n in nodes}
+        self.level = {n.key: str(n.props.get("level", "")) for n in nodes}
+        self.parent = {r.start.key: r.end.key for r in store.find_relationships("PART_OF")}
+
+    def lineage(self, code: str) -> list[tuple[str, str]]:
+        """``code`` itself (``exact``) and its ancestors, each with its level (group, category)."""
+        out = [(code, "exact")]
+        seen = {code}
+        up = self.parent.get(code)
+        while up is not None and up not in seen:
+            out.append((up, self.level.get(up, "category")))
+            seen.add(up)
+            up = self.parent.get(up)
+        return out
+
+    def label(self, code: str) -> str:
+        return f"{code} {self.name.get(code, '')}".strip()
+
+
+def best_matches(codes: Iterable[str], by_code: Mapping[str, Collection[str]], tax: Taxonomy,
+                 weights: TaxonomyMatch) -> dict[str, Match]:
+    """For each party (university, fund) in ``by_code`` (code → parties) reachable from the
+    target's ``codes`` or their ancestors: its best match (most points; then smallest code)."""
+    points = {"exact": weights.exact, "group": weights.group, "category": weights.category}
+    best: dict[str, Match] = {}
+    for code in sorted(set(codes)):
+        for anc, level in tax.lineage(code):
+            for party in by_code.get(anc, ()):
+                m = Match(anc, level, points.get(level, weights.category))
+                cur = best.get(party)
+                if cur is None or (m.points, _neg(m.code)) > (cur.points, _neg(cur.code)):
+                    best[party] = m
+    return best
+
+
+def _neg(code: str) -> tuple[int, ...]:
+    """Order key that prefers the smaller code when compared with ``>``."""
+    return tuple(-ord(c) for c in code)
+
+
+def _ranked(rows: list[dict[str, Any]], columns: list[str], sort: list[str],
+            ascending: list[bool], limit: int | None) -> pd.DataFrame:
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    df = pd.DataFrame(rows).sort_values(sort, ascending=ascending).reset_index(drop=True)
+    df.insert(0, "rank", range(1, len(df) + 1))
+    if limit is not None:
+        df = df.head(limit)
+    return df[columns].reset_index(drop=True)
+
+
+def _enterprise_codes(store: GraphStore, keys: Collection[str]) -> dict[str, list[str]]:
+    codes: dict[str, list[str]] = {}
+    for r in store.adjacent("IN_SUBSECTOR", "Enterprise", keys, "out"):
+        codes.setdefault(r.start.key, []).append(r.end.key)
+    return {k: sorted(v) for k, v in codes.items()}
+
+
+def _display(props: Mapping[str, Any], key: str) -> str:
+    return str(props.get("short_name") or props.get("name") or key)
+
+
+# -- parks ---------------------------------------------------------------------------------------
+
+
+def space_need(employees: Any, cfg: CandidateConfig) -> float:
+    """The vacant space (㎡) an enterprise needs: the candidates' rule."""
+    return max(cfg.park.min_space, float(employees or 0) * cfg.park.space_per_employee)
+
+
+def parks_for(store: GraphStore, enterprise_id: str, config: MatchingConfig | None = None,
+              candidate_config: CandidateConfig | None = None) -> pd.DataFrame:
+    """Every park ranked for ``enterprise_id`` (local or outside), best first (module doc)."""
+    cfg = (config or default_analysis_config().matching).parks
+    ccfg = candidate_config or default_analysis_config().candidates
+    ent = store.get_node("Enterprise", enterprise_id)
+    if ent is None:
+        raise UsageError(f"no enterprise {enterprise_id!r}")
+    where = locality(store)
+    codes = _enterprise_codes(store, [enterprise_id]).get(enterprise_id, [])
+    links = sorted({r.start.key for r in store.adjacent("COVERS", "SubSector", codes, "in")})
+    link_names = {n.key: str(n.props.get("name", n.key))
+                  for n in store.get_nodes("ChainLink", links)}
+    positioned: dict[str, list[str]] = {}
+    for r in store.adjacent("POSITIONED_FOR", "ChainLink", links, "in"):
+        positioned.setdefault(r.start.key, []).append(r.end.key)
+    need = space_need(ent.props.get("employees"), ccfg)
+
+    partners: set[str] = set()
+    for rtype in TIE_TYPES:
+        for r in store.adjacent(rtype, "Enterprise", [enterprise_id], "out"):
+            if r.end.label == "Enterprise":
+                partners.add(r.end.key)
+        for r in store.adjacent(rtype, "Enterprise", [enterprise_id], "in"):
+            partners.add(r.start.key)
+    partners.discard(enterprise_id)
+    partner_names = {n.key: _display(n.props, n.key) for n in store.get_nodes("Enterprise", partners)}
+
+    near = sorted({r.start.key for r in store.adjacent("FEEDS", "ChainLink", links, "in")}
+                  | {r.end.key for r in store.adjacent("FEEDS", "ChainLink", links, "out")})
+    chain_firms = set().union(*link_members(store, near).values()) if near else set()
+    chain_firms.discard(enterprise_id)
+
+    town_names = {n.key: str(n.props.get("name", n.key)) for n in store.find_nodes("Town")}
+    in_town = {r.start.key: r.end.key for r in store.find_relationships("IN_TOWN")}
+    current = where.park.get(enterprise_id)
+    rows = []
+    for park in store.find_nodes("Park"):
+        p = park.props
+        vacant = float(p.get("vacant_area") or 0.0)
+        reasons: list[str] = []
+        pos_links = sorted(positioned.get(park.key, []))
+        pos = cfg.positioned if pos_links else 0.0
+        if pos_links:
+            reasons.append("定位于" + "、".join(f"「{link_names[x]}」" for x in pos_links)
+                           + f"（+{pos:g}）")
+        space = cfg.space if vacant >= need else 0.0
+        if space:
+            reasons.append(f"空置{_area_text(vacant)}，满足约{_area_text(need)}需求（+{space:g}）")
+        else:
+            reasons.append(f"空置{_area_text(vacant)}，不足约{_area_text(need)}需求（+0）")
+        here = sorted(k for k in partners if where.park.get(k) == park.key)
+        part = min(cfg.partner_cap, cfg.partner * len(here))
+        if here:
+            reasons.append("园内已有关联企业：" + "、".join(partner_names.get(k, k) for k in here)
+                           + f"（+{part:g}）")
+        n_chain = sum(1 for k in chain_firms if where.park.get(k) == park.key)
+        chain = min(cfg.chain_cap, cfg.chain * n_chain)
+        if n_chain:
+            reasons.append(f"园内上下游配套企业{n_chain}家（+{chain:g}）")
+        terms = {"positioned": pos, "space": space, "partners": part, "chain": chain}
+        rows.append({
+            "park": park.key, "park_name": p.get("name", park.key),
+            "town": town_names.get(in_town.get(park.key, ""), in_town.get(park.key)),
+            "level": p.get("level"), "vacant_area": vacant, "need": need,
+            "positioned_links": ";".join(pos_links), "partner_names": "、".join(
+                partner_names.get(k, k) for k in here), "chain_enterprises": n_chain,
+            **terms, "score": round(sum(terms.values()), 2), "current": park.key == current,
+            "reasons": "；".join(reasons),
+        })
+    return _ranked(rows, PARK_COLUMNS, ["score", "vacant_area", "park"], [False, False, True],
+                   None)
+
+
+# -- universities --------------------------------------------------------------------------------
+
+
+def university_pairs(store: GraphStore, config: MatchingConfig | None = None,
+                     limit: int | None = None) -> pd.DataFrame:
+    """产学研结对: local enterprise × university pairs, local universities first (module doc)."""
+    cfg: UniversityMatchConfig = (config or default_analysis_config().matching).universities
+    tax = Taxonomy(store)
+    where = locality(store)
+    local = sorted(where.local)
+    profiles = {n.key: n.props for n in store.get_nodes("Enterprise", local)}
+    unis = {n.key: n.props for n in store.find_nodes("University")}
+    strong: dict[str, set[str]] = {}
+    for r in store.find_relationships("STRONG_IN"):
+        strong.setdefault(r.end.key, set()).add(r.start.key)
+    existing: dict[tuple[str, str], Mapping[str, Any]] = {}
+    for r in store.adjacent("COOPERATES_WITH", "Enterprise", local, "out"):
+        if r.end.label == "University":
+            existing[(r.start.key, r.end.key)] = r.props
+    codes = _enterprise_codes(store, local)
+    rows = []
+    for ent in local:
+        for uni, m in sorted(best_matches(codes.get(ent, []), strong, tax, cfg.match).items()):
+            u = unis.get(uni, {})
+            is_local = u.get("local") is True
+            coop = existing.get((ent, uni))
+            reasons = [f"高校优势领域「{tax.label(m.code)}」为企业{LEVEL_ZH[m.level]}（+{m.points:g}）"]
+            local_term = cfg.local if is_local else 0.0
+            if is_local:
+                reasons.append(f"本地高校（+{local_term:g}）")
+            existing_term = cfg.existing if coop is not None else 0.0
+            if coop is not None:
+                kind = coop.get("kind") or "合作"
+                since = coop.get("since")
+                when = f"，{since.year}年起" if isinstance(since, dt.date) else ""
+                reasons.append(f"已有合作（{kind}{when}）（+{existing_term:g}）")
+            p = profiles.get(ent, {})
+            rows.append({
+                "enterprise": ent, "enterprise_name": p.get("name", ent),
+                "park": where.park.get(ent), "town": where.town.get(ent),
+                "university": uni, "university_name": u.get("name", uni), "local": is_local,
+                "existing": coop is not None, "matched_code": m.code,
+                "matched_name": tax.name.get(m.code), "match_level": m.level, "match": m.points,
+                "local_term": local_term, "existing_term": existing_term,
+                "score": round(m.points + local_term + existing_term, 2),
+                "reasons": "；".join(reasons),
+            })
+    return _ranked(rows, UNIVERSITY_COLUMNS, ["local", "score", "enterprise", "university"],
+                   [False, False, True, True], limit)
+
+
+# -- funds ---------------------------------------------------------------------------------------
+
+
+def reference_date(store: GraphStore) -> dt.date:
+    """The end of the latest quarter observed (ages are counted to it), else today."""
+    periods = [str(n.props["period"]) for n in store.find_nodes("EnterpriseObservation")
+               if n.props.get("period")]
+    if not periods:
+        return dt.date.today()
+    year, q = parse_period(max(periods))
+    return dt.date(year, 12, 31) if q == 4 else dt.date(year, 3 * q + 1, 1) - dt.timedelta(days=1)
+
+
+def enterprise_stage(props: Mapping[str, Any], on: dt.date, rules: StageRules) -> str:
+    """seed, early, growth or mature, from age and annual revenue (listed: mature)."""
+    revenue = float(props.get("annual_revenue") or 0.0)
+    founded = props.get("founded")
+    age = (on - founded).days / 365.25 if isinstance(founded, dt.date) else None
+    if props.get("listed") is True or revenue > rules.growth_max_revenue:
+        return "mature"
+    if age is not None and age < rules.seed_max_age and revenue <= rules.seed_max_revenue:
+        return "seed"
+    if revenue <= rules.early_max_revenue:
+        return "early"
+    return "growth"
+
+
+@dataclass(frozen=True)
+class _Target:
+    kind: str  # enterprise | project
+    key: str
+    name: str
+    codes: list[str]
+    stage: str
+    need: tuple[float, float] | None
+    park: str | None
+    town: str | None
+
+
+def _targets(store: GraphStore, cfg: FundMatchConfig) -> list[_Target]:
+    where = locality(store)
+    local = sorted(where.local)
+    profiles = {n.key: n.props for n in store.get_nodes("Enterprise", local)}
+    codes = _enterprise_codes(store, local)
+    on = reference_date(store)
+    out = []
+    for key in local:
+        p = profiles.get(key, {})
+        revenue = p.get("annual_revenue")
+        need = (float(revenue) * cfg.enterprise_need[0], float(revenue) * cfg.enterprise_need[1]) \
+            if revenue else None
+        out.append(_Target("enterprise", key, str(p.get("name", key)), codes.get(key, []),
+                           enterprise_stage(p, on, cfg.stages), need, where.park.get(key),
+                           where.town.get(key)))
+    projects = store.find_nodes("Project")
+    owners: dict[str, list[str]] = {}
+    for r in store.adjacent("OWNS", "Project", [n.key for n in projects], "in"):
+        owners.setdefault(r.end.key, []).append(r.start.key)
+    owner_codes = _enterprise_codes(store, {o for os in owners.values() for o in os})
+    pwhere = locality(store, "Project")
+    for n in projects:
+        total = n.props.get("total_investment")
+        need = (float(total) * cfg.project_need[0], float(total) * cfg.project_need[1]) \
+            if total else None
+        pcodes = sorted({c for o in owners.get(n.key, []) for c in owner_codes.get(o, [])})
+        out.append(_Target("project", n.key, str(n.props.get("name", n.key)), pcodes, "project",
+                           need, pwhere.park.get(n.key), pwhere.town.get(n.key)))
+    return out
+
+
+def fund_pairs(store: GraphStore, config: MatchingConfig | None = None,
+               limit: int | None = None) -> pd.DataFrame:
+    """融资对接: fund × local enterprise and fund × key project pairs, best first (module doc)."""
+    cfg: FundMatchConfig = (config or default_analysis_config().matching).funds
+    tax = Taxonomy(store)
+    funds = {n.key: n.props for n in store.find_nodes("Fund")}
+    focus: dict[str, set[str]] = {}
+    for r in store.find_relationships("FOCUSES_ON"):
+        focus.setdefault(r.end.key, set()).add(r.start.key)
+    invested: dict[tuple[str, str], Mapping[str, Any]] = {
+        (r.start.key, r.end.key): r.props for r in store.find_relationships("INVESTED_IN")
+    }
+    rows = []
+    for t in _targets(store, cfg):
+        for fund, m in sorted(best_matches(t.codes, focus, tax, cfg.match).items()):
+            f = funds.get(fund, {})
+            stages = {s.strip() for s in str(f.get("stages") or "").split(";") if s.strip()}
+            reasons = [f"基金关注「{tax.label(m.code)}」，为{_what(t)}{LEVEL_ZH[m.level]}（+{m.points:g}）"]
+            stage_ok = t.stage in stages
+            stage_term = cfg.stage if stage_ok else 0.0
+            reasons.append(f"{'投资阶段覆盖' if stage_ok else '投资阶段不含'}{STAGE_ZH[t.stage]}"
+                           f"（+{stage_term:g}）")
+            tmin, tmax = _float(f.get("ticket_min")), _float(f.get("ticket_max"))
+            size_ok, size_text = _ticket_fit(tmin, tmax, t.need)
+            size_term = cfg.size if size_ok else 0.0
+            reasons.append(f"{size_text}（+{size_term:g}）")
+            inv = invested.get((fund, t.key))
+            existing_term = cfg.existing if inv is not None else 0.0
+            if inv is not None:
+                amount = _float(inv.get("amount"))
+                reasons.append("已投资" + (f"{_wan_text(amount)}" if amount else "")
+                               + f"（+{existing_term:g}）")
+            rows.append({
+                "fund": fund, "fund_name": f.get("name", fund), "fund_kind": f.get("kind"),
+                "target_kind": t.kind, "target": t.key, "target_name": t.name, "park": t.park,
+                "town": t.town, "stage": t.stage,
+                "need_min": round(t.need[0], 2) if t.need else None,
+                "need_max": round(t.need[1], 2) if t.need else None,
+                "ticket_min": tmin, "ticket_max": tmax, "matched_code": m.code,
+                "matched_name": tax.name.get(m.code), "match_level": m.level, "match": m.points,
+                "stage_term": stage_term, "size_term": size_term, "existing_term": existing_term,
+                "score": round(m.points + stage_term + size_term + existing_term, 2),
+                "fit": stage_ok and size_ok, "existing": inv is not None,
+                "reasons": "；".join(reasons),
+            })
+    return _ranked(rows, FUND_COLUMNS, ["score", "fund", "target_kind", "target"],
+                   [False, True, True, True], limit)
+
+
+def _what(t: _Target) -> str:
+    return "项目承担企业" if t.kind == "project" else "企业"
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _ticket_fit(tmin: float | None, tmax: float | None,
+                need: tuple[float, float] | None) -> tuple[bool, str]:
+    """Whether a fund's ticket range meets a need range (they overlap), and why, in Chinese."""
+    ticket = f"单笔{_wan_text(tmin or 0)}–{_wan_text(tmax) if tmax is not None else '不限'}"
+    if need is None:
+        return False, f"{ticket}；对象规模未知"
+    want = f"需求约{_wan_text(need[0])}–{_wan_text(need[1])}"
+    ok = (tmin is None or tmin <= need[1]) and (tmax is None or tmax >= need[0])
+    return ok, f"{ticket}{'匹配' if ok else '不匹配'}{want}"

@@ -1,0 +1,370 @@
+"""Read a Turtle or JSON-LD file into a :class:`~tupu.loaders.delivery.Delivery`.
+
+The file follows the mapping of :mod:`tupu.graph.rdf_export` (what ``tupu export ttl|jsonld``
+writes). Like the canonical reader, this validates every triple against the ontology and adds rows
+and problems; nothing is written here. A node is a subject typed with one ``tupu:<Label>`` and
+carrying its key property; any IRI (or blank node) may name it, but an IRI of the form
+``<data_namespace><Label>/<key>`` must agree with the node's label and key. A relationship is a
+direct triple ``start tupu:<TYPE> end``; its ends are nodes of the file or node IRIs of nodes
+already in the store. Its properties come from an ``rdf:Statement`` that reifies that triple.
+``rdfs:label`` and ``rdfs:comment`` (the dataset notice) are allowed anywhere and ignored.
+
+Provenance (``prov_*``) is kept as the file gives it; what is missing is filled in from this load
+(source = the file, loaded at = now, no row).
+
+Problems name the file and, as the column, the property or relationship type (``rdf:type`` for a
+class). RDF has no rows, and rdflib does not keep the order of triples, so the row is None (the line
+for a syntax error) and the message names the node's IRI instead. Where the delivery needs a row
+number (relationship ends checked against the store, where a node was first given) 0 stands in.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
+from rdflib.term import Node as RdfNode
+
+from tupu.graph.model import NodeRef, Props, RelRow, Value
+from tupu.graph.rdf_export import parse_node_iri
+from tupu.loaders.delivery import Delivery, Reference
+from tupu.loaders.uscc import looks_like_uscc, uscc_problem
+from tupu.ontology.owl import XSD_TYPES
+from tupu.ontology.schema import LabelDef, PropertyDef, RelTypeDef, Schema
+from tupu.ontology.values import CellError, parse_cell
+
+PARSER_FORMATS = {".ttl": "turtle", ".jsonld": "json-ld", ".json": "json-ld"}
+RDF_TYPE, RDF_STATEMENT = RDF.type, RDF.Statement
+STATEMENT_PARTS = (RDF.subject, RDF.predicate, RDF.object)
+ALLOWED = frozenset((RDF_TYPE, RDFS.label, RDFS.comment))
+"""Predicates outside the ontology that any subject may have (statements also their parts)."""
+NO_ROW = 0
+EXAMPLES = {
+    "string": '"text"',
+    "period": '"2025Q2"',
+    "integer": "120",
+    "float": '"5200.5"^^xsd:double',
+    "boolean": "true",
+    "date": '"2016-03-02"^^xsd:date',
+}
+
+Triple = tuple[RdfNode, RdfNode, RdfNode]
+
+
+# -- literals --------------------------------------------------------------------------------
+def literal_value(term: RdfNode, prop: PropertyDef) -> Value | None:
+    """The value of ``term`` for ``prop`` (None for an empty string); raises :class:`CellError`."""
+    xsd = f"xsd:{str(XSD_TYPES[prop.type]).rsplit('#', 1)[-1]}"
+    example = EXAMPLES[prop.type]
+    if not isinstance(term, Literal):
+        raise CellError(f"{prop.name} must be a literal such as {example}, not a node")
+    if prop.type in ("string", "period"):
+        ok = term.datatype == XSD.string or (term.datatype is None and term.language is None)
+    else:
+        ok = term.datatype == XSD_TYPES[prop.type]
+    if not ok:
+        raise CellError(f"{prop.name} must be an {xsd} literal, e.g. {example}")
+    if term.ill_typed:
+        raise CellError(f"{prop.name}: {str(term)!r} is not a valid {xsd}; write it like {example}")
+    if prop.type == "boolean":
+        return bool(term.value)
+    return parse_cell(str(term), prop)
+
+
+# -- the graph reader ------------------------------------------------------------------------
+PropertyObjects = list[tuple[RdfNode, RdfNode]]
+
+
+@dataclass
+class _Reader:
+    d: Delivery
+    source: str
+    schema: Schema
+    po: dict[RdfNode, PropertyObjects]  # subject → its (predicate, object) pairs
+    triples: set[Triple]
+    refs: dict[RdfNode, NodeRef] = field(default_factory=dict)
+    reported: set[RdfNode] = field(default_factory=set)  # subjects already refused
+    rel_props: dict[Triple, Props] = field(default_factory=dict)
+    refused: set[Triple] = field(default_factory=set)  # relationships whose statement was refused
+    names: dict[RdfNode, str] = field(default_factory=dict)  # how problems name statements
+
+    @classmethod
+    def of(cls, d: Delivery, g: Graph, source: str, schema: Schema) -> _Reader:
+        po: dict[RdfNode, PropertyObjects] = {}
+        triples: set[Triple] = set()
+        for s, p, o in g:
+            po.setdefault(s, []).append((p, o))
+            triples.add((s, p, o))
+        return cls(d, source, schema, dict(sorted(po.items(), key=lambda kv: str(kv[0]))), triples)
+
+    def local(self, iri: RdfNode) -> str | None:
+        """The name of a ``tupu:`` term, or None for any other term."""
+        ns = self.schema.namespace
+        if isinstance(iri, URIRef) and iri.startswith(ns):
+            return str(iri)[len(ns):]
+        return None
+
+    def problem(self, subject: RdfNode, column: str | None, value: str | None, message: str) -> None:
+        who = self.names.get(subject) or subject.n3()
+        self.d.problem(self.source, None, column, value, f"{who}: {message}")
+
+    def prop_value(self, subject: RdfNode, term: RdfNode, prop: PropertyDef) -> Value | None:
+        try:
+            return literal_value(term, prop)
+        except CellError as e:
+            self.problem(subject, prop.name, term.n3(), str(e))
+            self.reported.add(subject)
+            return None
+
+    def provenance(self, props: Props) -> None:
+        props.setdefault("prov_source", self.source)
+        props.setdefault("prov_loaded_at", self.d.loaded_at)
+
+    def properties(self, subject: RdfNode, owner: LabelDef | RelTypeDef) -> Props | None:
+        """The typed ``tupu:`` properties of ``subject``; None (after problems) if any is bad."""
+        props: Props = {}
+        ok = True
+        for p, o in self.po[subject]:
+            name = self.local(p)
+            if name is None or name in self.schema.relationships:
+                continue  # other predicates and relationships are checked on their own
+            prop = owner.properties.get(name) or self.schema.provenance.get(name)
+            if prop is None:
+                self.problem(subject, name, None,
+                             f"{owner.name} has no property {name!r}; rename or remove it "
+                             f"(known: {', '.join(owner.properties) or '-'})")
+                ok = False
+                continue
+            value = self.prop_value(subject, o, prop)
+            if value is None:
+                ok = ok and subject not in self.reported
+            elif name in props:
+                self.problem(subject, name, o.n3(), f"{name} has more than one value; keep one")
+                ok = False
+            else:
+                props[name] = value
+        if not ok:
+            self.reported.add(subject)
+        return props if ok else None
+
+    # -- nodes --
+    def label_of(self, subject: RdfNode) -> LabelDef | None:
+        labels: list[LabelDef] = []
+        for p, t in self.po[subject]:
+            if p != RDF_TYPE:
+                continue
+            name = self.local(t)
+            if name is not None and name in self.schema.labels:
+                labels.append(self.schema.labels[name])
+            elif name is not None:
+                self.problem(subject, "rdf:type", t.n3(),
+                             f"unknown class tupu:{name}; known: {', '.join(self.schema.labels)}")
+                self.reported.add(subject)
+            elif t != RDF_STATEMENT:
+                self.problem(subject, "rdf:type", t.n3(),
+                             "is not a class of the ontology; type nodes with a tupu: class")
+                self.reported.add(subject)
+        if len(labels) > 1:
+            self.problem(subject, "rdf:type", None,
+                         f"has {len(labels)} classes ({', '.join(lbl.name for lbl in labels)}); "
+                         "a node has exactly one")
+            self.reported.add(subject)
+            return None
+        return labels[0] if labels else None
+
+    def read_node(self, subject: RdfNode, ldef: LabelDef) -> None:
+        props = self.properties(subject, ldef)
+        if props is None:
+            return
+        for name in ldef.required:
+            if name not in props:
+                what = "the key" if name == ldef.key else "required"
+                self.problem(subject, name, None,
+                             f"{name} ({what} of {ldef.name}) is missing; add a tupu:{name} triple")
+                self.reported.add(subject)
+        if subject in self.reported:
+            return
+        key = str(props[ldef.key])
+        why = self.key_problem(subject, ldef, key)
+        if why is not None:
+            self.problem(subject, ldef.key, key, why)
+            self.reported.add(subject)
+            return
+        self.d.node_origin[(ldef.name, key)] = (self.source, NO_ROW)
+        self.provenance(props)
+        self.d.changes.add_node(ldef.name, props)
+        self.refs[subject] = NodeRef(ldef.name, key)
+
+    def key_problem(self, subject: RdfNode, ldef: LabelDef, key: str) -> str | None:
+        if ldef.name == "Enterprise" and looks_like_uscc(key):
+            why = uscc_problem(key)
+            if why:
+                return why
+        named = parse_node_iri(self.schema, str(subject)) if isinstance(subject, URIRef) else None
+        if named is not None and named != NodeRef(ldef.name, key):
+            return (f"the IRI names {named.label} {named.key!r} but the node is a {ldef.name} "
+                    f"with key {key!r}; make them agree")
+        seen = self.d.node_origin.get((ldef.name, key))
+        if seen is not None:
+            return f"duplicate {ldef.name} key: already given in {seen[0]}; keep one"
+        return None
+
+    def read_subjects(self) -> None:
+        for subject, pairs in self.po.items():
+            statement = (RDF_TYPE, RDF_STATEMENT) in pairs
+            for p in dict.fromkeys(p for p, _ in pairs):
+                if p not in ALLOWED and self.local(p) is None and not (
+                    statement and p in STATEMENT_PARTS
+                ):
+                    self.problem(subject, p.n3(), None,
+                                 "is not a term of the ontology; tupu reads tupu: terms, rdf:type, "
+                                 "rdfs:label and rdfs:comment (and rdf:subject, rdf:predicate, "
+                                 "rdf:object on statements)")
+            ldef = self.label_of(subject)
+            if statement:
+                if ldef is not None:
+                    self.problem(subject, "rdf:type", None,
+                                 "is both a statement and a node; keep one class")
+                else:
+                    self.read_statement(subject)
+            elif ldef is not None:
+                self.read_node(subject, ldef)
+            elif subject not in self.reported and any(
+                (name := self.local(p)) is not None and name not in self.schema.relationships
+                for p, _ in pairs
+            ):
+                self.problem(subject, "rdf:type", None,
+                             "has tupu: properties but no tupu: class; add `a tupu:<Label>`")
+                self.reported.add(subject)
+
+    # -- statements --
+    def read_statement(self, st: RdfNode) -> None:
+        parts = [[o for p, o in self.po[st] if p == part] for part in STATEMENT_PARTS]
+        if any(len(values) != 1 for values in parts):
+            self.problem(st, "rdf:Statement", None,
+                         "a statement needs exactly one rdf:subject, rdf:predicate and rdf:object")
+            return
+        triple: Triple = (parts[0][0], parts[1][0], parts[2][0])
+        self.names[st] = f"the statement about {triple[0].n3()} {triple[1].n3()} {triple[2].n3()}"
+        rtype = self.local(triple[1])
+        if rtype is None or rtype not in self.schema.relationships:
+            self.problem(st, "rdf:predicate", triple[1].n3(),
+                         "must be a relationship type of the ontology; known: "
+                         + ", ".join(self.schema.relationships))
+            return
+        if triple not in self.triples:
+            self.problem(st, rtype, None,
+                         "the file does not state this relationship itself; add the triple or "
+                         "remove the statement")
+            return
+        if triple in self.rel_props or triple in self.refused:
+            self.problem(st, rtype, None,
+                         "a second statement about the same relationship; keep one")
+            return
+        props = self.properties(st, self.schema.relationships[rtype])
+        if props is None:
+            self.refused.add(triple)
+        else:
+            self.rel_props[triple] = props
+
+    # -- relationships --
+    def end(self, term: RdfNode, rtype: str, side: str) -> NodeRef | None:
+        if term in self.refs:
+            return self.refs[term]
+        if term in self.reported:
+            return None  # the node was refused; already reported
+        named = parse_node_iri(self.schema, str(term)) if isinstance(term, URIRef) else None
+        if named is not None and named.label in self.schema.labels:
+            return named
+        self.problem(term, rtype, None,
+                     f"the {side} of a {rtype} relationship is neither a node of this file nor a "
+                     f"node IRI ({self.schema.data_namespace}<Label>/<key>); describe it with a "
+                     "tupu: class and its key")
+        self.reported.add(term)
+        return None
+
+    def read_relationships(self) -> None:
+        for s, pairs in self.po.items():
+            for p, o in pairs:
+                rtype = self.local(p)
+                if rtype is not None and rtype in self.schema.relationships:
+                    self.read_relationship(s, p, o, self.schema.relationships[rtype])
+
+    def read_relationship(self, s: RdfNode, p: RdfNode, o: RdfNode, rdef: RelTypeDef) -> None:
+        if not isinstance(o, URIRef | BNode):
+            self.problem(s, rdef.name, o.n3(), f"{rdef.name} must point at a node, not a literal")
+            return
+        start, end = self.end(s, rdef.name, "start"), self.end(o, rdef.name, "end")
+        if start is None or end is None or (s, p, o) in self.refused:
+            return
+        if not rdef.allows(start.label, end.label):
+            self.problem(s, rdef.name, o.n3(),
+                         f"{rdef.name} cannot join {start.label} to {end.label}; allowed: "
+                         + ", ".join(f"{a}→{b}" for a, b in rdef.pairs))
+            return
+        ident = (rdef.name, start.label, start.key, end.label, end.key)
+        seen = self.d.rel_origin.get(ident)
+        if seen is not None:
+            self.problem(s, rdef.name, o.n3(),
+                         f"duplicate {rdef.name} from {start} to {end}: already given in "
+                         f"{seen[0]}; keep one")
+            return
+        self.d.rel_origin[ident] = (self.source, NO_ROW)
+        for ref, column in ((start, "start"), (end, "end")):
+            self.d.references.append(
+                Reference(ref.label, ref.key, self.source, NO_ROW, column, rdef.name)
+            )
+        props = dict(self.rel_props.get((s, p, o), {}))
+        self.provenance(props)
+        self.d.changes.add_rel(rdef.name, start.label, end.label, RelRow(start.key, end.key, props))
+
+
+def read_rdf_graph(d: Delivery, g: Graph, source: str, schema: Schema) -> None:
+    """Validate the triples of ``g`` and add its nodes and relationships to the delivery."""
+    reader = _Reader.of(d, g, source, schema)
+    reader.read_subjects()
+    reader.read_relationships()
+
+
+@contextmanager
+def _quiet_rdflib() -> Iterator[None]:
+    """rdflib logs a traceback for every ill-typed literal it parses; we report them ourselves."""
+    log = logging.getLogger("rdflib.term")
+    level = log.level
+    log.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        log.setLevel(level)
+
+
+def parse_rdf_file(d: Delivery, path: Path, source: str) -> Graph | None:
+    """The graph of a Turtle (``.ttl``) or JSON-LD (``.jsonld``, ``.json``) file, or None with a problem."""
+    fmt = PARSER_FORMATS.get(path.suffix.lower(), "turtle")
+    try:
+        with _quiet_rdflib():
+            return Graph().parse(path, format=fmt)
+    except Exception as e:  # noqa: BLE001 - rdflib's parsers raise many kinds for malformed input
+        line = getattr(e, "lines", None)
+        row = line + 1 if isinstance(line, int) else getattr(e, "lineno", None)
+        d.problem(source, row, None, None,
+                  f"cannot be read as {'JSON-LD' if fmt == 'json-ld' else 'Turtle'} "
+                  f"({type(e).__name__}: {str(e).strip().splitlines()[0] if str(e).strip() else e!r}); "
+                  "fix the syntax or export it again with `tupu export ttl|jsonld`")
+        return None
+
+
+def read_rdf_file(d: Delivery, path: Path, source: str, schema: Schema) -> None:
+    """Read one Turtle or JSON-LD file into the delivery."""
+    g = parse_rdf_file(d, path, source)
+    if g is not None:
+        read_rdf_graph(d, g, source, schema)
+    d.sources.append(source)
