@@ -23,7 +23,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tupu.graph.config import MonitoringConfig, default_analysis_config
+from tupu.graph.config import ClusterConfig, MonitoringConfig, default_analysis_config
 from tupu.graph.export import dataset_notice
 from tupu.graph.monitoring import (
     LEVEL_ZH, PROJECT_STATUS_ZH, QUARTER_ZH, TARGET_STATUS_ZH, StartRate, check_period,
@@ -252,7 +252,8 @@ def _kpis(tp: pd.DataFrame, plan: PlanTargets) -> Section:
 
 
 def build_bulletin(
-    store: GraphStore, period: str, targets: PlanTargets, config: MonitoringConfig | None = None
+    store: GraphStore, period: str, targets: PlanTargets, config: MonitoringConfig | None = None,
+    clusters_config: ClusterConfig | None = None,
 ) -> Bulletin:
     """The bulletin of quarter ``period`` (``yyyyQn``) against ``targets``."""
     cfg = config or default_analysis_config().monitoring
@@ -260,7 +261,7 @@ def build_bulletin(
     year, quarter = parse_period(period)
     datasets = store.find_nodes("Dataset")
     city = next((str(d.props["city"]) for d in datasets if d.props.get("city")), targets.city)
-    tp = target_progress(store, targets, year, period, cfg)
+    tp = target_progress(store, targets, year, period, cfg, clusters_config)
     sr = start_rate(store, year, period, _start_target(targets), cfg)
     pj = projects(store, period, cfg)
     ot = off_track(store, period, config=cfg)
@@ -306,6 +307,8 @@ NUMBERS = "一二三四五六七八九十"
 
 def cell(v: object) -> str:
     """A value as the bulletin shows it: — for none, 是/否, numbers with at most two decimals."""
+    if isinstance(v, np.generic):
+        v = v.item()
     if v is None or (isinstance(v, float) and pd.isna(v)):
         return "—"
     if isinstance(v, bool):
@@ -413,6 +416,7 @@ def _html_table(df: pd.DataFrame) -> str:
     for row in df.itertuples(index=False):
         tds = []
         for v in row:
+            v = v.item() if isinstance(v, np.generic) else v
             cls = ("num" if isinstance(v, (int, float)) and not isinstance(v, bool)
                    else {"达成": "ok", "未达成": "bad"}.get(str(v), ""))
             attr = f' class="{cls}"' if cls else ""
@@ -469,6 +473,8 @@ def _sheet_name(i: int, s: Section) -> str:
 
 
 def _xlsx_value(v: object) -> object:
+    if isinstance(v, np.generic):
+        v = v.item()
     if v is None or (isinstance(v, float) and pd.isna(v)):
         return None
     if isinstance(v, bool):

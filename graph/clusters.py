@@ -67,10 +67,13 @@ def cluster_graph(store: GraphStore, cfg: ClusterConfig, where: Locality | None 
     COOPERATES_WITH relationships between the two).
     """
     where = where or locality(store)
+    return _graph(project(store, ["Enterprise"], TIE_TYPES), where, cfg)
+
+
+def _graph(proj: nx.MultiDiGraph, where: Locality, cfg: ClusterConfig) -> nx.Graph:
     local = where.local
     g = nx.Graph()
     g.add_nodes_from(sorted(local))
-    proj = project(store, ["Enterprise"], TIE_TYPES)
     weight = {"SUPPLIES": cfg.weights.supplies, "COOPERATES_WITH": cfg.weights.cooperates}
     for u, v, rtype in sorted(proj.edges(keys=True)):
         a, b = u.split(":", 1)[1], v.split(":", 1)[1]
@@ -136,13 +139,14 @@ def clusters(store: GraphStore, config: ClusterConfig | None = None) -> pd.DataF
     """One row per cluster of at least ``min_size`` local enterprises, biggest first (module doc)."""
     cfg = config or default_analysis_config().clusters
     where = locality(store)
-    g = cluster_graph(store, cfg, where)
+    proj = project(store, ["Enterprise"], TIE_TYPES)
+    g = _graph(proj, where, cfg)
     found = [c for c in communities(g, cfg) if len(c) >= cfg.min_size]
     if not found:
         return pd.DataFrame(columns=COLUMNS)
 
     members_all = set().union(*found)
-    profiles = {n.key: n.props for n in store.get_nodes("Enterprise", members_all)}
+    profiles = {k: proj.nodes.get(f"Enterprise:{k}", {}) for k in members_all}
     ttm = revenue_summary(frames.enterprise_observations(store, members_all))
     revenue = dict(zip(ttm["enterprise"], ttm["ttm"], strict=True))
     lk = frames.links(store)
@@ -150,7 +154,7 @@ def clusters(store: GraphStore, config: ClusterConfig | None = None) -> pd.DataF
     link_chain = dict(zip(lk["link"], lk["chain"], strict=True))
     chain_name = dict(zip(lk["chain"], lk["chain_name"], strict=True))
     in_link = link_members(store, list(lk["link"]))
-    link_local = {x: m & where.local for x, m in in_link.items() if link_chain.get(x) is not None}
+    link_local = {x: m & where.local for x, m in in_link.items() if isinstance(link_chain.get(x), str)}
     places = {n.key: str(n.props.get("name", n.key))
               for label in ("Park", "Town") for n in store.find_nodes(label)}
 
@@ -174,7 +178,7 @@ def clusters(store: GraphStore, config: ClusterConfig | None = None) -> pd.DataF
         if labels_seen[label] > 1:
             label = f"{label}（{labels_seen[label]}）"
         above = sum(1 for k in members if profiles.get(k, {}).get("above_scale") is True)
-        rev = round(sum(float(revenue.get(k, 0.0)) for k in members), 2)
+        rev = round(sum(float(revenue.get(k, 0.0)) for k in sorted(members)), 2)
         ties = sum(d["ties"] for _, _, d in g.subgraph(members).edges(data=True))
         leader = max(sorted(members), key=lambda k: revenue.get(k, 0.0))
         leader_name = str(profiles.get(leader, {}).get("name", leader))
@@ -189,7 +193,7 @@ def clusters(store: GraphStore, config: ClusterConfig | None = None) -> pd.DataF
         rows.append({
             "cluster": i, "label": label, "size": len(members), "above_scale": above,
             "revenue": rev, "significant": len(members) >= cfg.significant_size,
-            "chain": chain, "chain_name": chain_name.get(chain) if chain else None,
+            "chain": chain, "chain_name": chain_name.get(chain) if chain is not None else None,
             "links": links_text, "parks": parks_text, "towns": towns_text,
             "internal_ties": int(ties), "leader": leader_name,
             "members": ";".join(sorted(members)), "description": description,

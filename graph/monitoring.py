@@ -27,7 +27,8 @@ import numpy as np
 import pandas as pd
 
 from tupu.errors import UsageError
-from tupu.graph.config import MonitoringConfig, default_analysis_config
+from tupu.graph import clusters as cluster_analysis
+from tupu.graph.config import ClusterConfig, MonitoringConfig, default_analysis_config
 from tupu.graph.periods import parse_period, revenue_summary, shift
 from tupu.graph.store import GraphStore
 from tupu.graph.strength import locality
@@ -79,11 +80,14 @@ def period_zh(period: str) -> str:
     return f"{year}年第{QUARTER_ZH[q]}季度"
 
 
-def latest_period(store: GraphStore, up_to: str | None = None) -> str | None:
-    """The latest quarter any project or enterprise is observed in (at most ``up_to``)."""
+def latest_period(
+    store: GraphStore, up_to: str | None = None,
+    labels: tuple[str, ...] = ("ProjectObservation", "EnterpriseObservation"),
+) -> str | None:
+    """The latest quarter observed (at most ``up_to``) in observations of ``labels``."""
     periods = [
         str(n.props["period"])
-        for label in ("ProjectObservation", "EnterpriseObservation")
+        for label in labels
         for n in store.find_nodes(label)
         if "period" in n.props and (up_to is None or str(n.props["period"]) <= up_to)
     ]
@@ -148,7 +152,7 @@ def projects(
     cfg = _config(config)
     if period is not None:
         check_period(period)
-    ref = period or latest_period(store)
+    ref = period or latest_period(store, labels=("ProjectObservation",))
     every = project_observations(store)
     observed_ever = set(every["project"])
     obs = every[every["period"] <= ref] if ref is not None else every
@@ -200,9 +204,10 @@ def projects(
 
 
 def _num(v: object) -> float | None:
-    if v is None or (isinstance(v, float) and pd.isna(v)):
+    """A number as float; None for anything else (missing, NaN)."""
+    if isinstance(v, bool) or not isinstance(v, (int, float, np.number)) or pd.isna(v):
         return None
-    return float(v)  # type: ignore[arg-type]
+    return float(v)
 
 
 def _off_track_reasons(row: dict[str, object], ref: str | None, cfg: MonitoringConfig) -> list[str]:
@@ -289,7 +294,7 @@ def start_rate(
     ``monitoring.started_statuses``), by their status up to ``period`` (default: the latest quarter
     observed in or before ``year``)."""
     cfg = _config(config)
-    ref = period or latest_period(store, f"{year}Q4")
+    ref = period or latest_period(store, f"{year}Q4", ("ProjectObservation",))
     df = projects(store, ref, cfg)
     new = df[(df["plan_year"] == year) & df["new_in_plan_year"]]
     started = new["status"].isin(cfg.started_statuses)
@@ -310,14 +315,16 @@ class Measured:
 
     actual: float
     note: str
+    dated: bool = True  # computed from the data up to the period (else: from the graph as it is)
 
 
 class _Facts:
     """What the graph says about one year up to one period, read once and shared by measures."""
 
     def __init__(self, store: GraphStore, plan: PlanTargets, year: int, period: str | None,
-                 cfg: MonitoringConfig) -> None:
+                 cfg: MonitoringConfig, clusters: ClusterConfig | None) -> None:
         self.store, self.plan, self.year, self.period, self.cfg = store, plan, year, period, cfg
+        self.clusters = clusters
 
     @cached_property
     def new_projects(self) -> pd.DataFrame:
@@ -469,6 +476,15 @@ def _start_rate(f: _Facts, t: Target) -> Measured | None:
                              f"{sr.due_started}个")
 
 
+def _clusters(f: _Facts, t: Target) -> Measured:
+    cfg = f.clusters or default_analysis_config().clusters
+    found = cluster_analysis.summary(cluster_analysis.clusters(f.store, cfg), cfg)
+    return Measured(found.significant, (
+        f"以供应、合作与同园区关系做社区发现，识别出{found.clusters}个集群，其中"
+        f"{found.significant}个达到{found.significant_size}家企业以上的特色集群规模"
+        "（按当前图谱关系，不分报告期）"), dated=False)
+
+
 Measure = Callable[[_Facts, Target], "Measured | None"]
 MEASURES: dict[str, Measure] = {
     "new_key_projects": _new_key_projects,
@@ -481,13 +497,13 @@ MEASURES: dict[str, Measure] = {
     "backbone_enterprises": _backbone,
     "talent_introduced": _talent,
     "new_project_start_rate": _start_rate,
+    "industry_clusters": _clusters,
 }
-NOT_YET = {"industry_clusters": "特色产业集群分析尚未接入，暂无图谱计算值"}
 
 
 def target_progress(
     store: GraphStore, targets: PlanTargets, year: int | None = None, period: str | None = None,
-    config: MonitoringConfig | None = None,
+    config: MonitoringConfig | None = None, clusters_config: ClusterConfig | None = None,
 ) -> pd.DataFrame:
     """Every target of ``targets`` for ``year`` (default: the plan's) against the graph's actual.
 
@@ -504,7 +520,7 @@ def target_progress(
     ref = period or latest_period(store, f"{year}Q4")
     if ref is not None and parse_period(ref)[0] != year:
         ref = None
-    facts = _Facts(store, targets, year, ref, cfg)
+    facts = _Facts(store, targets, year, ref, cfg, clusters_config)
     rows = []
     for t in targets.targets:
         if t.year != year:
@@ -512,8 +528,6 @@ def target_progress(
         measured: Measured | None = None
         if t.scope == "external":
             why = f"该指标数据来自图谱之外：{(t.scope_note or '需外部统计数据').rstrip('。')}"
-        elif t.measure in NOT_YET:
-            why = NOT_YET[t.measure]
         elif t.measure not in MEASURES:
             why = f"图谱暂不计算该指标（{t.measure}）"
         else:
@@ -522,7 +536,8 @@ def target_progress(
         if measured is None:
             rows.append(_target_row(t, None, None, "no_data", ref, why + "。"))
             continue
-        note = measured.note + (f"（截至{ref}）。" if ref else "（该年度尚无季度监测数据）。")
+        when = f"（截至{ref}）" if ref else "（该年度尚无季度监测数据）"
+        note = measured.note + (when if measured.dated else "") + "。"
         if t.scope == "partial" and t.scope_note:
             note += f"口径说明：{t.scope_note}"
         actual = float(measured.actual)

@@ -1,19 +1,27 @@
 """SHACL shapes generated from schema.yaml (``ontology/generated/tupu-shacl.ttl``), and validation.
 
-The shapes check an RDF export (see :mod:`tupu.graph.rdf_export` for the mapping):
+The shapes check an RDF export (see :mod:`tupu.graph.rdf_export` for the mapping). For each label
+``L`` (shape names are in ``<ontology>/shapes#``, prefix ``tupush:``):
 
-- one closed ``sh:NodeShape`` per label (``sh:targetClass tupu:<Label>``) with a property shape per
-  property and provenance property: ``sh:datatype``, ``sh:maxCount 1``, ``sh:minCount 1`` when
-  required, ``sh:in`` for enumerations, ``sh:pattern`` for periods; and a property shape per
-  relationship type the label may start, whose values must be of an allowed end class
-  (``sh:class``, or ``sh:or`` of ``sh:class`` when several are allowed);
-- one shape per relationship type (``sh:targetSubjectsOf tupu:<TYPE>``) requiring an allowed start
-  class; relationship predicates are ignored by the closed label shapes so a relationship from the
-  wrong class is reported once, by this shape;
-- one closed shape for the reified statements (``rdf:Statement``) carrying relationship
-  properties and provenance. Each property name has one type across the ontology (the OWL
-  generator enforces it), so a statement's properties are checked by name, not per type; the
-  importer checks which type owns which property.
+- ``tupush:L``, a closed ``sh:NodeShape`` with ``sh:targetClass tupu:L``: a node may carry only
+  the label's properties, provenance, relationship predicates, ``rdf:type``, ``rdfs:label`` and
+  ``rdfs:comment`` (they are listed as ``sh:ignoredProperties``, SHACL's list of what a closed shape
+  accepts besides its property shapes);
+- ``tupush:L-<property>``, a ``sh:PropertyShape`` per property and provenance property, with the
+  same ``sh:targetClass``: ``sh:datatype``, ``sh:maxCount 1``, ``sh:minCount 1`` when required,
+  ``sh:in`` for enumerations, ``sh:pattern`` for periods;
+- ``tupush:L-<TYPE>`` per relationship type ``L`` may start: its values must be of an allowed end
+  class (``sh:class``, or ``sh:or`` of ``sh:class`` when several are allowed).
+
+The property shapes carry their own target instead of hanging from the node shape by
+``sh:property``: the two mean the same, but pyshacl evaluates a nested property shape once per
+focus node and a targeted one once for all of them (on the sample city, 7 s instead of 25 s).
+
+Per relationship type, ``tupush:<TYPE>-start`` (``sh:targetSubjectsOf tupu:<TYPE>``) requires an
+allowed start class. For the reified statements (``rdf:Statement``), a closed shape and property
+shapes check ``rdf:subject``/``rdf:predicate``/``rdf:object`` and the relationship properties and
+provenance. Each property name has one type across the ontology (the OWL generator enforces it), so
+a statement's properties are checked by name; the importer checks which type owns which property.
 
 ``sh:class`` needs the end node's type in the same graph, so the shapes validate whole exports; the
 importer (:mod:`tupu.loaders.rdf_source`) also resolves ends that are only in the store.
@@ -66,10 +74,11 @@ class _Builder:
         Collection(self.g, head, list(items))
         return head
 
-    def property_shape(self, owner: str, prop: PropertyDef, required: bool) -> URIRef:
+    def property_shape(self, owner: str, target: URIRef, prop: PropertyDef, required: bool) -> URIRef:
         ps = self.shs[f"{owner}-{prop.name}"]
         g = self.g
         g.add((ps, RDF.type, SH.PropertyShape))
+        g.add((ps, SH.targetClass, target))
         g.add((ps, SH.path, self.ns[prop.name]))
         g.add((ps, SH.name, Literal(prop.name)))
         g.add((ps, SH.datatype, XSD_TYPES[prop.type]))
@@ -94,34 +103,35 @@ class _Builder:
             options.append(option)
         self.g.add((shape, SH["or"], self.rdf_list(options)))
 
-    def closed(self, shape: URIRef, also_ignored: Sequence[URIRef]) -> None:
+    def closed_shape(self, name: str, target: URIRef, allowed: Sequence[URIRef]) -> None:
+        """A node shape that refuses every predicate but ``allowed`` (and rdf:type, labels)."""
+        shape = self.shs[name]
+        self.g.add((shape, RDF.type, SH.NodeShape))
+        self.g.add((shape, SH.targetClass, target))
         self.g.add((shape, SH.closed, Literal(True)))
-        self.g.add((shape, SH.ignoredProperties, self.rdf_list([*IGNORED, *also_ignored])))
+        self.g.add((shape, SH.ignoredProperties, self.rdf_list([*IGNORED, *allowed])))
 
     def label_shapes(self) -> None:
         rel_predicates = [self.ns[r] for r in self.schema.relationships]
         for label in self.schema.labels.values():
-            shape = self.shs[label.name]
-            self.g.add((shape, RDF.type, SH.NodeShape))
-            self.g.add((shape, SH.targetClass, self.ns[label.name]))
-            for prop in label.properties.values():
-                self.g.add((shape, SH.property, self.property_shape(label.name, prop, prop.required)))
-            for prop in self.schema.provenance.values():
-                self.g.add((shape, SH.property, self.property_shape(label.name, prop, False)))
+            cls = self.ns[label.name]
+            props = [*label.properties.values(), *self.schema.provenance.values()]
+            self.closed_shape(label.name, cls, [*(self.ns[p.name] for p in props), *rel_predicates])
+            for prop in props:
+                self.property_shape(label.name, cls, prop, prop.required)
             for rel in self.schema.relationships.values():
                 ends = [e for s, e in rel.pairs if s == label.name]
                 if not ends:
                     continue
                 ps = self.shs[f"{label.name}-{rel.name}"]
                 self.g.add((ps, RDF.type, SH.PropertyShape))
+                self.g.add((ps, SH.targetClass, cls))
                 self.g.add((ps, SH.path, self.ns[rel.name]))
                 self.g.add((ps, SH.nodeKind, SH.IRI))
                 self.class_constraint(ps, ends)
                 self.g.add((ps, SH.message, Literal(
                     f"{rel.name} from {_a(label.name)} must end at {_any_of(ends)}"
                 )))
-                self.g.add((shape, SH.property, ps))
-            self.closed(shape, rel_predicates)
 
     def relationship_shapes(self) -> None:
         for rel in self.schema.relationships.values():
@@ -135,21 +145,6 @@ class _Builder:
             )))
 
     def statement_shape(self) -> None:
-        shape = self.shs["Statement"]
-        g = self.g
-        g.add((shape, RDF.type, SH.NodeShape))
-        g.add((shape, SH.targetClass, RDF.Statement))
-        for part in (RDF.subject, RDF.predicate, RDF.object):
-            ps = self.shs[f"Statement-{part.split('#')[-1]}"]
-            g.add((ps, RDF.type, SH.PropertyShape))
-            g.add((ps, SH.path, part))
-            g.add((ps, SH.nodeKind, SH.IRI))
-            g.add((ps, SH.minCount, Literal(1)))
-            g.add((ps, SH.maxCount, Literal(1)))
-            if part == RDF.predicate:
-                rels: list[Node] = [self.ns[r] for r in self.schema.relationships]
-                g.add((ps, SH["in"], self.rdf_list(rels)))
-            g.add((shape, SH.property, ps))
         props: dict[str, PropertyDef] = {}
         for rel in self.schema.relationships.values():
             for p in rel.properties.values():
@@ -157,9 +152,23 @@ class _Builder:
                     p = replace(p, values=None)  # allowed values differ by type: checked on import
                 props[p.name] = p
         props.update(self.schema.provenance)
+        parts = (RDF.subject, RDF.predicate, RDF.object)
+        self.closed_shape("Statement", RDF.Statement,
+                          [*parts, *(self.ns[name] for name in props)])
+        g = self.g
+        for part in parts:
+            ps = self.shs[f"Statement-{part.split('#')[-1]}"]
+            g.add((ps, RDF.type, SH.PropertyShape))
+            g.add((ps, SH.targetClass, RDF.Statement))
+            g.add((ps, SH.path, part))
+            g.add((ps, SH.nodeKind, SH.IRI))
+            g.add((ps, SH.minCount, Literal(1)))
+            g.add((ps, SH.maxCount, Literal(1)))
+            if part == RDF.predicate:
+                rels: list[Node] = [self.ns[r] for r in self.schema.relationships]
+                g.add((ps, SH["in"], self.rdf_list(rels)))
         for prop in props.values():
-            g.add((shape, SH.property, self.property_shape("Statement", prop, False)))
-        self.closed(shape, [])
+            self.property_shape("Statement", RDF.Statement, prop, False)
 
 
 def build_shapes(schema: Schema) -> Graph:

@@ -7,20 +7,20 @@ expected figure is counted by hand from the copy's CSV files, never from the cod
 
 from __future__ import annotations
 
-import csv
 import json
-import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
 
-from tests.conftest import SAMPLE
+from tests.plant import add_rows, copy_sample, read_rows
 from tupu.api.cli import main
 from tupu.graph import bulletin as bl
 from tupu.graph import monitoring as mon
+from tupu.graph.clusters import clusters, summary
 from tupu.graph.memory_store import MemoryStore
 from tupu.graph.store import GraphStore
 from tupu.loaders.pipeline import load
@@ -36,20 +36,6 @@ LAG_NAME = "监测测试滞后项目"
 NOTICE_WORD = "虚构"
 
 
-def _read(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def _append(path: Path, rows: list[dict[str, str]]) -> None:
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        header = next(csv.reader(f))
-    with path.open("a", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=header, lineterminator="\n")
-        for row in rows:
-            w.writerow({k: row.get(k, "") for k in header})
-
-
 def _project(pid: str, name: str, level: str, investment: int, start: str, status: str
              ) -> dict[str, str]:
     return {"id": pid, "name": name, "level": level, "total_investment": str(investment),
@@ -63,17 +49,27 @@ def _observation(pid: str, period: str, progress: float, planned: float, status:
             "progress": str(progress), "planned_progress": str(planned), "status": status}
 
 
+@dataclass(frozen=True)
+class Planted:
+    """The copy of the sample and where its planted projects are."""
+
+    folder: Path
+    park: str  # LAG is located in this park ...
+    park_town: str  # ... which lies in this town
+    town: str  # the other planted projects are located in this town directly
+
+
 @pytest.fixture(scope="module")
-def planted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def planted(tmp_path_factory: pytest.TempPathFactory) -> Planted:
     """A copy of the sample with four planted 2025 projects (see the constants above)."""
-    folder = tmp_path_factory.mktemp("planted") / "sample"
-    shutil.copytree(SAMPLE, folder)
+    folder = copy_sample(tmp_path_factory.mktemp("planted"))
     nodes, rels = folder / "nodes", folder / "relationships"
-    park, park_town = (lambda r: (r["start"], r["end"]))(_read(rels / "IN_TOWN.csv")[0])
-    town = _read(nodes / "Town.csv")[-1]["id"]
-    owner = next(r["start"] for r in _read(rels / "LOCATED_IN.csv")
+    in_town = read_rows(rels / "IN_TOWN.csv")[0]
+    park, park_town = in_town["start"], in_town["end"]
+    town = read_rows(nodes / "Town.csv")[-1]["id"]
+    owner = next(r["start"] for r in read_rows(rels / "LOCATED_IN.csv")
                  if r["start_label"] == "Enterprise")
-    _append(nodes / "Project.csv", [
+    add_rows(nodes, "Project.csv", [
         _project(LAG, LAG_NAME, "provincial", 300000, "2025-01-10", "started"),
         _project(NOSTART, "监测测试未开工项目", "city", 250000, "2025-03-01", "signed"),
         _project(EDGE, "监测测试临界项目", "city", 1000, "2025-02-01", "started"),
@@ -87,48 +83,42 @@ def planted(tmp_path_factory: pytest.TempPathFactory) -> Path:
         _observation(EDGE, "2025Q2", 40, 50, "started"),
         _observation(LATER, "2025Q2", 0, 0, "signed"),
     ]
-    _append(nodes / "ProjectObservation.csv", obs)
-    _append(rels / "HAS_OBSERVATION.csv", [
+    add_rows(nodes, "ProjectObservation.csv", obs)
+    add_rows(rels, "HAS_OBSERVATION.csv", [
         {"start": o["id"].split("@")[0], "end": o["id"], "start_label": "Project",
          "end_label": "ProjectObservation"} for o in obs
     ])
-    _append(rels / "LOCATED_IN.csv", [
+    add_rows(rels, "LOCATED_IN.csv", [
         {"start": LAG, "end": park, "start_label": "Project", "end_label": "Park"},
         {"start": NOSTART, "end": town, "start_label": "Project", "end_label": "Town"},
         {"start": EDGE, "end": town, "start_label": "Project", "end_label": "Town"},
         {"start": LATER, "end": town, "start_label": "Project", "end_label": "Town"},
     ])
-    _append(rels / "OWNS.csv", [{"start": owner, "end": p} for p in (LAG, NOSTART, EDGE, LATER)])
-    (folder / "planted.json").write_text(json.dumps(
-        {"park": park, "park_town": park_town, "town": town, "owner": owner}), encoding="utf-8")
-    return folder
-
-
-def _facts(folder: Path) -> dict[str, str]:
-    return dict(json.loads((folder / "planted.json").read_text(encoding="utf-8")))
+    add_rows(rels, "OWNS.csv", [{"start": owner, "end": p} for p in (LAG, NOSTART, EDGE, LATER)])
+    return Planted(folder, park, park_town, town)
 
 
 def _town_name(folder: Path, town: str) -> str:
-    return next(r["name"] for r in _read(folder / "nodes" / "Town.csv") if r["id"] == town)
+    return next(r["name"] for r in read_rows(folder / "nodes" / "Town.csv") if r["id"] == town)
 
 
 # -- hand counts from the copy's files --------------------------------------------------------
 def _statuses(folder: Path, period: str) -> dict[str, str]:
     """Each project's status in its latest observation up to ``period`` (else its own)."""
-    obs = {r["id"]: r for r in _read(folder / "nodes" / "ProjectObservation.csv")}
+    obs = {r["id"]: r for r in read_rows(folder / "nodes" / "ProjectObservation.csv")}
     latest: dict[str, dict[str, str]] = {}
-    for r in _read(folder / "relationships" / "HAS_OBSERVATION.csv"):
+    for r in read_rows(folder / "relationships" / "HAS_OBSERVATION.csv"):
         if r["start_label"] != "Project":
             continue
         o = obs[r["end"]]
         if o["period"] <= period and o["period"] > latest.get(r["start"], {}).get("period", ""):
             latest[r["start"]] = o
     return {p["id"]: latest[p["id"]]["status"] if p["id"] in latest else p["status"]
-            for p in _read(folder / "nodes" / "Project.csv")}
+            for p in read_rows(folder / "nodes" / "Project.csv")}
 
 
 def _new_projects(folder: Path, year: int) -> list[dict[str, str]]:
-    return [p for p in _read(folder / "nodes" / "Project.csv")
+    return [p for p in read_rows(folder / "nodes" / "Project.csv")
             if p["plan_year"] == str(year) and p["new_in_plan_year"] == "true"]
 
 
@@ -139,19 +129,18 @@ def _load(store: GraphStore, folder: Path) -> GraphStore:
 
 # -- projects and off-track ------------------------------------------------------------------
 def test_off_track_projects_are_flagged_with_reason_and_town(
-    store: GraphStore, planted: Path
+    store: GraphStore, planted: Planted
 ) -> None:
-    _load(store, planted)
-    facts = _facts(planted)
+    _load(store, planted.folder)
     df = mon.projects(store, PERIOD).set_index("project")
     lag = df.loc[LAG]
     assert lag["off_track"] and lag["lag"] == 55.0
-    assert lag["town"] == facts["park_town"] and lag["park"] == facts["park"]
-    assert lag["town_name"] == _town_name(planted, facts["park_town"])
+    assert lag["town"] == planted.park_town and lag["park"] == planted.park
+    assert lag["town_name"] == _town_name(planted.folder, planted.park_town)
     assert "落后55个百分点" in lag["reason"]
 
     nostart = df.loc[NOSTART]
-    assert nostart["off_track"] and nostart["town"] == facts["town"]
+    assert nostart["off_track"] and nostart["town"] == planted.town
     assert "计划2025-03-01开工" in nostart["reason"] and "仍未开工" in nostart["reason"]
     assert not df.loc[EDGE]["off_track"] and not df.loc[LATER]["off_track"]
 
@@ -159,7 +148,7 @@ def test_off_track_projects_are_flagged_with_reason_and_town(
     assert {LAG, NOSTART} <= set(ot["project"]) and not {EDGE, LATER} & set(ot["project"])
     assert ot["reason"].map(bool).all() and ot["town"].notna().all()
     # every stalled project of the copy is off track too
-    stalled = {p for p, s in _statuses(planted, PERIOD).items() if s == "stalled"}
+    stalled = {p for p, s in _statuses(planted.folder, PERIOD).items() if s == "stalled"}
     assert stalled <= set(ot["project"])
     # a tighter margin catches the project exactly 10 points behind
     assert EDGE in set(mon.off_track(store, PERIOD, margin=5)["project"])
@@ -171,10 +160,11 @@ def test_off_track_projects_are_flagged_with_reason_and_town(
 
 
 # -- start rate and targets ------------------------------------------------------------------
-def test_start_rate_and_targets_against_hand_counts(store: GraphStore, planted: Path) -> None:
-    _load(store, planted)
-    new = _new_projects(planted, 2025)
-    status = _statuses(planted, PERIOD)
+def test_start_rate_and_targets_against_hand_counts(store: GraphStore, planted: Planted) -> None:
+    folder = planted.folder
+    _load(store, folder)
+    new = _new_projects(folder, 2025)
+    status = _statuses(folder, PERIOD)
     started = [p for p in new if status[p["id"]] in STARTED]
 
     sr = mon.start_rate(store, 2025, PERIOD)
@@ -196,7 +186,7 @@ def test_start_rate_and_targets_against_hand_counts(store: GraphStore, planted: 
     assert tp.loc["new-project-start-rate", "status"] == "not_met"
 
     # missed: the sample sets up fewer than 6 city-level parks in 2025
-    parks = [p for p in _read(planted / "nodes" / "Park.csv")
+    parks = [p for p in read_rows(folder / "nodes" / "Park.csv")
              if p["level"] == "city" and p["established"].startswith("2025")
              and p["established"] <= "2025-06-30"]
     assert tp.loc["new-city-parks", "actual"] == len(parks) < 6
@@ -204,9 +194,9 @@ def test_start_rate_and_targets_against_hand_counts(store: GraphStore, planted: 
     assert tp.loc["new-city-parks", "gap"] == len(parks) - 6
 
     # new above-scale enterprises: above scale in 2025's latest quarter, not at the end of 2024
-    obs = {r["id"]: r for r in _read(planted / "nodes" / "EnterpriseObservation.csv")}
+    obs = {r["id"]: r for r in read_rows(folder / "nodes" / "EnterpriseObservation.csv")}
     last: dict[tuple[str, int], dict[str, str]] = {}
-    for r in _read(planted / "relationships" / "HAS_OBSERVATION.csv"):
+    for r in read_rows(folder / "relationships" / "HAS_OBSERVATION.csv"):
         if r["start_label"] == "Enterprise" and obs[r["end"]]["period"] <= PERIOD:
             o = obs[r["end"]]
             key = (r["start"], int(o["period"][:4]))
@@ -216,18 +206,23 @@ def test_start_rate_and_targets_against_hand_counts(store: GraphStore, planted: 
               and last.get((e, 2024), {}).get("above_scale") != "true"}
     assert tp.loc["new-above-scale-enterprises", "actual"] == len(became)
 
+    found = summary(clusters(store))
+    assert tp.loc["industry-clusters", "actual"] == found.significant
+    assert tp.loc["industry-clusters", "status"] == ("met" if found.meets_plan else "not_met")
+
     for tid in ("provincial-demo-parks", "revenue-contribution-growth"):
         assert tp.loc[tid, "status"] == "no_data" and pd.isna(tp.loc[tid, "actual"])
         assert "图谱之外" in tp.loc[tid, "note"]
     assert tp["note"].map(bool).all()
-    assert (tp[tp["status"] != "no_data"]["note"].str.contains(PERIOD)).all()
+    dated = tp[(tp["status"] != "no_data") & (tp["measure"] != "industry_clusters")]
+    assert dated["note"].str.contains(PERIOD).all()
 
 
 # -- the bulletin ----------------------------------------------------------------------------
 def test_bulletin_renders_kpis_off_track_and_notice(
-    store: GraphStore, planted: Path, tmp_path: Path
+    store: GraphStore, planted: Planted, tmp_path: Path
 ) -> None:
-    _load(store, planted)
+    _load(store, planted.folder)
     b = bl.build_bulletin(store, PERIOD, load_targets("taicang-2025"))
     assert b.title == "太仓市文化产业季度工作通报（2025年第二季度）"
     assert b.fictional and NOTICE_WORD in b.notice
@@ -260,9 +255,9 @@ def test_bulletin_renders_kpis_off_track_and_notice(
 # -- the CLI ---------------------------------------------------------------------------------
 @pytest.mark.usefixtures("settings")
 def test_cli_bulletin_projects_targets(
-    capsys: pytest.CaptureFixture[str], planted: Path, tmp_path: Path
+    capsys: pytest.CaptureFixture[str], planted: Planted, tmp_path: Path
 ) -> None:
-    assert main(["load", str(planted)]) == 0
+    assert main(["load", str(planted.folder)]) == 0
     out = tmp_path / "x.xlsx"
     assert main(["bulletin", PERIOD, "--out", str(out)]) == 0
     assert any("脱幅项目" in n for n in openpyxl.load_workbook(out).sheetnames)
@@ -282,12 +277,12 @@ def test_cli_bulletin_projects_targets(
 
 # -- both stores alike -----------------------------------------------------------------------
 @pytest.fixture
-def both(neo4j_session_store: GraphStore, planted: Path, tmp_path: Path
+def both(neo4j_session_store: GraphStore, planted: Planted, tmp_path: Path
          ) -> Iterator[tuple[GraphStore, GraphStore]]:
     neo = neo4j_session_store
     neo.clear()
-    _load(neo, planted)
-    yield _load(MemoryStore(tmp_path / "map.snapshot"), planted), neo
+    _load(neo, planted.folder)
+    yield _load(MemoryStore(tmp_path / "map.snapshot"), planted.folder), neo
     neo.clear()
 
 
@@ -297,7 +292,7 @@ def test_monitoring_frames_identical_on_memory_and_neo4j(
 ) -> None:
     memory, neo = both
     plan = load_targets("taicang-2025")
-    frames = {
+    frames: dict[str, Callable[[GraphStore], pd.DataFrame]] = {
         "projects": lambda s: mon.projects(s),
         "projects 2025Q1": lambda s: mon.projects(s, "2025Q1"),
         "off_track": lambda s: mon.off_track(s, PERIOD),

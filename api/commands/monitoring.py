@@ -63,8 +63,9 @@ def bulletin(app: AppContext, period: str, out: Path | None, targets_name: str |
         if kind is None:
             raise UsageError(f"--out {out}: give a .md, .html or .xlsx file")
     store = app.store
-    cfg = load_analysis_config(app.settings.analysis_config).monitoring
-    b = build_bulletin(store, period, plan_targets(store, targets_name), cfg)
+    cfg = load_analysis_config(app.settings.analysis_config)
+    b = build_bulletin(store, period, plan_targets(store, targets_name), cfg.monitoring,
+                       cfg.clusters)
     if out is None:
         click.echo(_render(b, fmt))
         return
@@ -128,8 +129,8 @@ def targets(app: AppContext, year: int | None, period: str | None, targets_name:
     """The plan's targets (工作目标) against what the graph shows."""
     store = app.store
     plan = plan_targets(store, targets_name)
-    cfg = load_analysis_config(app.settings.analysis_config).monitoring
-    df = target_progress(store, plan, year, period, cfg)
+    cfg = load_analysis_config(app.settings.analysis_config)
+    df = target_progress(store, plan, year, period, cfg.monitoring, cfg.clusters)
     if fmt == "table":
         df = df.assign(status=df["status"].map(lambda s: TARGET_STATUS_ZH.get(s, s)))
     show(df, fmt, TARGET_TABLE)
