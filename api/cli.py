@@ -6,6 +6,7 @@ codes here and nowhere else.
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -67,6 +68,7 @@ _register()
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; turn domain errors into a message on stderr and an exit code."""
+    logging.getLogger("neo4j").setLevel(logging.CRITICAL)  # failures reach us as exceptions
     try:
         cli.main(args=argv, prog_name="tupu", standalone_mode=False)
     except click.exceptions.Abort:

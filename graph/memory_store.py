@@ -72,10 +72,16 @@ class MemoryStore(GraphStore):
     # -- writing -----------------------------------------------------------------------------
     def apply(self, changes: ChangeSet) -> WriteSummary:
         self.trace("apply", {"nodes": changes.node_count, "relationships": changes.rel_count})
-        for label in changes.nodes:
-            self.check_label(label)
-        for rtype, _, _ in changes.rels:
-            self.check_rel_type(rtype)
+        for label, rows in changes.nodes.items():
+            ldef = self.schema.label(label)
+            for prop in {k for row in rows for k in row}:
+                self.schema.check_property(ldef, prop)
+        for (rtype, slabel, elabel), rrows in changes.rels.items():
+            rdef = self.schema.rel(rtype)
+            self.check_label(slabel)
+            self.check_label(elabel)
+            for prop in {k for row in rrows for k in row.props}:
+                self.schema.check_property(rdef, prop)
         if self.path is None:
             self._apply(changes)
         else:

@@ -46,8 +46,6 @@ from tupu.settings import Settings
 log = logging.getLogger(__name__)
 
 HOST = "127.0.0.1"
-HEAP = "1g"  # JVM heap of the server (the machine it must fit: 2 cores, 24 GB, other work)
-PAGE_CACHE = "512m"  # Neo4j page cache (off heap)
 START_TIMEOUT = 90.0
 STOP_TIMEOUT = 30.0
 LOG_TAIL_LINES = 20
@@ -391,16 +389,17 @@ def _is_our_server(pid: int, home: Path) -> bool:
 
 
 def _java_command(
-    home: Path, port: int, *, extra: Sequence[str] = (), use_cds: bool = True
+    home: Path, port: int, *, extra: Sequence[str] = (), use_cds: bool = True,
+    heap: str = "1g", pagecache: str = "512m",
 ) -> list[str]:
     java = _require_tool("java")
-    cmd = [java, "-Xms256m", f"-Xmx{HEAP}", *JVM_OPTIONS]
+    cmd = [java, "-Xms256m", f"-Xmx{heap}", *JVM_OPTIONS]
     cds = cds_archive_path()
     if use_cds and cds.is_file():
         cmd += [f"-XX:SharedArchiveFile={cds}", "-Xlog:cds=off", "-Xlog:cds+dynamic=off"]
     cmd += [*extra, "-jar", str(jar_path())]
     cmd += ["--home", str(home), "--address", HOST, "--port", str(port)]
-    cmd += ["--pagecache", PAGE_CACHE, "--password-stdin"]
+    cmd += ["--pagecache", pagecache, "--password-stdin"]
     return cmd
 
 
@@ -546,7 +545,9 @@ def start(settings: Settings, *, timeout: float = START_TIMEOUT) -> ServerInfo:
                 "port (TUPU_NEO4J_BOLT_PORT, and TUPU_NEO4J_URI to match)"
             )
         build()
-        cmd = _java_command(home, port)
+        cmd = _java_command(
+            home, port, heap=settings.neo4j_heap, pagecache=settings.neo4j_pagecache
+        )
         logfile = log_path(settings)
         with open(logfile, "ab") as out:
             stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")

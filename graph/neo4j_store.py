@@ -93,17 +93,20 @@ def _relationship(rel_type: str, rec: neo4j.Record) -> Relationship:
 # -- shaping rows (pure) -----------------------------------------------------------------------
 # Rows travel as lists, not maps: the property names go once into the query instead of once per
 # row, which halves what the driver packs and sends.
-def node_batch(label: str, key: str, rows: Sequence[Props]) -> tuple[list[str], list[list[Any]]]:
+def node_batch(
+    label: str, key: str, rows: Sequence[Props], first: int = 1
+) -> tuple[list[str], list[list[Any]]]:
     """The property names of ``rows`` (less the key) and each row as ``[key, values…]``.
 
-    The key becomes a string, as the memory store keys nodes; a row without one is refused.
+    The key becomes a string, as the memory store keys nodes; a row without one is refused
+    (``first`` is the number of the first row, for the message).
     """
     names = sorted({name for props in rows for name in props} - {key})
     shaped: list[list[Any]] = []
     for i, props in enumerate(rows):
         value = props.get(key)
         if value is None:
-            raise StoreError(f"{label} row {i + 1} has no key {key!r}; nothing was written")
+            raise StoreError(f"{label} row {first + i} has no key {key!r}; nothing was written")
         shaped.append([value if isinstance(value, str) else str(value), *map(props.get, names)])
     return names, shaped
 
@@ -199,14 +202,17 @@ class Neo4jStore(GraphStore):
             ) from e
         except Neo4jError as e:
             if e.code == TX_MEMORY_FULL:
-                raise StoreError(
-                    f"the write is too large for one transaction of the Neo4j at {self.uri} "
-                    f"({_one_line(e)}); nothing was written: give the server more memory "
-                    "(heap, db.memory.transaction.total.max) or load the data in smaller parts"
-                ) from e
+                raise StoreError(self._too_large(e)) from e
             raise StoreError(f"Neo4j at {self.uri} failed: {_one_line(e)}") from e
         except DriverError as e:
             raise StoreError(f"Neo4j at {self.uri} failed: {_one_line(e)}") from e
+
+    def _too_large(self, error: Neo4jError) -> str:
+        return (
+            f"the write is too large for one transaction of the Neo4j at {self.uri} "
+            f"({_one_line(error)}); nothing was written: give the server more memory (heap, "
+            "db.memory.transaction.total.max) or load the data in smaller parts"
+        )
 
     def _session(self) -> neo4j.Session:
         return self.driver.session(
@@ -247,10 +253,20 @@ class Neo4jStore(GraphStore):
         size = self.batch_size
 
         def work(tx: ManagedTransaction) -> None:
+            try:
+                write(tx)
+            except Neo4jError as e:
+                if e.code != TX_MEMORY_FULL:
+                    raise
+                # a StoreError, not a transient error, so the driver does not retry it (when
+                # the commit itself runs out of memory, the driver retries for a while first)
+                raise StoreError(self._too_large(e)) from e
+
+        def write(tx: ManagedTransaction) -> None:
             for label, rows in changes.nodes.items():
                 key = self.schema.label(label).key
-                for batch in batched(rows, size):
-                    names, shaped = node_batch(label, key, batch)
+                for n, batch in enumerate(batched(rows, size)):
+                    names, shaped = node_batch(label, key, batch, n * size + 1)
                     query = cypher.merge_nodes(label, names, self.schema)
                     self._run(tx, query, {"rows": shaped}).consume()
             for group, rrows in changes.rels.items():

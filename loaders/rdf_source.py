@@ -353,18 +353,31 @@ def parse_rdf_file(d: Delivery, path: Path, source: str) -> Graph | None:
         with _quiet_rdflib():
             return Graph().parse(path, format=fmt)
     except Exception as e:  # noqa: BLE001 - rdflib's parsers raise many kinds for malformed input
-        line = getattr(e, "lines", None)
+        line = getattr(e, "lines", None)  # Turtle: 0-based; JSON: lineno, 1-based
         row = line + 1 if isinstance(line, int) else getattr(e, "lineno", None)
         d.problem(source, row, None, None,
-                  f"cannot be read as {'JSON-LD' if fmt == 'json-ld' else 'Turtle'} "
-                  f"({type(e).__name__}: {str(e).strip().splitlines()[0] if str(e).strip() else e!r}); "
-                  "fix the syntax or export it again with `tupu export ttl|jsonld`")
+                  f"cannot be read as {_FORMAT_NAMES[fmt]} ({_why(e)}); fix the syntax, or "
+                  "export the map again with `tupu export ttl|jsonld`")
         return None
+
+
+_FORMAT_NAMES = {"turtle": "Turtle", "json-ld": "JSON-LD"}
+
+
+def _why(e: Exception) -> str:
+    """The useful line of a parser's message (rdflib's Turtle errors quote the whole input)."""
+    lines = [line.strip() for line in str(e).splitlines() if line.strip()]
+    why = next((line for line in lines if line.startswith("Bad syntax")), lines[0] if lines else "")
+    return why.removesuffix(" at ^ in:") or type(e).__name__
 
 
 def read_rdf_file(d: Delivery, path: Path, source: str, schema: Schema) -> None:
     """Read one Turtle or JSON-LD file into the delivery."""
     g = parse_rdf_file(d, path, source)
-    if g is not None:
+    if g is not None and len(g) == 0:
+        d.problem(source, None, None, None,
+                  "holds no triples; a JSON-LD file needs an @context that maps its terms "
+                  "(see `tupu export jsonld`)")
+    elif g is not None:
         read_rdf_graph(d, g, source, schema)
     d.sources.append(source)

@@ -56,8 +56,12 @@ def test_schema_refuses_a_key_that_is_not_required() -> None:
 
 @pytest.mark.parametrize("name", sorted(generated_files(load_schema())))
 def test_generated_turtle_is_in_step_with_the_schema(name: str) -> None:
-    committed = Graph().parse(generated_dir() / name, format="turtle")
-    fresh = Graph().parse(data=generated_files(load_schema())[name], format="turtle")
+    committed_text = (generated_dir() / name).read_text(encoding="utf-8")
+    fresh_text = generated_files(load_schema())[name]
+    if committed_text == fresh_text:
+        return  # the usual case; the graphs are compared when the text differs (e.g. new rdflib)
+    committed = Graph().parse(data=committed_text, format="turtle")
+    fresh = Graph().parse(data=fresh_text, format="turtle")
     if not isomorphic(committed, fresh):
         _, only_committed, only_fresh = graph_diff(to_isomorphic(committed), to_isomorphic(fresh))
         pytest.fail(

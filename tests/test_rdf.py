@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
-from rdflib.namespace import RDF, RDFS, SH, XSD
+from rdflib import namespace
+from rdflib.namespace import RDF, RDFS, SH
 
 from tests.conftest import SAMPLE
 from tests.minicity import E1, E2, E3, FILES, write_city
@@ -96,10 +97,10 @@ def test_mapping_uses_the_ontology_uris_and_types(store: GraphStore, tmp_path: P
     e1 = URIRef(f"{SCHEMA.data_namespace}Enterprise/{E1}")
     assert e1 == node_iri(SCHEMA, NodeRef("Enterprise", E1))
     assert (e1, RDF.type, T.Enterprise) in g
-    assert g.value(e1, T.annual_revenue) == Literal("12345.678912345", datatype=XSD.double)
+    assert g.value(e1, T.annual_revenue) == Literal("12345.678912345", datatype=namespace.XSD.double)
     assert g.value(e1, T.employees) == Literal(120)
     assert g.value(e1, T.listed) == Literal(False)
-    assert g.value(e1, T.founded) == Literal("2016-03-02", datatype=XSD.date)
+    assert g.value(e1, T.founded) == Literal("2016-03-02", datatype=namespace.XSD.date)
     assert g.value(e1, T.name) == Literal("迷你数字科技有限公司")
     park = URIRef(f"{SCHEMA.data_namespace}Park/p1")
     assert (e1, T.LOCATED_IN, park) in g
@@ -108,7 +109,7 @@ def test_mapping_uses_the_ontology_uris_and_types(store: GraphStore, tmp_path: P
     assert (st, RDF.type, RDF.Statement) in g
     assert g.value(st, RDF.subject) == e3 and g.value(st, RDF.object) == e1
     assert g.value(st, T.product) == Literal("游戏授权")
-    assert g.value(st, T.since) == Literal("2023-01-01", datatype=XSD.date)
+    assert g.value(st, T.since) == Literal("2023-01-01", datatype=namespace.XSD.date)
     assert g.value(st, T.prov_source) == Literal("mini/relationships/SUPPLIES.csv")
     (dataset,) = g.subjects(RDF.type, T.Dataset)
     assert "虚构" in str(g.value(dataset, RDFS.comment))
@@ -281,8 +282,8 @@ def test_shapes_follow_the_schema() -> None:
         assert (shs[label], SH.targetClass, T[label]) in shapes
     assert shapes.value(shs["Park-name"], SH.minCount) == Literal(1)
     assert shapes.value(shs["Park-floor_area"], SH.minCount) is None
-    assert shapes.value(shs["Park-floor_area"], SH.datatype) == XSD.double
-    assert shapes.value(shs["Project-planned_start"], SH.datatype) == XSD.date
+    assert shapes.value(shs["Park-floor_area"], SH.datatype) == namespace.XSD.double
+    assert shapes.value(shs["Project-planned_start"], SH.datatype) == namespace.XSD.date
     assert shapes.value(shs["ChainLink-stage"], SH["in"]) is not None
     assert shapes.value(shs["Enterprise-LOCATED_IN"], SH["or"]) is not None
     assert shapes.value(shs["Park-IN_TOWN"], SH["class"]) == T.Town

@@ -12,6 +12,9 @@ working directory), or from a command-line option that overrides it.
 | TUPU_NEO4J_PASSWORD   | Neo4j password (required outside development)        | tupu-dev-password (dev)     |
 | TUPU_NEO4J_DATABASE   | Neo4j database name                                  | neo4j                       |
 | TUPU_NEO4J_BOLT_PORT  | port of the bundled server (``tupu neo4j start``)    | 7687                        |
+| TUPU_NEO4J_HEAP       | JVM heap of the bundled server (a transaction's cap  | 3g                          |
+|                       | is 70% of it)                                        |                             |
+| TUPU_NEO4J_PAGECACHE  | page cache of the bundled server                     | 1g                          |
 | TUPU_ENV              | ``development`` or ``production``                    | development                 |
 | TUPU_BATCH_SIZE       | rows per write batch                                 | 10000                       |
 | TUPU_ANALYSIS_CONFIG  | YAML overriding graph/analysis.yaml (thresholds)     | none                        |
@@ -54,6 +57,8 @@ class Settings(BaseSettings):
     neo4j_database: str = "neo4j"
     neo4j_bolt_port: int = 7687
     neo4j_connect_timeout: float = 5.0
+    neo4j_heap: str = Field(default="3g", pattern=r"^\d+[mg]$")  # bundled server's JVM heap
+    neo4j_pagecache: str = Field(default="1g", pattern=r"^\d+[mg]$")  # its page cache
     batch_size: int = Field(default=10_000, ge=1)
     analysis_config: Path | None = None  # override of graph/analysis.yaml (thresholds, weights)
     require_neo4j: bool = False  # tests: a missing Neo4j fails instead of skipping (CI)
