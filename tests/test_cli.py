@@ -151,3 +151,28 @@ def test_export_csv_loads_back_into_an_empty_store_identically(
     assert run(capsys, "load", str(tmp_path / "out"))[0] == 0
     again = json.loads(run(capsys, "stats", "--format", "json")[1])
     assert again["nodes"] == stats["nodes"] and again["relationships"] == stats["relationships"]
+
+
+@pytest.mark.neo4j
+@pytest.mark.usefixtures("settings")
+def test_neo4j_demo_then_stats_equal_the_memory_store(
+    capsys: pytest.CaptureFixture[str], neo4j_session_store: object
+) -> None:
+    from tupu.graph.store import GraphStore
+
+    assert isinstance(neo4j_session_store, GraphStore)
+    neo4j_session_store.clear()
+    try:
+        assert run(capsys, "demo", "--format", "json")[0] == 0
+        memory = json.loads(run(capsys, "stats", "--format", "json")[1])
+        assert run(capsys, "--store", "neo4j", "demo", "--format", "json")[0] == 0
+        assert run(capsys, "--store", "neo4j", "demo", "--format", "json")[0] == 0  # twice
+        neo = json.loads(run(capsys, "--store", "neo4j", "stats", "--format", "json")[1])
+        assert neo["store"] == "neo4j"
+        assert neo["nodes"] == memory["nodes"] == expected_counts()[0]
+        assert neo["relationships"] == memory["relationships"]
+        gaps_m = run(capsys, "gaps", "--format", "json")[1]
+        gaps_n = run(capsys, "--store", "neo4j", "gaps", "--format", "json")[1]
+        assert gaps_m == gaps_n
+    finally:
+        neo4j_session_store.clear()
