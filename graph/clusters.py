@@ -26,7 +26,7 @@ import networkx as nx
 import pandas as pd
 
 from tupu.graph import frames
-from tupu.graph.candidates import _wan_text
+from tupu.graph.wording import money_text
 from tupu.graph.config import ClusterConfig, default_analysis_config
 from tupu.graph.periods import revenue_summary
 from tupu.graph.projection import project
@@ -186,7 +186,7 @@ def clusters(store: GraphStore, config: ClusterConfig | None = None) -> pd.DataF
         parks_text = "、".join(f"{places.get(p, p)}({n})" for p, n in parks)
         towns_text = "、".join(f"{places.get(t, t)}({n})" for t, n in towns)
         description = (
-            f"{len(members)}家企业（规上{above}家），近四季营收{_wan_text(rev)}；"
+            f"{len(members)}家企业（规上{above}家），近四季营收{money_text(rev)}；"
             f"主导环节：{links_text or '无'}；集中于：{parks_text or towns_text or '无'}；"
             f"内部供应与合作关系{ties}条；龙头企业：{leader_name}"
         )

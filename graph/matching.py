@@ -25,7 +25,8 @@ from typing import Any
 import pandas as pd
 
 from tupu.errors import UsageError
-from tupu.graph.candidates import TIE_TYPES, _area_text, _wan_text
+from tupu.graph.candidates import TIE_TYPES
+from tupu.graph.wording import area_text, money_text
 from tupu.graph.config import (
     CandidateConfig,
     FundMatchConfig,
@@ -194,9 +195,9 @@ def parks_for(store: GraphStore, enterprise_id: str, config: MatchingConfig | No
                            + f"（+{pos:g}）")
         space = cfg.space if vacant >= need else 0.0
         if space:
-            reasons.append(f"空置{_area_text(vacant)}，满足约{_area_text(need)}需求（+{space:g}）")
+            reasons.append(f"空置{area_text(vacant)}，满足约{area_text(need)}需求（+{space:g}）")
         else:
-            reasons.append(f"空置{_area_text(vacant)}，不足约{_area_text(need)}需求（+0）")
+            reasons.append(f"空置{area_text(vacant)}，不足约{area_text(need)}需求（+0）")
         here = sorted(k for k in partners if where.park.get(k) == park.key)
         part = min(cfg.partner_cap, cfg.partner * len(here))
         if here:
@@ -371,7 +372,7 @@ def fund_pairs(store: GraphStore, config: MatchingConfig | None = None,
             existing_term = cfg.existing if inv is not None else 0.0
             if inv is not None:
                 amount = _float(inv.get("amount"))
-                reasons.append("已投资" + (f"{_wan_text(amount)}" if amount else "")
+                reasons.append("已投资" + (f"{money_text(amount)}" if amount else "")
                                + f"（+{existing_term:g}）")
             rows.append({
                 "fund": fund, "fund_name": f.get("name", fund), "fund_kind": f.get("kind"),
@@ -401,9 +402,9 @@ def _float(value: Any) -> float | None:
 def _ticket_fit(tmin: float | None, tmax: float | None,
                 need: tuple[float, float] | None) -> tuple[bool, str]:
     """Whether a fund's ticket range meets a need range (they overlap), and why, in Chinese."""
-    ticket = f"单笔{_wan_text(tmin or 0)}–{_wan_text(tmax) if tmax is not None else '不限'}"
+    ticket = f"单笔{money_text(tmin or 0)}–{money_text(tmax) if tmax is not None else '不限'}"
     if need is None:
         return False, f"{ticket}；对象规模未知"
-    want = f"需求约{_wan_text(need[0])}–{_wan_text(need[1])}"
+    want = f"需求约{money_text(need[0])}–{money_text(need[1])}"
     ok = (tmin is None or tmin <= need[1]) and (tmax is None or tmax >= need[0])
     return ok, f"{ticket}{'匹配' if ok else '不匹配'}{want}"
