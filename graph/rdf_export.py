@@ -38,6 +38,7 @@ from rdflib.plugins.serializers.turtle import TurtleSerializer
 from rdflib.term import Node as RdfNode
 
 from tupu.errors import UsageError
+from tupu.graph.export import dataset_note
 from tupu.graph.model import Node, NodeRef, Relationship
 from tupu.graph.store import GraphStore
 from tupu.ontology.owl import XSD_TYPES
@@ -45,7 +46,6 @@ from tupu.ontology.schema import LabelDef, PropertyDef, RelTypeDef, Schema
 
 RdfFormat = TypingLiteral["ttl", "jsonld"]
 RDF_FORMATS: tuple[str, ...] = ("ttl", "jsonld")
-FICTIONAL_NOTICE = "本数据集为虚构示例数据。"
 STATEMENT = "statement"
 
 
@@ -93,14 +93,6 @@ def to_literal(value: Any, prop: PropertyDef) -> Literal:
     return Literal(value, datatype=XSD.date)
 
 
-def dataset_comment(props: Mapping[str, Any]) -> str | None:
-    """The notice of one dataset node: its ``notice``, or the fictional-data notice."""
-    text = props.get("notice")
-    if text:
-        return str(text)
-    return FICTIONAL_NOTICE if props.get("fictional") else None
-
-
 # -- building the graph ----------------------------------------------------------------------
 def new_graph(schema: Schema) -> Graph:
     """An empty graph with the export's prefixes bound."""
@@ -125,7 +117,7 @@ def add_node(g: Graph, schema: Schema, node: Node) -> None:
     g.add((iri, RDF.type, Namespace(schema.namespace)[node.label]))
     _add_props(g, schema, iri, schema.label(node.label), node.props)
     if node.label == "Dataset":
-        comment = dataset_comment(node.props)
+        comment = dataset_note(node.props)
         if comment:
             g.add((iri, RDFS.comment, Literal(comment)))
 
@@ -254,7 +246,7 @@ def write_rdf(store: GraphStore, path: Path, fmt: RdfFormat) -> Graph:
     notes = [
         f"{ds.props.get('name', ds.key)}: {text}"
         for ds in store.find_nodes("Dataset")
-        if (text := dataset_comment(ds.props))
+        if (text := dataset_note(ds.props))
     ]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(serialize(g, store.schema, fmt, "\n".join(notes)), encoding="utf-8")

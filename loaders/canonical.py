@@ -91,7 +91,7 @@ def read_node_table(d: Delivery, table: Table, ldef: LabelDef, schema: Schema) -
         if seen is not None:
             d.problem(
                 table.source, row, key_col, key,
-                f"duplicate {ldef.name} key: already given in {seen[0]} row {seen[1]}; "
+                f"duplicate {ldef.name} key: already given in {d.origin_text(seen)}; "
                 "keep one row per key",
             )
             continue
@@ -161,8 +161,8 @@ def read_rel_table(d: Delivery, table: Table, rdef: RelTypeDef) -> None:
         if seen is not None:
             d.problem(
                 table.source, row, "end", end,
-                f"duplicate {rdef.name} from {start} to {end}: already given in {seen[0]} "
-                f"row {seen[1]}; keep one row",
+                f"duplicate {rdef.name} from {start} to {end}: already given in "
+                f"{d.origin_text(seen)}; keep one row",
             )
             continue
         d.rel_origin[ident] = (table.source, row)

@@ -22,7 +22,7 @@ class Reference:
     label: str
     key: str
     file: str
-    row: int
+    row: int | None
     column: str
     rel_type: str
 
@@ -37,8 +37,8 @@ class Delivery:
     changes: ChangeSet = field(default_factory=ChangeSet)
     problems: list[Problem] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
-    node_origin: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
-    rel_origin: dict[tuple[str, str, str, str, str], tuple[str, int]] = field(default_factory=dict)
+    node_origin: dict[tuple[str, str], tuple[str, int | None]] = field(default_factory=dict)
+    rel_origin: dict[tuple[str, str, str, str, str], tuple[str, int | None]] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
     targets: str | None = None
 
@@ -49,6 +49,11 @@ class Delivery:
 
     def provenance(self, file: str, row: int) -> Props:
         return {"prov_source": file, "prov_row": row, "prov_loaded_at": self.loaded_at}
+
+    @staticmethod
+    def origin_text(origin: tuple[str, int | None]) -> str:
+        """Where a row was given: ``file row N`` (or just the file)."""
+        return origin[0] if origin[1] is None else f"{origin[0]} row {origin[1]}"
 
     def has_node(self, label: str, key: str) -> bool:
         return (label, key) in self.node_origin

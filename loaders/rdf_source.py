@@ -44,7 +44,7 @@ RDF_TYPE, RDF_STATEMENT = RDF.type, RDF.Statement
 STATEMENT_PARTS = (RDF.subject, RDF.predicate, RDF.object)
 ALLOWED = frozenset((RDF_TYPE, RDFS.label, RDFS.comment))
 """Predicates outside the ontology that any subject may have (statements also their parts)."""
-NO_ROW = 0
+NO_ROW: int | None = None
 EXAMPLES = {
     "string": '"text"',
     "period": '"2025Q2"',

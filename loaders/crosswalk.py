@@ -1,0 +1,142 @@
+"""From an enterprise's GB/T 4754-2017 industry code to culture sub-sectors, via the crosswalk.
+
+The taxonomy (:mod:`tupu.ontology.taxonomy`) lists for each culture class the industry classes it
+is made of; some only in part (``6513*``). For a code included in full the answer is certain. For a
+partial code the enterprise's business scope (经营范围) decides, by the keyword table
+``ontology/data/partial-code-keywords.yaml``; when no keyword matches, the enterprise goes to the
+review list (待复核) instead of being placed or refused. A code outside the taxonomy places the
+enterprise nowhere and is also listed for review.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from tupu.errors import InputError
+from tupu.loaders.tables import Cell, cell_text
+from tupu.ontology.taxonomy import Taxonomy
+from tupu.ontology.values import CellError
+
+__all__ = [
+    "Crosswalked",
+    "PartialRule",
+    "crosswalk",
+    "industry_code",
+    "load_partial_keywords",
+    "parse_partial_keywords",
+]
+
+KEYWORDS_FILE = "data/partial-code-keywords.yaml"
+_CODE = re.compile(r"^[A-Ta-t]?(\d{4})$")
+
+
+@dataclass(frozen=True)
+class PartialRule:
+    """Keywords of the business scope that put a partial industry code into a culture class."""
+
+    industry_code: str
+    industry_name: str
+    class_code: str
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Crosswalked:
+    """The culture classes an industry code leads to, and a note for the review list if any."""
+
+    codes: tuple[str, ...]
+    review: str | None = None
+
+
+def _norm(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split()).lower()
+
+
+def parse_partial_keywords(raw: Any, source: str) -> dict[str, tuple[PartialRule, ...]]:
+    """Check and read the parsed YAML of the keyword table."""
+    if not isinstance(raw, Mapping):
+        raise InputError(f"{source}: must map industry codes to their culture classes")
+    rules: dict[str, tuple[PartialRule, ...]] = {}
+    for code, entry in raw.items():
+        code = str(code)
+        if not re.fullmatch(r"\d{4}", code) or not isinstance(entry, Mapping):
+            raise InputError(f"{source}: {code!r} must be a 4-digit industry code with classes")
+        found: list[PartialRule] = []
+        for item in entry.get("classes") or []:
+            keywords = item.get("keywords") if isinstance(item, Mapping) else None
+            if not isinstance(keywords, list) or not keywords or "class" not in item:
+                raise InputError(f"{source}: {code}: each class needs `class:` and `keywords:`")
+            found.append(PartialRule(code, str(entry.get("industry", "")), str(item["class"]),
+                                     tuple(_norm(str(k)) for k in keywords)))
+        if not found:
+            raise InputError(f"{source}: {code}: list at least one class under `classes:`")
+        rules[code] = tuple(found)
+    return rules
+
+
+@lru_cache(maxsize=1)
+def load_partial_keywords() -> dict[str, tuple[PartialRule, ...]]:
+    """The packaged keyword table (``ontology/data/partial-code-keywords.yaml``), read once."""
+    resource = resources.files("tupu.ontology").joinpath(KEYWORDS_FILE)
+    return parse_partial_keywords(yaml.safe_load(resource.read_text(encoding="utf-8")),
+                                  str(resource))
+
+
+def industry_code(cell: Cell) -> str:
+    """A GB/T 4754-2017 class code as exports write it (``8710``, ``R8710``, a number that lost its
+    leading zero) as four digits; CellError otherwise."""
+    if isinstance(cell, int) and not isinstance(cell, bool) and 0 < cell < 10000:
+        return f"{cell:04d}"
+    text = _norm(cell_text(cell)).upper()
+    m = _CODE.match(text)
+    if m is None:
+        raise CellError(
+            f"行业代码“{cell_text(cell)}”不是GB/T 4754-2017的4位小类代码（如 8710 或 R8710）；"
+            "请填写国民经济行业小类代码"
+        )
+    return m.group(1)
+
+
+def crosswalk(
+    code: str,
+    business_scope: str | None,
+    taxonomy: Taxonomy,
+    rules: Mapping[str, tuple[PartialRule, ...]],
+) -> Crosswalked:
+    """The culture classes of an enterprise with industry ``code`` and the given business scope."""
+    hits = taxonomy.by_industry_code(code)
+    if not hits:
+        return Crosswalked((), (
+            f"行业代码{code}不在文化及相关产业分类（2018）的范围内，未归入任何文化产业细分领域；"
+            "请复核行业代码，如属文化企业请补填“文化产业类别代码”"
+        ))
+    codes = [entry.code for entry, partial in hits if not partial]
+    scope = _norm(business_scope or "")
+    undecided: list[str] = []
+    for entry, partial in hits:
+        if not partial:
+            continue
+        keywords = [k for r in rules.get(code, ()) if r.class_code == entry.code
+                    for k in r.keywords]
+        if scope and any(k in scope for k in keywords):
+            codes.append(entry.code)
+        else:
+            undecided.append(f"{entry.code} {entry.name}")
+    review = None
+    if undecided and not codes:
+        industry = next((r.industry_name for r in rules.get(code, ())), "")
+        named = f"{code}（{industry}）" if industry else code
+        why = "经营范围为空" if not scope else "经营范围中没有可据以判定的关键词"
+        review = (
+            f"行业代码{named}只有部分活动属于文化产业（可能属于：{'、'.join(undecided)}），{why}；"
+            "请人工复核，如属文化企业请补填“文化产业类别代码”"
+        )
+    return Crosswalked(tuple(codes), review)
