@@ -61,6 +61,10 @@ def _register() -> None:
     cli.add_command(matching.parks)
     cli.add_command(matching.pairs)
     cli.add_command(neo4j.neo4j)
+    from tupu.api.commands import provenance
+    cli.add_command(provenance.provenance)
+    from tupu.api.commands import serve
+    cli.add_command(serve.serve)
 
 
 _register()

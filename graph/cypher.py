@@ -14,8 +14,14 @@ Parameters each query expects:
 query                    parameters
 ======================== ================================================================
 merge_nodes              ``rows``: lists ``[key, value of props[0], …]`` (null: absent)
+replace_nodes            ``rows``: as merge_nodes; the node keeps only the given properties
 merge_relationships      ``rows``: lists ``[start key, end key, value of props[0], …]``;
                          returns ``created`` (rows that found both ends)
+move_relationships       ``rows``: lists ``[key of the node folded away, key it is folded into]``
+delete_folded            ``rows``: as move_relationships
+merge_delivery           ``id``, ``props``: the Delivery node's properties
+delivery_progress        ``id``, ``done``: chunks written
+finish_delivery          ``id``, ``status``, ``finished_at``
 existing_keys            ``keys``: key values; returns ``key``
 get_node                 ``key``; returns ``props``
 get_nodes                ``keys``; returns ``key``, ``props``
@@ -151,6 +157,93 @@ def merge_nodes(label: str, props: Sequence[str] = (), schema: Schema | None = N
     return (
         f"UNWIND $rows AS row MERGE (n:{qlabel} {{{_key(ldef)}: row[0]}})"
         + _sets("n", names, 1)
+    )
+
+
+def replace_nodes(label: str, props: Sequence[str] = (), schema: Schema | None = None) -> str:
+    """Merge a batch of nodes of ``label`` on its key, replacing all their properties.
+
+    Rows as :func:`merge_nodes`; a property the row leaves null is removed from the node (used for
+    observations: reloading a period keeps only what the new delivery gives).
+    """
+    sch = _schema(schema)
+    qlabel, ldef = _label(sch, label)
+    names = [sch.check_property(ldef, p).name for p in props]
+    if ldef.key in names:
+        raise ValueError(f"the key {ldef.key!r} of {label} is row[0], not one of the properties")
+    values = [f"{_key(ldef)}: row[0]"] + [f"{quote(n)}: row[{i}]" for i, n in enumerate(names, 1)]
+    return (
+        f"UNWIND $rows AS row MERGE (n:{qlabel} {{{_key(ldef)}: row[0]}}) "
+        f"SET n = {{{', '.join(values)}}}"
+    )
+
+
+def move_relationships(
+    label: str, rel_type: str, direction: str, schema: Schema | None = None
+) -> str:
+    """Move the ``rel_type`` relationships leaving (``out``) or entering (``in``) the node of
+    ``label`` keyed ``row[0]`` to the node keyed ``row[1]`` (merged if missing).
+
+    A relationship already joining the same nodes keeps its properties; the moved one only fills
+    its gaps. One that would join the node to itself is dropped.
+    """
+    sch = _schema(schema)
+    qlabel, ldef = _label(sch, label)
+    qtype = _rel_type(sch, rel_type)
+    if direction not in ("out", "in"):
+        raise ValueError(f"direction must be 'out' or 'in', not {direction!r}")
+    key = _key(ldef)
+    old = f"(old:{qlabel} {{{key}: row[0]}})"
+    if direction == "out":
+        match, merge = f"{old}-[r:{qtype}]->(m)", f"(new)-[s:{qtype}]->(m)"
+    else:
+        match, merge = f"(m)-[r:{qtype}]->{old}", f"(m)-[s:{qtype}]->(new)"
+    return (
+        f"UNWIND $rows AS row MATCH {match} WHERE row[0] <> row[1] "
+        f"MERGE (new:{qlabel} {{{key}: row[1]}}) "
+        "WITH old, new, m, r, properties(r) AS moved DELETE r "
+        "WITH old, new, m, moved WHERE m <> new AND m <> old "
+        f"MERGE {merge} "
+        "WITH s, moved, properties(s) AS kept SET s += moved SET s += kept"
+    )
+
+
+def delete_folded(label: str, schema: Schema | None = None) -> str:
+    """Delete the nodes of ``label`` keyed ``row[0]`` once folded into ``row[1]``."""
+    qlabel, ldef = _label(_schema(schema), label)
+    return (
+        f"UNWIND $rows AS row MATCH (old:{qlabel} {{{_key(ldef)}: row[0]}}) "
+        "WHERE row[0] <> row[1] DETACH DELETE old"
+    )
+
+
+def merge_delivery(schema: Schema | None = None) -> str:
+    """Create or restart the Delivery node ``$id`` with ``$props`` (a finished time is removed)."""
+    qlabel, ldef = _label(_schema(schema), "Delivery")
+    finished = quote(_schema(schema).check_property(ldef, "finished_at").name)
+    return f"MERGE (d:{qlabel} {{{_key(ldef)}: $id}}) SET d += $props REMOVE d.{finished}"
+
+
+def delivery_progress(schema: Schema | None = None) -> str:
+    """Record that ``$done`` chunks of the Delivery ``$id`` are written."""
+    sch = _schema(schema)
+    qlabel, ldef = _label(sch, "Delivery")
+    done = quote(sch.check_property(ldef, "chunks_done").name)
+    return f"MATCH (d:{qlabel} {{{_key(ldef)}: $id}}) SET d.{done} = $done"
+
+
+def finish_delivery(schema: Schema | None = None) -> str:
+    """Set the Delivery ``$id`` to ``$status`` at ``$finished_at``, every chunk written (matches
+    nothing when the load was written without a Delivery node)."""
+    sch = _schema(schema)
+    qlabel, ldef = _label(sch, "Delivery")
+    status, finished, chunks, done = (
+        quote(sch.check_property(ldef, p).name)
+        for p in ("status", "finished_at", "chunks", "chunks_done")
+    )
+    return (
+        f"MATCH (d:{qlabel} {{{_key(ldef)}: $id}}) "
+        f"SET d.{status} = $status, d.{finished} = $finished_at, d.{done} = d.{chunks}"
     )
 
 

@@ -9,7 +9,7 @@ newer snapshot written by another process and reloads it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,13 @@ import networkx as nx
 from tupu.errors import StoreError
 from tupu.graph.model import ChangeSet, Node, NodeRef, Relationship, Subgraph, WriteSummary
 from tupu.graph.snapshot import read_snapshot, write_lock, write_snapshot
-from tupu.graph.store import GraphStore, Tracer
+from tupu.graph.store import (
+    DeliveryRecord,
+    GraphStore,
+    NodeMerge,
+    Tracer,
+    observation_labels,
+)
 from tupu.ontology.schema import Schema
 
 NodeId = tuple[str, str]
@@ -70,8 +76,17 @@ class MemoryStore(GraphStore):
         self._stamp = self._file_stamp()
 
     # -- writing -----------------------------------------------------------------------------
-    def apply(self, changes: ChangeSet) -> WriteSummary:
-        self.trace("apply", {"nodes": changes.node_count, "relationships": changes.rel_count})
+    def apply(
+        self,
+        changes: ChangeSet,
+        merges: Sequence[NodeMerge] = (),
+        delivery: DeliveryRecord | None = None,
+    ) -> WriteSummary:
+        """Write all or nothing; the snapshot is replaced atomically, so ``delivery`` is not
+        recorded (no write of this store is ever half done)."""
+        self.trace("apply", {"nodes": changes.node_count, "relationships": changes.rel_count,
+                             "merges": len(merges)})
+        self.check_merges(merges)
         for label, rows in changes.nodes.items():
             ldef = self.schema.label(label)
             for prop in {k for row in rows for k in row}:
@@ -83,12 +98,12 @@ class MemoryStore(GraphStore):
             for prop in {k for row in rrows for k in row.props}:
                 self.schema.check_property(rdef, prop)
         if self.path is None:
-            self._apply(changes)
+            self._apply(changes, merges)
         else:
             with write_lock(self.path.parent):
                 self._refresh()
                 try:
-                    self._apply(changes)
+                    self._apply(changes, merges)
                     self._persist()
                 except BaseException:
                     # the snapshot on disk is untouched: go back to it
@@ -97,24 +112,31 @@ class MemoryStore(GraphStore):
                     raise
         return WriteSummary(changes.node_count, changes.rel_count)
 
-    def _apply(self, changes: ChangeSet) -> None:
+    def _apply(self, changes: ChangeSet, merges: Sequence[NodeMerge] = ()) -> None:
         g = self.graph
         keys = {label: self.schema.label(label).key for label in changes.nodes}
         new = {(label, str(p[keys[label]])) for label, rows in changes.nodes.items() for p in rows}
+        gone = {(m.label, m.key) for m in merges if m.key != m.into} - new
         for (rtype, slabel, elabel), rrows in changes.rels.items():  # check before any change
             for row in rrows:
                 for nid in ((slabel, row.start), (elabel, row.end)):
-                    if nid not in g and nid not in new:
+                    if (nid not in g and nid not in new) or nid in gone:
                         raise StoreError(
                             f"{rtype}: node {nid[0]}:{nid[1]} does not exist; nothing was written"
                         )
+        replaced = observation_labels(self.schema)
         for label, rows in changes.nodes.items():
             for props in rows:
                 nid = (label, str(props[keys[label]]))
-                if nid in g:
+                if nid not in g:
+                    g.add_node(nid, **props)
+                elif label in replaced:
+                    g.nodes[nid].clear()
                     g.nodes[nid].update(props)
                 else:
-                    g.add_node(nid, **props)
+                    g.nodes[nid].update(props)
+        for m in merges:
+            self._fold(m)
         for (rtype, slabel, elabel), rrows in changes.rels.items():
             for row in rrows:
                 u, v = (slabel, row.start), (elabel, row.end)
@@ -122,6 +144,28 @@ class MemoryStore(GraphStore):
                     g.edges[u, v, rtype].update(row.props)
                 else:
                     g.add_edge(u, v, key=rtype, **row.props)
+
+    def _fold(self, m: NodeMerge) -> None:
+        """Move the relationships of node ``m.key`` to ``m.into``, then delete it."""
+        g = self.graph
+        old, into = (m.label, m.key), (m.label, m.into)
+        if old not in g or old == into:
+            return
+        if into not in g:
+            g.add_node(into, **{self.schema.label(m.label).key: m.into})
+        moved = [(into, v, k, d) for _, v, k, d in g.out_edges(old, keys=True, data=True)]
+        moved += [(u, into, k, d) for u, _, k, d in g.in_edges(old, keys=True, data=True)]
+        for u, v, k, data in moved:
+            if u == v or old in (u, v):  # would join the node to itself
+                continue
+            if g.has_edge(u, v, key=k):
+                kept = g.edges[u, v, k]
+                merged = {**data, **kept}
+                kept.clear()
+                kept.update(merged)
+            else:
+                g.add_edge(u, v, key=k, **data)
+        g.remove_node(old)
 
     def clear(self) -> None:
         self.trace("clear", {})

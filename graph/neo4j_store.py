@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import neo4j
@@ -50,7 +51,15 @@ from tupu.graph.model import (
     WriteSummary,
     batched,
 )
-from tupu.graph.store import GraphStore, Tracer
+from tupu.graph.store import (
+    COMPLETE,
+    DELIVERY,
+    DeliveryRecord,
+    GraphStore,
+    NodeMerge,
+    Tracer,
+    observation_labels,
+)
 from tupu.ontology.schema import Schema
 from tupu.settings import Settings
 
@@ -117,6 +126,33 @@ def rel_batch(rows: Sequence[RelRow]) -> tuple[list[str], list[list[Any]]]:
     return names, [[r.start, r.end, *map(r.props.get, names)] for r in rows]
 
 
+@dataclass(frozen=True)
+class WriteOp:
+    """One query of a write and its batch of rows; ``group`` names a relationship batch whose
+    every row must find both ends."""
+
+    query: str
+    rows: list[list[Any]]
+    group: tuple[str, str, str] | None = None
+
+
+def chunk_ops(ops: Iterable[WriteOp], first: int, size: int) -> list[list[WriteOp]]:
+    """The transactions of a chunked write: the first ``first`` operations together (node folds
+    and the nodes they fold into must commit at once), then chunks of about ``size`` rows."""
+    chunks: list[list[WriteOp]] = []
+    current: list[WriteOp] = []
+    rows = 0
+    for i, op in enumerate(ops):
+        if current and (i == first or (i > first and rows + len(op.rows) > size)):
+            chunks.append(current)
+            current, rows = [], 0
+        current.append(op)
+        rows += len(op.rows)
+    if current:
+        chunks.append(current)
+    return chunks
+
+
 class Neo4jStore(GraphStore):
     """A Neo4j database reached through ``driver``."""
 
@@ -130,12 +166,14 @@ class Neo4jStore(GraphStore):
         uri: str = "",
         schema: Schema | None = None,
         tracer: Tracer | None = None,
+        tx_rows: int = 100_000,
     ) -> None:
         super().__init__(schema, tracer)
         self.driver = driver
         self.database = database
         self.batch_size = batch_size
         self.uri = uri
+        self.tx_rows = tx_rows
 
     @classmethod
     def connect(cls, settings: Settings, tracer: Tracer | None = None) -> Neo4jStore:
@@ -164,7 +202,8 @@ class Neo4jStore(GraphStore):
                 f"cannot use Neo4j URI {uri!r} ({_one_line(e)}); "
                 "set TUPU_NEO4J_URI to bolt://host:port or neo4j://host:port"
             ) from e
-        store = cls(driver, settings.neo4j_database, settings.batch_size, uri, tracer=tracer)
+        store = cls(driver, settings.neo4j_database, settings.batch_size, uri, tracer=tracer,
+                    tx_rows=settings.neo4j_tx_rows)
         try:
             driver.verify_connectivity()
             store._create_constraints()
@@ -243,14 +282,90 @@ class Neo4jStore(GraphStore):
             session.execute_write(work)
 
     # -- writing -------------------------------------------------------------------------------
-    def apply(self, changes: ChangeSet) -> WriteSummary:
+    def apply(
+        self,
+        changes: ChangeSet,
+        merges: Sequence[NodeMerge] = (),
+        delivery: DeliveryRecord | None = None,
+    ) -> WriteSummary:
+        """One transaction up to ``tx_rows`` rows; above that (given a ``delivery``), idempotent
+        chunks recorded on a ``Delivery`` node (see :mod:`tupu.graph.store`)."""
         for label in changes.nodes:  # unknown names fail before any query
             self.check_label(label)
         for rtype, slabel, elabel in changes.rels:
             self.check_rel_type(rtype)
             self.check_label(slabel)
             self.check_label(elabel)
-        size = self.batch_size
+        self.check_merges(merges)
+        rows = changes.node_count + changes.rel_count + len(merges)
+        if delivery is None or rows <= self.tx_rows:
+            ops = self._operations(changes, merges, self.batch_size)[0]
+            self._write(self._transaction(ops, delivery))
+        else:
+            self._write_chunks(changes, merges, delivery)
+        return WriteSummary(changes.node_count, changes.rel_count)
+
+    def _operations(
+        self, changes: ChangeSet, merges: Sequence[NodeMerge], size: int
+    ) -> tuple[list[WriteOp], int]:
+        """The write as operations in order, and how many come first as the fold: the nodes that
+        others are folded into, then the folds; then every other node; then the relationships."""
+        replaced = observation_labels(self.schema)
+        targets = {(m.label, m.into) for m in merges}
+        fold: list[WriteOp] = []
+        rest: list[WriteOp] = []
+        for label, rows in changes.nodes.items():
+            key = self.schema.label(label).key
+            build = cypher.replace_nodes if label in replaced else cypher.merge_nodes
+            for n, batch in enumerate(batched(rows, size)):
+                names, shaped = node_batch(label, key, batch, n * size + 1)
+                first = [r for r in shaped if (label, r[0]) in targets]
+                others = [r for r in shaped if (label, r[0]) not in targets] if first else shaped
+                query = build(label, names, self.schema)
+                fold += [WriteOp(query, first)] if first else []
+                rest += [WriteOp(query, others)] if others else []
+        for label in dict.fromkeys(m.label for m in merges):
+            pairs = [[m.key, m.into] for m in merges if m.label == label and m.key != m.into]
+            for batch in batched(pairs, size):
+                fold += [WriteOp(query, batch) for query in self._fold_queries(label)]
+        for group, rrows in changes.rels.items():
+            for rbatch in batched(rrows, size):
+                names, shaped = rel_batch(rbatch)
+                query = cypher.merge_relationships(*group, names, self.schema)
+                rest.append(WriteOp(query, shaped, group))
+        return fold + rest, len(fold)
+
+    def _fold_queries(self, label: str) -> list[str]:
+        """Move every relationship type ``label`` can have, then delete the folded nodes."""
+        queries = []
+        for rdef in self.schema.relationships.values():
+            if label in rdef.start_labels:
+                queries.append(cypher.move_relationships(label, rdef.name, "out", self.schema))
+            if label in rdef.end_labels:
+                queries.append(cypher.move_relationships(label, rdef.name, "in", self.schema))
+        return [*queries, cypher.delete_folded(label, self.schema)]
+
+    def _transaction(
+        self,
+        ops: Sequence[WriteOp],
+        delivery: DeliveryRecord | None,
+        chunk: int | None = None,
+    ) -> Callable[[ManagedTransaction], None]:
+        """The work of one transaction: ``ops``, then the delivery's progress (``chunk``) or, for
+        a write in one transaction, its completion (when an interrupted delivery is finished)."""
+
+        def write(tx: ManagedTransaction) -> None:
+            for op in ops:
+                result = self._run(tx, op.query, {"rows": op.rows})
+                if op.group is None:
+                    result.consume()
+                elif result.single(strict=True)["created"] != len(op.rows):
+                    raise StoreError(self._missing_ends(tx, op.group, op.rows))
+            if delivery is not None and chunk is not None:
+                params = {"id": delivery.id, "done": chunk}
+                self._run(tx, cypher.delivery_progress(self.schema), params).consume()
+            elif delivery is not None:
+                self._finish(tx, delivery)
 
         def work(tx: ManagedTransaction) -> None:
             try:
@@ -262,23 +377,30 @@ class Neo4jStore(GraphStore):
                 # the commit itself runs out of memory, the driver retries for a while first)
                 raise StoreError(self._too_large(e)) from e
 
-        def write(tx: ManagedTransaction) -> None:
-            for label, rows in changes.nodes.items():
-                key = self.schema.label(label).key
-                for n, batch in enumerate(batched(rows, size)):
-                    names, shaped = node_batch(label, key, batch, n * size + 1)
-                    query = cypher.merge_nodes(label, names, self.schema)
-                    self._run(tx, query, {"rows": shaped}).consume()
-            for group, rrows in changes.rels.items():
-                for rbatch in batched(rrows, size):
-                    names, shaped = rel_batch(rbatch)
-                    query = cypher.merge_relationships(*group, names, self.schema)
-                    record = self._run(tx, query, {"rows": shaped}).single(strict=True)
-                    if record["created"] != len(shaped):
-                        raise StoreError(self._missing_ends(tx, group, shaped))
+        return work
 
-        self._write(work)
-        return WriteSummary(changes.node_count, changes.rel_count)
+    def _finish(self, tx: ManagedTransaction, delivery: DeliveryRecord) -> None:
+        finished = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+        params = {"id": delivery.id, "status": COMPLETE, "finished_at": finished}
+        self._run(tx, cypher.finish_delivery(self.schema), params).consume()
+
+    def _write_chunks(
+        self, changes: ChangeSet, merges: Sequence[NodeMerge], delivery: DeliveryRecord
+    ) -> None:
+        """Write in chunks of ``tx_rows`` rows, each its own transaction, after a ``Delivery``
+        node that says ``loading`` until the last chunk is written. Every chunk MERGEs, so writing
+        the same delivery again (an interrupted one) is harmless."""
+        ops, first = self._operations(changes, merges, min(self.batch_size, self.tx_rows))
+        chunks = chunk_ops(ops, first, self.tx_rows)
+        props = delivery.props(changes.node_count, changes.rel_count, len(chunks))
+        ldef = self.schema.label(DELIVERY)
+        for name in props:
+            self.schema.check_property(ldef, name)
+        start = cypher.merge_delivery(self.schema)
+        self._write(lambda tx: self._run(tx, start, {"id": delivery.id, "props": props}).consume())
+        for i, chunk in enumerate(chunks, start=1):
+            self._write(self._transaction(chunk, delivery, i))
+        self._write(lambda tx: self._finish(tx, delivery))
 
     def _missing_ends(
         self, tx: ManagedTransaction, group: tuple[str, str, str], rows: list[list[Any]]

@@ -8,6 +8,17 @@ Semantics every implementation keeps:
 
 - ``apply`` writes a :class:`ChangeSet` all or nothing. Nodes are merged on their label's key and
   relationships on (start, type, end); given properties overwrite, others stay (``SET n += row``).
+  Nodes of an observation label (:func:`observation_labels`: one period of one enterprise or
+  project) are replaced whole instead: reloading a period keeps only the properties given.
+- ``apply`` also folds nodes already in the store into others (:class:`NodeMerge`, from entity
+  resolution): written after the change set's nodes and before its relationships, a fold moves the
+  node's relationships to the node it is folded into (where one of the same type already joins the
+  same nodes, that one's properties win and the moved one only fills gaps; one that would join the
+  node to itself is dropped) and deletes it.
+- A store may write a large change set in several transactions (Neo4j above
+  ``TUPU_NEO4J_TX_ROWS`` rows); it then records the :class:`DeliveryRecord` as a ``Delivery`` node,
+  ``loading`` until the last transaction, then ``complete``. :meth:`GraphStore.unfinished_deliveries`
+  lists the ones that never finished.
 - Reads return property values as ``str``, ``int``, ``float``, ``bool`` or ``datetime.date``.
 - ``neighbourhood(ref, depth)``: the nodes within ``depth`` hops of ``ref`` ignoring direction, and
   every relationship with an end less than ``depth`` hops away (the relationships a breadth-first
@@ -18,7 +29,8 @@ Semantics every implementation keeps:
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from tupu.graph.model import ChangeSet, Node, NodeRef, Relationship, Subgraph, WriteSummary
@@ -26,6 +38,44 @@ from tupu.ontology.schema import Schema, load_schema
 
 Tracer = Callable[[str, Mapping[str, Any]], None]
 """Called with an operation (a Cypher query or a store method) and its parameters."""
+
+DELIVERY = "Delivery"
+LOADING, COMPLETE = "loading", "complete"
+
+
+@dataclass(frozen=True)
+class NodeMerge:
+    """Fold the store's node ``label``/``key`` into the node ``label``/``into`` (see above)."""
+
+    label: str
+    key: str
+    into: str
+
+
+@dataclass(frozen=True)
+class DeliveryRecord:
+    """The load a change set comes from (see ``Delivery`` in the ontology)."""
+
+    id: str
+    fingerprint: str
+    sources: tuple[str, ...]
+    started_at: str
+
+    def props(self, node_count: int, relationship_count: int, chunks: int) -> dict[str, Any]:
+        """The ``Delivery`` node's properties when its writing starts."""
+        return {
+            "id": self.id, "fingerprint": self.fingerprint, "sources": ";".join(self.sources),
+            "status": LOADING, "started_at": self.started_at, "node_count": node_count,
+            "relationship_count": relationship_count, "chunks": chunks, "chunks_done": 0,
+        }
+
+
+def observation_labels(schema: Schema) -> frozenset[str]:
+    """Labels whose nodes are one period of something (a required ``period`` property)."""
+    return frozenset(
+        ldef.name for ldef in schema.labels.values()
+        if any(p.type == "period" and p.required for p in ldef.properties.values())
+    )
 
 
 class GraphStore(ABC):
@@ -43,8 +93,14 @@ class GraphStore(ABC):
 
     # -- writing -----------------------------------------------------------------------------
     @abstractmethod
-    def apply(self, changes: ChangeSet) -> WriteSummary:
-        """Write ``changes`` completely or not at all."""
+    def apply(
+        self,
+        changes: ChangeSet,
+        merges: Sequence[NodeMerge] = (),
+        delivery: DeliveryRecord | None = None,
+    ) -> WriteSummary:
+        """Write ``changes`` and fold ``merges`` completely or not at all (in several transactions
+        recorded as ``delivery`` when a store writes large ones so; see the module docstring)."""
 
     @abstractmethod
     def clear(self) -> None:
@@ -104,6 +160,14 @@ class GraphStore(ABC):
     @abstractmethod
     def count_relationships(self) -> dict[str, int]:
         """Relationship counts by type (types with no relationship are left out)."""
+
+    def unfinished_deliveries(self) -> list[Node]:
+        """``Delivery`` nodes still ``loading``: writes that were interrupted, ordered by key."""
+        return self.find_nodes(DELIVERY, {"status": LOADING})
+
+    def check_merges(self, merges: Sequence[NodeMerge]) -> None:
+        for m in merges:
+            self.check_label(m.label)
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections and files."""

@@ -29,6 +29,7 @@ from tupu.ontology.schema import PropertyDef, PropertyType, Schema
 
 __all__ = [
     "KINDS",
+    "KIND_LABEL",
     "KIND_LABELS",
     "FieldDef",
     "Ignored",
@@ -39,6 +40,7 @@ __all__ = [
     "any_kind_known",
     "kind_fields",
     "kind_of_word",
+    "map_unit",
     "normalise_header",
 ]
 
@@ -293,13 +295,12 @@ class Recogniser:
         t = normalise_header(text)
         if not t:
             return None
-        found = self._from_map(t, None, None)
+        name, unit, foreign = header_unit(t)
+        found = self._from_map(t, unit, foreign) or self._from_map(name, unit, foreign)
         if found is not None:
             return found
         if t in self._alias:
             return Recognised(self._alias[t])
-        name, unit, foreign = header_unit(t)
-        found = self._from_map(name, unit, foreign)
         if found is not None:
             return found
         if name in self._alias:

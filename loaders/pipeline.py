@@ -13,8 +13,13 @@ from tupu.graph.store import GraphStore
 from tupu.loaders.canonical import read_canonical_file, read_canonical_folder
 from tupu.loaders.dataset import DatasetInfo, builtin_chains_folder, read_dataset
 from tupu.loaders.delivery import Delivery
+from tupu.loaders.ingest import EXPORT_SUFFIXES, ExportFile, read_export
+from tupu.loaders.ingest_session import IngestSession
+from tupu.loaders.manifest import find_manifest, manifest_steps, read_manifest
 from tupu.loaders.rdf_source import PARSER_FORMATS, read_rdf_file
 from tupu.loaders.references import check_references
+from tupu.loaders.resolve import ReviewItem, resolve_delivery
+from tupu.loaders.stamp import begin_delivery
 from tupu.loaders.taxonomy_source import read_taxonomy_source
 from tupu.ontology.schema import Schema
 
@@ -31,6 +36,8 @@ class LoadReport:
     relationships: dict[str, int]
     written: bool
     seconds: float
+    review: tuple[ReviewItem, ...] = ()  # entity-resolution matches left to a person
+    delivery: str = ""  # the load's id (prov_delivery of what it wrote)
 
 
 @dataclass(frozen=True)
@@ -81,36 +88,68 @@ def _add_dataset(d: Delivery, info: DatasetInfo, folder: Path) -> None:
     d.sources.append(source)
 
 
-def plan_sources(paths: Sequence[Path], schema: Schema) -> list[Step]:
-    """The steps that read ``paths``: a data folder, a canonical ``<Label>.csv``/``<TYPE>.csv``, or
-    a Turtle/JSON-LD file (``.ttl``, ``.jsonld``, ``.json``) as ``tupu export ttl|jsonld`` writes."""
+def _is_canonical_csv(path: Path, schema: Schema) -> bool:
+    return path.stem in schema.labels or path.stem in schema.relationships
+
+
+def plan_sources(
+    paths: Sequence[Path], schema: Schema, store: GraphStore | None = None
+) -> list[Step]:
+    """The steps that read ``paths``: a data folder, a canonical ``<Label>.csv``/``<TYPE>.csv``, a
+    Turtle/JSON-LD file (``.ttl``, ``.jsonld``, ``.json``) as ``tupu export ttl|jsonld`` writes,
+    an export file with Chinese headers (``.xlsx``, or a ``.csv`` not named after a label or
+    type), or a delivery ``manifest.yaml`` (or a folder holding one).
+
+    Export files point at nodes by key or by name; a last step resolves those references against
+    the delivery and ``store`` (see :mod:`tupu.loaders.ingest_session`).
+    """
     steps: list[Step] = []
+    session = IngestSession(schema, store)
+    exports = False
     for path in paths:
-        if path.is_dir():
+        suffix = path.suffix.lower()
+        manifest = find_manifest(path) if path.is_dir() else (
+            path if path.is_file() and suffix in (".yaml", ".yml") else None)
+        if manifest is not None:
+            steps += [Step(name, read) for name, read in
+                      manifest_steps(read_manifest(manifest, schema), schema, session)]
+            exports = True
+        elif path.is_dir():
             steps += _folder_steps(path, schema)
-        elif path.is_file() and path.suffix.lower() == ".csv":
+        elif path.is_file() and suffix == ".csv" and _is_canonical_csv(path, schema):
             steps.append(
                 Step(path.name, partial(read_canonical_file, path=path, source=path.name, schema=schema))
             )
-        elif path.is_file() and path.suffix.lower() in PARSER_FORMATS:
+        elif path.is_file() and suffix in PARSER_FORMATS:
             steps.append(
                 Step(path.name, partial(read_rdf_file, path=path, source=path.name, schema=schema))
             )
+        elif path.is_file() and suffix in EXPORT_SUFFIXES:
+            spec = ExportFile(path, path.name)
+            steps.append(Step(path.name, partial(read_export, session=session, spec=spec, schema=schema)))
+            exports = True
         elif not path.exists():
             raise InputError(f"{path}: no such file or folder")
         else:
             raise InputError(
-                f"{path}: tupu loads a data folder, a canonical <Label>.csv / <TYPE>.csv file "
-                "or a .ttl / .jsonld file; see docs/canonical-format.md"
+                f"{path}: tupu loads a data folder, a canonical <Label>.csv / <TYPE>.csv file, "
+                "a .ttl / .jsonld file, an .xlsx / .csv export with Chinese headers or a "
+                "manifest.yaml; see docs/canonical-format.md"
             )
+    if exports:
+        steps.append(Step("references", session.resolve))
     return steps
 
 
 def read_sources(
-    paths: Sequence[Path], schema: Schema, progress: Progress | None = None
+    paths: Sequence[Path],
+    schema: Schema,
+    progress: Progress | None = None,
+    store: GraphStore | None = None,
 ) -> Delivery:
-    """Read and validate every source into one delivery (nothing is written)."""
-    steps = plan_sources(paths, schema)
+    """Read and validate every source into one delivery (nothing is written); ``store`` is
+    where references by name of export files are also looked up."""
+    steps = plan_sources(paths, schema, store)
     d = Delivery()
     for i, step in enumerate(steps):
         if progress:
@@ -130,20 +169,24 @@ def load(
     Raises :class:`ValidationFailed` (nothing written) when any row has a problem.
     """
     started = time.perf_counter()
-    d = read_sources(paths, store.schema, progress)
+    d = read_sources(paths, store.schema, progress, store)
+    resolved = resolve_delivery(d, store)  # one node per enterprise (loaders/resolve.py)
     check_references(d, store)
     if d.problems:
         raise ValidationFailed(d.problems)
+    record = begin_delivery(d, paths, store)  # the load's id on every row (loaders/stamp.py)
     if not dry_run:
         if progress:
             progress("writing", 1, 1)
-        store.apply(d.changes)
+        store.apply(d.changes, resolved.merges, record)
     return LoadReport(
         sources=tuple(d.sources),
         nodes={k: len(v) for k, v in sorted(d.changes.nodes.items())},
         relationships=_rel_counts(d),
         written=not dry_run,
         seconds=time.perf_counter() - started,
+        review=resolved.review,
+        delivery=record.id,
     )
 
 

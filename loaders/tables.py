@@ -183,7 +183,7 @@ def find_header(
     if not buffer or max(scores) == 0:
         return None, itertools.chain(buffer, it)
     best = scores.index(max(scores))
-    block = (best,)
+    block: tuple[int, ...] = (best,)
     columns = _one_row_columns(texts[best])
     if best + 1 < len(buffer) and _header_like(buffer[best + 1][1], texts[best + 1]):
         joined = _two_row_columns(texts[best], texts[best + 1])

@@ -53,11 +53,16 @@ def _units() -> dict[str, Unit]:
 
 
 _UNITS: Mapping[str, Unit] = _units()
+_PREAMBLE = re.compile(
+    r"单位[:：]("
+    + "|".join(re.escape(w) for w in sorted(_UNITS, key=len, reverse=True)
+               if _UNITS[w].dimension == "money")
+    + ")"
+)
 _ONTOLOGY: Mapping[str, str] = {"万元": "万元", "人": "人", "%": "%", "㎡": "m2"}
 _FOREIGN = re.compile(r"美元|欧元|日元|港元|港币|英镑|外币")
 _PAREN = re.compile(r"^(.+?)[(\[]([^()\[\]]+)[)\]]$")
 _SEPARATED = re.compile(r"^(.+?)[/_\-|]([^/_\-|]+)$")
-_PREAMBLE = re.compile(r"(?:金额)?单位[:：]\s*([^\s,，、;；)）]+)")
 _QUANTITY = re.compile(r"^([+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+))\s*([^\d\s]*)$")
 
 

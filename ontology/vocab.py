@@ -22,6 +22,7 @@ class Label(StrEnum):
     EnterpriseObservation = "EnterpriseObservation"
     ProjectObservation = "ProjectObservation"
     Dataset = "Dataset"
+    Delivery = "Delivery"
 
 
 class Rel(StrEnum):

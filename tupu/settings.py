@@ -17,8 +17,15 @@ working directory), or from a command-line option that overrides it.
 | TUPU_NEO4J_PAGECACHE  | page cache of the bundled server                     | 1g                          |
 | TUPU_ENV              | ``development`` or ``production``                    | development                 |
 | TUPU_BATCH_SIZE       | rows per write batch                                 | 10000                       |
+| TUPU_NEO4J_TX_ROWS    | rows a Neo4j load writes in one transaction; larger  | 100000                      |
+|                       | loads go in chunks recorded on a Delivery node       |                             |
 | TUPU_ANALYSIS_CONFIG  | YAML overriding graph/analysis.yaml (thresholds)     | none                        |
 | TUPU_REQUIRE_NEO4J    | tests: fail instead of skip without Neo4j            | 0                           |
+| TUPU_SERVE_HOST       | address ``tupu serve`` listens on                    | 127.0.0.1                   |
+| TUPU_SERVE_PORT       | port ``tupu serve`` listens on                       | 8000                        |
+| TUPU_API_TOKENS       | JSON object of bearer tokens to roles (``viewer``,   | none: everyone is           |
+|                       | ``analyst``, ``admin``); required in production      | ``analyst`` (development)   |
+| TUPU_UPLOAD_MAX_MB    | largest upload ``POST /api/v1/load`` accepts (MB)    | 200                         |
 """
 
 from __future__ import annotations
@@ -60,8 +67,16 @@ class Settings(BaseSettings):
     neo4j_heap: str = Field(default="3g", pattern=r"^\d+[mg]$")  # bundled server's JVM heap
     neo4j_pagecache: str = Field(default="1g", pattern=r"^\d+[mg]$")  # its page cache
     batch_size: int = Field(default=10_000, ge=1)
+    neo4j_tx_rows: int = Field(default=100_000, ge=1)  # larger loads: chunks + a Delivery node
     analysis_config: Path | None = None  # override of graph/analysis.yaml (thresholds, weights)
     require_neo4j: bool = False  # tests: a missing Neo4j fails instead of skipping (CI)
+    serve_host: str = "127.0.0.1"  # `tupu serve`
+    serve_port: int = Field(default=8000, ge=1, le=65535)
+    # bearer token -> role; read as JSON, e.g. {"<token>": "viewer"}; never shown in a repr
+    api_tokens: dict[str, Literal["viewer", "analyst", "admin"]] = Field(
+        default_factory=dict, repr=False
+    )
+    upload_max_mb: int = Field(default=200, ge=1)  # largest upload POST /api/v1/load accepts
 
     @model_validator(mode="after")
     def _refuse_default_password_in_production(self) -> Settings:

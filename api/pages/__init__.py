@@ -1,0 +1,14 @@
+"""The HTML pages under ``/`` (zh-CN; every asset served by the app itself)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from tupu.api.pages import attraction, docs, monitoring, places, signin
+
+
+def pages_router() -> APIRouter:
+    router = APIRouter(include_in_schema=False)
+    for module in (attraction, places, monitoring, signin, docs):
+        router.include_router(module.router)
+    return router

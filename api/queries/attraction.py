@@ -1,0 +1,65 @@
+"""Panorama, gaps and targeted-attraction candidates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tupu.api import redact
+from tupu.api.auth import Role
+from tupu.api.http_errors import NotFound
+from tupu.api.serialize import Record, records
+from tupu.graph.candidates import candidates as rank_candidates
+from tupu.graph.config import AnalysisConfig
+from tupu.graph.gaps import gaps as find_gaps, panorama
+from tupu.graph.scope import Scope, parse_scope
+from tupu.graph.store import GraphStore
+
+
+def scope_of(store: GraphStore, text: str) -> Scope:
+    """``city``, ``town:<id>`` or ``park:<id>``; an unknown town or park is :class:`NotFound`."""
+    scope = parse_scope(text)
+    if scope.id is not None:
+        label = "Town" if scope.kind == "town" else "Park"
+        if store.get_node(label, scope.id) is None:
+            raise NotFound(f"scope {text!r}: there is no {label} with id {scope.id!r}")
+    return scope
+
+
+def check_chain(store: GraphStore, chain: str | None) -> None:
+    if chain is not None and store.get_node("Chain", chain) is None:
+        raise NotFound(f"no chain {chain!r}")
+
+
+def gaps(store: GraphStore, cfg: AnalysisConfig, role: Role, scope: str = "city",
+         chain: str | None = None, every_link: bool = False,
+         limit: int | None = None) -> list[Record]:
+    """The gaps ranked by priority (``every_link``: the whole panorama) in a scope."""
+    where = scope_of(store, scope)
+    check_chain(store, chain)
+    if every_link:
+        df = panorama(store, where, chain, cfg.gaps)
+    else:
+        df = find_gaps(store, where, chain, cfg.gaps)
+    rows = records(df if limit is None else df.head(limit))
+    return rows if role >= Role.analyst else redact.panorama(rows)
+
+
+def link_info(store: GraphStore, link: str) -> dict[str, Any]:
+    """A chain link's id, name, stage and chain; :class:`NotFound` when there is none."""
+    node = store.get_node("ChainLink", link)
+    if node is None:
+        raise NotFound(f"no chain link {link!r}")
+    has = store.adjacent("HAS_LINK", "ChainLink", [link], "in")
+    chain = store.get_node("Chain", has[0].start.key) if has else None
+    return {"link": link, "link_name": node.props.get("name", link),
+            "stage": node.props.get("stage"),
+            "chain": chain.key if chain else None,
+            "chain_name": chain.props.get("name", chain.key) if chain else None}
+
+
+def candidates(store: GraphStore, cfg: AnalysisConfig, role: Role, link: str,
+               limit: int | None = 20) -> dict[str, Any]:
+    """The link and its candidates ranked by their explained score."""
+    info = link_info(store, link)
+    rows = records(rank_candidates(store, link, limit, cfg.candidates, cfg.gaps))
+    return {**info, "candidates": rows if role >= Role.analyst else redact.candidates(rows)}

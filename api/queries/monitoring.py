@@ -1,0 +1,67 @@
+"""Clusters, key projects, the plan's targets and the quarterly bulletin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tupu.api import redact
+from tupu.api.auth import Role
+from tupu.api.commands.monitoring import plan_targets
+from tupu.api.serialize import Record, records
+from tupu.graph.bulletin import Bulletin, build_bulletin
+from tupu.graph.clusters import clusters as find_clusters, summary
+from tupu.graph.config import AnalysisConfig
+from tupu.graph.monitoring import check_period, off_track, projects as list_projects, \
+    target_progress
+from tupu.graph.store import GraphStore
+
+
+def clusters(store: GraphStore, cfg: AnalysisConfig, role: Role) -> dict[str, Any]:
+    """The clusters and their count against the plan's 3–5."""
+    df = find_clusters(store, cfg.clusters)
+    rows = records(df)
+    return {"summary": summary(df, cfg.clusters).to_dict(),
+            "clusters": rows if role >= Role.analyst else redact.clusters(rows)}
+
+
+def projects(store: GraphStore, cfg: AnalysisConfig, period: str | None = None,
+             only_off_track: bool = False) -> list[Record]:
+    """Key projects with their latest progress up to ``period`` (or only the off-track ones)."""
+    if period is not None:
+        check_period(period)
+    if only_off_track:
+        return records(off_track(store, period, config=cfg.monitoring))
+    return records(list_projects(store, period, cfg.monitoring))
+
+
+def targets(store: GraphStore, cfg: AnalysisConfig, year: int | None = None,
+            period: str | None = None) -> dict[str, Any]:
+    """The targets of the plan the data names, against the graph's actuals."""
+    plan = plan_targets(store, None)
+    df = target_progress(store, plan, year, period, cfg.monitoring, cfg.clusters)
+    return {"plan": plan.title, "year": year or plan.year, "targets": records(df)}
+
+
+def periods(store: GraphStore) -> list[str]:
+    """The quarters observed (enterprise or project observations), latest first."""
+    found = {str(n.props["period"]) for label in ("EnterpriseObservation", "ProjectObservation")
+             for n in store.find_nodes(label) if n.props.get("period")}
+    return sorted(found, reverse=True)
+
+
+def bulletin(store: GraphStore, cfg: AnalysisConfig, role: Role, period: str) -> Bulletin:
+    """The bulletin of ``period``; without enterprise figures for a viewer."""
+    check_period(period)
+    b = build_bulletin(store, period, plan_targets(store, None), cfg.monitoring, cfg.clusters)
+    return b if role >= Role.analyst else redact.bulletin(b)
+
+
+def bulletin_json(b: Bulletin) -> dict[str, Any]:
+    """The bulletin as JSON (the shape of ``tupu bulletin --format json``)."""
+    return {
+        "title": b.title, "period": b.period, "city": b.city, "plan": b.plan_title,
+        "notice": b.notice, "fictional": b.fictional, "summary": list(b.summary),
+        "sections": [{"key": s.key, "title": s.title, "note": s.note,
+                      "headers": [{"column": c, "title": h} for c, h in s.headers],
+                      "rows": records(s.frame)} for s in b.sections],
+    }

@@ -1,0 +1,142 @@
+"""Uploaded files made safe to load: saved under a temporary folder, zips extracted with care.
+
+An upload is a data folder packed as a ``.zip`` (with ``nodes/``, ``relationships/`` and maybe
+``dataset.yaml``, at the top or in one folder), or canonical ``<Label>.csv`` / ``<TYPE>.csv``
+files, or Turtle / JSON-LD files. Nothing outside the temporary folder is ever written: names are
+reduced to their last part, zip members with absolute paths, ``..`` or links are refused, and the
+bytes written (uploaded and extracted) are counted against a limit as they are written.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import stat
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+from typing import IO
+
+from tupu.errors import InputError
+
+CHUNK = 1 << 20
+LOADABLE = (".csv", ".ttl", ".jsonld", ".json")
+EXTRACT_RATIO = 10  # a zip may unpack to at most this many times the upload limit
+_SAFE_NAME = re.compile(r"^[^\x00-\x1f/\\]+$")
+
+
+class TooLarge(InputError):
+    """The upload, or what it unpacks to, is over the limit."""
+
+
+class Budget:
+    """Bytes that may still be written."""
+
+    def __init__(self, limit: int) -> None:
+        self.left = limit
+        self.limit = limit
+
+    def spend(self, n: int, what: str) -> None:
+        self.left -= n
+        if self.left < 0:
+            raise TooLarge(f"{what}: over the limit of {self.limit // (1 << 20)} MB")
+
+
+def safe_name(name: str) -> str:
+    """The last part of an uploaded file's name; :class:`InputError` for an unusable one."""
+    base = PurePosixPath(name.replace("\\", "/")).name
+    if not base or base in (".", "..") or not _SAFE_NAME.match(base):
+        raise InputError(f"unusable file name {name!r}")
+    return base
+
+
+def copy_limited(src: IO[bytes], dest: Path, budget: Budget, what: str) -> None:
+    with open(dest, "wb") as out:
+        while chunk := src.read(CHUNK):
+            budget.spend(len(chunk), what)
+            out.write(chunk)
+
+
+def extract_zip(path: Path, into: Path, budget: Budget) -> None:
+    """Extract ``path`` into ``into`` (see the module doc for what is refused)."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as e:
+        raise InputError(f"{path.name}: not a zip file ({e})") from e
+    with archive:
+        for info in archive.infolist():
+            parts = PurePosixPath(info.filename.replace("\\", "/")).parts
+            if info.filename.startswith(("/", "\\")) or ".." in parts or (
+                    parts and re.match(r"^[A-Za-z]:", parts[0])):
+                raise InputError(f"{path.name}: member {info.filename!r} points outside the zip")
+            if stat.S_ISLNK(info.external_attr >> 16):
+                raise InputError(f"{path.name}: member {info.filename!r} is a link")
+            if parts and parts[0] == "__MACOSX":
+                continue
+            target = into.joinpath(*parts)
+            if info.is_dir():
+                target.mkdir(parents=True, exist_ok=True)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with archive.open(info) as src:
+                copy_limited(src, target, budget, f"{path.name} unpacked")
+
+
+def data_folder(root: Path) -> Path | None:
+    """``root`` or its one sub-folder when it is a data folder (``nodes/`` or ``relationships/``)."""
+    def is_data(p: Path) -> bool:
+        return (p / "nodes").is_dir() or (p / "relationships").is_dir()
+
+    if is_data(root):
+        return root
+    subs = [p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    if len(subs) == 1 and is_data(subs[0]):
+        return subs[0]
+    return None
+
+
+def loadable_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in LOADABLE)
+
+
+def prepare(uploads: Iterable[tuple[str, IO[bytes]]], workdir: Path, limit: int) -> list[Path]:
+    """Save the uploads (name, stream) under ``workdir``; returns the paths to load."""
+    budget = Budget(limit)
+    extracted = Budget(limit * EXTRACT_RATIO)
+    files_dir = workdir / "files"
+    files_dir.mkdir(parents=True)
+    paths: list[Path] = []
+    seen: set[str] = set()
+    for name, stream in uploads:
+        base = safe_name(name)
+        if base in seen:
+            raise InputError(f"{base}: uploaded twice")
+        seen.add(base)
+        suffix = PurePosixPath(base).suffix.lower()
+        if suffix == ".zip":
+            packed = workdir / f"upload-{len(seen)}.zip"
+            copy_limited(stream, packed, budget, base)
+            root = workdir / "zips" / PurePosixPath(base).stem
+            root.mkdir(parents=True)
+            extract_zip(packed, root, extracted)
+            packed.unlink()
+            folder = data_folder(root)
+            found = [folder] if folder is not None else loadable_files(root)
+            if not found:
+                raise InputError(f"{base}: holds neither a data folder (nodes/, relationships/) "
+                                 "nor .csv, .ttl or .jsonld files at its top")
+            paths += found
+        elif suffix in LOADABLE:
+            dest = files_dir / base
+            copy_limited(stream, dest, budget, base)
+            paths.append(dest)
+        else:
+            raise InputError(f"{base}: upload a .zip of a data folder, canonical .csv files, "
+                             "or .ttl / .jsonld files")
+    if not paths:
+        raise InputError("no file uploaded")
+    return paths
+
+
+def cleanup(workdir: Path) -> None:
+    shutil.rmtree(workdir, ignore_errors=True)

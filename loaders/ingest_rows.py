@@ -1,0 +1,236 @@
+"""Turn the records of a recognised export into canonical rows of a delivery, one kind at a time.
+
+=====================  ==========================================================================
+kind                   writes
+=====================  ==========================================================================
+``enterprises``        ``Enterprise`` (key: credit code, else an id generated from the name, see
+                       :mod:`tupu.loaders.ids`); ``IN_SUBSECTOR`` from 文化产业类别代码 (first code
+                       primary) or else from 行业代码 through the crosswalk (:mod:`.crosswalk`);
+                       ``LOCATED_IN`` a ``Town`` (所属镇（区）) and/or a ``Park`` (所在园区), by name
+``observations``       ``EnterpriseObservation`` ``<enterprise id>@<period>`` + ``HAS_OBSERVATION``
+``tenants``            ``LOCATED_IN`` enterprise → ``Park`` (园区名称, or the file's ``park``)
+``projects``           ``Project`` (key: 项目编号, else generated from the name); ``OWNS`` from the
+                       owner (承担单位); ``LOCATED_IN`` a ``Park`` or ``Town`` by name
+``project_progress``   ``ProjectObservation`` ``<project id>@<period>`` + ``HAS_OBSERVATION``
+=====================  ==========================================================================
+
+Nodes of the file's own label are added at once; everything that points at another node (an
+enterprise by credit code or name, a town by name …) is handed to the
+:class:`~tupu.loaders.ingest_session.IngestSession` and resolved after the whole delivery is read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+
+from tupu.graph.model import Props
+from tupu.loaders.crosswalk import PartialRule, crosswalk, load_partial_keywords
+from tupu.loaders.delivery import Delivery
+from tupu.loaders.headers import Kind
+from tupu.loaders.ids import generated_id
+from tupu.loaders.ingest_session import (
+    IngestSession,
+    PendingObservation,
+    PendingRel,
+    Target,
+    origin_zh,
+)
+from tupu.loaders.ingest_table import Record, Table
+from tupu.loaders.notes import add_note
+from tupu.ontology.schema import Schema
+from tupu.ontology.taxonomy import Taxonomy, load_taxonomy
+
+__all__ = ["map_records"]
+
+
+@dataclass
+class _Context:
+    d: Delivery
+    session: IngestSession
+    table: Table
+    schema: Schema
+    generated: int = 0
+
+    @cached_property
+    def taxonomy(self) -> Taxonomy:
+        return load_taxonomy()
+
+    @cached_property
+    def rules(self) -> Mapping[str, tuple[PartialRule, ...]]:
+        return load_partial_keywords()
+
+    @property
+    def source(self) -> str:
+        return self.table.source
+
+    def problem(self, rec: Record, fname: str, message: str) -> None:
+        self.d.problem(self.source, rec.row, self.table.column(fname),
+                       rec.texts.get(fname, ""), message)
+
+    def target(self, rec: Record, labels: tuple[str, ...], fname: str, by_key: bool) -> Target:
+        text = str(rec.values[fname])
+        return Target(labels, text if by_key else None, None if by_key else text,
+                      self.table.column(fname), rec.texts.get(fname, text))
+
+    def props(self, label: str, rec: Record) -> Props:
+        known = self.schema.label(label).properties
+        return {k: v for k, v in rec.values.items() if k in known}
+
+    def rel(self, rel_type: str, start: Target, end: Target, rec: Record,
+            props: Props | None = None) -> None:
+        self.session.add_rel(PendingRel(rel_type, start, end, props or {}, self.source, rec.row))
+
+    def add_node(self, label: str, key: str, rec: Record, key_field: str, props: Props) -> bool:
+        seen = self.d.node_origin.get((label, key))
+        if seen is not None:
+            what = "企业" if label == "Enterprise" else "项目"
+            self.problem(rec, key_field,
+                         f"{what}重复：与 {origin_zh(seen)} 是同一{what}（代码或名称相同）；"
+                         f"每个{what}只保留一行")
+            return False
+        self.d.node_origin[(label, key)] = (self.source, rec.row)
+        self.d.changes.add_node(label, {**props, **self.d.provenance(self.source, rec.row)})
+        return True
+
+
+def _owner(ctx: _Context, rec: Record, label: str, id_field: str, name_field: str
+           ) -> Target | None:
+    if id_field in rec.values:
+        return ctx.target(rec, (label,), id_field, by_key=True)
+    if name_field in rec.values:
+        return ctx.target(rec, (label,), name_field, by_key=False)
+    what = ("统一社会信用代码和企业名称" if label == "Enterprise" else "项目编号和项目名称")
+    ctx.problem(rec, id_field, f"{what}都为空，无法知道是哪一个；请至少填写一项")
+    return None
+
+
+def _period(ctx: _Context, rec: Record) -> str | None:
+    period = rec.values.get("period") or ctx.table.period
+    if not period:
+        ctx.problem(rec, "period", "报告期为空；请填写，如 2025Q1 或 2025年一季度")
+        return None
+    return str(period)
+
+
+def _enterprise(ctx: _Context, rec: Record) -> None:
+    name = rec.values.get("name")
+    if not name:
+        ctx.problem(rec, "name", "企业名称为空；请填写企业全称（与营业执照一致）")
+        return
+    code = rec.values.get("id")
+    key = str(code) if code else generated_id(str(name))
+    if not code:
+        ctx.generated += 1
+    props = ctx.props("Enterprise", rec)
+    props["id"] = key
+    if not ctx.add_node("Enterprise", key, rec, "id" if code else "name", props):
+        return
+    me = Target(("Enterprise",), key, None, ctx.table.column("name"), str(name))
+    codes = rec.values.get("subsector_codes")
+    if codes:
+        for i, code_text in enumerate(str(codes).split(";")):
+            end = Target(("SubSector",), code_text, None, ctx.table.column("subsector_codes"),
+                         code_text)
+            ctx.rel("IN_SUBSECTOR", me, end, rec, {"primary": i == 0})
+    elif "industry_code" in rec.values:
+        industry = str(rec.values["industry_code"])
+        found = crosswalk(industry, str(rec.values.get("business_scope", "")) or None,
+                          ctx.taxonomy, ctx.rules)
+        for class_code in found.codes:
+            end = Target(("SubSector",), class_code, None, ctx.table.column("industry_code"),
+                         industry)
+            ctx.rel("IN_SUBSECTOR", me, end, rec, {"primary": True})
+        if found.review:
+            add_note("review", ctx.source, rec.row, ctx.table.column("industry_code"), industry,
+                     f"{name}：{found.review}")
+    for fname, label in (("town", "Town"), ("park", "Park")):
+        if fname in rec.values:
+            ctx.rel("LOCATED_IN", me, ctx.target(rec, (label,), fname, by_key=False), rec)
+
+
+def _observation(ctx: _Context, rec: Record) -> None:
+    owner = _owner(ctx, rec, "Enterprise", "enterprise_id", "enterprise_name")
+    period = _period(ctx, rec)
+    if owner is None or period is None:
+        return
+    ctx.session.add_observation(PendingObservation(
+        "EnterpriseObservation", owner, period, ctx.props("EnterpriseObservation", rec),
+        ctx.source, rec.row))
+
+
+def _tenant(ctx: _Context, rec: Record) -> None:
+    owner = _owner(ctx, rec, "Enterprise", "enterprise_id", "enterprise_name")
+    if owner is None:
+        return
+    if "park" in rec.values:
+        park = ctx.target(rec, ("Park",), "park", by_key=False)
+    elif ctx.table.park:
+        park = Target(("Park",), None, ctx.table.park, "park", ctx.table.park)
+    else:
+        ctx.problem(rec, "park", "园区名称为空；请填写该企业入驻的园区")
+        return
+    ctx.rel("LOCATED_IN", owner, park, rec)
+
+
+def _project(ctx: _Context, rec: Record) -> None:
+    name = rec.values.get("name")
+    if not name:
+        ctx.problem(rec, "name", "项目名称为空；请填写项目全称")
+        return
+    given = rec.values.get("id")
+    key = str(given) if given else generated_id(str(name))
+    if not given:
+        ctx.generated += 1
+    props = ctx.props("Project", rec)
+    props["id"] = key
+    if not ctx.add_node("Project", key, rec, "id" if given else "name", props):
+        return
+    me = Target(("Project",), key, None, ctx.table.column("name"), str(name))
+    if "owner_id" in rec.values or "owner_name" in rec.values:
+        owner = _owner(ctx, rec, "Enterprise", "owner_id", "owner_name")
+        if owner is not None:
+            ctx.rel("OWNS", owner, me, rec)
+    for fname, labels in (("park", ("Park",)), ("town", ("Town",)), ("place", ("Park", "Town"))):
+        if fname in rec.values:
+            ctx.rel("LOCATED_IN", me, ctx.target(rec, labels, fname, by_key=False), rec)
+
+
+def _progress(ctx: _Context, rec: Record) -> None:
+    owner = _owner(ctx, rec, "Project", "project_id", "project_name")
+    period = _period(ctx, rec)
+    if owner is None or period is None:
+        return
+    ctx.session.add_observation(PendingObservation(
+        "ProjectObservation", owner, period, ctx.props("ProjectObservation", rec),
+        ctx.source, rec.row))
+
+
+_MAPPERS: Mapping[Kind, Callable[[_Context, Record], None]] = {
+    "enterprises": _enterprise,
+    "observations": _observation,
+    "tenants": _tenant,
+    "projects": _project,
+    "project_progress": _progress,
+}
+
+
+def map_records(d: Delivery, session: IngestSession, table: Table, schema: Schema) -> int:
+    """Add the records of ``table`` to the delivery (and pending facts to the session).
+
+    Returns the number of records read.
+    """
+    ctx = _Context(d, session, table, schema)
+    mapper = _MAPPERS[table.kind]
+    count = 0
+    for rec in table.records:
+        mapper(ctx, rec)
+        count += 1
+    if ctx.generated:
+        what = "企业" if table.kind == "enterprises" else "项目"
+        code = "统一社会信用代码" if table.kind == "enterprises" else "项目编号"
+        add_note("note", table.source, None, None, None,
+                 f"{ctx.generated}个{what}没有{code}，已按名称生成标识（gen-开头）；"
+                 "补上代码后重新载入会生成另一个节点，请尽量提供代码")
+    return count

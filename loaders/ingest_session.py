@@ -1,0 +1,289 @@
+"""Facts of real-world exports that point at other nodes, resolved once every source has been read.
+
+A row of a tenant list names its enterprise by credit code or only by name, and its park by name; a
+quarterly report names the enterprise whose observation it is; a project ledger names the owner and
+the town. Such facts are kept as *pending* until every source of the load has been read, then
+resolved in one final step (:meth:`IngestSession.resolve`), so the order of files does not matter:
+
+- by key: the node must be in the delivery or already in the store;
+- by name: the name is compared after :func:`~tupu.loaders.ids.normalise_name` with the names of the
+  delivery's nodes and, for towns and parks, of the store's; an enterprise or project is looked up
+  in the store by its exact name. A town or park may also be written shorter or longer than its
+  full name (``城厢`` or ``太仓市城厢镇`` for ``城厢镇``) or by its id, as long as one node fits.
+
+Then observations become nodes (``<owner id>@<period>``) joined by ``HAS_OBSERVATION``, and the
+relationships are added, with the same duplicate checks as canonical files. Every fact that cannot
+be resolved is a problem naming its file, row and column, in Chinese.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from tupu.graph.model import Props, RelRow
+from tupu.graph.store import GraphStore
+from tupu.loaders.delivery import Delivery
+from tupu.loaders.ids import normalise_name
+from tupu.ontology.schema import Schema
+
+__all__ = ["IngestSession", "PendingObservation", "PendingRel", "Target", "origin_zh"]
+
+_PLACE_LABELS = frozenset({"Town", "Park"})
+_PLACE_SUFFIXES = ("街道办事处", "街道", "镇", "乡", "开发区", "园区", "产业园", "区")
+_LABEL_ZH = {"Enterprise": "企业", "Project": "项目", "Town": "区镇", "Park": "园区",
+             "SubSector": "文化产业细分领域"}
+
+
+@dataclass(frozen=True)
+class Target:
+    """A node a row points at: by key when the row gives it, otherwise by name.
+
+    ``labels`` are the labels it may have (``("Park", "Town")`` for a 项目地点); ``column`` and
+    ``value`` say where the row wrote it.
+    """
+
+    labels: tuple[str, ...]
+    key: str | None
+    name: str | None
+    column: str
+    value: str
+
+
+@dataclass(frozen=True)
+class PendingRel:
+    """A relationship whose ends are resolved at the end of the load."""
+
+    rel_type: str
+    start: Target
+    end: Target
+    props: Props
+    file: str
+    row: int
+
+
+@dataclass(frozen=True)
+class PendingObservation:
+    """A quarterly observation whose owner (enterprise or project) is resolved at the end."""
+
+    label: str
+    owner: Target
+    period: str
+    props: Props
+    file: str
+    row: int
+
+
+def origin_zh(origin: tuple[str, int | None]) -> str:
+    """Where a row was first given, for Chinese messages: ``文件 第N行`` (or just the file)."""
+    return origin[0] if origin[1] is None else f"{origin[0]} 第{origin[1]}行"
+
+
+def _strip_place(name: str) -> str:
+    for suffix in _PLACE_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return name[: -len(suffix)]
+    return name
+
+
+@dataclass
+class _Index:
+    """Normalised name → keys of one label, from the delivery and (for places) the store."""
+
+    by_name: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    keys: set[str] = field(default_factory=set)
+    names: dict[str, str] = field(default_factory=dict)  # key → name as written
+
+    def add(self, key: str, name: str) -> None:
+        self.by_name[normalise_name(name)].add(key)
+        self.keys.add(key)
+        self.names.setdefault(key, name)
+
+
+class IngestSession:
+    """The pending facts of one load's export files, and their resolution."""
+
+    def __init__(self, schema: Schema, store: GraphStore | None = None) -> None:
+        self.schema = schema
+        self.store = store
+        self.rels: list[PendingRel] = []
+        self.observations: list[PendingObservation] = []
+        self._indexes: dict[str, _Index] = {}
+        self._store_names: dict[tuple[str, str], list[str]] = {}
+        self._store_keys: dict[str, set[str]] = {}
+
+    def add_rel(self, rel: PendingRel) -> None:
+        self.rels.append(rel)
+
+    def add_observation(self, obs: PendingObservation) -> None:
+        self.observations.append(obs)
+
+    # -- resolution --------------------------------------------------------------------------
+
+    def resolve(self, d: Delivery) -> None:
+        """Resolve every pending fact into the delivery, or record a problem for it."""
+        self._prefetch_keys(d)
+        for obs in self.observations:
+            self._add_observation(d, obs)
+        for rel in self.rels:
+            self._add_rel(d, rel)
+        self.rels.clear()
+        self.observations.clear()
+
+    def _targets(self) -> Iterable[Target]:
+        for obs in self.observations:
+            yield obs.owner
+        for rel in self.rels:
+            yield rel.start
+            yield rel.end
+
+    def _prefetch_keys(self, d: Delivery) -> None:
+        wanted: dict[str, set[str]] = defaultdict(set)
+        for t in self._targets():
+            if t.key is not None and len(t.labels) == 1 and not d.has_node(t.labels[0], t.key):
+                wanted[t.labels[0]].add(t.key)
+        for label, keys in wanted.items():
+            self._store_keys[label] = (
+                self.store.existing_keys(label, keys) if self.store is not None else set()
+            )
+
+    def _index(self, d: Delivery, label: str) -> _Index:
+        index = self._indexes.get(label)
+        if index is None:
+            index = _Index()
+            key_prop = self.schema.label(label).key
+            for props in d.changes.nodes.get(label, ()):
+                index.add(str(props[key_prop]), str(props.get("name", "")))
+            if label in _PLACE_LABELS and self.store is not None:
+                for node in self.store.find_nodes(label):
+                    index.add(node.key, str(node.props.get("name", "")))
+            self._indexes[label] = index
+        return index
+
+    def _store_by_name(self, label: str, name: str) -> list[str]:
+        cached = self._store_names.get((label, name))
+        if cached is None:
+            cached = []
+            if self.store is not None:
+                for written in dict.fromkeys((name, name.strip())):
+                    cached += [n.key for n in self.store.find_nodes(label, {"name": written})]
+            self._store_names[(label, name)] = cached = sorted(set(cached))
+        return cached
+
+    def _by_name(self, d: Delivery, label: str, name: str) -> list[str]:
+        index = self._index(d, label)
+        norm = normalise_name(name)
+        found = set(index.by_name.get(norm, ()))
+        if not found and label in _PLACE_LABELS:
+            if name.strip() in index.keys:
+                return [name.strip()]
+            short = _strip_place(norm)
+            found = {
+                k for n, keys in index.by_name.items() for k in keys
+                if _strip_place(n) == short or (len(n) >= 2 and norm.endswith(n))
+            }
+        if not found and label not in _PLACE_LABELS:
+            found = set(self._store_by_name(label, name))
+        return sorted(found)
+
+    def _exists(self, d: Delivery, label: str, key: str) -> bool:
+        return d.has_node(label, key) or key in self._store_keys.get(label, set())
+
+    def _resolve(self, d: Delivery, t: Target, file: str, row: int) -> tuple[str, str] | None:
+        if t.key is not None:
+            label = t.labels[0]
+            if self._exists(d, label, t.key):
+                return label, t.key
+            d.problem(file, row, t.column, t.value, self._missing_key(d, label, t))
+            return None
+        assert t.name is not None
+        hits = [(label, key) for label in t.labels for key in self._by_name(d, label, t.name)]
+        if len(hits) == 1:
+            return hits[0]
+        what = "或".join(_LABEL_ZH.get(label, label) for label in t.labels)
+        if not hits:
+            d.problem(file, row, t.column, t.value, self._missing_name(d, t, what))
+        else:
+            keys = "、".join(k for _, k in hits[:5])
+            d.problem(file, row, t.column, t.value,
+                      f"名称“{t.name}”对应多个{what}（{keys}）；请写全称或改填代码/编号")
+        return None
+
+    def _missing_key(self, d: Delivery, label: str, t: Target) -> str:
+        if label == "Enterprise":
+            return (f"统一社会信用代码为{t.key}的企业不在本次载入的数据中，也不在图谱中；"
+                    "请先载入企业名录（或把该企业补进企业名录），或核对代码")
+        if label == "SubSector":
+            if not d.changes.nodes.get("SubSector") and not self._store_has("SubSector"):
+                return ("图谱中还没有文化及相关产业分类；请先载入分类（如 tupu load data/sample，"
+                        "或在清单中写 include: - taxonomy: culture-2018）")
+            return (f"“{t.key}”不是文化及相关产业分类（2018）中的代码；请按"
+                    "ontology/data/culture-taxonomy-2018.csv 填写4位小类代码")
+        if label == "Project":
+            return (f"项目编号为{t.key}的项目不在本次载入的数据中，也不在图谱中；"
+                    "请先载入重点项目清单，或核对项目编号")
+        zh = _LABEL_ZH.get(label, label)
+        return f"标识为{t.key}的{zh}不在本次载入的数据中，也不在图谱中；请核对"
+
+    def _store_has(self, label: str) -> bool:
+        return self.store is not None and bool(self.store.count_nodes().get(label))
+
+    def _missing_name(self, d: Delivery, t: Target, what: str) -> str:
+        if set(t.labels) <= _PLACE_LABELS:
+            known: list[str] = []
+            for label in t.labels:
+                known += sorted(set(self._index(d, label).names.values()))
+            listed = "、".join(known[:15]) + ("等" if len(known) > 15 else "")
+            hint = f"（现有：{listed}）" if listed else "（图谱中还没有，请先载入区镇和园区）"
+            return f"“{t.name}”不是图谱中的{what}{hint}；请填写全称"
+        if "Enterprise" in t.labels:
+            return (f"名称为“{t.name}”的企业不在本次载入的数据中，也不在图谱中；请核对名称"
+                    "（须与企业名录一致），或补填统一社会信用代码")
+        return (f"名称为“{t.name}”的{what}不在本次载入的数据中，也不在图谱中；请核对名称，"
+                "或补填编号")
+
+    def _add_observation(self, d: Delivery, obs: PendingObservation) -> None:
+        owner = self._resolve(d, obs.owner, obs.file, obs.row)
+        if owner is None:
+            return
+        owner_label, owner_key = owner
+        key = f"{owner_key}@{obs.period}"
+        seen = d.node_origin.get((obs.label, key))
+        if seen is not None:
+            d.problem(obs.file, obs.row, obs.owner.column, obs.owner.value,
+                      f"同一{_LABEL_ZH.get(owner_label, owner_label)}在{obs.period}的数据重复，"
+                      f"已在 {origin_zh(seen)} 给出；每个报告期只保留一行")
+            return
+        d.node_origin[(obs.label, key)] = (obs.file, obs.row)
+        d.changes.add_node(obs.label, {"id": key, "period": obs.period, **obs.props,
+                                       **d.provenance(obs.file, obs.row)})
+        self._add(d, "HAS_OBSERVATION", owner_label, owner_key, obs.label, key, {},
+                  obs.file, obs.row, obs.owner)
+
+    def _add_rel(self, d: Delivery, rel: PendingRel) -> None:
+        start = self._resolve(d, rel.start, rel.file, rel.row)
+        end = self._resolve(d, rel.end, rel.file, rel.row)
+        if start is None or end is None:
+            return
+        self._add(d, rel.rel_type, *start, *end, rel.props, rel.file, rel.row, rel.end)
+
+    def _add(
+        self, d: Delivery, rel_type: str, slabel: str, start: str, elabel: str, end: str,
+        props: Props, file: str, row: int, where: Target,
+    ) -> None:
+        rdef = self.schema.rel(rel_type)
+        if not rdef.allows(slabel, elabel):
+            d.problem(file, row, where.column, where.value,
+                      f"{rel_type} 不能连接 {slabel} 与 {elabel}；请核对该列")
+            return
+        ident = (rel_type, slabel, start, elabel, end)
+        seen = d.rel_origin.get(ident)
+        if seen is not None:
+            d.problem(file, row, where.column, where.value,
+                      f"重复：{start} 与 {end} 的 {rel_type} 关系已在 {origin_zh(seen)} 给出；"
+                      "请删去重复的行")
+            return
+        d.rel_origin[ident] = (file, row)
+        d.changes.add_rel(rel_type, slabel, elabel,
+                          RelRow(start, end, {**props, **d.provenance(file, row)}))
