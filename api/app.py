@@ -9,7 +9,6 @@ ReDoc is switched off (it has no offline bundle here).
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -24,12 +23,10 @@ from tupu.api.auth import check_auth_config
 from tupu.api.graphview import VIS_DIR, VIS_URL
 from tupu.api.pages import pages_router
 from tupu.api.pages.base import error_page
-from tupu.api.pages.docs import SWAGGER_DIR, SWAGGER_URL
 from tupu.api.routers import PREFIX, api_router
 from tupu.api.state import AppState
 from tupu.settings import Settings
 
-log = logging.getLogger("tupu.api")
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 DESCRIPTION = """产业图谱（tupu）HTTP 接口。
@@ -56,11 +53,10 @@ def create_app(settings: Settings) -> FastAPI:
         docs_url=None, redoc_url=None, openapi_url="/openapi.json", lifespan=lifespan,
     )
     app.state.tupu = state
-    app.mount(SWAGGER_URL, StaticFiles(directory=SWAGGER_DIR), name="swagger-ui")
+    app.include_router(api_router())
+    app.include_router(pages_router())  # before the mounts: it serves Swagger UI's files
     app.mount(VIS_URL, StaticFiles(directory=VIS_DIR), name="vis-network")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.include_router(api_router())
-    app.include_router(pages_router())
     http_errors.install(app, error_page)
     app.middleware("http")(_upload_limit(settings.upload_max_mb << 20))
     return app

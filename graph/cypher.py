@@ -23,6 +23,8 @@ merge_delivery           ``id``, ``props``: the Delivery node's properties
 delivery_progress        ``id``, ``done``: chunks written
 finish_delivery          ``id``, ``status``, ``finished_at``
 existing_keys            ``keys``: key values; returns ``key``
+node_values              ``buckets``; returns ``bucket``, ``rows`` (lists ``[key, values…]``)
+count_label              none; returns ``count``
 get_node                 ``key``; returns ``props``
 get_nodes                ``keys``; returns ``key``, ``props``
 adjacent                 ``keys``; returns as find_relationships
@@ -291,6 +293,27 @@ def existing_keys(label: str, schema: Schema | None = None) -> str:
     qlabel, ldef = _label(_schema(schema), label)
     key = _key(ldef)
     return f"UNWIND $keys AS k MATCH (n:{qlabel} {{{key}: k}}) RETURN n.{key} AS key"
+
+
+def node_values(label: str, props: Sequence[str], schema: Schema | None = None) -> str:
+    """Key and values of ``props`` of every node of ``label``, as lists ``[key, values…]`` (null
+    where absent) collected into about ``$buckets`` records: one record per node would cost the
+    driver far more than the values themselves."""
+    sch = _schema(schema)
+    qlabel, ldef = _label(sch, label)
+    values = ", ".join(
+        [f"n.{_key(ldef)}"] + [f"n.{quote(sch.check_property(ldef, p).name)}" for p in props]
+    )
+    return (
+        f"MATCH (n:{qlabel}) WITH [{values}] AS row, toInteger(rand() * $buckets) AS bucket "
+        "RETURN bucket, collect(row) AS rows"
+    )
+
+
+def count_label(label: str, schema: Schema | None = None) -> str:
+    """How many nodes ``label`` has (from the count store)."""
+    qlabel, _ = _label(_schema(schema), label)
+    return f"MATCH (n:{qlabel}) RETURN count(n) AS count"
 
 
 def get_node(label: str, schema: Schema | None = None) -> str:

@@ -440,6 +440,25 @@ class Neo4jStore(GraphStore):
 
         return self._read(work) if wanted else set()
 
+    def node_values(self, label: str, props: Sequence[str]) -> list[Node]:
+        query = cypher.node_values(label, props, self.schema)
+        count = cypher.count_label(label, self.schema)
+        names = list(props)
+
+        def work(tx: ManagedTransaction) -> list[Node]:
+            total = self._run(tx, count, {}).single(strict=True)["count"]
+            params = {"buckets": total // self.batch_size + 1}
+            return [
+                Node(label, row[0], {
+                    p: from_neo4j(v) for p, v in zip(names, row[1:], strict=True) if v is not None
+                })
+                for rec in self._run(tx, query, params) for row in rec["rows"]
+            ]
+
+        found = self._read(work)
+        found.sort(key=lambda n: n.key)
+        return found
+
     def get_node(self, label: str, key: str) -> Node | None:
         query = cypher.get_node(label, self.schema)
 

@@ -128,6 +128,15 @@ class GraphStore(ABC):
     ) -> list[Relationship]:
         """Relationships of a type, optionally restricted by end labels, in (start, end) order."""
 
+    def node_values(self, label: str, props: Sequence[str]) -> list[Node]:
+        """Every node of ``label`` with only the properties ``props`` (those it has), ordered by
+        key: a narrow read of a large label."""
+        ldef = self.schema.label(label)
+        for prop in props:
+            self.schema.check_property(ldef, prop)
+        return [Node(n.label, n.key, {p: n.props[p] for p in props if p in n.props})
+                for n in self.find_nodes(label)]
+
     def get_nodes(self, label: str, keys: Collection[str]) -> list[Node]:
         """The nodes of ``label`` with these keys (missing ones left out), ordered by key."""
         found = (self.get_node(label, k) for k in sorted(set(keys)))

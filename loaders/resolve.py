@@ -32,7 +32,7 @@ rewritten to the kept key; nodes of the map that were merged away are folded int
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,6 +58,8 @@ OBSERVED = "HAS_OBSERVATION"
 IN_MAP = "图谱（已有）"
 """Shown as the file of a record that is already in the map."""
 ALIAS_SEPARATOR = ";"
+MATCHED_ON = ("name", "short_name", "city", "province", "aliases", "prov_loaded_at")
+"""What resolution reads of every enterprise of the map (all of a node only when it is merged)."""
 
 SAME_NAME_ELSEWHERE = "名称相同但所在地不同，未合并"
 SAME_NAME_SEVERAL = "与多家企业名称相同（信用代码或所在地不同），未合并"
@@ -372,14 +374,24 @@ def plan_enterprises(
     existing: Sequence[Node],
     references: Iterable[str],
     provenance: Collection[str],
+    fetch: Callable[[Collection[str]], Sequence[Node]] | None = None,
 ) -> Plan:
-    """Decide which enterprise records are one (pure)."""
+    """Decide which enterprise records are one (pure but for ``fetch``).
+
+    ``existing`` are the map's enterprises with at least the properties :data:`MATCHED_ON`;
+    ``fetch`` gives all the properties of those that are merged (None: ``existing`` has them).
+    """
     records = _records(rows, existing)
     alias_owner: dict[str, set[str]] = defaultdict(set)
     for node in existing:
         for alias in _aliases(node.props):
             alias_owner[alias].add(node.key)
     groups, found = group_records(records, alias_owner)
+    folded = [g for g in groups if len(g) > 1 and _touches_delivery(records, g)]
+    wanted = {k for g in folded for k in g if records[k].node is not None}
+    if fetch is not None and wanted:
+        for node in fetch(wanted):
+            records[node.key].node = node
     renamed: dict[str, str] = {}
     merges: list[NodeMerge] = []
     origins: dict[str, tuple[str, int]] = {}
@@ -457,7 +469,9 @@ def resolve_delivery(d: Delivery, store: GraphStore) -> Resolution:
     refs = [r.key for r in d.references if r.label == ENTERPRISE and not d.has_node(ENTERPRISE, r.key)]
     if not rows and not refs:
         return Resolution({}, (), ())
-    plan = plan_enterprises(rows, store.find_nodes(ENTERPRISE), refs, provenance)
+    existing = store.node_values(ENTERPRISE, MATCHED_ON)
+    plan = plan_enterprises(rows, existing, refs, provenance,
+                            lambda keys: store.get_nodes(ENTERPRISE, keys))
     merges = list(plan.merges)
     dropped: list[SelfLoop] = []
     if plan.renamed or plan.origins:

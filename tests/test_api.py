@@ -626,3 +626,9 @@ def test_the_bulletin_period_picker(analyst: TestClient) -> None:
     r = analyst.get("/bulletin", params={"period": "2025Q1"}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/bulletin/2025Q1"
     assert analyst.get("/bulletin", params={"period": "//evil"}).status_code == 400
+
+
+def test_only_the_swagger_files_the_docs_need_are_served(anonymous: TestClient) -> None:
+    assert anonymous.get("/static/vendor/swagger-ui/swagger-ui.css").status_code == 200
+    for name in ("index.html", "swagger-initializer.js", "..%2F..%2Fsettings.py"):
+        assert anonymous.get(f"/static/vendor/swagger-ui/{name}").status_code == 404
