@@ -181,6 +181,18 @@ class MemoryStore(GraphStore):
     def _rel(self, u: NodeId, v: NodeId, rtype: str, data: Mapping[str, Any]) -> Relationship:
         return Relationship(rtype, NodeRef(*u), NodeRef(*v), dict(data))
 
+    def node_values(self, label: str, props: Sequence[str]) -> list[Node]:
+        ldef = self.schema.label(label)
+        for prop in props:
+            self.schema.check_property(ldef, prop)
+        self._refresh()
+        found = [
+            Node(label, nid[1], {p: data[p] for p in props if p in data})
+            for nid, data in self.graph.nodes(data=True) if nid[0] == label
+        ]
+        found.sort(key=lambda n: n.key)
+        return found
+
     def existing_keys(self, label: str, keys: Collection[str]) -> set[str]:
         self.check_label(label)
         self._refresh()

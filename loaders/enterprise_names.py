@@ -23,6 +23,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 PROVINCES: tuple[str, ...] = (
     "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江",
@@ -55,6 +56,7 @@ def plain(text: str) -> str:
     return "".join(s.split()).translate(_DROP).upper()
 
 
+@lru_cache(maxsize=4096)
 def region_key(text: str) -> str:
     """A city or province as compared: ``太仓市`` and ``太仓`` → ``太仓``; ``江苏省`` → ``江苏``."""
     s = plain(text)

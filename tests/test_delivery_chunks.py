@@ -22,9 +22,8 @@ from tupu.graph.memory_store import MemoryStore
 from tupu.graph.model import ChangeSet
 from tupu.graph.neo4j_store import Neo4jStore, WriteOp, chunk_ops
 from tupu.graph.store import COMPLETE, LOADING, GraphStore
-from tupu.loaders.pipeline import load
+from tupu.loaders.pipeline import load, read_sources
 from tupu.loaders.stamp import begin_delivery, fingerprint
-from tupu.loaders.pipeline import read_sources
 
 VOLATILE = ("prov_delivery", "prov_loaded_at")
 
@@ -91,8 +90,8 @@ def test_chunks_keep_the_fold_together_and_the_rest_under_the_size() -> None:
     cypher.count_label("Enterprise"),
 ])
 def test_new_queries_take_values_as_parameters(query: str) -> None:
-    assert "'" not in query and "$" in query or "count(n)" in query
-    assert "`Enterprise`" in query or "`Delivery`" in query or "`EnterpriseObservation`" in query
+    assert "'" not in query  # no literal: every value is a $parameter
+    assert any(f"`{label}`" in query for label in ("Enterprise", "Delivery", "EnterpriseObservation"))
 
 
 def test_names_are_checked_against_the_ontology() -> None:
@@ -118,7 +117,8 @@ def test_a_rerun_of_the_same_sources_takes_over_the_unfinished_delivery(tmp_path
     rows = [p for rows in d.changes.nodes.values() for p in rows]
     assert {p["prov_delivery"] for p in rows} == {taken.id}
     assert {p["prov_loaded_at"] for p in rows} == {taken.started_at}
-    other = begin_delivery(read_sources([folder / "nodes"], store.schema), [folder / "nodes"], store)
+    part = [folder / "nodes" / "Town.csv"]
+    other = begin_delivery(read_sources(part, store.schema), part, store)
     assert other.id != taken.id
 
 
@@ -174,7 +174,7 @@ def test_an_interrupted_delivery_is_listed_and_finished_by_a_rerun(
         load([folder], sized(neo4j, 100, stop_at_chunk_4))
     (unfinished,) = neo4j.unfinished_deliveries()
     assert unfinished.props["status"] == LOADING and unfinished.props["chunks_done"] == 3
-    assert 0 < neo4j.count_nodes().get("Enterprise", 0) < 300 or neo4j.count_relationships()
+    assert 0 < neo4j.count_nodes().get("Enterprise", 0) < 300
     report = load([folder], sized(neo4j, 100))
     assert report.delivery == unfinished.key  # the same delivery, finished
     (delivery,) = neo4j.find_nodes("Delivery")
@@ -227,7 +227,7 @@ def test_a_neo4j_load_killed_midway_is_finished_by_loading_again(
     deadline = started + 600
     while time.monotonic() < deadline and proc.poll() is None:
         found = neo4j.find_nodes("Delivery")
-        if found and 1 <= found[0].props.get("chunks_done", 0) < found[0].props["chunks"]:
+        if found and 5 <= found[0].props.get("chunks_done", 0) < found[0].props["chunks"]:
             proc.send_signal(signal.SIGKILL)
             killed_at = found[0].props["chunks_done"]
             break

@@ -18,7 +18,7 @@ from tupu.graph.store import GraphStore
 from tupu.loaders.enterprise_names import Gazetteer, name_core
 from tupu.loaders.notes import collect_notes
 from tupu.loaders.pipeline import load
-from tupu.loaders.resolve import SAME_NAME_ELSEWHERE, SHORT_NAME_SEVERAL
+from tupu.loaders.enterprise_match import SAME_NAME_ELSEWHERE, SHORT_NAME_SEVERAL
 
 C1, C2, C3 = uscc(11), uscc(12), uscc(13, "110105")
 PROVENANCE = ("prov_source", "prov_row", "prov_loaded_at", "prov_delivery")
