@@ -23,11 +23,12 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tupu.graph import frames
 from tupu.graph.config import ClusterConfig, MonitoringConfig, default_analysis_config
 from tupu.graph.export import dataset_notice
 from tupu.graph.monitoring import (
     LEVEL_ZH, PROJECT_STATUS_ZH, QUARTER_ZH, TARGET_STATUS_ZH, StartRate, check_period,
-    core_enterprises, enterprise_observations, new_above_scale, off_track, period_end, period_zh,
+    core_enterprises, new_above_scale, off_track, period_end, period_zh,
     projects, start_rate, target_progress,
 )
 from tupu.graph.periods import parse_period, revenue_summary
@@ -117,7 +118,7 @@ class _Quarter:
         self.town = where.town
         self.towns = {n.key: str(n.props.get("name", n.key)) for n in store.find_nodes("Town")}
         self.ents = {n.key: n.props for n in store.find_nodes("Enterprise") if n.key in where.local}
-        obs = enterprise_observations(store, where.local)
+        obs = frames.enterprise_observations(store, where.local)
         self.obs = obs[obs["period"] <= period]
         rev = revenue_summary(self.obs, period)
         self.rev = rev.set_index("enterprise") if not rev.empty else rev

@@ -28,6 +28,7 @@ import pandas as pd
 
 from tupu.errors import UsageError
 from tupu.graph import clusters as cluster_analysis
+from tupu.graph import frames
 from tupu.graph.config import ClusterConfig, MonitoringConfig, default_analysis_config
 from tupu.graph.periods import parse_period, revenue_summary, shift
 from tupu.graph.store import GraphStore
@@ -114,24 +115,6 @@ def project_observations(store: GraphStore) -> pd.DataFrame:
     ]
     df = pd.DataFrame(rows, columns=["project", *cols])
     return df.sort_values(["project", "period"]).reset_index(drop=True)
-
-
-def enterprise_observations(store: GraphStore, enterprises: set[str]) -> pd.DataFrame:
-    """The observations of ``enterprises``, shaped as
-    :func:`tupu.graph.frames.enterprise_observations` but read in two queries on any store."""
-    cols = ["period", "revenue", "employees", "talent_introduced", "above_scale"]
-    owner = {
-        r.end.key: r.start.key
-        for r in store.find_relationships("HAS_OBSERVATION", "Enterprise", "EnterpriseObservation")
-        if r.start.key in enterprises
-    }
-    rows = [
-        {"enterprise": owner[n.key], **{c: n.props.get(c) for c in cols}}
-        for n in store.find_nodes("EnterpriseObservation")
-        if n.key in owner
-    ]
-    df = pd.DataFrame(rows, columns=["enterprise", *cols])
-    return df.sort_values(["enterprise", "period"]).reset_index(drop=True)
 
 
 def _names(store: GraphStore, label: str) -> dict[str, str]:
@@ -345,7 +328,7 @@ class _Facts:
     @cached_property
     def obs(self) -> pd.DataFrame:
         """Local enterprises' observations up to the period."""
-        df = enterprise_observations(self.store, locality(self.store).local)
+        df = frames.enterprise_observations(self.store, locality(self.store).local)
         return df[df["period"] <= self.period] if self.period else df.iloc[0:0]
 
     @cached_property
