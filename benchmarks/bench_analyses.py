@@ -47,7 +47,6 @@ from benchlib import (
     print_table,
     rate,
     ratio,
-    repeat,
     split_changes,
     summary,
     timed,
@@ -91,20 +90,30 @@ def profile(fn: Callable[[], Any], target: Path) -> str | None:
     return str(target)
 
 
+def runs_and_answer(fn: Callable[[], pd.DataFrame], runs: int
+                    ) -> tuple[list[float], pd.DataFrame]:
+    """Seconds of ``runs`` timed runs after one untimed warm-up run, and the last answer."""
+    answer = fn()
+    seconds = []
+    for _ in range(runs):
+        took, answer = timed(fn)
+        seconds.append(took)
+    return seconds, answer
+
+
 def measure(name: str, store: GraphStore, fn: Callable[[GraphStore], pd.DataFrame],
             runs: int, base_runs: int) -> dict[str, Any]:
     """Median of ``fn(store)`` and of ``fn(baseline store)``; answers compared."""
     print(f"{name} on {store.name}: {runs} runs …", flush=True)
-    real = repeat(lambda: fn(store), runs)
-    answer = fn(store)
+    real, answer = runs_and_answer(lambda: fn(store), runs)
     out: dict[str, Any] = {"rows": len(answer), **summary(real)}
     if base_runs > 0:
         scan = ScanAdjacentStore(store, SCAN_TYPES)
         print(f"{name} on {scan.name} (baseline): {base_runs} runs …", flush=True)
         try:
-            base = repeat(lambda: fn(scan), base_runs)
+            base, base_answer = runs_and_answer(lambda: fn(scan), base_runs)
             out["baseline"] = summary(base)
-            out["baseline_same_answer"] = same(answer, fn(scan))
+            out["baseline_same_answer"] = same(answer, base_answer)
             out["speedup"] = ratio(out["baseline"]["median_s"], out["median_s"])
         except Exception as e:  # noqa: BLE001 - a failing baseline is a result
             out["baseline"] = {"failed": f"{type(e).__name__}: {e}"}
