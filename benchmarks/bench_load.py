@@ -59,7 +59,6 @@ from benchlib import (
     rate,
     ratio,
     split_changes,
-    summary,
     timed,
     workdir,
     write_json,
@@ -68,7 +67,6 @@ from benchlib import (
 from tupu.graph import cypher
 from tupu.graph.memory_store import MemoryStore
 from tupu.graph.model import ChangeSet, WriteSummary
-from tupu.graph.store import GraphStore
 from tupu.loaders.pipeline import load, read_sources
 from tupu.ontology.schema import Schema, load_schema
 

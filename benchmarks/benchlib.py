@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import importlib
 import json
 import os
 import platform
@@ -131,9 +132,9 @@ def machine_info() -> dict[str, Any]:
     """What the figures were measured on (the Neo4j version is added by the caller)."""
     import neo4j
 
-    try:
-        from neo4j._codec.packstream.v1 import _rust_pack  # the driver's optional Rust packer
-        rust = _rust_pack is not None
+    try:  # the driver's optional Rust packer (neo4j-rust-ext)
+        packer = importlib.import_module("neo4j._codec.packstream.v1")
+        rust = getattr(packer, "_rust_pack", None) is not None
     except ImportError:
         rust = False
     return {
