@@ -20,7 +20,7 @@ from tupu.graph.config import GapConfig, default_analysis_config
 from tupu.graph.periods import revenue_summary
 from tupu.graph.scope import Scope
 from tupu.graph.store import GraphStore
-from tupu.graph.strength import link_members, link_strength, locality
+from tupu.graph.strength import strength_facts, strength_table
 
 STATUS_ZH = {"missing": "缺失", "weak": "薄弱", "ok": "一般", "strong": "优势"}
 PANORAMA_COLUMNS = [
@@ -38,18 +38,17 @@ def panorama(store: GraphStore, scope: Scope | None = None, chain: str | None = 
     cfg = config or default_analysis_config().gaps
     scope = scope or Scope("city")
     lk = frames.links(store)
-    where = locality(store)
-    strength = link_strength(store, list(lk["link"]), scope, cfg, where)
+    facts = strength_facts(store, list(lk["link"]), scope)  # every link's members, read once
     df = lk[["chain", "chain_name", "link", "name", "stage", "position"]].rename(
         columns={"name": "link_name"}
-    ).merge(strength, on="link")
+    ).merge(strength_table(facts, cfg), on="link")
 
-    in_scope = where.in_scope(scope)
-    members = link_members(store, list(lk["link"]))
-    rev = revenue_summary(frames.enterprise_observations(store, in_scope)).set_index("enterprise")
+    rev = revenue_summary(
+        frames.enterprise_observations(store, facts.in_scope)
+    ).set_index("enterprise")
     revenue, growth = [], []
     for link in df["link"]:
-        local = sorted(members[link] & in_scope)
+        local = sorted(facts.local_members[link])
         sub = rev.reindex(local).fillna(0.0)
         prev = float(sub["ytd_prev"].sum())
         revenue.append(round(float(sub["ttm"].sum()), 2))

@@ -114,20 +114,29 @@ def _period(ctx: _Context, rec: Record) -> str | None:
     return str(period)
 
 
-def _enterprise(ctx: _Context, rec: Record) -> None:
+def _keyed_node(ctx: _Context, rec: Record, label: str, no_name: str) -> Target | None:
+    """Add the ``label`` node a row describes, keyed by its ``id`` or, without one, an id
+    generated from its name; the node as a relationship end, or None after a problem."""
     name = rec.values.get("name")
     if not name:
-        ctx.problem(rec, "name", "企业名称为空；请填写企业全称（与营业执照一致）")
-        return
-    code = rec.values.get("id")
-    key = str(code) if code else generated_id(str(name))
-    if not code:
+        ctx.problem(rec, "name", no_name)
+        return None
+    given = rec.values.get("id")
+    key = str(given) if given else generated_id(str(name))
+    if not given:
         ctx.generated += 1
-    props = ctx.props("Enterprise", rec)
+    props = ctx.props(label, rec)
     props["id"] = key
-    if not ctx.add_node("Enterprise", key, rec, "id" if code else "name", props):
+    if not ctx.add_node(label, key, rec, "id" if given else "name", props):
+        return None
+    return Target((label,), key, None, ctx.table.column("name"), str(name))
+
+
+def _enterprise(ctx: _Context, rec: Record) -> None:
+    me = _keyed_node(ctx, rec, "Enterprise", "企业名称为空；请填写企业全称（与营业执照一致）")
+    if me is None:
         return
-    me = Target(("Enterprise",), key, None, ctx.table.column("name"), str(name))
+    name = str(rec.values["name"])
     codes = rec.values.get("subsector_codes")
     if codes:
         for i, code_text in enumerate(str(codes).split(";")):
@@ -175,19 +184,9 @@ def _tenant(ctx: _Context, rec: Record) -> None:
 
 
 def _project(ctx: _Context, rec: Record) -> None:
-    name = rec.values.get("name")
-    if not name:
-        ctx.problem(rec, "name", "项目名称为空；请填写项目全称")
+    me = _keyed_node(ctx, rec, "Project", "项目名称为空；请填写项目全称")
+    if me is None:
         return
-    given = rec.values.get("id")
-    key = str(given) if given else generated_id(str(name))
-    if not given:
-        ctx.generated += 1
-    props = ctx.props("Project", rec)
-    props["id"] = key
-    if not ctx.add_node("Project", key, rec, "id" if given else "name", props):
-        return
-    me = Target(("Project",), key, None, ctx.table.column("name"), str(name))
     if "owner_id" in rec.values or "owner_name" in rec.values:
         owner = _owner(ctx, rec, "Enterprise", "owner_id", "owner_name")
         if owner is not None:

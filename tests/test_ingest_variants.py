@@ -4,19 +4,16 @@ canonical sample, on both stores; the committed variants are what ``data/make_va
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from types import ModuleType
 from typing import Any
 
 import pytest
 
+from tupu.data import make_variants
 from tests.conftest import REPO, SAMPLE
 from tupu.graph.store import GraphStore
 from tupu.loaders.notes import collect_notes
 from tupu.loaders.pipeline import load
 
-SCRIPT = REPO / "data" / "make_variants.py"
 VARIANTS = ("sample-xlsx", "sample-gbk")
 BOOKKEEPING = frozenset({"Delivery"})
 """Labels that record a load itself (its time, its files) rather than the data: not compared."""
@@ -24,20 +21,9 @@ BOOKKEEPING = frozenset({"Delivery"})
 Content = tuple[dict[tuple[str, str], dict[str, Any]], dict[tuple[str, str, str], dict[str, Any]]]
 
 
-def _script() -> ModuleType:
-    name = "tupu_make_variants"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, SCRIPT)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
 def test_the_committed_variants_are_what_the_script_writes() -> None:
-    first = dict(_script().variants(SAMPLE))
-    second = dict(_script().variants(SAMPLE))
+    first = dict(make_variants.variants(SAMPLE))
+    second = dict(make_variants.variants(SAMPLE))
     assert first == second, "two runs of data/make_variants.py differ"
     for name in VARIANTS:
         folder = REPO / "data" / name

@@ -7,19 +7,17 @@ the other tests then check the committed files themselves, independently of the 
 from __future__ import annotations
 
 import csv
-import importlib.util
-import sys
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 import yaml
 
+from tupu.data import generate_sample
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
-SCRIPT = ROOT / "data" / "generate_sample.py"
 TAXONOMY = ROOT / "ontology" / "data" / "culture-taxonomy-2018.csv"
 CHAINS = ROOT / "ontology" / "chains" / "culture"
 SCHEMA = ROOT / "ontology" / "schema.yaml"
@@ -27,17 +25,6 @@ SCHEMA = ROOT / "ontology" / "schema.yaml"
 PLAN_PARKS = ("天镜湖文化科技产业园", "海美国际（太仓）文化创新港", "璜泾镇数字文化产业园")
 TOWNS_AND_STREETS = ("城厢镇", "沙溪镇", "浏河镇", "浮桥镇", "璜泾镇", "双凤镇", "娄东街道", "陆渡街道")
 WELL_PRESENT = 5  # local enterprises a FEEDS neighbour of a broken link has at least
-
-
-def _generator() -> ModuleType:
-    name = "tupu_generate_sample"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, SCRIPT)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -65,7 +52,7 @@ def _rels(rtype: str, folder: Path = SAMPLE) -> list[dict[str, str]]:
 
 
 def test_generation_is_byte_identical_and_equals_the_committed_sample(tmp_path: Path) -> None:
-    gen = _generator()
+    gen = generate_sample
     first, second = tmp_path / "a", tmp_path / "b"
     gen.main(["--out", str(first)])
     gen.main(["--out", str(second)])
@@ -81,7 +68,7 @@ def test_generation_is_byte_identical_and_equals_the_committed_sample(tmp_path: 
 
 
 def test_the_local_city_does_not_depend_on_the_size_of_the_outside_pool(tmp_path: Path) -> None:
-    gen = _generator()
+    gen = generate_sample
     gen.main(["--out", str(tmp_path), "--outside", "3300"])
     for name in ("nodes/EnterpriseObservation.csv", "nodes/Project.csv",
                  "relationships/LOCATED_IN.csv", "relationships/COOPERATES_WITH.csv"):
@@ -168,7 +155,7 @@ def _check_character(first17: str) -> str:
 
 
 def test_the_generator_and_this_test_agree_on_check_characters() -> None:
-    gen = _generator()
+    gen = generate_sample
     for body in ("91320585MA1N00000", "91110105MA0000001", "913205857080725606"[:17]):
         assert gen.credit_check_char(body) == _check_character(body)
 
@@ -304,4 +291,4 @@ def test_the_city_is_strong_in_games_and_equipment() -> None:
 
 @pytest.mark.parametrize("bad", ["91320585MA1N00000", "1" * 18, "91320585MA1N0000IO"])
 def test_the_generator_rejects_bad_codes(bad: str) -> None:
-    assert not _generator().is_valid_credit_code(bad)
+    assert not generate_sample.is_valid_credit_code(bad)
