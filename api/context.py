@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tupu.graph.store import GraphStore
-from tupu.graph.stores import open_store
+from tupu.graph.stores.store import GraphStore
+from tupu.graph.stores.open import open_store
 from tupu.settings import Settings
 
 

@@ -14,8 +14,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from tupu.api.auth import COOKIE, Role, role_of_token
 from tupu.api.state import AppState
-from tupu.graph.config import AnalysisConfig
-from tupu.graph.store import GraphStore
+from tupu.graph.analyses.config import AnalysisConfig
+from tupu.graph.stores.store import GraphStore
 from tupu.settings import Settings
 
 _bearer = HTTPBearer(auto_error=False, description="TUPU_API_TOKENS 中的令牌")

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from tupu.api.serialize import Record
-from tupu.graph.bulletin import Bulletin, Section
+from tupu.graph.analyses.bulletin import Bulletin, Section
 
 MIN_GROUP = 3
 """Aggregates over fewer enterprises than this (but more than none) are not shown to viewers."""

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from tupu.api.queries.overview import Notice, notice
-from tupu.graph.config import AnalysisConfig, load_analysis_config
-from tupu.graph.store import GraphStore
-from tupu.graph.stores import open_store
+from tupu.graph.analyses.config import AnalysisConfig, load_analysis_config
+from tupu.graph.stores.store import GraphStore
+from tupu.graph.stores.open import open_store
 from tupu.settings import Settings
 
 

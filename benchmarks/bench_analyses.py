@@ -54,10 +54,10 @@ from benchlib import (
     write_json,
 )
 
-from tupu.graph.candidates import candidates
-from tupu.graph.gaps import gaps
-from tupu.graph.memory_store import MemoryStore
-from tupu.graph.store import GraphStore
+from tupu.graph.analyses.candidates import candidates
+from tupu.graph.analyses.gaps import gaps
+from tupu.graph.stores.memory_store import MemoryStore
+from tupu.graph.stores.store import GraphStore
 from tupu.loaders.pipeline import read_sources
 from tupu.loaders.references import check_references
 from tupu.ontology.schema import Schema, load_schema

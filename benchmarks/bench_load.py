@@ -64,9 +64,9 @@ from benchlib import (
     write_json,
 )
 
-from tupu.graph import cypher
-from tupu.graph.memory_store import MemoryStore
-from tupu.graph.model import ChangeSet, WriteSummary
+from tupu.graph.stores import cypher
+from tupu.graph.stores.memory_store import MemoryStore
+from tupu.graph.stores.model import ChangeSet, WriteSummary
 from tupu.loaders.pipeline import load, read_sources
 from tupu.ontology.schema import Schema, load_schema
 

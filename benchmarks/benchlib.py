@@ -30,8 +30,8 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from pathlib import Path
 from typing import Any, TypeVar
 
-from tupu.graph.model import ChangeSet, Node, NodeRef, Relationship, Subgraph, WriteSummary
-from tupu.graph.store import GraphStore
+from tupu.graph.stores.model import ChangeSet, Node, NodeRef, Relationship, Subgraph, WriteSummary
+from tupu.graph.stores.store import GraphStore
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "benchmarks" / "results"
@@ -159,8 +159,8 @@ def neo4j_for_bench(mode: str) -> Iterator[tuple[Any, dict[str, Any]]]:
     cache of the settings: ``TUPU_NEO4J_HEAP``, ``TUPU_NEO4J_PAGECACHE``) in a new temporary
     folder on a free port; stop it and delete the folder at the end. ``configured``: the Neo4j the settings name (``TUPU_NEO4J_URI`` …) — it is cleared.
     """
-    from tupu.graph import neo4j_server
-    from tupu.graph.neo4j_store import Neo4jStore
+    from tupu.graph.stores import neo4j_server
+    from tupu.graph.stores.neo4j_store import Neo4jStore
     from tupu.settings import load_settings
 
     if mode == "configured":

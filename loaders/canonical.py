@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from tupu.graph.model import Props, RelRow
+from tupu.graph.stores.model import Props, RelRow
 from tupu.loaders.csvrows import Table, open_csv
 from tupu.loaders.delivery import Delivery, Reference
 from tupu.loaders.uscc import looks_like_uscc, uscc_problem

@@ -25,7 +25,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
-from tupu.graph.model import Value
+from tupu.graph.stores.model import Value
 from tupu.loaders.tables import Cell, cell_text
 from tupu.loaders.units import Unit, UnitMismatch, conversion, split_quantity
 from tupu.ontology.schema import PropertyDef

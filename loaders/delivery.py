@@ -12,7 +12,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from tupu.errors import Problem
-from tupu.graph.model import ChangeSet, Props
+from tupu.graph.stores.model import ChangeSet, Props
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from tupu.graph.model import Node, Props
+from tupu.graph.stores.model import Node, Props
 from tupu.loaders.enterprise_names import Gazetteer, Place, name_core, plain, region_key
 from tupu.loaders.rekey import row_order
 from tupu.loaders.uscc import ALPHABET

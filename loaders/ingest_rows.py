@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
-from tupu.graph.model import Props
+from tupu.graph.stores.model import Props
 from tupu.loaders.crosswalk import PartialRule, crosswalk, load_partial_keywords
 from tupu.loaders.delivery import Delivery
 from tupu.loaders.headers import Kind

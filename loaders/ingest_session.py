@@ -22,8 +22,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from tupu.graph.model import Props, RelRow
-from tupu.graph.store import GraphStore
+from tupu.graph.stores.model import Props, RelRow
+from tupu.graph.stores.store import GraphStore
 from tupu.loaders.delivery import Delivery
 from tupu.loaders.ids import normalise_name
 from tupu.ontology.schema import Schema

@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from tupu.graph.model import Value
+from tupu.graph.stores.model import Value
 from tupu.loaders.cells import EXCEL_1900, find_period, parse_period, parse_value
 from tupu.loaders.crosswalk import industry_code
 from tupu.loaders.delivery import Delivery

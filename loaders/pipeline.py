@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tupu.errors import InputError, ValidationFailed
-from tupu.graph.store import GraphStore
+from tupu.graph.stores.store import GraphStore
 from tupu.loaders.canonical import read_canonical_file, read_canonical_folder
 from tupu.loaders.dataset import DatasetInfo, builtin_chains_folder, read_dataset
 from tupu.loaders.delivery import Delivery

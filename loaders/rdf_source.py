@@ -1,6 +1,6 @@
 """Read a Turtle or JSON-LD file into a :class:`~tupu.loaders.delivery.Delivery`.
 
-The file follows the mapping of :mod:`tupu.graph.rdf_export` (what ``tupu export ttl|jsonld``
+The file follows the mapping of :mod:`tupu.graph.exports.rdf` (what ``tupu export ttl|jsonld``
 writes). Like the canonical reader, this validates every triple against the ontology and adds rows
 and problems; nothing is written here. A node is a subject typed with one ``tupu:<Label>`` and
 carrying its key property; any IRI (or blank node) may name it, but an IRI of the form
@@ -31,8 +31,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node as RdfNode
 
-from tupu.graph.model import NodeRef, Props, RelRow, Value
-from tupu.graph.rdf_export import parse_node_iri
+from tupu.graph.stores.model import NodeRef, Props, RelRow, Value
+from tupu.graph.stores.iris import parse_node_iri
 from tupu.loaders.delivery import Delivery, Reference
 from tupu.loaders.uscc import looks_like_uscc, uscc_problem
 from tupu.ontology.owl import XSD_TYPES

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from tupu.graph.store import GraphStore
+from tupu.graph.stores.store import GraphStore
 from tupu.loaders.delivery import Delivery, Reference
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
-from tupu.graph.model import Node, Props, RelRow
-from tupu.graph.store import NodeMerge
+from tupu.graph.stores.model import Node, Props, RelRow
+from tupu.graph.stores.store import NodeMerge
 from tupu.loaders.delivery import Delivery, Reference
 
 KeyMap = Mapping[str, Mapping[str, str]]

@@ -30,7 +30,7 @@ values win per property; provenance is the last row's — except its ``name``, w
 name of a record holding the credit code (else the latest that is not a short name), and
 ``aliases`` records the merged-away keys and names. Relationship ends and observation ids
 (``<key>@<period>``) of the delivery are rewritten to the kept key; nodes of the map that were
-merged away are folded into it by the store (:class:`~tupu.graph.store.NodeMerge`), their
+merged away are folded into it by the store (:class:`~tupu.graph.stores.store.NodeMerge`), their
 observations with them.
 """
 
@@ -40,8 +40,8 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from tupu.graph.model import Node, Props
-from tupu.graph.store import GraphStore, NodeMerge
+from tupu.graph.stores.model import Node, Props
+from tupu.graph.stores.store import GraphStore, NodeMerge
 from tupu.loaders.delivery import Delivery
 from tupu.loaders.enterprise_match import (
     ALIAS_SEPARATOR,

@@ -16,8 +16,8 @@ import hashlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from tupu.graph.model import Props
-from tupu.graph.store import DeliveryRecord, GraphStore
+from tupu.graph.stores.model import Props
+from tupu.graph.stores.store import DeliveryRecord, GraphStore
 from tupu.loaders.delivery import Delivery
 
 _BLOCK = 1 << 20

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tupu.graph.model import RelRow
+from tupu.graph.stores.model import RelRow
 from tupu.loaders.delivery import Delivery
 from tupu.ontology.taxonomy import load_taxonomy
 

@@ -1,6 +1,6 @@
 """SHACL shapes generated from schema.yaml (``ontology/generated/tupu-shacl.ttl``), and validation.
 
-The shapes check an RDF export (see :mod:`tupu.graph.rdf_export` for the mapping). For each label
+The shapes check an RDF export (see :mod:`tupu.graph.exports.rdf` for the mapping). For each label
 ``L`` (shape names are in ``<ontology>/shapes#``, prefix ``tupush:``):
 
 - ``tupush:L``, a closed ``sh:NodeShape`` with ``sh:targetClass tupu:L``: a node may carry only

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from typing import TypeAlias
 
-from tupu.graph.model import Value
 from tupu.ontology.schema import PropertyDef
+
+Value: TypeAlias = str | int | float | bool | dt.date
+"""A property value; an unknown value is absent, never None."""
 
 _TRUE = {"true", "1", "yes", "y", "是", "t"}
 _FALSE = {"false", "0", "no", "n", "否", "f"}

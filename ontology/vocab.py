@@ -42,3 +42,32 @@ class Rel(StrEnum):
     OWNS = "OWNS"
     SUBSIDIARY_OF = "SUBSIDIARY_OF"
     HAS_OBSERVATION = "HAS_OBSERVATION"
+
+
+class RegStatus(StrEnum):
+    """Enterprise.reg_status: the registration status (登记状态) of an enterprise."""
+
+    active = "active"  # 存续
+    operating = "operating"  # 在业
+    moved_in = "moved_in"  # 迁入
+    moved_out = "moved_out"  # 迁出
+    suspended = "suspended"  # 停业
+    liquidating = "liquidating"  # 清算
+    deregistered = "deregistered"  # 注销
+    revoked = "revoked"  # 吊销
+
+
+REG_STATUS_ZH: dict[RegStatus, str] = {
+    RegStatus.active: "存续", RegStatus.operating: "在业", RegStatus.moved_in: "迁入",
+    RegStatus.moved_out: "迁出", RegStatus.suspended: "停业", RegStatus.liquidating: "清算",
+    RegStatus.deregistered: "注销", RegStatus.revoked: "吊销",
+}
+
+DEAD_STATUSES: frozenset[str] = frozenset({
+    RegStatus.suspended, RegStatus.liquidating, RegStatus.deregistered, RegStatus.revoked})
+"""Dead or dying: never attraction candidates, never counted as members of a link."""
+
+
+def is_dead(reg_status: object) -> bool:
+    """Whether an enterprise with this ``reg_status`` is dead or dying (absent: alive)."""
+    return reg_status in DEAD_STATUSES

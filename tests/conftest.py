@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tupu.errors import StoreUnavailable
-from tupu.graph.memory_store import MemoryStore
-from tupu.graph.store import GraphStore
+from tupu.graph.stores.memory_store import MemoryStore
+from tupu.graph.stores.store import GraphStore
 from tupu.settings import Settings, load_settings
 
 REPO = Path(__file__).resolve().parent.parent
@@ -32,7 +32,7 @@ def neo4j_session_store() -> Iterator[GraphStore]:
     """
     s = load_settings()
     try:
-        from tupu.graph.neo4j_store import Neo4jStore
+        from tupu.graph.stores.neo4j_store import Neo4jStore
 
         st = Neo4jStore.connect(s)
     except (StoreUnavailable, ImportError) as e:

@@ -22,26 +22,26 @@ from tests.minicity import write_city
 from tupu.api.app import create_app
 from tupu.api.auth import COOKIE
 from tupu.api.cli import main
-from tupu.api.commands.monitoring import plan_targets
+from tupu.graph.analyses.monitoring import plan_targets
 from tupu.api.deps import get_store, get_writable_store
 from tupu.api.queries.overview import FICTIONAL_NOTICE
 from tupu.api.serialize import records
 from tupu.api.state import ReadWriteLock
 from tupu.api.uploads import extract_zip, Budget
 from tupu.errors import ConfigError, InputError, StoreUnavailable
-from tupu.graph.bulletin import build_bulletin
-from tupu.graph.candidates import candidates as rank_candidates
-from tupu.graph.chain_links import chain_links
-from tupu.graph.clusters import clusters as find_clusters, summary as cluster_summary
-from tupu.graph.config import AnalysisConfig
-from tupu.graph.gaps import gaps as find_gaps, panorama
-from tupu.graph.matching import parks_for
-from tupu.graph.memory_store import MemoryStore
-from tupu.graph.monitoring import off_track, projects, target_progress
-from tupu.graph.scope import Scope
-from tupu.graph.store import GraphStore
-from tupu.graph.strength import locality
-from tupu.graph.wording import money_text
+from tupu.graph.analyses.bulletin import build_bulletin
+from tupu.graph.analyses.candidates import candidates as rank_candidates
+from tupu.graph.analyses.chain_links import chain_links
+from tupu.graph.analyses.clusters import clusters as find_clusters, summary as cluster_summary
+from tupu.graph.analyses.config import AnalysisConfig
+from tupu.graph.analyses.gaps import gaps as find_gaps, panorama
+from tupu.graph.analyses.matching import parks_for
+from tupu.graph.stores.memory_store import MemoryStore
+from tupu.graph.analyses.monitoring import off_track, projects, target_progress
+from tupu.graph.analyses.scope import Scope
+from tupu.graph.stores.store import GraphStore
+from tupu.graph.analyses.strength import locality
+from tupu.graph.analyses.wording import money_text
 from tupu.loaders.pipeline import load
 from tupu.settings import Settings, load_settings
 

@@ -158,7 +158,7 @@ def test_export_csv_loads_back_into_an_empty_store_identically(
 def test_neo4j_demo_then_stats_equal_the_memory_store(
     capsys: pytest.CaptureFixture[str], neo4j_session_store: object
 ) -> None:
-    from tupu.graph.store import GraphStore
+    from tupu.graph.stores.store import GraphStore
 
     assert isinstance(neo4j_session_store, GraphStore)
     neo4j_session_store.clear()

@@ -28,14 +28,14 @@ from tests.conftest import REPO, SAMPLE
 from tests.minicity import uscc
 from tupu.api.cli import main
 from tupu.errors import UsageError
-from tupu.graph.clusters import cluster_of, clusters, short_place, summary
-from tupu.graph.config import default_analysis_config
-from tupu.graph.impact import anchor_impact, anchors
-from tupu.graph.matching import fund_pairs, parks_for, university_pairs
-from tupu.graph.memory_store import MemoryStore
-from tupu.graph.scope import Scope
-from tupu.graph.store import GraphStore
-from tupu.graph.strength import link_strength
+from tupu.graph.analyses.clusters import cluster_of, clusters, short_place, summary
+from tupu.graph.analyses.config import default_analysis_config
+from tupu.graph.analyses.impact import anchor_impact, anchors
+from tupu.graph.analyses.matching import fund_pairs, parks_for, university_pairs
+from tupu.graph.stores.memory_store import MemoryStore
+from tupu.graph.analyses.scope import Scope
+from tupu.graph.stores.store import GraphStore
+from tupu.graph.analyses.strength import link_strength
 from tupu.loaders.pipeline import load
 
 CHAINS = REPO / "ontology" / "chains" / "culture"

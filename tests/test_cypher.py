@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from tupu.errors import SchemaError
-from tupu.graph import cypher
-from tupu.graph.model import ChangeSet, NodeRef, RelRow
-from tupu.graph.neo4j_store import Neo4jStore, node_batch, rel_batch
+from tupu.graph.stores import cypher
+from tupu.graph.stores.model import ChangeSet, NodeRef, RelRow
+from tupu.graph.stores.neo4j_store import Neo4jStore, node_batch, rel_batch
 from tupu.ontology.schema import load_schema
 
 SCHEMA = load_schema()

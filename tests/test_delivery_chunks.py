@@ -17,11 +17,11 @@ import pytest
 from tests.minicity import uscc
 from tests.test_resolve import FIRST, SECOND, C1, C2, write
 from tests.test_snapshot import _big_enterprise_file
-from tupu.graph import cypher
-from tupu.graph.memory_store import MemoryStore
-from tupu.graph.model import ChangeSet
-from tupu.graph.neo4j_store import Neo4jStore, WriteOp, chunk_ops
-from tupu.graph.store import COMPLETE, LOADING, GraphStore
+from tupu.graph.stores import cypher
+from tupu.graph.stores.memory_store import MemoryStore
+from tupu.graph.stores.model import ChangeSet
+from tupu.graph.stores.neo4j_store import Neo4jStore, WriteOp, chunk_ops
+from tupu.graph.stores.store import COMPLETE, LOADING, GraphStore
 from tupu.loaders.pipeline import load, read_sources
 from tupu.loaders.stamp import begin_delivery, fingerprint
 

@@ -9,12 +9,12 @@ import pytest
 
 from tests.minicity import uscc
 from tests.plant import add_rows, copy_sample, edit_rows
-from tupu.graph.candidates import TERMS, candidates
-from tupu.graph.gaps import gaps, panorama
-from tupu.graph.memory_store import MemoryStore
-from tupu.graph.scope import Scope
-from tupu.graph.store import GraphStore
-from tupu.graph.strength import link_members, locality
+from tupu.graph.analyses.candidates import TERMS, candidates
+from tupu.graph.analyses.gaps import gaps, panorama
+from tupu.graph.stores.memory_store import MemoryStore
+from tupu.graph.analyses.scope import Scope
+from tupu.graph.stores.store import GraphStore
+from tupu.graph.analyses.strength import link_members, locality
 from tupu.loaders.pipeline import load
 from tests.conftest import SAMPLE
 

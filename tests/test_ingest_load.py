@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 from tests.minicity import E1, E2, uscc, write_city
 from tupu.api.cli import main
 from tupu.errors import ValidationFailed
-from tupu.graph.store import GraphStore
+from tupu.graph.stores.store import GraphStore
 from tupu.loaders.notes import collect_notes
 from tupu.loaders.pipeline import load
 from tupu.loaders.report_xlsx import HEADERS, SHEETS

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 import pytest
 
 from tests.minicity import E1, E2, E3, uscc
-from tupu.graph.model import Props
+from tupu.graph.stores.model import Props
 from tupu.loaders.delivery import Delivery
 from tupu.loaders.headers import MapEntry
 from tupu.loaders.ids import generated_id

@@ -10,7 +10,7 @@ import pytest
 
 from tupu.data import make_variants
 from tests.conftest import REPO, SAMPLE
-from tupu.graph.store import GraphStore
+from tupu.graph.stores.store import GraphStore
 from tupu.loaders.notes import collect_notes
 from tupu.loaders.pipeline import load
 

@@ -9,8 +9,8 @@ import pytest
 
 from tests.minicity import E1, E2, E3, FILES, write_city
 from tupu.errors import ValidationFailed
-from tupu.graph.model import NodeRef
-from tupu.graph.store import GraphStore
+from tupu.graph.stores.model import NodeRef
+from tupu.graph.stores.store import GraphStore
 from tupu.loaders.pipeline import load
 
 

@@ -18,11 +18,12 @@ import pytest
 
 from tests.plant import add_rows, copy_sample, read_rows
 from tupu.api.cli import main
-from tupu.graph import bulletin as bl
-from tupu.graph import monitoring as mon
-from tupu.graph.clusters import clusters, summary
-from tupu.graph.memory_store import MemoryStore
-from tupu.graph.store import GraphStore
+from tupu.graph.analyses import bulletin as bl
+from tupu.graph.exports import bulletin as render
+from tupu.graph.analyses import monitoring as mon
+from tupu.graph.analyses.clusters import clusters, summary
+from tupu.graph.stores.memory_store import MemoryStore
+from tupu.graph.stores.store import GraphStore
 from tupu.loaders.pipeline import load
 from tupu.ontology.targets import load_targets
 
@@ -228,18 +229,18 @@ def test_bulletin_renders_kpis_off_track_and_notice(
     assert b.fictional and NOTICE_WORD in b.notice
     assert LAG in set(b.section("off_track").frame["project"])
 
-    md = bl.to_markdown(b)
+    md = render.to_markdown(b)
     assert md.startswith(f"# {b.title}")
     assert "主要目标完成情况" in md and "新增重点文化产业项目" in md and "脱幅项目" in md
     assert LAG_NAME in md and NOTICE_WORD in md.split("---")[-1]
 
-    page = bl.to_html(b)
+    page = render.to_html(b)
     assert '<html lang="zh-CN">' in page and f"<title>{b.title}</title>" in page
     assert "主要目标完成情况" in page and LAG_NAME in page
     assert "<footer>" in page and NOTICE_WORD in page.split("<footer>")[1]
     assert "://" not in page and "<script" not in page and "<link" not in page
 
-    path = bl.to_xlsx(b, tmp_path / "bulletin.xlsx")
+    path = render.to_xlsx(b, tmp_path / "bulletin.xlsx")
     wb = openpyxl.load_workbook(path)
     first = wb[wb.sheetnames[0]]
     cover = " ".join(str(c.value) for row in first.iter_rows() for c in row if c.value)
@@ -304,4 +305,4 @@ def test_monitoring_frames_identical_on_memory_and_neo4j(
     a, b = bl.build_bulletin(memory, PERIOD, plan), bl.build_bulletin(neo, PERIOD, plan)
     for x, y in zip(a.sections, b.sections, strict=True):
         pd.testing.assert_frame_equal(x.frame, y.frame, obj=x.key)
-    assert bl.to_markdown(a) == bl.to_markdown(b)
+    assert render.to_markdown(a) == render.to_markdown(b)

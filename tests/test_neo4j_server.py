@@ -1,4 +1,4 @@
-"""The bundled Neo4j server (neo4j-server/ and graph/neo4j_server.py), really built and started.
+"""The bundled Neo4j server (neo4j-server/ and graph/stores/neo4j_server.py), really built and started.
 
 Each test that starts a server uses its own temporary data folder and a free port, so it never
 meets a server the developer (or ``make test``) runs. Without Java or Maven these tests skip,
@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from tupu.api.commands.neo4j import neo4j as neo4j_group
 from tupu.errors import ConfigError
-from tupu.graph import neo4j_server as ns
+from tupu.graph.stores import neo4j_server as ns
 from tupu.settings import Settings, load_settings
 
 PASSWORD = "test-password-1"

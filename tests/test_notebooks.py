@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import REPO, SAMPLE
-from tupu.graph.store import GraphStore
+from tupu.graph.stores.store import GraphStore
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 KERNEL = "tupu-tests"

@@ -9,8 +9,8 @@ import pytest
 
 from tests.minicity import E1, E2, E3, write_city
 from tupu.api.cli import main
-from tupu.graph.provenance import node_origin, relationship_origins
-from tupu.graph.store import GraphStore
+from tupu.graph.analyses.provenance import node_origin, relationship_origins
+from tupu.graph.stores.store import GraphStore
 from tupu.loaders.pipeline import load
 
 PROVENANCE = ("prov_delivery", "prov_source", "prov_loaded_at")
@@ -69,7 +69,7 @@ def test_where_a_node_and_a_relationship_came_from(store: GraphStore, tmp_path: 
 
 
 def test_a_merged_away_key_is_found_through_the_aliases(tmp_path: Path) -> None:
-    from tupu.graph.memory_store import MemoryStore
+    from tupu.graph.stores.memory_store import MemoryStore
 
     store = MemoryStore(None)
     load([write_city(tmp_path / "mini")], store)

@@ -17,9 +17,10 @@ from tests.conftest import SAMPLE
 from tests.minicity import E1, E2, E3, FILES, write_city
 from tupu.api.cli import main
 from tupu.errors import ValidationFailed
-from tupu.graph.model import NodeRef
-from tupu.graph.rdf_export import build_graph, node_iri, serialize, write_rdf
-from tupu.graph.store import GraphStore
+from tupu.graph.stores.model import NodeRef
+from tupu.graph.exports.rdf import build_graph, serialize, write_rdf
+from tupu.graph.stores.iris import node_iri
+from tupu.graph.stores.store import GraphStore
 from tupu.loaders.delivery import Delivery
 from tupu.loaders.pipeline import load
 from tupu.loaders.rdf_source import read_rdf_file, read_rdf_graph

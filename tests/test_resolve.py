@@ -13,8 +13,8 @@ import pytest
 
 from tests.minicity import uscc
 from tupu.api.cli import main
-from tupu.graph.memory_store import MemoryStore
-from tupu.graph.store import GraphStore
+from tupu.graph.stores.memory_store import MemoryStore
+from tupu.graph.stores.store import GraphStore
 from tupu.loaders.enterprise_names import Gazetteer, name_core
 from tupu.loaders.notes import collect_notes
 from tupu.loaders.pipeline import load

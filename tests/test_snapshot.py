@@ -13,7 +13,7 @@ import pytest
 
 from tests.minicity import uscc, write_city
 from tupu.errors import StoreUnavailable
-from tupu.graph.memory_store import MemoryStore
+from tupu.graph.stores.memory_store import MemoryStore
 from tupu.loaders.pipeline import load
 
 

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from tupu.errors import SchemaError, StoreError
-from tupu.graph.memory_store import MemoryStore
-from tupu.graph.model import ChangeSet, Node, NodeRef, Props, Relationship, RelRow
-from tupu.graph.store import GraphStore
+from tupu.graph.stores.memory_store import MemoryStore
+from tupu.graph.stores.model import ChangeSet, Node, NodeRef, Props, Relationship, RelRow
+from tupu.graph.stores.store import GraphStore
 from tupu.ontology.schema import load_schema
 
 SCHEMA = load_schema()
@@ -437,7 +437,7 @@ def test_memory_and_neo4j_answer_identically(both: tuple[GraphStore, GraphStore]
 
 @pytest.mark.neo4j
 def test_neo4j_has_a_uniqueness_constraint_per_label_key(neo4j_session_store: GraphStore) -> None:
-    from tupu.graph.neo4j_store import Neo4jStore
+    from tupu.graph.stores.neo4j_store import Neo4jStore
 
     assert isinstance(neo4j_session_store, Neo4jStore)
     found = [(labels, props) for _, labels, props in neo4j_session_store.uniqueness_constraints()]

@@ -8,10 +8,10 @@ import pandas as pd
 from tupu.api.commands.common import format_option, pass_app
 from tupu.api.context import AppContext
 from tupu.api.output import Format, render_rows
-from tupu.graph.candidates import candidates as rank_candidates
-from tupu.graph.config import load_analysis_config
-from tupu.graph.gaps import STATUS_ZH, gaps as find_gaps, panorama
-from tupu.graph.scope import parse_scope
+from tupu.graph.analyses.candidates import candidates as rank_candidates
+from tupu.graph.analyses.config import load_analysis_config
+from tupu.graph.analyses.gaps import STATUS_ZH, gaps as find_gaps, panorama
+from tupu.graph.analyses.scope import parse_scope
 
 GAP_TABLE = ["chain_name", "link", "link_name", "stage", "local_enterprises", "lq", "status",
              "broken", "priority", "reasons"]

@@ -10,11 +10,11 @@ import click
 from tupu.api.commands.common import format_option, pass_app, progress_bar
 from tupu.api.context import AppContext
 from tupu.api.output import Format, render_rows, to_json
-from tupu.graph.chain_links import STAGE_ZH, STAGES, chain_links
-from tupu.graph.candidates import candidates
-from tupu.graph.config import load_analysis_config
-from tupu.graph.export import dataset_notice
-from tupu.graph.gaps import gaps
+from tupu.graph.analyses.chain_links import STAGE_ZH, STAGES, chain_links
+from tupu.graph.analyses.candidates import candidates
+from tupu.graph.analyses.config import load_analysis_config
+from tupu.graph.analyses.notice import dataset_notice
+from tupu.graph.analyses.gaps import gaps
 from tupu.loaders.pipeline import load
 
 

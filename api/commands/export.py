@@ -9,8 +9,8 @@ import click
 from tupu.api.commands.common import format_option, pass_app
 from tupu.api.context import AppContext
 from tupu.api.output import Format, render_rows, to_json
-from tupu.graph.export import write_csv_folder, write_graphml
-from tupu.graph.rdf_export import write_rdf
+from tupu.graph.exports.files import write_csv_folder, write_graphml
+from tupu.graph.exports.rdf import write_rdf
 
 
 @click.command()

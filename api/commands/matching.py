@@ -9,11 +9,11 @@ from tupu.api.commands.analyses import frame_rows, show
 from tupu.api.commands.common import format_option, pass_app
 from tupu.api.context import AppContext
 from tupu.api.output import Format, to_json
-from tupu.graph.clusters import clusters as find_clusters, summary as cluster_summary
-from tupu.graph.config import load_analysis_config
-from tupu.graph.gaps import STATUS_ZH
-from tupu.graph.impact import anchor_impact, anchors as rank_anchors
-from tupu.graph.matching import fund_pairs, parks_for, university_pairs
+from tupu.graph.analyses.clusters import clusters as find_clusters, summary as cluster_summary
+from tupu.graph.analyses.config import load_analysis_config
+from tupu.graph.analyses.gaps import STATUS_ZH
+from tupu.graph.analyses.impact import anchor_impact, anchors as rank_anchors
+from tupu.graph.analyses.matching import fund_pairs, parks_for, university_pairs
 
 CLUSTER_TABLE = ["cluster", "label", "size", "above_scale", "revenue", "significant", "links",
                  "internal_ties", "leader"]

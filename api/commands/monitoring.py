@@ -11,14 +11,14 @@ from tupu.api.commands.common import format_option, pass_app
 from tupu.api.context import AppContext
 from tupu.api.output import Format, to_csv, to_json
 from tupu.errors import UsageError
-from tupu.graph.bulletin import Bulletin, build_bulletin, to_html, to_markdown, to_xlsx
-from tupu.graph.config import load_analysis_config
-from tupu.graph.monitoring import (
+from tupu.graph.analyses.bulletin import Bulletin, build_bulletin
+from tupu.graph.exports.bulletin import to_html, to_markdown, to_xlsx
+from tupu.graph.analyses.config import load_analysis_config
+from tupu.graph.analyses.monitoring import plan_targets
+from tupu.graph.analyses.monitoring import (
     PROJECT_STATUS_ZH, TARGET_STATUS_ZH, check_period, off_track, projects as list_projects,
     target_progress,
 )
-from tupu.graph.store import GraphStore
-from tupu.ontology.targets import PlanTargets, load_targets
 
 PROJECT_TABLE = ["project", "name", "town_name", "status", "progress", "planned_progress",
                  "off_track", "reason"]
@@ -32,18 +32,6 @@ targets_option = click.option(
     "--targets", "targets_name", default=None,
     help="Plan targets file (ontology/targets/<name>.yaml); default: the one the dataset names.",
 )
-
-
-def plan_targets(store: GraphStore, name: str | None) -> PlanTargets:
-    """The targets named, or those the loaded dataset names (Dataset.targets)."""
-    if name is None:
-        named = sorted({str(d.props["targets"]) for d in store.find_nodes("Dataset")
-                        if d.props.get("targets")})
-        if not named:
-            raise UsageError("no plan targets: the loaded data names none; pass --targets NAME "
-                             "(e.g. taicang-2025)")
-        name = named[0]
-    return load_targets(name)
 
 
 @click.command()

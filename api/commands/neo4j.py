@@ -14,7 +14,7 @@ from typing import Any, Literal
 import click
 
 from tupu.api.output import table, to_json
-from tupu.graph import neo4j_server
+from tupu.graph.stores import neo4j_server
 from tupu.settings import Settings, load_settings
 
 Fmt = Literal["table", "json"]

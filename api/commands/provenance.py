@@ -8,7 +8,7 @@ from tupu.api.commands.common import format_option, pass_app
 from tupu.api.context import AppContext
 from tupu.api.output import Format, render_rows, to_json
 from tupu.errors import InputError, UsageError
-from tupu.graph.provenance import Origin, node_origin, relationship_origins
+from tupu.graph.analyses.provenance import Origin, node_origin, relationship_origins
 
 USAGE = "give LABEL KEY (a node) or TYPE START END (a relationship), e.g. Enterprise 9132…"
 

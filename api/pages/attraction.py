@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from tupu.api.deps import AnalysisDep, StoreDep
 from tupu.api.pages.base import PageDep
 from tupu.api.queries import attraction, overview, parks
-from tupu.graph.chain_links import STAGES
+from tupu.graph.analyses.chain_links import STAGES
 
 router = APIRouter()
 

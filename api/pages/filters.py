@@ -6,10 +6,10 @@ from typing import Any
 
 from jinja2 import Environment
 
-from tupu.graph.chain_links import STAGE_ZH
-from tupu.graph.gaps import STATUS_ZH
-from tupu.graph.monitoring import PROJECT_STATUS_ZH, TARGET_STATUS_ZH
-from tupu.graph.wording import area_text, money_text
+from tupu.graph.analyses.chain_links import STAGE_ZH
+from tupu.graph.analyses.gaps import STATUS_ZH
+from tupu.graph.analyses.monitoring import PROJECT_STATUS_ZH, TARGET_STATUS_ZH
+from tupu.graph.analyses.wording import area_text, money_text
 
 DASH = "—"
 

@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from tupu.api.deps import AnalysisDep, StoreDep
 from tupu.api.pages.base import PageDep
 from tupu.api.queries import monitoring
-from tupu.graph.bulletin import cell
-from tupu.graph.monitoring import check_period, period_zh
+from tupu.graph.exports.bulletin import cell
+from tupu.graph.analyses.monitoring import check_period, period_zh
 
 router = APIRouter()
 

@@ -8,11 +8,11 @@ from tupu.api import redact
 from tupu.api.auth import Role
 from tupu.api.http_errors import NotFound
 from tupu.api.serialize import Record, records
-from tupu.graph.candidates import candidates as rank_candidates
-from tupu.graph.config import AnalysisConfig
-from tupu.graph.gaps import gaps as find_gaps, panorama
-from tupu.graph.scope import Scope, parse_scope
-from tupu.graph.store import GraphStore
+from tupu.graph.analyses.candidates import candidates as rank_candidates
+from tupu.graph.analyses.config import AnalysisConfig
+from tupu.graph.analyses.gaps import gaps as find_gaps, panorama
+from tupu.graph.analyses.scope import Scope, parse_scope
+from tupu.graph.stores.store import GraphStore
 
 
 def scope_of(store: GraphStore, text: str) -> Scope:

@@ -8,10 +8,10 @@ from tupu.api import redact
 from tupu.api.auth import Role
 from tupu.api.http_errors import NotFound
 from tupu.api.serialize import Record, native, records
-from tupu.graph import frames
-from tupu.graph.model import Node, NodeRef, Relationship, Subgraph
-from tupu.graph.store import GraphStore
-from tupu.graph.strength import locality
+from tupu.graph.analyses import frames
+from tupu.graph.stores.model import Node, NodeRef, Relationship, Subgraph
+from tupu.graph.stores.store import GraphStore
+from tupu.graph.analyses.strength import locality
 
 NEIGHBOURHOOD_TYPES = ("SUPPLIES", "COOPERATES_WITH", "SUBSIDIARY_OF", "LOCATED_IN", "IN_SUBSECTOR",
                        "INVESTED_IN", "OWNS")

@@ -6,14 +6,14 @@ from typing import Any
 
 from tupu.api import redact
 from tupu.api.auth import Role
-from tupu.api.commands.monitoring import plan_targets
 from tupu.api.serialize import Record, records
-from tupu.graph.bulletin import Bulletin, build_bulletin
-from tupu.graph.clusters import clusters as find_clusters, summary
-from tupu.graph.config import AnalysisConfig
-from tupu.graph.monitoring import check_period, off_track, projects as list_projects, \
+from tupu.graph.analyses.bulletin import Bulletin, build_bulletin
+from tupu.graph.analyses.clusters import clusters as find_clusters, summary
+from tupu.graph.analyses.config import AnalysisConfig
+from tupu.graph.analyses.monitoring import plan_targets
+from tupu.graph.analyses.monitoring import check_period, off_track, projects as list_projects, \
     target_progress
-from tupu.graph.store import GraphStore
+from tupu.graph.stores.store import GraphStore
 
 
 def clusters(store: GraphStore, cfg: AnalysisConfig, role: Role) -> dict[str, Any]:

@@ -7,9 +7,9 @@ from typing import Any
 
 from tupu.api.http_errors import NotFound
 from tupu.api.serialize import Record, native, records
-from tupu.graph.chain_links import STAGE_ZH, chain_links
-from tupu.graph.export import dataset_notice
-from tupu.graph.store import GraphStore
+from tupu.graph.analyses.chain_links import STAGE_ZH, chain_links
+from tupu.graph.analyses.notice import dataset_notice
+from tupu.graph.stores.store import GraphStore
 
 FICTIONAL_NOTICE = "示例数据为虚构，不代表任何真实机构。"
 

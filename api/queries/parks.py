@@ -9,10 +9,10 @@ from tupu.api.auth import Role
 from tupu.api.http_errors import NotFound
 from tupu.api.queries.enterprises import require_enterprise
 from tupu.api.serialize import Record, native, records
-from tupu.graph.config import AnalysisConfig
-from tupu.graph.matching import parks_for as rank_parks
-from tupu.graph.store import GraphStore
-from tupu.graph.strength import locality
+from tupu.graph.analyses.config import AnalysisConfig
+from tupu.graph.analyses.matching import parks_for as rank_parks
+from tupu.graph.stores.store import GraphStore
+from tupu.graph.analyses.strength import locality
 
 PARK_PROPS = ("name", "level", "floor_area", "vacant_area", "positioning", "established", "operator")
 LEVEL_ZH = {"national": "国家级", "provincial": "省级", "municipal": "苏州市级", "city": "市级",

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from tupu.api.deps import AnalysisDep, RoleDep, StoreDep
 from tupu.api.downloads import XLSX, attachment
 from tupu.api.queries import monitoring
-from tupu.graph.bulletin import to_html, to_xlsx
+from tupu.graph.exports.bulletin import to_html, to_xlsx
 
 router = APIRouter(prefix="/bulletin", tags=["监测"])
 

@@ -16,9 +16,9 @@ from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
 from tupu.api.deps import AnalystDep, StoreDep
-from tupu.graph.export import write_csv_folder, write_graphml
-from tupu.graph.rdf_export import write_rdf
-from tupu.graph.store import GraphStore
+from tupu.graph.exports.files import write_csv_folder, write_graphml
+from tupu.graph.exports.rdf import write_rdf
+from tupu.graph.stores.store import GraphStore
 
 router = APIRouter(tags=["导出与载入"])
 

@@ -1,6 +1,6 @@
 """Where a fact came from: the provenance of a node or a relationship.
 
-A function over the :class:`~tupu.graph.store.GraphStore` reads, so both stores answer alike. Every
+A function over the :class:`~tupu.graph.stores.store.GraphStore` reads, so both stores answer alike. Every
 fact carries ``prov_delivery`` (the load), ``prov_source`` (the file), ``prov_row`` and
 ``prov_loaded_at``; a delivery written in chunks also has its ``Delivery`` node (status, sources).
 A key that entity resolution merged away is found through the ``aliases`` of the node it became.
@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tupu.graph.model import Node, Relationship
-from tupu.graph.store import DELIVERY, GraphStore
+from tupu.graph.stores.model import Node, Relationship
+from tupu.graph.stores.store import DELIVERY, GraphStore
 
 ALIASES = "aliases"
 

@@ -29,11 +29,11 @@ from typing import Any
 import pandas as pd
 
 from tupu.errors import UsageError
-from tupu.graph.config import CandidateConfig, GapConfig, default_analysis_config
-from tupu.graph.scope import Scope
-from tupu.graph.store import GraphStore
-from tupu.graph.strength import link_strength, locality
-from tupu.graph.wording import area_text, money_text
+from tupu.graph.analyses.config import CandidateConfig, GapConfig, default_analysis_config
+from tupu.graph.analyses.scope import Scope
+from tupu.graph.stores.store import GraphStore
+from tupu.graph.analyses.strength import link_strength, locality
+from tupu.graph.analyses.wording import area_text, money_text
 
 TIE_TYPES = {"SUPPLIES": ("供应", "采购"), "COOPERATES_WITH": ("合作", "合作"),
              "SUBSIDIARY_OF": ("股权", "股权")}

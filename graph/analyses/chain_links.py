@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tupu.graph.store import GraphStore
+from tupu.graph.stores.store import GraphStore
 
 STAGES = ("upstream", "midstream", "downstream")
 STAGE_ZH = {"upstream": "上游", "midstream": "中游", "downstream": "下游"}

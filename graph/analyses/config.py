@@ -121,7 +121,7 @@ def default_analysis_config() -> AnalysisConfig:
     return load_analysis_config()
 
 
-# -- clusters, anchor impact, landing and matching (graph/clusters.py, impact.py, matching.py) --
+# -- clusters, anchor impact, landing and matching (graph/analyses/clusters.py, impact.py, matching.py) --
 
 
 class ClusterWeights(_Frozen):

@@ -121,7 +121,7 @@ class ServerStatus:
 
 def module_dir() -> Path:
     """The Maven module: ``neo4j-server/`` beside the folder of this file in the repository."""
-    return Path(__file__).resolve().parent.parent / "neo4j-server"
+    return Path(__file__).resolve().parents[2] / "neo4j-server"
 
 
 def jar_path() -> Path:

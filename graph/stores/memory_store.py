@@ -2,7 +2,7 @@
 
 Nodes are keyed ``(label, key)`` and hold their properties as attributes; edges are keyed by their
 relationship type, so (start, type, end) is unique. Every successful :meth:`apply` writes a new
-snapshot atomically (see :mod:`tupu.graph.snapshot`); a process that reads the store notices a
+snapshot atomically (see :mod:`tupu.graph.stores.snapshot`); a process that reads the store notices a
 newer snapshot written by another process and reloads it.
 """
 
@@ -16,9 +16,9 @@ from typing import Any
 import networkx as nx
 
 from tupu.errors import StoreError
-from tupu.graph.model import ChangeSet, Node, NodeRef, Relationship, Subgraph, WriteSummary
-from tupu.graph.snapshot import read_snapshot, write_lock, write_snapshot
-from tupu.graph.store import (
+from tupu.graph.stores.model import ChangeSet, Node, NodeRef, Relationship, Subgraph, WriteSummary
+from tupu.graph.stores.snapshot import read_snapshot, write_lock, write_snapshot
+from tupu.graph.stores.store import (
     DeliveryRecord,
     GraphStore,
     NodeMerge,

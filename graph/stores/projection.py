@@ -10,8 +10,8 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from tupu.graph.model import NodeRef
-from tupu.graph.store import GraphStore
+from tupu.graph.stores.model import NodeRef
+from tupu.graph.stores.store import GraphStore
 
 
 def node_id(ref: NodeRef) -> str:

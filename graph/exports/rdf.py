@@ -30,7 +30,6 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal as TypingLiteral
-from urllib.parse import quote, unquote
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
@@ -38,46 +37,15 @@ from rdflib.plugins.serializers.turtle import TurtleSerializer
 from rdflib.term import Node as RdfNode
 
 from tupu.errors import UsageError
-from tupu.graph.export import dataset_note
-from tupu.graph.model import Node, NodeRef, Relationship
-from tupu.graph.store import GraphStore
+from tupu.graph.analyses.notice import dataset_note
+from tupu.graph.stores.iris import label_prefixes, node_iri, statement_iri
+from tupu.graph.stores.model import Node, Relationship
+from tupu.graph.stores.store import GraphStore
 from tupu.ontology.owl import XSD_TYPES
 from tupu.ontology.schema import LabelDef, PropertyDef, RelTypeDef, Schema
 
 RdfFormat = TypingLiteral["ttl", "jsonld"]
 RDF_FORMATS: tuple[str, ...] = ("ttl", "jsonld")
-STATEMENT = "statement"
-
-
-# -- IRIs ------------------------------------------------------------------------------------
-def node_iri(schema: Schema, ref: NodeRef) -> URIRef:
-    """``<data_namespace><Label>/<percent-encoded key>``."""
-    return URIRef(f"{schema.data_namespace}{ref.label}/{quote(ref.key, safe='')}")
-
-
-def parse_node_iri(schema: Schema, iri: str) -> NodeRef | None:
-    """The (label, key) a node IRI names; None when it is not of that form. The label is unchecked."""
-    if not iri.startswith(schema.data_namespace):
-        return None
-    label, sep, key = iri[len(schema.data_namespace):].partition("/")
-    if not sep or not label or not key or "/" in key:
-        return None
-    return NodeRef(label, unquote(key))
-
-
-def statement_iri(schema: Schema, rel: Relationship) -> URIRef:
-    """The IRI of the reified statement of ``rel``."""
-    s, e = rel.start, rel.end
-    return URIRef(
-        f"{schema.data_namespace}{STATEMENT}/{rel.type}/{s.label}/{quote(s.key, safe='')}"
-        f"/{e.label}/{quote(e.key, safe='')}"
-    )
-
-
-def label_prefixes(schema: Schema) -> dict[str, str]:
-    """A prefix per label for node IRIs: ``enterprise:`` → ``<data_namespace>Enterprise/``."""
-    return {label.lower(): f"{schema.data_namespace}{label}/" for label in schema.labels}
-
 
 # -- values ----------------------------------------------------------------------------------
 def to_literal(value: Any, prop: PropertyDef) -> Literal:

@@ -25,13 +25,13 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from tupu.graph import frames
-from tupu.graph.wording import money_text
-from tupu.graph.config import ClusterConfig, default_analysis_config
-from tupu.graph.periods import revenue_summary
-from tupu.graph.projection import project
-from tupu.graph.store import GraphStore
-from tupu.graph.strength import Locality, link_members, locality
+from tupu.graph.analyses import frames
+from tupu.graph.analyses.wording import money_text
+from tupu.graph.analyses.config import ClusterConfig, default_analysis_config
+from tupu.graph.analyses.periods import revenue_summary
+from tupu.graph.stores.projection import project
+from tupu.graph.stores.store import GraphStore
+from tupu.graph.analyses.strength import Locality, link_members, locality
 
 TIE_TYPES = ("SUPPLIES", "COOPERATES_WITH")
 COLUMNS = [

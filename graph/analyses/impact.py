@@ -1,9 +1,9 @@
 """Anchor impact: what happens to the chains if one local enterprise leaves the city.
 
 - links: every chain link whose local count, status or broken flag changes, before and after
-  (:func:`tupu.graph.strength.link_strength` with the enterprise excluded: it counts neither as a
+  (:func:`tupu.graph.analyses.strength.link_strength` with the enterprise excluded: it counts neither as a
   local nor as an outside enterprise; city scope);
-- newly broken links (断链, as :func:`tupu.graph.gaps.link_flanks` defines them);
+- newly broken links (断链, as :func:`tupu.graph.analyses.gaps.link_flanks` defines them);
 - orphans: local enterprises whose only local supplier, or only local customer, it is (SUPPLIES).
 
 The score (weights in the ``impact`` section of ``graph/analysis.yaml``) adds a term per status
@@ -20,12 +20,12 @@ from typing import Any
 import pandas as pd
 
 from tupu.errors import UsageError
-from tupu.graph import frames
-from tupu.graph.config import GapConfig, ImpactConfig, default_analysis_config
-from tupu.graph.gaps import STATUS_ZH, Flank, link_flanks
-from tupu.graph.scope import Scope
-from tupu.graph.store import GraphStore
-from tupu.graph.strength import (
+from tupu.graph.analyses import frames
+from tupu.graph.analyses.config import GapConfig, ImpactConfig, default_analysis_config
+from tupu.graph.analyses.gaps import STATUS_ZH, Flank, link_flanks
+from tupu.graph.analyses.scope import Scope
+from tupu.graph.stores.store import GraphStore
+from tupu.graph.analyses.strength import (
     Locality,
     StrengthFacts,
     link_strength,

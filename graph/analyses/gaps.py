@@ -15,12 +15,12 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from tupu.graph import frames
-from tupu.graph.config import GapConfig, default_analysis_config
-from tupu.graph.periods import revenue_summary
-from tupu.graph.scope import Scope
-from tupu.graph.store import GraphStore
-from tupu.graph.strength import strength_facts, strength_table
+from tupu.graph.analyses import frames
+from tupu.graph.analyses.config import GapConfig, default_analysis_config
+from tupu.graph.analyses.periods import revenue_summary
+from tupu.graph.analyses.scope import Scope
+from tupu.graph.stores.store import GraphStore
+from tupu.graph.analyses.strength import strength_facts, strength_table
 
 STATUS_ZH = {"missing": "缺失", "weak": "薄弱", "ok": "一般", "strong": "优势"}
 PANORAMA_COLUMNS = [
@@ -78,7 +78,7 @@ def link_flanks(status: Mapping[str, str], feeds: pd.DataFrame | Iterable[tuple[
     """For every link of ``status`` (link → status): its present upstream and downstream links and
     whether it is a broken link (断链: missing or weak, with a present link on both sides).
 
-    ``feeds`` is :func:`tupu.graph.frames.feeds` or its (up, down) pairs. Shared by the panorama
+    ``feeds`` is :func:`tupu.graph.analyses.frames.feeds` or its (up, down) pairs. Shared by the panorama
     and the anchor impact.
     """
     pairs = (zip(feeds["up"], feeds["down"], strict=True) if isinstance(feeds, pd.DataFrame)

@@ -7,12 +7,14 @@ absent, never ``None``.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
-Value: TypeAlias = str | int | float | bool | dt.date
+from tupu.ontology.values import Value
+
+__all__ = ["Value"]  # re-exported: the ontology's value type
+
 Props: TypeAlias = dict[str, Any]
 
 

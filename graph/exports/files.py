@@ -7,39 +7,17 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 import networkx as nx
 import yaml
 
-from tupu.graph.projection import project
-from tupu.graph.store import GraphStore
+from tupu.graph.analyses.notice import dataset_notice
+from tupu.graph.stores.projection import project
+from tupu.graph.stores.store import GraphStore
 from tupu.ontology.values import format_value
 
 PROVENANCE = ("prov_source", "prov_row", "prov_loaded_at")
-
-
-FICTIONAL_NOTICE = "本数据集为虚构示例数据。"
-
-
-def dataset_note(props: Mapping[str, Any]) -> str | None:
-    """The notice of one Dataset node: its ``notice``, or the fictional-data notice if fictional."""
-    text = props.get("notice")
-    if text:
-        return str(text)
-    return FICTIONAL_NOTICE if props.get("fictional") else None
-
-
-def dataset_notice(store: GraphStore) -> str:
-    """The notices of the datasets in the store, joined; empty when there are none."""
-    notes = []
-    for ds in store.find_nodes("Dataset"):
-        text = dataset_note(ds.props)
-        if text:
-            notes.append(f"{ds.props.get('name', ds.key)}: {text}")
-    return " | ".join(notes)
 
 
 def _graphml_value(value: object) -> object:

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from tupu.errors import StoreUnavailable
-from tupu.graph.store import GraphStore, Tracer
+from tupu.graph.stores.store import GraphStore, Tracer
 from tupu.settings import Settings
 
 
 def open_store(settings: Settings, tracer: Tracer | None = None) -> GraphStore:
     """The active store: ``memory`` (snapshot in ``data_dir``) or ``neo4j`` (Bolt)."""
     if settings.store == "memory":
-        from tupu.graph.memory_store import MemoryStore
+        from tupu.graph.stores.memory_store import MemoryStore
 
         try:
             return MemoryStore(settings.snapshot_path, tracer=tracer)
         except OSError as e:
             raise StoreUnavailable(f"cannot open the data folder {settings.data_dir}: {e}") from e
-    from tupu.graph.neo4j_store import Neo4jStore
+    from tupu.graph.stores.neo4j_store import Neo4jStore
 
     return Neo4jStore.connect(settings, tracer=tracer)

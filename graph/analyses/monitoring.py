@@ -27,13 +27,13 @@ import numpy as np
 import pandas as pd
 
 from tupu.errors import UsageError
-from tupu.graph import clusters as cluster_analysis
-from tupu.graph import frames
-from tupu.graph.config import ClusterConfig, MonitoringConfig, default_analysis_config
-from tupu.graph.periods import parse_period, revenue_summary, shift
-from tupu.graph.store import GraphStore
-from tupu.graph.strength import locality
-from tupu.ontology.targets import PlanTargets, Target
+from tupu.graph.analyses import clusters as cluster_analysis
+from tupu.graph.analyses import frames
+from tupu.graph.analyses.config import ClusterConfig, MonitoringConfig, default_analysis_config
+from tupu.graph.analyses.periods import parse_period, revenue_summary, shift
+from tupu.graph.stores.store import GraphStore
+from tupu.graph.analyses.strength import locality
+from tupu.ontology.targets import PlanTargets, Target, load_targets
 
 PROJECT_STATUS_ZH = {
     "planned": "储备", "signed": "签约", "started": "开工在建", "completed": "竣工",
@@ -61,6 +61,18 @@ _PERIOD = re.compile(r"^\d{4}Q[1-4]$")
 
 
 # -- periods --------------------------------------------------------------------------------
+def plan_targets(store: GraphStore, name: str | None) -> PlanTargets:
+    """The targets named, or those the loaded dataset names (Dataset.targets)."""
+    if name is None:
+        named = sorted({str(d.props["targets"]) for d in store.find_nodes("Dataset")
+                        if d.props.get("targets")})
+        if not named:
+            raise UsageError("no plan targets: the loaded data names none; pass --targets NAME "
+                             "(e.g. taicang-2025)")
+        name = named[0]
+    return load_targets(name)
+
+
 def check_period(period: str) -> str:
     """``period`` if it is a quarter written ``yyyyQn``; :class:`UsageError` otherwise."""
     if not _PERIOD.match(period):

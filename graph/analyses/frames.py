@@ -10,7 +10,7 @@ from collections.abc import Collection, Sequence
 
 import pandas as pd
 
-from tupu.graph.store import GraphStore
+from tupu.graph.stores.store import GraphStore
 
 
 def nodes_frame(store: GraphStore, label: str, columns: Sequence[str]) -> pd.DataFrame:

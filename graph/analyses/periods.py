@@ -22,7 +22,7 @@ def revenue_summary(obs: pd.DataFrame, period: str | None = None) -> pd.DataFram
     date (``ytd``) and the same quarters a year before (``ytd_prev``).
 
     ``period`` defaults to the latest period observed. ``obs`` is
-    :func:`tupu.graph.frames.enterprise_observations`.
+    :func:`tupu.graph.analyses.frames.enterprise_observations`.
     """
     cols = ["enterprise", "ttm", "ytd", "ytd_prev"]
     if obs.empty:

@@ -4,9 +4,9 @@
 ``session.execute_read`` and writes in ``session.execute_write`` (managed transactions, retried by
 the driver on transient errors), and every session shares the driver's bookmark manager, so a read
 always sees the writes before it, even on a cluster. Every query comes from
-:mod:`tupu.graph.cypher`; this module only shapes rows, runs queries and turns records back into
-:mod:`tupu.graph.model` records, with the same semantics and ordering as
-:class:`tupu.graph.memory_store.MemoryStore`.
+:mod:`tupu.graph.stores.cypher`; this module only shapes rows, runs queries and turns records back into
+:mod:`tupu.graph.stores.model` records, with the same semantics and ordering as
+:class:`tupu.graph.stores.memory_store.MemoryStore`.
 
 Failures of the driver or the server become :class:`tupu.errors.StoreUnavailable` (cannot reach or
 log in) or :class:`tupu.errors.StoreError` (anything else), with the cause kept.
@@ -39,8 +39,8 @@ from neo4j.exceptions import (
 from neo4j.time import Date
 
 from tupu.errors import StoreError, StoreUnavailable
-from tupu.graph import cypher
-from tupu.graph.model import (
+from tupu.graph.stores import cypher
+from tupu.graph.stores.model import (
     ChangeSet,
     Node,
     NodeRef,
@@ -51,7 +51,7 @@ from tupu.graph.model import (
     WriteSummary,
     batched,
 )
-from tupu.graph.store import (
+from tupu.graph.stores.store import (
     COMPLETE,
     DELIVERY,
     DeliveryRecord,
@@ -289,7 +289,7 @@ class Neo4jStore(GraphStore):
         delivery: DeliveryRecord | None = None,
     ) -> WriteSummary:
         """One transaction up to ``tx_rows`` rows; above that (given a ``delivery``), idempotent
-        chunks recorded on a ``Delivery`` node (see :mod:`tupu.graph.store`)."""
+        chunks recorded on a ``Delivery`` node (see :mod:`tupu.graph.stores.store`)."""
         for label in changes.nodes:  # unknown names fail before any query
             self.check_label(label)
         for rtype, slabel, elabel in changes.rels:

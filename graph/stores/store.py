@@ -1,7 +1,7 @@
 """The ``GraphStore`` seam: the one interface both stores implement.
 
-Two real implementations: :class:`tupu.graph.memory_store.MemoryStore` (networkx, the embedded
-default) and :class:`tupu.graph.neo4j_store.Neo4jStore` (Bolt). Analyses and loaders talk to this
+Two real implementations: :class:`tupu.graph.stores.memory_store.MemoryStore` (networkx, the embedded
+default) and :class:`tupu.graph.stores.neo4j_store.Neo4jStore` (Bolt). Analyses and loaders talk to this
 interface only; contract tests assert both implementations answer identically.
 
 Semantics every implementation keeps:
@@ -33,7 +33,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tupu.graph.model import ChangeSet, Node, NodeRef, Relationship, Subgraph, WriteSummary
+from tupu.graph.stores.model import ChangeSet, Node, NodeRef, Relationship, Subgraph, WriteSummary
 from tupu.ontology.schema import Schema, load_schema
 
 Tracer = Callable[[str, Mapping[str, Any]], None]

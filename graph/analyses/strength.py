@@ -12,9 +12,9 @@ from typing import Any
 
 import pandas as pd
 
-from tupu.graph.config import GapConfig
-from tupu.graph.scope import Scope
-from tupu.graph.store import GraphStore
+from tupu.graph.analyses.config import GapConfig
+from tupu.graph.analyses.scope import Scope
+from tupu.graph.stores.store import GraphStore
 
 STRENGTH_COLUMNS = ["link", "local_enterprises", "above_scale", "outside_enterprises", "lq", "status"]
 
@@ -87,7 +87,7 @@ def status_of(count: int, lq: float | None, cfg: GapConfig) -> str:
 class StrengthFacts:
     """What :func:`link_strength` reads from the store, with the per-link counts derived from it,
     kept so that it can be evaluated many times cheaply (e.g. once per enterprise that might
-    leave, :mod:`tupu.graph.impact`)."""
+    leave, :mod:`tupu.graph.analyses.impact`)."""
 
     members: dict[str, set[str]]
     local: set[str]

@@ -25,9 +25,9 @@ from typing import Any
 import pandas as pd
 
 from tupu.errors import UsageError
-from tupu.graph.candidates import TIE_TYPES
-from tupu.graph.wording import area_text, money_text
-from tupu.graph.config import (
+from tupu.graph.analyses.candidates import TIE_TYPES
+from tupu.graph.analyses.wording import area_text, money_text
+from tupu.graph.analyses.config import (
     CandidateConfig,
     FundMatchConfig,
     MatchingConfig,
@@ -36,9 +36,9 @@ from tupu.graph.config import (
     UniversityMatchConfig,
     default_analysis_config,
 )
-from tupu.graph.periods import parse_period
-from tupu.graph.store import GraphStore
-from tupu.graph.strength import link_members, locality
+from tupu.graph.analyses.periods import parse_period
+from tupu.graph.stores.store import GraphStore
+from tupu.graph.analyses.strength import link_members, locality
 
 LEVEL_ZH = {"exact": "同一细分领域", "group": "所属中类", "category": "所属大类"}
 STAGE_ZH = {"seed": "种子期", "early": "初创期", "growth": "成长期", "mature": "成熟期",

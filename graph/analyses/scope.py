@@ -8,7 +8,7 @@ from typing import Literal
 import pandas as pd
 
 from tupu.errors import UsageError
-from tupu.graph.store import GraphStore
+from tupu.graph.stores.store import GraphStore
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class Scope:
         return self.kind if self.id is None else f"{self.kind}:{self.id}"
 
     def mask(self, enterprises: pd.DataFrame) -> pd.Series:
-        """Which rows of :func:`tupu.graph.frames.enterprises` are local in this scope."""
+        """Which rows of :func:`tupu.graph.analyses.frames.enterprises` are local in this scope."""
         if self.kind == "city":
             return enterprises["local"]
         return enterprises[self.kind] == self.id
