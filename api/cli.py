@@ -6,19 +6,121 @@ codes here and nowhere else.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from tupu import __version__
-from tupu.api.context import AppContext
 from tupu.errors import TupuError
-from tupu.settings import load_settings
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@dataclass(frozen=True)
+class LazyCommand:
+    """A subcommand imported only when it runs or its own help is asked for."""
+
+    module: str
+    attr: str
+    help: str  # the first paragraph of the command's help (tests check it against the command)
+
+
+# Every subcommand: `tupu --help` lists them from here without importing any (pandas, networkx,
+# rdflib, the Neo4j driver, FastAPI and openpyxl are imported by the commands that need them).
+COMMANDS: dict[str, LazyCommand] = {
+    "anchors": LazyCommand("tupu.api.commands.matching", "anchors",
+                           "Local enterprises ranked by what their leaving would break (anchor "
+                           "impact)."),
+    "bulletin": LazyCommand("tupu.api.commands.monitoring", "bulletin",
+                            "The quarterly bulletin (季度通报) for PERIOD, e.g."),
+    "candidates": LazyCommand("tupu.api.commands.analyses", "candidates",
+                              "Outside enterprises to attract for LINK (a chain link id), with an "
+                              "explained score."),
+    "clusters": LazyCommand("tupu.api.commands.matching", "clusters",
+                            "特色产业集群: communities of local enterprises, counted against the "
+                            "plan's 3–5."),
+    "demo": LazyCommand("tupu.api.commands.demo", "demo",
+                        "Load the fictional sample city and print counts and the chains with "
+                        "their links."),
+    "export": LazyCommand("tupu.api.commands.export", "export",
+                          "Export the map: ttl or jsonld (RDF under the ontology's URIs; `tupu "
+                          "load` reads it back), graphml (one file) or csv (a canonical folder "
+                          "that `tupu load` reads)."),
+    "gaps": LazyCommand("tupu.api.commands.analyses", "gaps",
+                        "Chain links that are missing or weak locally, ranked by priority with "
+                        "reasons."),
+    "impact": LazyCommand("tupu.api.commands.matching", "impact",
+                          "What breaks in the chains if the local enterprise ENTERPRISE_ID "
+                          "leaves."),
+    "load": LazyCommand("tupu.api.commands.load", "load",
+                        "Load data folders, canonical CSV files, RDF files, XLSX/CSV exports with "
+                        "Chinese headers or a delivery manifest.yaml into the map."),
+    "neo4j": LazyCommand("tupu.api.commands.neo4j", "neo4j",
+                         "The bundled Neo4j Community server (Java 17 and Maven; Bolt on "
+                         "127.0.0.1)."),
+    "pairs": LazyCommand("tupu.api.commands.matching", "pairs",
+                         "产学研结对 (universities) or 融资对接 (funds): ranked pairs with reasons."),
+    "parks": LazyCommand("tupu.api.commands.matching", "parks",
+                         "Best parks for ENTERPRISE_ID (a local enterprise or an outside "
+                         "candidate), with reasons."),
+    "projects": LazyCommand("tupu.api.commands.monitoring", "projects",
+                            "Key projects (重点项目) with their latest progress, town, owner and "
+                            "off-track flag."),
+    "provenance": LazyCommand("tupu.api.commands.provenance", "provenance",
+                              "Where a node (LABEL KEY) or a relationship (TYPE START END) came "
+                              "from: its delivery, file, row and load time."),
+    "serve": LazyCommand("tupu.api.commands.serve", "serve",
+                         "Serve the zh-CN pages under / and the JSON API under /api/v1 (docs at "
+                         "/docs), offline."),
+    "stats": LazyCommand("tupu.api.commands.stats", "stats",
+                         "Count the map's nodes by label and relationships by type; list "
+                         "deliveries that are still loading (interrupted: their facts are only "
+                         "partly in the counts)."),
+    "targets": LazyCommand("tupu.api.commands.monitoring", "targets",
+                           "The plan's targets (工作目标) against what the graph shows."),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands in :data:`COMMANDS` are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        found = super().get_command(ctx, cmd_name)
+        if found is not None or cmd_name not in COMMANDS:
+            return found
+        entry = COMMANDS[cmd_name]
+        command = getattr(importlib.import_module(entry.module), entry.attr)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{entry.module}.{entry.attr} is not a click command")
+        self.add_command(command, cmd_name)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Like click's, but the short help of a command not imported yet comes from COMMANDS."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            loaded = self.commands.get(name)
+            if loaded is not None:
+                if loaded.hidden:
+                    continue
+                rows.append((name, loaded.get_short_help_str(limit)))
+            else:
+                stub = click.Command(name, help=COMMANDS[name].help)  # the same shortening
+                rows.append((name, stub.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--store",
     type=click.Choice(["memory", "neo4j"]),
@@ -35,39 +137,13 @@ from tupu.settings import load_settings
 @click.pass_context
 def cli(ctx: click.Context, store: str | None, data_dir: Path | None) -> None:
     """tupu 产业图谱: a citywide industry map as a knowledge graph."""
+    from tupu.api.context import AppContext  # the stores: not needed for --help
+    from tupu.settings import load_settings
+
     settings = load_settings(store=store, data_dir=data_dir)
     app = AppContext(settings)
     ctx.obj = app
     ctx.call_on_close(app.close)
-
-
-def _register() -> None:
-    from tupu.api.commands import analyses, demo, export, load, neo4j, stats
-
-    cli.add_command(demo.demo)
-    cli.add_command(load.load)
-    cli.add_command(stats.stats)
-    cli.add_command(export.export)
-    cli.add_command(analyses.gaps)
-    cli.add_command(analyses.candidates)
-    from tupu.api.commands import monitoring
-    cli.add_command(monitoring.bulletin)
-    cli.add_command(monitoring.projects)
-    cli.add_command(monitoring.targets)
-    from tupu.api.commands import matching
-    cli.add_command(matching.clusters)
-    cli.add_command(matching.impact)
-    cli.add_command(matching.anchors)
-    cli.add_command(matching.parks)
-    cli.add_command(matching.pairs)
-    cli.add_command(neo4j.neo4j)
-    from tupu.api.commands import provenance
-    cli.add_command(provenance.provenance)
-    from tupu.api.commands import serve
-    cli.add_command(serve.serve)
-
-
-_register()
 
 
 def main(argv: list[str] | None = None) -> int:

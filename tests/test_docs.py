@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import click
+
 from tests.conftest import REPO
 from tupu.api.cli import cli
 from tupu.settings import Settings
@@ -10,7 +12,7 @@ README = (REPO / "README.md").read_text(encoding="utf-8")
 
 
 def test_every_command_is_in_the_readme() -> None:
-    for name in cli.commands:
+    for name in cli.list_commands(click.Context(cli)):
         assert f"`tupu {name}" in README, f"tupu {name} is not documented in README.md"
 
 

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import pickle
 import signal
+import stat
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import networkx as nx
 import pytest
 
 from tests.minicity import uscc, write_city
 from tupu.errors import StoreUnavailable
 from tupu.graph.stores.memory_store import MemoryStore
+from tupu.graph.stores.snapshot import SnapshotCorrupt, read_snapshot, write_snapshot
 from tupu.loaders.pipeline import load
 
 
@@ -78,3 +83,128 @@ def test_a_file_that_is_not_a_snapshot_is_refused_clearly(tmp_path: Path) -> Non
     path.write_bytes(b"not a snapshot")
     with pytest.raises(StoreUnavailable, match="snapshot"):
         MemoryStore(path)
+
+
+# ------------------------------------------------------------------------------------------------
+# the format: data tables with checksums, nothing that runs code
+
+
+def _odd_graph() -> nx.MultiDiGraph:
+    """Nodes and edges with every kind of value a snapshot must give back with its type."""
+    g = nx.MultiDiGraph()
+    g.add_node(("Enterprise", "e1"), id="e1", name="甲公司", annual_revenue=5200.5, employees=120,
+               listed=True, founded=dt.date(2016, 3, 2), aliases=["甲", "甲司"])
+    g.add_node(("Enterprise", "e2"), id="e2", name="乙公司", annual_revenue=800, employees=None)
+    g.add_node(("Enterprise", "e3"), id="e3", name="=cmd|' /C calc'!A0", note="a\x00b",
+               seen=dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc))
+    g.add_node(("Park", "p1"), id="p1", name="一号园", floor_area=float("inf"))
+    g.add_node(("Town", "t1"))
+    g.add_edge(("Enterprise", "e1"), ("Park", "p1"), key="LOCATED_IN", prov_row=3)
+    g.add_edge(("Enterprise", "e1"), ("Park", "p1"), key="SUPPLIES")
+    g.add_edge(("Park", "p1"), ("Town", "t1"), key="IN_TOWN", since=dt.date(2020, 1, 1))
+    g.add_edge(("Enterprise", "e2"), ("Enterprise", "e1"), key="SUPPLIES", share=0.5)
+    return g
+
+
+def _same(a: nx.MultiDiGraph, b: nx.MultiDiGraph) -> None:
+    def typed(d: dict[str, object]) -> dict[str, tuple[str, object]]:
+        return {k: (type(v).__name__, v) for k, v in d.items()}
+
+    assert {n: typed(d) for n, d in a.nodes(data=True)} == {n: typed(d) for n, d in b.nodes(data=True)}
+    assert sorted((u, v, k, sorted(typed(d).items())) for u, v, k, d in a.edges(keys=True, data=True)) \
+        == sorted((u, v, k, sorted(typed(d).items())) for u, v, k, d in b.edges(keys=True, data=True))
+
+
+def test_every_value_reads_back_with_its_type(tmp_path: Path) -> None:
+    path = tmp_path / "map.snapshot"
+    g = _odd_graph()
+    write_snapshot(path, g, {"written_at": "2026-12-03T00:00:00+00:00"})
+    manifest, back = read_snapshot(path)
+    _same(g, back)
+    assert manifest["version"] == 2 and manifest["written_at"] == "2026-12-03T00:00:00+00:00"
+    assert back.has_edge(("Enterprise", "e1"), ("Park", "p1"), key="SUPPLIES")
+    assert list(back.predecessors(("Enterprise", "e1"))) == [("Enterprise", "e2")]
+
+
+def test_the_sample_city_reads_back_identically(tmp_path: Path) -> None:
+    first = MemoryStore(tmp_path / "a" / "map.snapshot")
+    load([write_city(tmp_path / "mini")], first)
+    again = MemoryStore(tmp_path / "a" / "map.snapshot")
+    _same(first.graph, again.graph)
+
+
+def _mini_snapshot(tmp_path: Path) -> Path:
+    path = tmp_path / "data" / "map.snapshot"
+    load([write_city(tmp_path / "mini")], MemoryStore(path))
+    return path
+
+
+def test_every_flipped_byte_and_every_truncation_is_refused(tmp_path: Path) -> None:
+    path = _mini_snapshot(tmp_path)
+    good = path.read_bytes()
+    step = max(1, len(good) // 300)
+    silent = []
+    for at in range(0, len(good), step):
+        for flip in (0x01, 0x80):
+            bad = bytearray(good)
+            bad[at] ^= flip
+            path.write_bytes(bytes(bad))
+            try:
+                read_snapshot(path)
+            except SnapshotCorrupt as e:
+                assert "\n" not in str(e) and "快照" in str(e)
+            else:
+                silent.append(at)
+    assert silent == [], f"flipped bytes read silently at offsets {silent[:10]}"
+    for cut in (0, 1, 20, len(good) // 2, len(good) - 1):
+        path.write_bytes(good[:cut])
+        with pytest.raises(SnapshotCorrupt):
+            read_snapshot(path)
+    path.write_bytes(good + b"\0")
+    with pytest.raises(SnapshotCorrupt):
+        read_snapshot(path)
+
+
+class _Exploit:
+    """A pickle that creates a file when it is unpickled."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return (open, (str(self.marker), "w"))
+
+
+def test_a_crafted_pickle_is_refused_and_runs_nothing(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    path = tmp_path / "data" / "map.snapshot"
+    path.parent.mkdir()
+    with open(path, "wb") as f:  # what a format-1 snapshot looked like, with a payload
+        pickle.dump({"format": "tupu-snapshot", "version": 1}, f)
+        pickle.dump(_Exploit(marker), f)
+    with pytest.raises(SnapshotCorrupt):
+        MemoryStore(path)
+    assert not marker.exists()
+
+
+def test_a_corrupted_snapshot_is_one_chinese_line_and_exit_3(tmp_path: Path) -> None:
+    path = _mini_snapshot(tmp_path)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x10
+    path.write_bytes(bytes(data))
+    env = {**os.environ, "TUPU_DATA_DIR": str(path.parent), "TUPU_STORE": "memory"}
+    out = subprocess.run([sys.executable, "-m", "tupu.api.cli", "stats"], env=env,
+                         capture_output=True, text=True)
+    assert out.returncode == 3
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and "图谱快照" in lines[0] and "已损坏" in lines[0], out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_snapshot_files_and_folders_are_private(tmp_path: Path) -> None:
+    data = tmp_path / "new" / "data"
+    store = MemoryStore(data / "map.snapshot")
+    load([write_city(tmp_path / "mini")], store)
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    assert stat.S_IMODE((data / "map.snapshot").stat().st_mode) == 0o600
+    assert stat.S_IMODE((data / ".write.lock").stat().st_mode) == 0o600

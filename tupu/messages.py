@@ -27,6 +27,20 @@ MESSAGES: dict[str, str] = {
     # -- the web UI and HTTP API ------------------------------------------------------------------
 
     # -- security and failures (limits, corrupted files, disclosure control) ----------------------
+    # the memory store's snapshot (graph/stores/snapshot.py)
+    "store.snapshot_unreadable": "无法读取图谱快照文件 {path}：{reason}。请检查文件权限与磁盘。",
+    "store.snapshot_not_ours": (
+        "{path} 不是 tupu 图谱快照文件（可能是旧版 pickle 快照或其他文件）；"
+        "请将其移走，或用 TUPU_DATA_DIR 指定其他数据目录后重新导入数据（tupu load）。"
+    ),
+    "store.snapshot_version": (
+        "图谱快照 {path} 的格式版本为 {version}，本版 tupu 只能读取版本 {supported}；"
+        "请用写入它的 tupu 版本导出，再重新导入。"
+    ),
+    "store.snapshot_corrupt": (
+        "图谱快照 {path} 已损坏（校验和不符或文件被截断），未读取任何数据；"
+        "请从备份恢复该文件，或将其移走后重新导入数据（tupu load）。"
+    ),
 
     # -- analyses, targets and outputs for the office ---------------------------------------------
 

@@ -57,7 +57,7 @@ def neo4j() -> None:
     type=click.FloatRange(min=1),
     default=neo4j_server.START_TIMEOUT,
     show_default=True,
-    help="Seconds to wait for Bolt to answer.",
+    help="Seconds to wait for Bolt to answer, from the launch (a Maven build does not count).",
 )
 @_format_option
 @click.pass_context
@@ -69,7 +69,9 @@ def start(ctx: click.Context, timeout: float, fmt: Fmt) -> None:
             "Central, about 170 MB, into ~/.m2) ...",
             err=True,
         )
-    info = neo4j_server.start(_settings(ctx), timeout=timeout)
+    info = neo4j_server.start(
+        _settings(ctx), timeout=timeout, progress=lambda line: click.echo(line, err=True)
+    )
     data = {"state": "already running" if info.already_running else "started", **info.to_dict()}
     _echo(data, fmt)
 

@@ -28,14 +28,16 @@ import fcntl
 import json
 import logging
 import os
+import queue
 import re
 import shutil
 import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -46,7 +48,7 @@ from tupu.settings import Settings
 log = logging.getLogger(__name__)
 
 HOST = "127.0.0.1"
-START_TIMEOUT = 90.0
+START_TIMEOUT = 90.0  # seconds from the launch of java (a build before it does not count)
 STOP_TIMEOUT = 30.0
 LOG_TAIL_LINES = 20
 MIN_PASSWORD_LENGTH = 8  # Neo4j's default dbms.security.auth_minimum_password_length
@@ -55,6 +57,12 @@ JAR_NAME = "tupu-neo4j-server.jar"
 CDS_NAME = "tupu-neo4j-server.jsa"
 READY = re.compile(r"^tupu-neo4j ready (?P<uri>\S+) version (?P<version>\S+)\s*$")
 FAILED = re.compile(r"^tupu-neo4j (failed|usage error):")
+# "[INFO] --- maven-compiler-plugin:3.13.0:compile (default-compile) @ tupu-neo4j-server ---"
+MAVEN_PHASE = re.compile(r"^\[INFO\] --- (?P<plugin>[^:\s]+):(?:[^:\s]+:)?(?P<goal>[^:\s]+) ")
+DOWNLOADS_PER_REPORT = 50
+HEARTBEAT_SECONDS = 30.0
+
+Progress = Callable[[str], None]
 
 # JVM options besides the heap. The jar's manifest carries the --add-opens Neo4j needs on JDK 17.
 JVM_OPTIONS: tuple[str, ...] = (
@@ -193,12 +201,16 @@ def _file_lock(path: Path) -> Iterator[None]:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
-def build(*, force: bool = False, timeout: float = 1800.0) -> Path:
+def build(
+    *, force: bool = False, timeout: float = 1800.0, progress: Progress | None = None
+) -> Path:
     """Build the server jar with Maven unless it is up to date; returns the jar's path.
 
     The first build downloads Neo4j and its libraries from Maven Central into ``~/.m2``; later
-    builds work offline. Raises :class:`StoreUnavailable` when Maven or Java is missing or the
-    build fails (with Maven's last lines).
+    builds work offline. ``progress`` is called with one short line per Maven phase, every
+    :data:`DOWNLOADS_PER_REPORT` downloaded files and every :data:`HEARTBEAT_SECONDS` of silence
+    (the first build on a busy machine takes minutes). Raises :class:`StoreUnavailable` when
+    Maven or Java is missing or the build fails (with Maven's last lines).
     """
     root = module_dir()
     if not (root / "pom.xml").is_file():
@@ -214,23 +226,76 @@ def build(*, force: bool = False, timeout: float = 1800.0) -> Path:
         for old in (cds_archive_path(), cds_archive_path().with_suffix(".jsa.failed")):
             old.unlink(missing_ok=True)  # made for the previous jar
         t0 = time.monotonic()
-        try:
-            proc = subprocess.run(
-                [mvn, "-q", "-B", "package"],
-                cwd=root, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL,
-            )
-        except subprocess.TimeoutExpired as e:
-            raise StoreUnavailable(f"building the Neo4j server took over {timeout:.0f} s") from e
-        if proc.returncode != 0 or not jar_path().is_file():
-            tail = _last_lines((proc.stdout or "") + (proc.stderr or ""), 30)
+        report = progress or (lambda line: log.info("%s", line))
+        returncode, output = _run_maven([mvn, "-B", "package"], root, timeout, report)
+        if returncode != 0 or not jar_path().is_file():
+            tail = _last_lines(output, 30)
             raise StoreUnavailable(
-                f"building the Neo4j server failed (mvn -q -B package in {root}, "
-                f"exit {proc.returncode}):\n{tail}"
+                f"building the Neo4j server failed (mvn -B package in {root}, "
+                f"exit {returncode}):\n{tail}"
             )
         jar_path().touch()  # newer than every source, also when Maven left the jar unchanged
+        report(f"built {jar_path().name} in {time.monotonic() - t0:.0f} s")
         log.info("built %s in %.1f s", jar_path(), time.monotonic() - t0)
+        report("recording a class-data-sharing archive (a training start, once per build) ...")
         _make_cds_archive()
         return jar_path()
+
+
+def _run_maven(
+    cmd: Sequence[str], cwd: Path, timeout: float, report: Progress
+) -> tuple[int, str]:
+    """Run Maven, reporting its phases and downloads; returns its exit code and whole output."""
+    t0 = time.monotonic()
+    try:
+        proc = subprocess.Popen(
+            cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True, errors="replace",
+        )
+    except OSError as e:
+        raise StoreUnavailable(f"cannot run Maven for the bundled Neo4j: {e}") from e
+    out: queue.Queue[str | None] = queue.Queue()
+
+    def pump() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            out.put(line.rstrip("\n"))
+        out.put(None)
+
+    threading.Thread(target=pump, name="maven-output", daemon=True).start()
+    lines: list[str] = []
+    downloads = 0
+    last_report = t0
+    while True:
+        try:
+            line = out.get(timeout=1.0)
+        except queue.Empty:
+            line = ""
+        now = time.monotonic()
+        if line is None:
+            break
+        if now - t0 > timeout:
+            proc.kill()
+            proc.wait()
+            raise StoreUnavailable(f"building the Neo4j server took over {timeout:.0f} s")
+        if line:
+            lines.append(line)
+            phase = MAVEN_PHASE.match(line)
+            if line.startswith("Downloaded from"):
+                downloads += 1
+                if downloads % DOWNLOADS_PER_REPORT == 0:
+                    report(f"maven: {downloads} files downloaded ({now - t0:.0f} s)")
+                    last_report = now
+            elif phase:
+                report(f"maven: {phase.group('plugin')}:{phase.group('goal')} ({now - t0:.0f} s)")
+                last_report = now
+        if now - last_report >= HEARTBEAT_SECONDS:
+            last_report = now
+            report(f"maven: still building ({now - t0:.0f} s)")
+    proc.wait()
+    if downloads:
+        report(f"maven: {downloads} files downloaded in all")
+    return proc.returncode, "\n".join(lines)
 
 
 def _path_key(path: Path) -> str:
@@ -504,13 +569,17 @@ def _is_auth_error(e: BaseException) -> bool:
 # start / stop / status
 
 
-def start(settings: Settings, *, timeout: float = START_TIMEOUT) -> ServerInfo:
+def start(
+    settings: Settings, *, timeout: float = START_TIMEOUT, progress: Progress | None = None
+) -> ServerInfo:
     """Start the bundled Neo4j for these settings (building it first if needed).
 
     A no-op when it already runs (``already_running`` says so). Raises :class:`StoreUnavailable`
-    with the server log's last lines when it does not answer within ``timeout`` seconds (it is
-    then stopped again), or when the port is taken by another program; :class:`ConfigError`
-    when the password is shorter than Neo4j accepts.
+    with the server log's last lines when it does not answer within ``timeout`` seconds of the
+    launch of ``java`` (it is then stopped again) — a Maven build before the launch has its own
+    deadline and reports its progress to ``progress`` —, or when the port is taken by another
+    program; :class:`ConfigError` when the password is shorter than Neo4j accepts.
+    ``seconds`` of the result counts from the launch as well.
     """
     t0 = time.monotonic()
     if len(settings.neo4j_password) < MIN_PASSWORD_LENGTH:
@@ -519,7 +588,9 @@ def start(settings: Settings, *, timeout: float = START_TIMEOUT) -> ServerInfo:
             "for Neo4j (dbms.security.auth_minimum_password_length)"
         )
     home = server_home(settings)
-    home.mkdir(parents=True, exist_ok=True)
+    home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with contextlib.suppress(OSError):
+        os.chmod(home, 0o700)  # Neo4j's store files and the log are for the owner only
     port = settings.neo4j_bolt_port
     with _file_lock(home / ".start.lock"):
         state = _read_state(settings)
@@ -544,12 +615,13 @@ def start(settings: Settings, *, timeout: float = START_TIMEOUT) -> ServerInfo:
                 f"port {port} on {HOST} is taken by another program; stop it or choose another "
                 "port (TUPU_NEO4J_BOLT_PORT, and TUPU_NEO4J_URI to match)"
             )
-        build()
+        build(progress=progress)
+        t0 = time.monotonic()  # the deadline counts from the launch, not from before the build
         cmd = _java_command(
             home, port, heap=settings.neo4j_heap, pagecache=settings.neo4j_pagecache
         )
         logfile = log_path(settings)
-        with open(logfile, "ab") as out:
+        with os.fdopen(os.open(logfile, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "ab") as out:
             stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
             out.write(f"---- tupu neo4j start {stamp} port {port}\n".encode())
             out.flush()

@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""Opening the memory store: the snapshot format (Arrow tables + checksummed manifest) against the
+pickle it replaced, side by side in the same run.
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_snapshot.py                    # sample city + 20,000 pool
+    .venv/bin/python benchmarks/bench_snapshot.py --outside 200000   # the documented run (~2 min)
+
+For the sample city ``data/sample`` and a city generated with ``--outside N`` enterprises, the
+graph is loaded once into a memory store (``read_sources`` + ``MemoryStore.apply``, untimed), then:
+
+- **pickle (baseline)**: the format-1 snapshot as tupu wrote it until now — ``pickle.dump`` of a
+  header dict, then of the ``networkx.MultiDiGraph`` — written, then read back with
+  ``pickle.load`` (the code of the former ``snapshot.read_snapshot``, reproduced here since the
+  product no longer contains it);
+- **tables**: :func:`tupu.graph.stores.snapshot.write_snapshot`, then ``MemoryStore(path)`` — what
+  every command does to open the store: read the file, verify every SHA-256, decode the Arrow
+  tables and build the graph.
+
+Each read is run ``--repeat`` times after one warm-up (medians); the file is in the page cache, as
+it is for a command run after a load. Both read-backs are checked equal to the loaded graph.
+Results are printed and written to ``benchmarks/results/snapshot-outside<N>.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from benchlib import (
+    RESULTS,
+    SAMPLE,
+    generate,
+    machine_info,
+    print_table,
+    ratio,
+    repeat,
+    summary,
+    timed,
+    workdir,
+    write_json,
+)
+from tupu.graph.stores.memory_store import MemoryStore
+from tupu.graph.stores.snapshot import read_snapshot, write_snapshot
+from tupu.loaders.pipeline import read_sources
+from tupu.ontology.schema import Schema, load_schema
+
+
+def pickle_write(path: Path, graph: nx.MultiDiGraph) -> None:
+    """The format-1 writer (pickle), as it was."""
+    with open(path, "wb") as f:
+        pickle.dump({"format": "tupu-snapshot", "version": 1}, f, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(graph, f, protocol=pickle.HIGHEST_PROTOCOL)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def pickle_read(path: Path) -> nx.MultiDiGraph:
+    """The format-1 reader (pickle), as it was."""
+    with open(path, "rb") as f:
+        pickle.load(f)
+        graph = pickle.load(f)
+    assert isinstance(graph, nx.MultiDiGraph)
+    return graph
+
+
+def same(a: nx.MultiDiGraph, b: nx.MultiDiGraph) -> bool:
+    return dict(a.nodes(data=True)) == dict(b.nodes(data=True)) and sorted(
+        (u, v, k, sorted(d.items())) for u, v, k, d in a.edges(keys=True, data=True)
+    ) == sorted((u, v, k, sorted(d.items())) for u, v, k, d in b.edges(keys=True, data=True))
+
+
+def bench(name: str, folder: Path, schema: Schema, n: int, tmp: Path) -> dict[str, Any]:
+    print(f"{name}: reading and loading {folder} (untimed) …", flush=True)
+    store = MemoryStore(None)
+    store.apply(read_sources([folder], schema).changes)
+    g = store.graph
+    out: dict[str, Any] = {"data": name, "nodes": g.number_of_nodes(), "rels": g.number_of_edges()}
+    old, new = tmp / f"{name}.pickle", tmp / f"{name}.snapshot"
+    out["pickle_write_s"] = round(timed(lambda: pickle_write(old, g))[0], 4)
+    out["tables_write_s"] = round(timed(lambda: write_snapshot(new, g, {}))[0], 4)
+    out["pickle_bytes"], out["tables_bytes"] = old.stat().st_size, new.stat().st_size
+    print(f"{name}: timing reads ({n} runs each) …", flush=True)
+    out["pickle_read"] = summary(repeat(lambda: pickle_read(old), n))
+    out["tables_read"] = summary(repeat(lambda: read_snapshot(new), n))
+    out["tables_open_store"] = summary(repeat(lambda: MemoryStore(new).count_nodes(), n))
+    out["equal"] = same(g, pickle_read(old)) and same(g, read_snapshot(new)[1])
+    out["speedup_open"] = ratio(out["pickle_read"]["median_s"],
+                                out["tables_open_store"]["median_s"])
+    return out
+
+
+def rows(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    table: list[dict[str, Any]] = []
+    for r in results:
+        for what, key, size, write in (
+            ("pickle (baseline) read", "pickle_read", "pickle_bytes", "pickle_write_s"),
+            ("tables read_snapshot", "tables_read", "tables_bytes", "tables_write_s"),
+            ("tables MemoryStore(path)", "tables_open_store", "tables_bytes", "tables_write_s"),
+        ):
+            table.append({"data": r["data"], "what": what, "nodes": r["nodes"], "rels": r["rels"],
+                          "median s": r[key]["median_s"], "min s": r[key]["min_s"],
+                          "write s": r[write], "MB": round(r[size] / 1e6, 1),
+                          "note": "" if what.startswith("pickle") else
+                          f"{r['speedup_open']:.2f}x pickle; equal={r['equal']}"})
+    return table
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--outside", type=int, default=20_000, help="outside enterprises")
+    parser.add_argument("--repeat", type=int, default=5, help="timed reads of each (median)")
+    parser.add_argument("--workdir", type=Path, default=None,
+                        help="keep generated data here (default: a temporary folder)")
+    parser.add_argument("--json", type=Path, default=None,
+                        help="results file (default benchmarks/results/snapshot-outside<N>.json)")
+    args = parser.parse_args(argv)
+    schema = load_schema()
+    payload: dict[str, Any] = {"benchmark": "snapshot", "command": " ".join(sys.argv),
+                               "args": {k: str(v) for k, v in vars(args).items()},
+                               "machine": machine_info()}
+    results = []
+    with workdir(args.workdir) as wd, tempfile.TemporaryDirectory(prefix="tupu-bench-snap-") as t:
+        results.append(bench("sample", SAMPLE, schema, args.repeat, Path(t)))
+        path, gen_s = generate(args.outside, wd)
+        payload["generate_s"] = round(gen_s, 1) if gen_s is not None else None
+        results.append(bench(f"outside-{args.outside}", path, schema, args.repeat, Path(t)))
+    payload["results"] = results
+    payload["machine"]["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    print()
+    print_table(rows(results), ["data", "what", "nodes", "rels", "median s", "min s", "write s",
+                                "MB", "note"])
+    target = args.json or RESULTS / f"snapshot-outside{args.outside}.json"
+    print(f"\nwritten {write_json(target, payload)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
