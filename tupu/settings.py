@@ -19,6 +19,8 @@ working directory), or from a command-line option that overrides it.
 | TUPU_BATCH_SIZE       | rows per write batch                                 | 10000                       |
 | TUPU_NEO4J_TX_ROWS    | rows a Neo4j load writes in one transaction; larger  | 100000                      |
 |                       | loads go in chunks recorded on a Delivery node       |                             |
+| TUPU_NEO4J_BULK_ROWS  | rows from which a first load into the empty bundled  | 100000                      |
+|                       | server uses the import tool (0: never)               |                             |
 | TUPU_ANALYSIS_CONFIG  | YAML overriding graph/analysis.yaml (thresholds)     | none                        |
 | TUPU_REQUIRE_NEO4J    | tests: fail instead of skip without Neo4j            | 0                           |
 | TUPU_SERVE_HOST       | address ``tupu serve`` listens on                    | 127.0.0.1                   |
@@ -68,6 +70,7 @@ class Settings(BaseSettings):
     neo4j_pagecache: str = Field(default="1g", pattern=r"^\d+[mg]$")  # its page cache
     batch_size: int = Field(default=10_000, ge=1)
     neo4j_tx_rows: int = Field(default=100_000, ge=1)  # larger loads: chunks + a Delivery node
+    neo4j_bulk_rows: int = Field(default=100_000, ge=0)  # first loads this large: import tool
     analysis_config: Path | None = None  # override of graph/analysis.yaml (thresholds, weights)
     require_neo4j: bool = False  # tests: a missing Neo4j fails instead of skipping (CI)
     serve_host: str = "127.0.0.1"  # `tupu serve`

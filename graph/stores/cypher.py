@@ -444,3 +444,8 @@ def _literal(name: str) -> str:
     if not name.isidentifier():
         raise SchemaError(f"ontology name {name!r} is not an identifier")
     return f"'{name}'"
+
+
+def count_all_nodes() -> str:
+    """How many nodes the database holds, of any label (the count store answers it at once)."""
+    return "MATCH (n) RETURN count(n) AS count"

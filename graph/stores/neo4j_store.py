@@ -15,6 +15,7 @@ log in) or :class:`tupu.errors.StoreError` (anything else), with the cause kept.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -64,6 +65,8 @@ from tupu.ontology.schema import Schema
 from tupu.settings import Settings
 
 R = TypeVar("R")
+
+log = logging.getLogger(__name__)
 
 START_HINT = "run `tupu neo4j start` or set TUPU_NEO4J_URI"
 URI_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
@@ -174,6 +177,8 @@ class Neo4jStore(GraphStore):
         self.batch_size = batch_size
         self.uri = uri
         self.tx_rows = tx_rows
+        self.settings: Settings | None = None  # set by connect: enables the bulk path
+        self.last_bulk: Any = None  # the BulkReport of the last load that took the bulk path
 
     @classmethod
     def connect(cls, settings: Settings, tracer: Tracer | None = None) -> Neo4jStore:
@@ -204,6 +209,7 @@ class Neo4jStore(GraphStore):
             ) from e
         store = cls(driver, settings.neo4j_database, settings.batch_size, uri, tracer=tracer,
                     tx_rows=settings.neo4j_tx_rows)
+        store.settings = settings
         try:
             driver.verify_connectivity()
             store._create_constraints()
@@ -298,12 +304,50 @@ class Neo4jStore(GraphStore):
             self.check_label(elabel)
         self.check_merges(merges)
         rows = changes.node_count + changes.rel_count + len(merges)
+        if delivery is not None and self._bulk(changes, merges, delivery):
+            return WriteSummary(changes.node_count, changes.rel_count)
         if delivery is None or rows <= self.tx_rows:
             ops = self._operations(changes, merges, self.batch_size)[0]
             self._write(self._transaction(ops, delivery))
         else:
             self._write_chunks(changes, merges, delivery)
         return WriteSummary(changes.node_count, changes.rel_count)
+
+    def _bulk(
+        self, changes: ChangeSet, merges: Sequence[NodeMerge], delivery: DeliveryRecord
+    ) -> bool:
+        """A first load into the empty bundled server through the import tool (see
+        :mod:`tupu.graph.stores.neo4j_bulk`); False when that path does not apply."""
+        from tupu.graph.stores import neo4j_bulk
+
+        if self.settings is None:
+            return False
+        why = neo4j_bulk.usable(self.settings, changes, merges)
+        if why is None:
+            count = cypher.count_all_nodes()
+            if self._read(lambda tx: self._run(tx, count, {}).single(strict=True)["count"]):
+                why = "the database is not empty"
+        if why is not None:
+            log.debug("bulk import not used: %s", why)
+            return False
+
+        def after_start() -> None:
+            self._create_constraints()
+            props = delivery.props(changes.node_count, changes.rel_count, 1)
+            start = cypher.merge_delivery(self.schema)
+            self._write(lambda tx: self._run(tx, start, {"id": delivery.id, "props": props})
+                        .consume())
+            self._write(lambda tx: self._finish(tx, delivery))
+
+        self.trace("bulk_import", {"nodes": changes.node_count,
+                                   "relationships": changes.rel_count})
+        try:
+            self.last_bulk = neo4j_bulk.bulk_load(self.settings, self.schema, changes,
+                                                  after_start)
+        except neo4j_bulk.NotBulkable as e:
+            log.info("bulk import not used: %s", e)
+            return False
+        return True
 
     def _operations(
         self, changes: ChangeSet, merges: Sequence[NodeMerge], size: int
