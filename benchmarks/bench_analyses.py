@@ -183,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
                                            "(find_relationships + filter); other reads unchanged"}
     rows: list[dict[str, Any]] = []
     with workdir(args.workdir) as wd, neo4j_for_bench(args.neo4j) as (neo, neo_info):
+        neo.settings = None  # UNWIND/MERGE only: bench_bulk.py measures the import tool
         payload["neo4j"] = neo_info
         # -- 1. the sample city --------------------------------------------------------------
         print("\n== sample city", flush=True)

@@ -363,6 +363,7 @@ def main(argv: list[str] | None = None) -> int:
                                "args": {k: str(v) for k, v in vars(args).items()},
                                "machine": info}
     with workdir(args.workdir) as wd, neo4j_for_bench(args.neo4j) as (neo, neo_info):
+        neo.settings = None  # UNWIND/MERGE only: bench_bulk.py measures the import tool
         payload["neo4j"] = neo_info
         warmup(neo, schema)
         if not args.skip_sample:
