@@ -129,9 +129,9 @@ def _run_import(settings: Settings, home: Path, args: Sequence[str]) -> str:
     conf.mkdir(mode=0o700, exist_ok=True)
     (conf / "neo4j.conf").touch(mode=0o600, exist_ok=True)
     cmd = [java, f"-Xmx{settings.neo4j_heap}", "-cp", _classpath(), ADMIN_MAIN,
-           "database", "import", "full", "--overwrite-destination=true",
+           "database", "import", "full", DATABASE, "--overwrite-destination=true",
            f"--array-delimiter={ARRAY_DELIMITER}", "--multiline-fields=true",
-           "--id-type=string", "--high-parallel-io=on", *args, DATABASE]
+           "--id-type=string", "--high-parallel-io=on", *args]  # files take every later word
     env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(conf)}
     try:
         proc = subprocess.run(cmd, cwd=home, env=env, capture_output=True, text=True,
@@ -140,7 +140,8 @@ def _run_import(settings: Settings, home: Path, args: Sequence[str]) -> str:
         raise StoreUnavailable(f"the Neo4j import took over {IMPORT_TIMEOUT:.0f} s") from e
     output = (proc.stdout or "") + (proc.stderr or "")
     if proc.returncode != 0:
-        tail = "\n".join(output.strip().splitlines()[-15:])
+        lines = [ln for ln in output.strip().splitlines() if not ln.lstrip().startswith("at ")]
+        tail = "\n".join(lines[-15:])
         raise StoreUnavailable(f"the Neo4j import failed (exit {proc.returncode}):\n{tail}")
     return output
 
