@@ -50,6 +50,7 @@ ADMIN_MAIN = "org.neo4j.cli.AdminTool"
 ARRAY_DELIMITER = "\x1f"  # unit separator: never in a name, unlike ; or ,
 DATABASE = "neo4j"
 IMPORT_TIMEOUT = 3600.0
+RESTART_TIMEOUT = 300.0  # a start after the import (a busy machine needs more than the usual 90 s)
 
 # Python type -> the import tool's column type
 _TYPES: dict[type, str] = {str: "string", int: "long", float: "double", bool: "boolean",
@@ -112,7 +113,7 @@ def bulk_load(
         finally:
             t3 = time.perf_counter()
             say(f"neo4j import: done in {t3 - t2:.1f} s; starting the server")
-            neo4j_server.start(settings)
+            neo4j_server.start(settings, timeout=RESTART_TIMEOUT)
         t4 = time.perf_counter()
         after_start()
         return BulkReport(changes.node_count, changes.rel_count, t1 - t0, t2 - t1, t3 - t2,

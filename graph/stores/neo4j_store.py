@@ -332,7 +332,12 @@ class Neo4jStore(GraphStore):
             return False
 
         def after_start() -> None:
-            self._create_constraints()
+            # a new driver: the old one's bookmarks name transactions of the database that the
+            # import replaced (its transaction ids start again), which would never be reached
+            assert self.settings is not None
+            fresh = Neo4jStore.connect(self.settings)  # also creates the constraints
+            old, self.driver = self.driver, fresh.driver
+            old.close()
             props = delivery.props(changes.node_count, changes.rel_count, 1)
             start = cypher.merge_delivery(self.schema)
             self._write(lambda tx: self._run(tx, start, {"id": delivery.id, "props": props})

@@ -281,10 +281,9 @@ def _graph(path: Path, manifest: dict[str, Any], body: memoryview) -> nx.MultiDi
                 pred.update(zip(nids, ({} for _ in nids)))
             elif kind == "rels":
                 rtype, slabel, elabel = rest.split("/")
-                starts = _values(table.column("start"))
-                ends = _values(table.column("end"))
-                for s, e, props in zip(starts, ends, rows):
-                    u, v = (slabel, s), (elabel, e)
+                us = zip(itertools.repeat(slabel), _values(table.column("start")))
+                vs = zip(itertools.repeat(elabel), _values(table.column("end")))
+                for u, v, props in zip(us, vs, rows):
                     out = succ[u]
                     keydict = out.get(v)
                     if keydict is None:
@@ -317,8 +316,8 @@ def _rows(table: Any, columns: dict[str, str], n: int) -> list[dict[str, Any]]:
             dense_values.append(values)
         else:
             sparse.append((prop, values, col.is_valid().to_pylist(), False))
-    if dense:
-        rows = [dict(zip(dense, vals)) for vals in zip(*dense_values)]
+    if dense:  # in C: dict(zip(dense, values of the row)) for every row
+        rows = list(map(dict, map(zip, itertools.repeat(dense), zip(*dense_values))))
     else:
         rows = [{} for _ in range(n)]
     for prop, values, valid, is_json in sparse:
