@@ -17,6 +17,7 @@ import networkx as nx
 
 from tupu.errors import StoreError
 from tupu.graph.stores.model import ChangeSet, Node, NodeRef, Relationship, Subgraph, WriteSummary
+from tupu.graph.stores.queries_memory import MemoryQueries
 from tupu.graph.stores.snapshot import read_snapshot, write_lock, write_snapshot
 from tupu.graph.stores.store import (
     DeliveryRecord,
@@ -45,6 +46,9 @@ class MemoryStore(GraphStore):
         self.path = path
         self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
         self._stamp: tuple[int, int] | None = None
+        self.version = 0
+        """Counts changes of :attr:`graph` (writes, reloads): the graph queries' indexes follow it."""
+        self._queries: MemoryQueries | None = None
         self._refresh()
 
     # -- persistence -------------------------------------------------------------------------
@@ -68,6 +72,16 @@ class MemoryStore(GraphStore):
             assert self.path is not None
             _, self.graph = read_snapshot(self.path)
         self._stamp = stamp
+        self.version += 1
+
+    def refresh(self) -> None:
+        """Reload the snapshot if another process replaced it (before reading :attr:`graph`)."""
+        self._refresh()
+
+    def queries(self) -> MemoryQueries:
+        if self._queries is None:
+            self._queries = MemoryQueries(self)
+        return self._queries
 
     def _persist(self) -> None:
         if self.path is None:
@@ -97,6 +111,7 @@ class MemoryStore(GraphStore):
             self.check_label(elabel)
             for prop in {k for row in rrows for k in row.props}:
                 self.schema.check_property(rdef, prop)
+        self.version += 1
         if self.path is None:
             self._apply(changes, merges)
         else:
@@ -170,6 +185,7 @@ class MemoryStore(GraphStore):
     def clear(self) -> None:
         self.trace("clear", {})
         self.graph = nx.MultiDiGraph()
+        self.version += 1
         if self.path is not None:
             with write_lock(self.path.parent):
                 self._persist()
