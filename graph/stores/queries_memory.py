@@ -197,15 +197,16 @@ class MemoryQueries(GraphQueries):
         self._idx()
         g = self.store.graph
         keys = self._keys(ENTERPRISE) if enterprises is None else set(enterprises)
+        succ, nodes = g._succ, g._node
         rows = []
         for key in keys:
-            nid = (ENTERPRISE, key)
-            if nid not in g:
+            edges = succ.get((ENTERPRISE, key))
+            if not edges:
                 continue
-            for lbl, obs in self._out(nid, "HAS_OBSERVATION"):
-                if lbl == "EnterpriseObservation":
-                    data = g.nodes[(lbl, obs)]
-                    rows.append((key, obs, tuple(data.get(p) for p in OBSERVATION_PROPS)))
+            for other, types in edges.items():
+                if "HAS_OBSERVATION" in types and other[0] == "EnterpriseObservation":
+                    data = nodes[other]
+                    rows.append((key, other[1], tuple(data.get(p) for p in OBSERVATION_PROPS)))
         rows.sort(key=lambda r: (r[0], r[1]))
         return tuple(rows)
 
