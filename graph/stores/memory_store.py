@@ -224,14 +224,13 @@ class MemoryStore(GraphStore):
         self.check_where(label, where)
         self.trace("find_nodes", {"label": label, "where": dict(where or {})})
         self._refresh()
+        nodes = self.graph._node
         found = []
-        for nid, data in self.graph.nodes(data=True):
-            if nid[0] != label:
-                continue
+        for key in self.queries().keys(label):  # sorted by key
+            data = nodes[(label, key)]
             if where and any(data.get(k) != v for k, v in where.items()):
                 continue
-            found.append(Node(label, nid[1], dict(data)))
-        found.sort(key=lambda n: n.key)
+            found.append(Node(label, key, dict(data)))
         return found
 
     def find_relationships(
@@ -246,15 +245,14 @@ class MemoryStore(GraphStore):
                 self.check_label(lbl)
         self.trace("find_relationships", {"type": rel_type})
         self._refresh()
-        found = [
-            self._rel(u, v, k, d)
-            for u, v, k, d in self.graph.edges(keys=True, data=True)
-            if k == rel_type
-            and (start_label is None or u[0] == start_label)
+        edges = self.graph._succ
+        # from the type index, already in (start, end) order
+        return [
+            Relationship(rel_type, NodeRef(*u), NodeRef(*v), dict(edges[u][v][rel_type]))
+            for u, v in self.queries().edges(rel_type)
+            if (start_label is None or u[0] == start_label)
             and (end_label is None or v[0] == end_label)
         ]
-        found.sort(key=lambda r: (r.start, r.end))
-        return found
 
     def get_nodes(self, label: str, keys: Collection[str]) -> list[Node]:
         self.check_label(label)

@@ -52,6 +52,19 @@ class _Index:
             keys.sort()
         self.subsector_members: dict[str, frozenset[str]] = {}
         self.link_members: dict[str, frozenset[str]] = {}
+        self._edges: dict[str, list[tuple[NodeId, NodeId]]] | None = None
+        self._graph = graph
+
+    def edges(self, rtype: str) -> list[tuple[NodeId, NodeId]]:
+        """Every (start, end) of relationships of ``rtype``, sorted (built on first use)."""
+        if self._edges is None:
+            by_type: dict[str, list[tuple[NodeId, NodeId]]] = {}
+            for u, v, k in self._graph.edges(keys=True):
+                by_type.setdefault(k, []).append((u, v))
+            for pairs in by_type.values():
+                pairs.sort()
+            self._edges = by_type
+        return self._edges.get(rtype, [])
 
 
 class MemoryQueries(GraphQueries):
@@ -73,6 +86,14 @@ class MemoryQueries(GraphQueries):
             self._index = _Index(graph)
             self._version = self.store.version
         return self._index
+
+    def keys(self, label: str) -> list[str]:
+        """The keys of the ``label`` nodes, sorted (index)."""
+        return self._idx().by_label.get(label, [])
+
+    def edges(self, rtype: str) -> list[tuple[NodeId, NodeId]]:
+        """(start, end) of every ``rtype`` relationship, sorted (index)."""
+        return self._idx().edges(rtype)
 
     def _keys(self, label: str) -> list[str]:
         return self._idx().by_label.get(label, [])
