@@ -73,7 +73,7 @@ def _in_pool(n: _Names, var: str, codes: str) -> str:
 def _places(n: _Names) -> str:
     """The parks and towns, as ``place`` (the small side of LOCATED_IN)."""
     return (
-        f"CALL {{ MATCH (place:{n.label('Park')}) RETURN place "
+        f"CALL () {{ MATCH (place:{n.label('Park')}) RETURN place "
         f"UNION MATCH (place:{n.label('Town')}) RETURN place }} "
     )
 
@@ -91,16 +91,16 @@ def chain_structure(schema: Schema | None = None) -> str:
     n = _Names(schema)
     lk, ch, ss = n.key("ChainLink"), n.key("Chain"), n.key("SubSector")
     return (
-        f"CALL {{ MATCH (l:{n.label('ChainLink')}) "
+        f"CALL () {{ MATCH (l:{n.label('ChainLink')}) "
         f"RETURN collect([l.{lk}, {n.values('l', 'ChainLink', ['name', 'stage', 'position'])}])"
         " AS links } "
-        f"CALL {{ MATCH (c:{n.label('Chain')}) "
+        f"CALL () {{ MATCH (c:{n.label('Chain')}) "
         f"RETURN collect([c.{ch}, {n.values('c', 'Chain', ['name', 'plan_format'])}]) AS chains }} "
-        f"CALL {{ MATCH (c:{n.label('Chain')})-[:{n.rel('HAS_LINK')}]->(l:{n.label('ChainLink')}) "
+        f"CALL () {{ MATCH (c:{n.label('Chain')})-[:{n.rel('HAS_LINK')}]->(l:{n.label('ChainLink')}) "
         f"RETURN collect([c.{ch}, l.{lk}]) AS has_link }} "
-        f"CALL {{ MATCH (a:{n.label('ChainLink')})-[:{n.rel('FEEDS')}]->(b:{n.label('ChainLink')}) "
+        f"CALL () {{ MATCH (a:{n.label('ChainLink')})-[:{n.rel('FEEDS')}]->(b:{n.label('ChainLink')}) "
         f"RETURN collect([a.{lk}, b.{lk}]) AS feeds }} "
-        f"CALL {{ MATCH (l:{n.label('ChainLink')})-[:{n.rel('COVERS')}]->"
+        f"CALL () {{ MATCH (l:{n.label('ChainLink')})-[:{n.rel('COVERS')}]->"
         f"(s:{n.label('SubSector')}) "
         f"RETURN collect([l.{lk}, s.{ss}, s.{n.prop('SubSector', 'domain')}]) AS covers }} "
         "RETURN links, chains, has_link, feeds, covers"
@@ -113,11 +113,11 @@ def placements(label: str, schema: Schema | None = None) -> str:
     pk, tk = n.key("Park"), n.key("Town")
     located = n.rel("LOCATED_IN")
     return (
-        f"CALL {{ MATCH (x:{n.label(label)})-[:{located}]->(p:{n.label('Park')}) "
+        f"CALL () {{ MATCH (x:{n.label(label)})-[:{located}]->(p:{n.label('Park')}) "
         f"RETURN collect([x.{key}, {_literal('Park')}, p.{pk}]) AS in_parks }} "
-        f"CALL {{ MATCH (x:{n.label(label)})-[:{located}]->(t:{n.label('Town')}) "
+        f"CALL () {{ MATCH (x:{n.label(label)})-[:{located}]->(t:{n.label('Town')}) "
         f"RETURN collect([x.{key}, {_literal('Town')}, t.{tk}]) AS in_towns }} "
-        f"CALL {{ MATCH (p:{n.label('Park')})-[:{n.rel('IN_TOWN')}]->(t:{n.label('Town')}) "
+        f"CALL () {{ MATCH (p:{n.label('Park')})-[:{n.rel('IN_TOWN')}]->(t:{n.label('Town')}) "
         f"RETURN collect([p.{pk}, t.{tk}]) AS park_town }} "
         "RETURN in_parks + in_towns AS located, park_town"
     )
@@ -171,7 +171,7 @@ def dead_subsectors(schema: Schema | None = None) -> str:
         f"MATCH (e:{n.label('Enterprise')}) "
         f"WHERE e.{n.prop('Enterprise', 'reg_status')} IN $dead "
         f"MATCH (e)-[:{n.rel('IN_SUBSECTOR')}]->(s:{n.label('SubSector')}) "
-        f"RETURN collect(s.{n.key('SubSector')}) AS codes"
+        f"RETURN e.{n.key('Enterprise')} AS key, collect(s.{n.key('SubSector')}) AS codes"
     )
 
 
@@ -190,8 +190,8 @@ def alive_count(schema: Schema | None = None) -> str:
     n = _Names(schema)
     ent = n.label("Enterprise")
     return (
-        f"CALL {{ MATCH (e:{ent}) RETURN count(e) AS total }} "
-        f"CALL {{ MATCH (e:{ent}) WHERE e.{n.prop('Enterprise', 'reg_status')} IN $dead "
+        f"CALL () {{ MATCH (e:{ent}) RETURN count(e) AS total }} "
+        f"CALL () {{ MATCH (e:{ent}) WHERE e.{n.prop('Enterprise', 'reg_status')} IN $dead "
         "RETURN count(e) AS dead } "
         "RETURN total - dead AS count"
     )
