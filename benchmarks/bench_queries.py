@@ -36,6 +36,7 @@ import gc
 import io
 import os
 import pstats
+import statistics
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -82,14 +83,26 @@ def same(a: pd.DataFrame, b: pd.DataFrame) -> bool:
     return True
 
 
+CPU_S: list[float] = []
+"""CPU seconds of this process in each run of the last :func:`runs` (the client's share: on the
+memory store all of it, on Neo4j the driver's and the analysis's)."""
+
+
 def runs(fn: Callable[[], Any], n: int) -> tuple[list[float], Any]:
     """Seconds of ``n`` timed runs after one untimed warm-up run, and the last answer."""
     answer = fn()
     seconds = []
+    CPU_S.clear()
     for _ in range(n):
+        cpu0 = time.process_time()
         took, answer = timed(fn)
+        CPU_S.append(time.process_time() - cpu0)
         seconds.append(took)
     return seconds, answer
+
+
+def with_cpu(seconds: list[float]) -> dict[str, Any]:
+    return {**summary(seconds), "cpu_median_s": round(statistics.median(CPU_S), 4)}
 
 
 def profile(fn: Callable[[], Any], name: str) -> str:
@@ -110,11 +123,11 @@ def compare(what: str, store: GraphStore, new: Callable[[GraphStore], pd.DataFra
             prof: bool) -> dict[str, Any]:
     print(f"{what} on {store.name}: {n} runs …", flush=True)
     seconds, answer = runs(lambda: new(store), n)
-    out: dict[str, Any] = {"rows": len(answer), **summary(seconds)}
+    out: dict[str, Any] = {"rows": len(answer), **with_cpu(seconds)}
     if old is not None and base_n > 0:
         print(f"{what} on {store.name}, baseline: {base_n} runs …", flush=True)
         base, base_answer = runs(lambda: old(store), base_n)
-        out["baseline"] = summary(base)
+        out["baseline"] = with_cpu(base)
         out["same_as_baseline"] = same(answer, base_answer)
         out["speedup"] = ratio(out["baseline"]["median_s"], out["median_s"])
     if prof:
@@ -177,7 +190,7 @@ def pages(store: MemoryStore, link: str, n: int, folder: Path) -> dict[str, Any]
             return len(response.content)
 
         seconds, size = runs(get, n)
-        out[page] = {"url": url, "bytes": size, **summary(seconds)}
+        out[page] = {"url": url, "bytes": size, **with_cpu(seconds)}
     return out
 
 
@@ -297,15 +310,15 @@ def main(argv: list[str] | None = None) -> int:
             for store in stores:
                 d = delivery(store, folder)
                 big[store.name]["delivery"] = d
-                rows.append({"what": f"delivery of {args.delivery}, {args.outside:,} pool",
+                rows.append({"what": f"delivery of {args.delivery}, {args.outside:,} pool (1 run)",
                              "store": store.name, "median_s": d["seconds"]})
             payload["big"] = big
             for store in stores:
                 store.clear()
     payload["machine"]["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     print()
-    print_table(rows, ["what", "store", "median_s", "min_s", "max_s", "baseline_s", "speedup",
-                       "same"], left=("what", "store"))
+    print_table(rows, ["what", "store", "median_s", "cpu_s", "baseline_s", "base_cpu_s",
+                       "speedup", "same"], left=("what", "store"))
     target = args.json or RESULTS / f"queries-outside{args.outside}.json"
     print(f"\nwritten {write_json(target, payload)}")
     return 0
@@ -313,8 +326,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _row(what: str, store: str, r: dict[str, Any]) -> dict[str, Any]:
     b = r.get("baseline", {})
-    return {"what": what, "store": store, "median_s": r["median_s"], "min_s": r["min_s"],
-            "max_s": r["max_s"], "baseline_s": b.get("median_s"), "speedup": r.get("speedup"),
+    return {"what": what, "store": store, "median_s": r["median_s"],
+            "cpu_s": r.get("cpu_median_s"), "baseline_s": b.get("median_s"),
+            "base_cpu_s": b.get("cpu_median_s"), "speedup": r.get("speedup"),
             "same": r.get("same_as_baseline")}
 
 

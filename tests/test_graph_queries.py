@@ -199,3 +199,22 @@ def test_both_stores_answer_every_query_identically(
     assert got.keys() == expected.keys()
     for name in expected:
         assert got[name] == expected[name], name
+
+
+def test_dead_enterprises_are_neither_members_nor_candidates() -> None:
+    from tupu.graph.analyses.candidates import candidates
+    from tupu.graph.analyses.gaps import panorama
+
+    store = _memory_with(mini_city())
+    pan = panorama(store).set_index("link")
+    # L1: A and B are local and alive; D (revoked) is not counted; X and Y are outside, Z is dead
+    assert pan.loc["L1", "local_enterprises"] == 2
+    assert pan.loc["L1", "above_scale"] == 1
+    assert pan.loc["L1", "outside_enterprises"] == 2
+    found = candidates(store, "L1", None)
+    assert list(found["id"]) == ["X", "Y"]
+    assert found.iloc[0]["local_partners"] == "企业A"  # its direct tie; Z's tie does not count
+    more = ChangeSet()
+    more.add_node("Enterprise", {"id": "Y", "reg_status": "suspended"})
+    store.apply(more)
+    assert list(candidates(store, "L1", None)["id"]) == ["X"]

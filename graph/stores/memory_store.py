@@ -202,12 +202,11 @@ class MemoryStore(GraphStore):
         for prop in props:
             self.schema.check_property(ldef, prop)
         self._refresh()
-        found = [
-            Node(label, nid[1], {p: data[p] for p in props if p in data})
-            for nid, data in self.graph.nodes(data=True) if nid[0] == label
+        nodes = self.graph._node
+        return [  # from the label index, already by key
+            Node(label, key, {p: data[p] for p in props if p in data})
+            for key in self.queries().keys(label) for data in (nodes[(label, key)],)
         ]
-        found.sort(key=lambda n: n.key)
-        return found
 
     def existing_keys(self, label: str, keys: Collection[str]) -> set[str]:
         self.check_label(label)
@@ -315,10 +314,7 @@ class MemoryStore(GraphStore):
 
     def count_nodes(self) -> dict[str, int]:
         self._refresh()
-        counts: dict[str, int] = {}
-        for label, _ in self.graph.nodes:
-            counts[label] = counts.get(label, 0) + 1
-        return dict(sorted(counts.items()))
+        return self.queries().label_counts()
 
     def count_relationships(self) -> dict[str, int]:
         self._refresh()

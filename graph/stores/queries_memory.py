@@ -91,6 +91,10 @@ class MemoryQueries(GraphQueries):
         """The keys of the ``label`` nodes, sorted (index)."""
         return self._idx().by_label.get(label, [])
 
+    def label_counts(self) -> dict[str, int]:
+        """Node counts by label (index)."""
+        return {label: len(keys) for label, keys in sorted(self._idx().by_label.items())}
+
     def edges(self, rtype: str) -> list[tuple[NodeId, NodeId]]:
         """(start, end) of every ``rtype`` relationship, sorted (index)."""
         return self._idx().edges(rtype)
