@@ -17,6 +17,7 @@ dead_subsectors          ``dead``; ``codes`` (of one dead enterprise)
 link_members             ``links``, ``dead``; ``link``, ``members``
 alive_count              ``dead``; ``count``
 observations             ``keys``; ``rows``     observations_all: none; ``rows``
+local_ties               none; ``rows``
 link_pool                ``link``, ``dead``; ``rows``
 candidate_ties           ``link``, ``dead``; ``direct``, ``indirect``
 link_context             ``link``; ``codes``, ``ups``, ``downs``, ``parks``, ``funds``, ``unis``
@@ -208,6 +209,20 @@ def observations(every: bool, schema: Schema | None = None) -> str:
         f"{start}-[:{n.rel('HAS_OBSERVATION')}]->(o:{n.label('EnterpriseObservation')}) "
         f"RETURN collect([e.{ek}, o.{ok}, "
         f"{n.values('o', 'EnterpriseObservation', OBSERVATION_PROPS)}]) AS rows"
+    )
+
+
+def local_ties(rel_types: Sequence[str], schema: Schema | None = None) -> str:
+    """``rows``: [start, end, type] of the ``rel_types`` relationships between located
+    enterprises."""
+    n = _Names(schema)
+    ek, ent = n.key("Enterprise"), n.label("Enterprise")
+    return (
+        _places(n)
+        + f"MATCH (place)<-[:{n.rel('LOCATED_IN')}]-(a:{ent}) WITH DISTINCT a "
+        f"MATCH (a)-[r:{n.rel(*rel_types)}]->(b:{ent}) "
+        f"WHERE EXISTS {{ (b)-[:{n.rel('LOCATED_IN')}]->() }} "
+        f"RETURN collect([a.{ek}, b.{ek}, type(r)]) AS rows"
     )
 
 

@@ -151,6 +151,11 @@ class GraphQueries(ABC):
         every enterprise's) observations, sorted."""
 
     @abstractmethod
+    def local_ties(self, rel_types: Collection[str]) -> tuple[tuple[str, str, str], ...]:
+        """(start, end, type) of every relationship of ``rel_types`` between two located
+        enterprises, sorted."""
+
+    @abstractmethod
     def link_pool(self, link: str) -> tuple[PoolMember, ...]:
         """The alive, non-located enterprises in a sub-sector ``link`` covers, by key."""
 

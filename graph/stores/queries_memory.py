@@ -235,6 +235,20 @@ class MemoryQueries(GraphQueries):
         rows.sort(key=lambda r: (r[0], r[1]))
         return tuple(rows)
 
+    def local_ties(self, rel_types: Collection[str]) -> tuple[tuple[str, str, str], ...]:
+        types = {self.store.check_rel_type(t) for t in rel_types}
+        self._idx()
+        located = self._located(ENTERPRISE)
+        succ = self.store.graph._succ
+        found = [
+            (a, b, rtype) for a in located
+            for (lbl, b), edges in succ[(ENTERPRISE, a)].items()
+            if lbl == ENTERPRISE and b in located
+            for rtype in types.intersection(edges)
+        ]
+        found.sort()
+        return tuple(found)
+
     def link_pool(self, link: str) -> tuple[PoolMember, ...]:
         self._idx()
         g = self.store.graph

@@ -121,6 +121,13 @@ class Neo4jQueries(GraphQueries):
         rows.sort(key=lambda r: (r[0], r[1]))
         return tuple(rows)
 
+    def local_ties(self, rel_types: Collection[str]) -> tuple[tuple[str, str, str], ...]:
+        types = sorted(set(rel_types))
+        if not types:
+            return ()
+        rec = self._one(cq.local_ties(types, self.schema), {})
+        return tuple(sorted((a, b, t) for a, b, t in rec["rows"]))
+
     def link_pool(self, link: str) -> tuple[PoolMember, ...]:
         rec = self._one(cq.link_pool(self.schema), {"link": link, "dead": list(DEAD)})
         out = [
