@@ -246,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--part-size", type=int, default=50_000)
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--no-pages", dest="pages", action="store_false",
+                        help="skip the web pages")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
 
@@ -255,6 +257,7 @@ def main(argv: list[str] | None = None) -> int:
                                "baseline": "benchmarks/legacy: the analyses before the named "
                                            "graph queries, same run, same stores"}
     rows: list[dict[str, Any]] = []
+    target = args.json or RESULTS / f"queries-outside{args.outside}.json"
     bench = neo4j_for_bench(args.neo4j) if args.neo4j != "none" else no_neo4j()
     with workdir(args.workdir) as wd, bench as (neo, neo_info):
         payload["neo4j"] = neo_info
@@ -279,9 +282,11 @@ def main(argv: list[str] | None = None) -> int:
             sample["neo4j_same_as_memory"] = {
                 k: same(answers["memory"][k], answers["neo4j"][k]) for k in answers["memory"]}
         payload["sample"] = sample
-        payload["pages"] = pages(mem, link, args.repeat, wd / "web")
-        for page, r in payload["pages"].items():
-            rows.append(_row(f"page {page}", "memory", r))
+        if args.pages:
+            payload["pages"] = pages(mem, link, args.repeat, wd / "web")
+            for page, r in payload["pages"].items():
+                rows.append(_row(f"page {page}", "memory", r))
+        write_json(target, payload)  # what is measured so far
 
         if args.outside > 0:
             print(f"\n== outside pool of {args.outside:,}", flush=True)
@@ -303,6 +308,8 @@ def main(argv: list[str] | None = None) -> int:
                 big[store.name] = {"candidates": c, "gaps": g}
                 rows += [_row(f"candidates, {args.outside:,} pool", store.name, c),
                          _row(f"gaps, {args.outside:,} pool", store.name, g)]
+                payload["big"] = big
+                write_json(target, payload)
             if neo is not None:
                 big["neo4j_same_as_memory"] = {
                     k: same(answers["memory"][k], answers["neo4j"][k]) for k in answers["memory"]}
@@ -319,7 +326,6 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print_table(rows, ["what", "store", "median_s", "cpu_s", "baseline_s", "base_cpu_s",
                        "speedup", "same"], left=("what", "store"))
-    target = args.json or RESULTS / f"queries-outside{args.outside}.json"
     print(f"\nwritten {write_json(target, payload)}")
     return 0
 

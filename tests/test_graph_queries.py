@@ -218,3 +218,16 @@ def test_dead_enterprises_are_neither_members_nor_candidates() -> None:
     more.add_node("Enterprise", {"id": "Y", "reg_status": "suspended"})
     store.apply(more)
     assert list(candidates(store, "L1", None)["id"]) == ["X"]
+
+
+def test_query_texts_take_values_as_parameters_and_check_names() -> None:
+    from tupu.errors import SchemaError
+    from tupu.graph.stores import cypher_queries as cq
+
+    text = cq.candidate_ties()
+    assert "$link" in text and "$dead" in text
+    assert "revoked" not in text  # the dead statuses travel as a parameter
+    with pytest.raises(SchemaError):
+        cq.placements("NoSuchLabel")
+    with pytest.raises(SchemaError):
+        cq.local_ties(["NO_SUCH_TYPE"])
