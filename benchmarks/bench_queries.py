@@ -106,7 +106,7 @@ def with_cpu(seconds: list[float]) -> dict[str, Any]:
 
 
 def profile(fn: Callable[[], Any], name: str) -> str:
-    target = RESULTS / f"profile-{name}.txt"
+    target = RESULTS / f"profile-queries-{name}.txt"
     prof = cProfile.Profile()
     prof.enable()
     fn()

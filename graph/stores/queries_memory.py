@@ -54,6 +54,9 @@ class _Index:
         self.link_members: dict[str, frozenset[str]] = {}
         self._edges: dict[str, list[tuple[NodeId, NodeId]]] | None = None
         self._graph = graph
+        self.located: dict[str, frozenset[str]] = {}
+        self.local_ties: list[tuple[str, str, str, bool]] | None = None  # (local, other, type, out)
+        self.partner_reach: dict[str, set[str]] | None = None  # non-located -> locals it ties
 
     def edges(self, rtype: str) -> list[tuple[NodeId, NodeId]]:
         """Every (start, end) of relationships of ``rtype``, sorted (built on first use)."""
@@ -138,11 +141,35 @@ class MemoryQueries(GraphQueries):
             idx.link_members[link] = found
         return found
 
-    def _located(self, label: str) -> set[str]:
-        return {
-            k for place in ("Park", "Town") for p in self._keys(place)
-            for lbl, k in self._in((place, p), "LOCATED_IN") if lbl == label
-        }
+    def _located(self, label: str) -> frozenset[str]:
+        idx = self._idx()
+        found = idx.located.get(label)
+        if found is None:
+            found = frozenset(
+                k for place in ("Park", "Town") for p in self._keys(place)
+                for lbl, k in self._in((place, p), "LOCATED_IN") if lbl == label
+            )
+            idx.located[label] = found
+        return found
+
+    def _local_ties(self) -> tuple[list[tuple[str, str, str, bool]], dict[str, set[str]]]:
+        """Every tie of a located enterprise to an enterprise (local, other, type, whether it
+        leaves the local one), and for each enterprise that is not located the located ones it
+        is tied to (link-independent: kept per version of the graph)."""
+        idx = self._idx()
+        if idx.local_ties is None or idx.partner_reach is None:
+            located = self._located(ENTERPRISE)
+            ties: list[tuple[str, str, str, bool]] = []
+            reach: dict[str, set[str]] = {}
+            for local in sorted(located):
+                for (lbl, other), rtype, out in self._ties((ENTERPRISE, local)):
+                    if lbl != ENTERPRISE:
+                        continue
+                    ties.append((local, other, rtype, out))
+                    if other not in located:
+                        reach.setdefault(other, set()).add(local)
+            idx.local_ties, idx.partner_reach = ties, reach
+        return idx.local_ties, idx.partner_reach
 
     def _prop(self, nid: NodeId, prop: str) -> Any:
         return self.store.graph.nodes[nid].get(prop)
@@ -271,21 +298,15 @@ class MemoryQueries(GraphQueries):
 
     def candidate_ties(self, link: str) -> CandidateTies:
         self._idx()
-        located = self._located(ENTERPRISE)
-        pool = self._members(link) - located
-        direct: set[tuple[str, str, str, bool]] = set()
+        pool = self._members(link) - self._located(ENTERPRISE)
+        ties, reach = self._local_ties()
+        direct = {(other, local, rtype, not out) for local, other, rtype, out in ties
+                  if other in pool}
         indirect: set[tuple[str, str, str]] = set()
-        for local in located:
-            for (lbl, other), rtype, out in self._ties((ENTERPRISE, local)):
-                if lbl != ENTERPRISE:
-                    continue
-                if other in pool:
-                    direct.add((other, local, rtype, not out))
-                if other in located:
-                    continue
-                for (lbl2, cand), _, _ in self._ties((ENTERPRISE, other)):
-                    if lbl2 == ENTERPRISE and cand != other and cand in pool:
-                        indirect.add((cand, other, local))
+        for partner, locals_ in reach.items():
+            for (lbl, cand), _, _ in self._ties((ENTERPRISE, partner)):
+                if lbl == ENTERPRISE and cand != partner and cand in pool:
+                    indirect.update((cand, partner, local) for local in locals_)
         return CandidateTies(tuple(sorted(direct)), tuple(sorted(indirect)))
 
     def link_context(self, link: str) -> LinkContext | None:
