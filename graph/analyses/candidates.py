@@ -13,9 +13,10 @@ The score of a candidate is the sum of these terms (weights in ``graph/analysis.
 - ``universities``: local universities strong in the link's sub-sectors, or cooperating with it.
 
 Each term's contribution is a column; ``score`` is their sum; ``explanation`` states the top
-reasons in Chinese. The facts are read once per link (:func:`link_facts`, using only
-``GraphStore.adjacent`` and ``get_nodes`` around the link, so a large outside pool stays fast);
-scoring a candidate (:func:`score_candidate`) is pure.
+reasons in Chinese. The facts are read once per link (:func:`link_facts`, through the named graph
+queries around the link, so a large outside pool stays fast); scoring a candidate
+(:func:`score_candidate`) is pure. Every candidate is ranked on the facts its score rests on;
+only those shown are read whole and explained.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -31,8 +32,9 @@ import pandas as pd
 from tupu.errors import UsageError
 from tupu.graph.analyses.config import CandidateConfig, GapConfig, default_analysis_config
 from tupu.graph.analyses.scope import Scope
+from tupu.graph.analyses.strength import Locality, link_strength, locality
+from tupu.graph.stores.queries import CandidateTies, LinkContext, names_of
 from tupu.graph.stores.store import GraphStore
-from tupu.graph.analyses.strength import link_strength, locality
 from tupu.graph.analyses.wording import area_text, money_text
 
 TIE_TYPES = {"SUPPLIES": ("供应", "采购"), "COOPERATES_WITH": ("合作", "合作"),
@@ -70,37 +72,26 @@ def _names(store: GraphStore, label: str, keys: set[str], short: bool = False) -
     }
 
 
-def _read_ties(store: GraphStore, f: LinkFacts, local: set[str]) -> None:
-    for rtype, (out_word, in_word) in TIE_TYPES.items():
-        for r in store.adjacent(rtype, "Enterprise", f.pool, "out"):
-            if r.end.label == "Enterprise":
-                _tie(f, local, r.start.key, r.end.key, out_word)
-        for r in store.adjacent(rtype, "Enterprise", f.pool, "in"):
-            _tie(f, local, r.end.key, r.start.key, in_word)
-    via = sorted({p for ps in f.partners.values() for p in ps})
-    for rtype in TIE_TYPES:
-        for r in store.adjacent(rtype, "Enterprise", via, "out"):
-            if r.end.key in local:
-                f.reach[r.start.key].add(r.end.key)
-        for r in store.adjacent(rtype, "Enterprise", via, "in"):
-            if r.start.key in local:
-                f.reach[r.end.key].add(r.start.key)
+def _read_ties(f: LinkFacts, ties: CandidateTies) -> None:
+    """Direct ties (the first type of TIE_TYPES, outgoing before incoming, names the tie) and
+    the partners through which a candidate reaches local enterprises."""
+    order = {t: i for i, t in enumerate(TIE_TYPES)}
+    for cand, local, rtype, outgoing in sorted(
+        ties.direct, key=lambda t: (order[t[2]], not t[3], t[0], t[1])
+    ):
+        out_word, in_word = TIE_TYPES[rtype]
+        f.direct[cand].setdefault(local, out_word if outgoing else in_word)
+    for cand, partner, local in ties.indirect:
+        f.partners[cand].add(partner)
+        f.reach[partner].add(local)
 
 
-def _tie(f: LinkFacts, local: set[str], candidate: str, other: str, word: str) -> None:
-    if other in local:
-        f.direct[candidate].setdefault(other, word)
-    elif other != candidate:
-        f.partners[candidate].add(other)
-
-
-def _read_fit(store: GraphStore, f: LinkFacts, link: str, cfg: CandidateConfig,
-              gcfg: GapConfig, where: Any) -> None:
-    ups = [r.start.key for r in store.adjacent("FEEDS", "ChainLink", [link], "in")]
-    downs = [r.end.key for r in store.adjacent("FEEDS", "ChainLink", [link], "out")]
+def _read_fit(store: GraphStore, f: LinkFacts, ctx: LinkContext, cfg: CandidateConfig,
+              gcfg: GapConfig, where: Locality) -> None:
+    ups, downs = list(ctx.ups), list(ctx.downs)
     near = link_strength(store, sorted(set(ups) | set(downs)), Scope("city"), gcfg, where)
     status = dict(zip(near["link"], near["status"], strict=True))
-    names = _names(store, "ChainLink", set(ups) | set(downs))
+    names = names_of(ctx.names, "ChainLink")
     present = set(gcfg.present_statuses)
     up_ok = sorted(u for u in ups if status.get(u) in present)
     down_ok = sorted(d for d in downs if status.get(d) in present)
@@ -115,42 +106,47 @@ def _read_fit(store: GraphStore, f: LinkFacts, link: str, cfg: CandidateConfig,
 
 
 def link_facts(store: GraphStore, link: str, cfg: CandidateConfig, gcfg: GapConfig) -> LinkFacts:
-    """Read everything the candidates of ``link`` are scored on."""
-    if store.get_node("ChainLink", link) is None:
+    """Read everything the candidates of ``link`` are scored on, through the named graph queries
+    around the link (:mod:`tupu.graph.stores.queries`): its pool with only the properties a score
+    rests on (:func:`with_profiles` adds the rest for the candidates shown), the ties of the pool
+    read from the local side, the link's neighbours, parks, funds and universities."""
+    queries = store.queries()
+    ctx = queries.link_context(link)
+    if ctx is None:
         raise UsageError(f"no chain link {link!r}; `tupu gaps --all --format json` lists the links")
-    where = locality(store)
-    local = where.local
-    codes = sorted(r.end.key for r in store.adjacent("COVERS", "ChainLink", [link], "out"))
-    members = {r.start.key for r in store.adjacent("IN_SUBSECTOR", "SubSector", codes, "in")
-               if r.start.label == "Enterprise"}
-    pool = sorted(members - local)
-    f = LinkFacts(
-        pool=pool,
-        profiles={n.key: n.props for n in store.get_nodes("Enterprise", pool)},
-        local_names=_names(store, "Enterprise", local, short=True),
-    )
-    if not pool:
+    members = queries.link_pool(link)
+    f = LinkFacts(pool=[m.key for m in members],
+                  profiles={m.key: dict(m.props) for m in members}, local_names={})
+    if not f.pool:
         return f
-    _read_ties(store, f, local)
-    _read_fit(store, f, link, cfg, gcfg, where)
-    park_keys = {r.start.key for r in store.adjacent("POSITIONED_FOR", "ChainLink", [link], "in")}
+    where = locality(store)
+    _read_ties(f, queries.candidate_ties(link))
+    _read_fit(store, f, ctx, cfg, gcfg, where)
     f.parks = sorted(
-        ((float(n.props.get("vacant_area") or 0.0), n.key, str(n.props.get("name", n.key)))
-         for n in store.get_nodes("Park", park_keys)),
+        ((float(vacant or 0.0), key, str(key if name is None else name))
+         for key, name, vacant in ctx.parks),
         key=lambda p: (-p[0], p[1]),
     )
-    f.focus_funds = {r.start.key for r in store.adjacent("FOCUSES_ON", "SubSector", codes, "in")}
-    for r in store.adjacent("INVESTED_IN", "Enterprise", pool, "in"):
-        f.invested[r.end.key].add(r.start.key)
-    f.fund_names = _names(store, "Fund", f.focus_funds | set().union(*f.invested.values()))
-    local_unis = {n.key for n in store.find_nodes("University", {"local": True})}
-    strong = {r.start.key for r in store.adjacent("STRONG_IN", "SubSector", codes, "in")}
-    f.universities = strong & local_unis
-    for r in store.adjacent("COOPERATES_WITH", "Enterprise", pool, "out"):
-        if r.end.label == "University":
-            f.coop_unis[r.start.key].add(r.end.key)
-    f.uni_names = _names(store, "University", f.universities | set().union(*f.coop_unis.values()))
+    f.focus_funds = set(ctx.focus_funds)
+    around = queries.pool_links(link)
+    for enterprise, fund in around.invested:
+        f.invested[enterprise].add(fund)
+    f.fund_names = {**names_of(ctx.names, "Fund"), **names_of(around.names, "Fund")}
+    f.universities = set(ctx.strong_universities)
+    for enterprise, university in around.universities:
+        f.coop_unis[enterprise].add(university)
+    f.uni_names = {**names_of(ctx.names, "University"), **names_of(around.names, "University")}
     return f
+
+
+def with_profiles(store: GraphStore, f: LinkFacts, keys: list[str]) -> LinkFacts:
+    """``f`` with the whole profiles of the candidates ``keys`` and the short names of the local
+    enterprises they are tied to (what their rows and explanations show)."""
+    shown = {local for key in keys for local in f.direct.get(key, {})}
+    profiles = dict(f.profiles)
+    profiles.update((n.key, n.props) for n in store.get_nodes("Enterprise", keys))
+    return replace(f, profiles=profiles,
+                   local_names=_names(store, "Enterprise", shown, short=True))
 
 
 def score_candidate(key: str, f: LinkFacts, cfg: CandidateConfig) -> dict[str, Any]:
@@ -229,9 +225,11 @@ def candidates(
     facts = link_facts(store, link, cfg, gcfg)
     if not facts.pool:
         return pd.DataFrame(columns=COLUMNS)
-    df = pd.DataFrame([score_candidate(key, facts, cfg) for key in facts.pool])
-    df = df.sort_values(["score", "id"], ascending=[False, True]).reset_index(drop=True)
+    # rank every candidate on the scoring facts, then score the ones shown with their profiles
+    ranked = sorted(((score_candidate(key, facts, cfg)["score"], key) for key in facts.pool),
+                    key=lambda t: (-t[0], t[1]))
+    shown = [key for _, key in (ranked if limit is None else ranked[:limit])]
+    facts = with_profiles(store, facts, shown)
+    df = pd.DataFrame([score_candidate(key, facts, cfg) for key in shown])
     df.insert(0, "rank", range(1, len(df) + 1))
-    if limit is not None:
-        df = df.head(limit)
     return df[COLUMNS]

@@ -29,9 +29,8 @@ from tupu.graph.analyses import frames
 from tupu.graph.analyses.wording import money_text
 from tupu.graph.analyses.config import ClusterConfig, default_analysis_config
 from tupu.graph.analyses.periods import revenue_summary
-from tupu.graph.stores.projection import project
 from tupu.graph.stores.store import GraphStore
-from tupu.graph.analyses.strength import Locality, link_members, locality
+from tupu.graph.analyses.strength import Locality, locality
 
 TIE_TYPES = ("SUPPLIES", "COOPERATES_WITH")
 COLUMNS = [
@@ -67,16 +66,17 @@ def cluster_graph(store: GraphStore, cfg: ClusterConfig, where: Locality | None 
     COOPERATES_WITH relationships between the two).
     """
     where = where or locality(store)
-    return _graph(project(store, ["Enterprise"], TIE_TYPES), where, cfg)
+    return _graph(store.queries().local_ties(TIE_TYPES), where, cfg)
 
 
-def _graph(proj: nx.MultiDiGraph, where: Locality, cfg: ClusterConfig) -> nx.Graph:
+def _graph(ties: Iterable[tuple[str, str, str]], where: Locality, cfg: ClusterConfig
+           ) -> nx.Graph:
+    """The cluster graph from the ties between local enterprises, (start, end, type) sorted."""
     local = where.local
     g = nx.Graph()
     g.add_nodes_from(sorted(local))
     weight = {"SUPPLIES": cfg.weights.supplies, "COOPERATES_WITH": cfg.weights.cooperates}
-    for u, v, rtype in sorted(proj.edges(keys=True)):
-        a, b = u.split(":", 1)[1], v.split(":", 1)[1]
+    for a, b, rtype in ties:
         if a == b or a not in local or b not in local:
             continue
         _add(g, a, b, weight[rtype], ties=1)
@@ -139,21 +139,25 @@ def clusters(store: GraphStore, config: ClusterConfig | None = None) -> pd.DataF
     """One row per cluster of at least ``min_size`` local enterprises, biggest first (module doc)."""
     cfg = config or default_analysis_config().clusters
     where = locality(store)
-    proj = project(store, ["Enterprise"], TIE_TYPES)
-    g = _graph(proj, where, cfg)
+    queries = store.queries()
+    g = _graph(queries.local_ties(TIE_TYPES), where, cfg)
     found = [c for c in communities(g, cfg) if len(c) >= cfg.min_size]
     if not found:
         return pd.DataFrame(columns=COLUMNS)
 
     members_all = set().union(*found)
-    profiles = {k: proj.nodes.get(f"Enterprise:{k}", {}) for k in members_all}
+    profiles = {n.key: n.props for n in store.get_nodes("Enterprise", members_all)}
     ttm = revenue_summary(frames.enterprise_observations(store, members_all))
     revenue = dict(zip(ttm["enterprise"], ttm["ttm"], strict=True))
-    lk = frames.links(store)
+    structure = queries.chain_structure()
+    lk = frames.links_of(structure)
     link_name = dict(zip(lk["link"], lk["name"], strict=True))
     link_chain = dict(zip(lk["link"], lk["chain"], strict=True))
     chain_name = dict(zip(lk["chain"], lk["chain_name"], strict=True))
-    in_link = link_members(store, list(lk["link"]))
+    in_link: dict[str, set[str]] = {x: set() for x in lk["link"]}
+    for m in queries.local_members(list(lk["link"])):  # the local side only
+        for x in m.links:
+            in_link[x].add(m.key)
     link_local = {x: m & where.local for x, m in in_link.items() if isinstance(link_chain.get(x), str)}
     places = {n.key: str(n.props.get("name", n.key))
               for label in ("Park", "Town") for n in store.find_nodes(label)}

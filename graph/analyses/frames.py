@@ -10,6 +10,7 @@ from collections.abc import Collection, Sequence
 
 import pandas as pd
 
+from tupu.graph.stores.queries import OBSERVATION_PROPS, ChainStructure
 from tupu.graph.stores.store import GraphStore
 
 
@@ -90,15 +91,18 @@ def enterprise_links(store: GraphStore) -> pd.DataFrame:
 
 def links(store: GraphStore) -> pd.DataFrame:
     """Every chain link: ``link``, ``name``, ``stage``, ``position``, ``chain``, ``chain_name``."""
-    nodes = nodes_frame(store, "ChainLink", ["name", "stage", "position"]).rename(
-        columns={"key": "link"}
+    return links_of(store.queries().chain_structure())
+
+
+def links_of(structure: ChainStructure) -> pd.DataFrame:
+    """:func:`links` from the chain skeleton already read."""
+    nodes = pd.DataFrame(
+        [{"link": k, "name": name, "stage": stage, "position": pos}
+         for k, name, stage, pos in structure.links],
+        columns=["link", "name", "stage", "position"],
     )
-    has = rels_frame(store, "HAS_LINK")[["start", "end"]].rename(
-        columns={"start": "chain", "end": "link"}
-    )
-    chains = nodes_frame(store, "Chain", ["name", "plan_format"]).rename(
-        columns={"key": "chain", "name": "chain_name"}
-    )
+    has = pd.DataFrame(list(structure.has_link), columns=["chain", "link"])
+    chains = pd.DataFrame(list(structure.chains), columns=["chain", "chain_name", "plan_format"])
     df = nodes.merge(has, on="link", how="left").merge(chains, on="chain", how="left")
     df["plan_format"] = df["plan_format"].map(lambda v: v is True).astype(bool)
     return df.sort_values(["chain", "link"]).reset_index(drop=True)
@@ -106,7 +110,12 @@ def links(store: GraphStore) -> pd.DataFrame:
 
 def feeds(store: GraphStore) -> pd.DataFrame:
     """``up``, ``down``: the FEEDS relationships between chain links."""
-    df = rels_frame(store, "FEEDS")[["start", "end"]].rename(columns={"start": "up", "end": "down"})
+    return feeds_of(store.queries().chain_structure())
+
+
+def feeds_of(structure: ChainStructure) -> pd.DataFrame:
+    """:func:`feeds` from the chain skeleton already read."""
+    df = pd.DataFrame(list(structure.feeds), columns=["up", "down"])
     return df.sort_values(["up", "down"]).reset_index(drop=True)
 
 
@@ -114,16 +123,10 @@ def enterprise_observations(
     store: GraphStore, enterprises: Collection[str] | None = None
 ) -> pd.DataFrame:
     """Quarterly observations (of ``enterprises``, or all): ``enterprise``, ``period``, ``revenue``…"""
-    cols = ["period", "revenue", "employees", "talent_introduced", "above_scale"]
-    if enterprises is None:
-        has = store.find_relationships("HAS_OBSERVATION", "Enterprise", "EnterpriseObservation")
-    else:
-        has = [r for r in store.adjacent("HAS_OBSERVATION", "Enterprise", enterprises, "out")
-               if r.end.label == "EnterpriseObservation"]
-    owner = {r.end.key: r.start.key for r in has}
     rows = [
-        {"enterprise": owner[n.key], **{c: n.props.get(c) for c in cols}}
-        for n in store.get_nodes("EnterpriseObservation", owner)
+        {"enterprise": owner, **dict(zip(OBSERVATION_PROPS, values, strict=True))}
+        for owner, _, values in store.queries().enterprise_observations(
+            None if enterprises is None else list(enterprises))
     ]
-    df = pd.DataFrame(rows, columns=["enterprise", *cols])
+    df = pd.DataFrame(rows, columns=["enterprise", *OBSERVATION_PROPS])
     return df.sort_values(["enterprise", "period"]).reset_index(drop=True)

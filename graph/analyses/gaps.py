@@ -13,12 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from tupu.graph.analyses import frames
 from tupu.graph.analyses.config import GapConfig, default_analysis_config
 from tupu.graph.analyses.periods import revenue_summary
 from tupu.graph.analyses.scope import Scope
+from tupu.graph.stores.queries import ChainStructure
 from tupu.graph.stores.store import GraphStore
 from tupu.graph.analyses.strength import strength_facts, strength_table
 
@@ -36,27 +38,36 @@ def panorama(store: GraphStore, scope: Scope | None = None, chain: str | None = 
              config: GapConfig | None = None) -> pd.DataFrame:
     """One row per chain link: its local strength in ``scope`` and its status (see module doc)."""
     cfg = config or default_analysis_config().gaps
-    scope = scope or Scope("city")
-    lk = frames.links(store)
+    return _panorama(store, store.queries().chain_structure(), scope or Scope("city"), chain, cfg)
+
+
+def _panorama(store: GraphStore, structure: ChainStructure, scope: Scope, chain: str | None,
+              cfg: GapConfig) -> pd.DataFrame:
+    lk = frames.links_of(structure)
     facts = strength_facts(store, list(lk["link"]), scope)  # every link's members, read once
     df = lk[["chain", "chain_name", "link", "name", "stage", "position"]].rename(
         columns={"name": "link_name"}
     ).merge(strength_table(facts, cfg), on="link")
 
-    rev = revenue_summary(
-        frames.enterprise_observations(store, facts.in_scope)
-    ).set_index("enterprise")
+    rev = revenue_summary(frames.enterprise_observations(store, facts.in_scope))
+    sums = {  # enterprise -> (ttm, ytd, ytd_prev)
+        e: (a, b, c) for e, a, b, c in zip(rev["enterprise"], rev["ttm"].astype(float),
+                                           rev["ytd"].astype(float),
+                                           rev["ytd_prev"].astype(float), strict=True)
+    }
+    none = (0.0, 0.0, 0.0)
     revenue, growth = [], []
     for link in df["link"]:
-        local = sorted(facts.local_members[link])
-        sub = rev.reindex(local).fillna(0.0)
-        prev = float(sub["ytd_prev"].sum())
-        revenue.append(round(float(sub["ttm"].sum()), 2))
-        growth.append(round(float(sub["ytd"].sum()) / prev - 1, 4) if prev else None)
+        # summed as pandas sums a column (numpy's pairwise sum, in key order)
+        ttm, ytd, prev_ = np.array([sums.get(e, none) for e in sorted(facts.local_members[link])],
+                                   dtype=float).reshape(-1, 3).T
+        prev = float(np.sum(prev_))
+        revenue.append(round(float(np.sum(ttm)), 2))
+        growth.append(round(float(np.sum(ytd)) / prev - 1, 4) if prev else None)
     df["revenue"], df["growth"] = revenue, growth
 
     status = df.set_index("link")["status"].to_dict()
-    flanks = link_flanks(status, frames.feeds(store), cfg)
+    flanks = link_flanks(status, frames.feeds_of(structure), cfg)
     df["upstream_present"] = [flanks[x].upstream_present for x in df["link"]]
     df["downstream_present"] = [flanks[x].downstream_present for x in df["link"]]
     df["broken"] = [flanks[x].broken for x in df["link"]]
@@ -101,13 +112,14 @@ def gaps(store: GraphStore, scope: Scope | None = None, chain: str | None = None
          config: GapConfig | None = None) -> pd.DataFrame:
     """The missing and weak links of :func:`panorama`, ranked by priority, with reasons."""
     cfg = config or default_analysis_config().gaps
-    pan = panorama(store, scope, None, cfg)
+    structure = store.queries().chain_structure()
+    pan = _panorama(store, structure, scope or Scope("city"), None, cfg)
     w = cfg.priority
     names = pan.set_index("link")["link_name"].to_dict()
     local = pan.set_index("link")["local_enterprises"].to_dict()
-    downs = frames.feeds(store).groupby("up")["down"].apply(list).to_dict()
-    core_links = _core_links(store)
-    plan_chains = _plan_chains(store)
+    downs = frames.feeds_of(structure).groupby("up")["down"].apply(list).to_dict()
+    core_links = {link for link, _, domain in structure.covers if domain == "core"}
+    plan_chains = {key for key, _, plan_format in structure.chains if plan_format is True}
     rows = []
     for r in pan[pan["status"].isin(["missing", "weak"])].itertuples(index=False):
         if chain is not None and r.chain != chain:
@@ -151,11 +163,3 @@ def gaps(store: GraphStore, scope: Scope | None = None, chain: str | None = None
         drop=True
     )
 
-
-def _core_links(store: GraphStore) -> set[str]:
-    core = {n.key for n in store.find_nodes("SubSector", {"domain": "core"})}
-    return {r.start.key for r in store.find_relationships("COVERS") if r.end.key in core}
-
-
-def _plan_chains(store: GraphStore) -> set[str]:
-    return {c.key for c in store.find_nodes("Chain", {"plan_format": True})}

@@ -1,7 +1,8 @@
 """How strong each chain link is locally: counts, location quotient and status.
 
-Shared by the panorama (every link) and the attraction score (a link's neighbours). Reads only
-the relationships it needs (``GraphStore.adjacent``), so it stays fast with a large outside pool.
+Shared by the panorama (every link) and the attraction score (a link's neighbours). Reads through
+the named graph queries (:mod:`tupu.graph.stores.queries`): the local side from the located
+enterprises, the outside pool as member counts, so it does not grow with the pool.
 """
 
 from __future__ import annotations
@@ -42,11 +43,12 @@ def locality(store: GraphStore, label: str = "Enterprise") -> Locality:
 
     A park, being more precise, wins over a bare town; among several, the smallest key.
     """
-    in_town = {r.start.key: r.end.key for r in store.find_relationships("IN_TOWN")}
+    found = store.queries().placements(label)
+    in_town = dict(found.park_town)
     parks: dict[str, list[str]] = {}
     towns: dict[str, list[str]] = {}
-    for r in store.find_relationships("LOCATED_IN", start_label=label):
-        (parks if r.end.label == "Park" else towns).setdefault(r.start.key, []).append(r.end.key)
+    for subject, place_label, place in found.located:
+        (parks if place_label == "Park" else towns).setdefault(subject, []).append(place)
     park: dict[str, str | None] = {}
     town: dict[str, str | None] = {}
     for key in sorted(set(parks) | set(towns)):
@@ -57,15 +59,9 @@ def locality(store: GraphStore, label: str = "Enterprise") -> Locality:
 
 
 def link_members(store: GraphStore, links: Collection[str]) -> dict[str, set[str]]:
-    """The enterprises (local or not) in each link: those in a sub-sector the link covers."""
-    covers: dict[str, set[str]] = {}
-    for r in store.adjacent("COVERS", "ChainLink", links, "out"):
-        covers.setdefault(r.end.key, set()).add(r.start.key)
-    members: dict[str, set[str]] = {lk: set() for lk in links}
-    for r in store.adjacent("IN_SUBSECTOR", "SubSector", list(covers), "in"):
-        for lk in covers[r.end.key]:
-            members[lk].add(r.start.key)
-    return members
+    """The enterprises (local or not) in each link: those in a sub-sector the link covers, but
+    the dead ones (:func:`tupu.ontology.vocab.is_dead`)."""
+    return {lk: set(m) for lk, m in store.queries().link_members(links).items()}
 
 
 def status_of(count: int, lq: float | None, cfg: GapConfig) -> str:
@@ -87,50 +83,61 @@ def status_of(count: int, lq: float | None, cfg: GapConfig) -> str:
 class StrengthFacts:
     """What :func:`link_strength` reads from the store, with the per-link counts derived from it,
     kept so that it can be evaluated many times cheaply (e.g. once per enterprise that might
-    leave, :mod:`tupu.graph.analyses.impact`)."""
+    leave, :mod:`tupu.graph.analyses.impact`). Dead enterprises are in none of it."""
 
-    members: dict[str, set[str]]
-    local: set[str]
-    in_scope: set[str]
-    above: set[str]
-    enterprise_total: int
+    links: tuple[str, ...]
+    local: set[str]  # alive local enterprises
+    in_scope: set[str]  # alive local enterprises in the scope
+    above: set[str]  # those of in_scope above scale
+    enterprise_total: int  # alive enterprises, local or not
     local_members: dict[str, set[str]]  # members in scope, per link
     outside_count: dict[str, int]  # members in the outside pool, per link
+    local_link_members: dict[str, set[str]]  # alive local members, per link
 
 
 def strength_facts(
     store: GraphStore, links: Collection[str], scope: Scope, where: Locality | None = None
 ) -> StrengthFacts:
-    """Read the facts :func:`strength_rows` needs for ``links`` in ``scope``."""
+    """Read the facts :func:`strength_rows` needs for ``links`` in ``scope``: the local side
+    from the located enterprises, the outside side as member counts."""
+    queries = store.queries()
     where = where or locality(store)
-    in_scope = where.in_scope(scope)
-    above = {
-        n.key for n in store.get_nodes("Enterprise", in_scope) if n.props.get("above_scale") is True
-    }
-    members = link_members(store, links)
+    wanted = sorted(set(links))
+    found = queries.local_members(wanted)
+    alive = {m.key for m in found if m.alive}
+    local = where.local & alive
+    in_scope = where.in_scope(scope) & alive
+    members: dict[str, set[str]] = {lk: set() for lk in wanted}
+    for m in found:
+        if m.key in local:
+            for lk in m.links:
+                members[lk].add(m.key)
+    totals = queries.link_member_counts(wanted)
     return StrengthFacts(
-        members=members, local=where.local, in_scope=in_scope, above=above,
-        enterprise_total=store.count_nodes().get("Enterprise", 0),
+        links=tuple(wanted), local=local, in_scope=in_scope,
+        above={m.key for m in found if m.above_scale and m.key in in_scope},
+        enterprise_total=queries.alive_enterprise_count(),
         local_members={lk: m & in_scope for lk, m in members.items()},
-        outside_count={lk: len(m - where.local) for lk, m in members.items()},
+        outside_count={lk: totals.get(lk, 0) - len(m) for lk, m in members.items()},
+        local_link_members=members,
     )
 
 
 def strength_rows(
     facts: StrengthFacts, cfg: GapConfig, exclude: Collection[str] = ()
 ) -> list[dict[str, Any]]:
-    """The rows of :func:`link_strength` from facts already read, as if the ``exclude``
-    enterprises were gone: they count neither as local nor as outside enterprises."""
-    gone = set(exclude)
+    """The rows of :func:`link_strength` from facts already read, as if the ``exclude`` local
+    enterprises were gone: they count neither as local nor as outside enterprises (keys that
+    are not alive local enterprises are left out of ``exclude``)."""
+    gone = set(exclude) & facts.local
     in_scope = facts.in_scope - gone
-    outside_total = facts.enterprise_total - len(facts.local | gone)
-    gone_outside = gone - facts.local
+    outside_total = facts.enterprise_total - len(facts.local)
     rows = []
-    for lk in sorted(facts.members):
+    for lk in facts.links:
         local = facts.local_members[lk]
         if gone and not gone.isdisjoint(local):
             local = local - gone
-        n_out = facts.outside_count[lk] - len(gone_outside & facts.members[lk])
+        n_out = facts.outside_count[lk]
         share_local = len(local) / len(in_scope) if in_scope else 0.0
         share_out = n_out / outside_total if outside_total > 0 else 0.0
         lq = round(share_local / share_out, 3) if share_out else None
@@ -155,7 +162,7 @@ def link_strength(
     """Per link: local enterprises in ``scope``, above-scale ones, outside ones, LQ and status.
 
     LQ = (share of the scope's local enterprises in the link) / (share of the outside pool in it).
-    With ``exclude`` (enterprise keys), the answer is as if those enterprises had left: they count
-    neither as local nor as outside enterprises (anchor impact).
+    With ``exclude`` (local enterprise keys), the answer is as if those enterprises had left: they
+    count neither as local nor as outside enterprises (anchor impact).
     """
     return strength_table(strength_facts(store, links, scope, where), cfg, exclude)

@@ -17,6 +17,7 @@ import networkx as nx
 
 from tupu.errors import StoreError
 from tupu.graph.stores.model import ChangeSet, Node, NodeRef, Relationship, Subgraph, WriteSummary
+from tupu.graph.stores.queries_memory import MemoryQueries
 from tupu.graph.stores.snapshot import read_snapshot, write_lock, write_snapshot
 from tupu.graph.stores.store import (
     DeliveryRecord,
@@ -45,6 +46,9 @@ class MemoryStore(GraphStore):
         self.path = path
         self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
         self._stamp: tuple[int, int] | None = None
+        self.version = 0
+        """Counts changes of :attr:`graph` (writes, reloads): the graph queries' indexes follow it."""
+        self._queries: MemoryQueries | None = None
         self._refresh()
 
     # -- persistence -------------------------------------------------------------------------
@@ -68,6 +72,16 @@ class MemoryStore(GraphStore):
             assert self.path is not None
             _, self.graph = read_snapshot(self.path)
         self._stamp = stamp
+        self.version += 1
+
+    def refresh(self) -> None:
+        """Reload the snapshot if another process replaced it (before reading :attr:`graph`)."""
+        self._refresh()
+
+    def queries(self) -> MemoryQueries:
+        if self._queries is None:
+            self._queries = MemoryQueries(self)
+        return self._queries
 
     def _persist(self) -> None:
         if self.path is None:
@@ -97,6 +111,7 @@ class MemoryStore(GraphStore):
             self.check_label(elabel)
             for prop in {k for row in rrows for k in row.props}:
                 self.schema.check_property(rdef, prop)
+        self.version += 1
         if self.path is None:
             self._apply(changes, merges)
         else:
@@ -170,6 +185,7 @@ class MemoryStore(GraphStore):
     def clear(self) -> None:
         self.trace("clear", {})
         self.graph = nx.MultiDiGraph()
+        self.version += 1
         if self.path is not None:
             with write_lock(self.path.parent):
                 self._persist()
@@ -186,12 +202,11 @@ class MemoryStore(GraphStore):
         for prop in props:
             self.schema.check_property(ldef, prop)
         self._refresh()
-        found = [
-            Node(label, nid[1], {p: data[p] for p in props if p in data})
-            for nid, data in self.graph.nodes(data=True) if nid[0] == label
+        nodes = self.graph._node
+        return [  # from the label index, already by key
+            Node(label, key, {p: data[p] for p in props if p in data})
+            for key in self.queries().keys(label) for data in (nodes[(label, key)],)
         ]
-        found.sort(key=lambda n: n.key)
-        return found
 
     def existing_keys(self, label: str, keys: Collection[str]) -> set[str]:
         self.check_label(label)
@@ -208,14 +223,13 @@ class MemoryStore(GraphStore):
         self.check_where(label, where)
         self.trace("find_nodes", {"label": label, "where": dict(where or {})})
         self._refresh()
+        nodes = self.graph._node
         found = []
-        for nid, data in self.graph.nodes(data=True):
-            if nid[0] != label:
-                continue
+        for key in self.queries().keys(label):  # sorted by key
+            data = nodes[(label, key)]
             if where and any(data.get(k) != v for k, v in where.items()):
                 continue
-            found.append(Node(label, nid[1], dict(data)))
-        found.sort(key=lambda n: n.key)
+            found.append(Node(label, key, dict(data)))
         return found
 
     def find_relationships(
@@ -230,15 +244,14 @@ class MemoryStore(GraphStore):
                 self.check_label(lbl)
         self.trace("find_relationships", {"type": rel_type})
         self._refresh()
-        found = [
-            self._rel(u, v, k, d)
-            for u, v, k, d in self.graph.edges(keys=True, data=True)
-            if k == rel_type
-            and (start_label is None or u[0] == start_label)
+        edges = self.graph._succ
+        # from the type index, already in (start, end) order
+        return [
+            Relationship(rel_type, NodeRef(*u), NodeRef(*v), dict(edges[u][v][rel_type]))
+            for u, v in self.queries().edges(rel_type)
+            if (start_label is None or u[0] == start_label)
             and (end_label is None or v[0] == end_label)
         ]
-        found.sort(key=lambda r: (r.start, r.end))
-        return found
 
     def get_nodes(self, label: str, keys: Collection[str]) -> list[Node]:
         self.check_label(label)
@@ -301,10 +314,7 @@ class MemoryStore(GraphStore):
 
     def count_nodes(self) -> dict[str, int]:
         self._refresh()
-        counts: dict[str, int] = {}
-        for label, _ in self.graph.nodes:
-            counts[label] = counts.get(label, 0) + 1
-        return dict(sorted(counts.items()))
+        return self.queries().label_counts()
 
     def count_relationships(self) -> dict[str, int]:
         self._refresh()

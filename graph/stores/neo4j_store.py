@@ -40,7 +40,7 @@ from neo4j.exceptions import (
 from neo4j.time import Date
 
 from tupu.errors import StoreError, StoreUnavailable
-from tupu.graph.stores import cypher
+from tupu.graph.stores import cypher, cypher_queries
 from tupu.graph.stores.model import (
     ChangeSet,
     Node,
@@ -61,6 +61,7 @@ from tupu.graph.stores.store import (
     Tracer,
     observation_labels,
 )
+from tupu.graph.stores.queries import GraphQueries
 from tupu.ontology.schema import Schema
 from tupu.settings import Settings
 
@@ -278,7 +279,7 @@ class Neo4jStore(GraphStore):
         return tx.run(query, params)
 
     def _create_constraints(self) -> None:
-        queries = cypher.create_constraints(self.schema)
+        queries = cypher.create_constraints(self.schema) + cypher_queries.create_indexes(self.schema)
 
         def work(tx: ManagedTransaction) -> None:
             for query in queries:
@@ -639,6 +640,11 @@ class Neo4jStore(GraphStore):
             return {rec[column]: rec["count"] for rec in self._run(tx, query, {}) if rec["count"]}
 
         return dict(sorted(self._read(work).items()))
+
+    def queries(self) -> GraphQueries:
+        from tupu.graph.stores.queries_neo4j import Neo4jQueries  # it builds on this module
+
+        return Neo4jQueries(self)
 
     # -- Neo4j only ----------------------------------------------------------------------------
     def uniqueness_constraints(self) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tupu.graph.stores.model import ChangeSet, Node, NodeRef, Relationship, Subgraph, WriteSummary
+from tupu.graph.stores.queries import GraphQueries
 from tupu.ontology.schema import Schema, load_schema
 
 Tracer = Callable[[str, Mapping[str, Any]], None]
@@ -161,6 +162,11 @@ class GraphStore(ABC):
         self, ref: NodeRef, depth: int = 1, rel_types: Iterable[str] | None = None
     ) -> Subgraph:
         """The neighbourhood of a node (see the module docstring)."""
+
+    def queries(self) -> GraphQueries:
+        """The named graph queries the analyses read through (:mod:`tupu.graph.stores.queries`),
+        implemented by each store over its own indexes."""
+        raise NotImplementedError(f"{type(self).__name__} answers no named graph queries")
 
     @abstractmethod
     def count_nodes(self) -> dict[str, int]:

@@ -1,0 +1,345 @@
+#!/usr/bin/env python3
+"""The analyses on the named graph queries, against the read path they replaced, in one run.
+
+Usage::
+
+    TUPU_NEO4J_URI=bolt://127.0.0.1:7687 .venv/bin/python benchmarks/bench_queries.py \\
+        --outside 200000 --neo4j configured            # the figures of benchmarks/README.md
+    .venv/bin/python benchmarks/bench_queries.py --neo4j none --outside 20000   # memory only
+
+Measured (medians of ``--repeat`` runs after one warm-up run):
+
+1. the sample city (``data/sample``) in the memory store and in Neo4j: ``gaps(store)`` (every
+   chain, city scope) and ``candidates(store, LINK, 20)`` for the link of the first gap;
+2. the web pages /gaps, /chains/<chain>, /candidates/<link>, /targets, /clusters and
+   /bulletin/<latest period> on the sample city (memory store, FastAPI's TestClient, analyst);
+3. a city with an outside pool of ``--outside`` enterprises (``data/generate_sample.py``) in
+   both stores: ``candidates`` for the same link, ``gaps`` (the local city, and so the answer of
+   gaps, is the same whatever the pool), and the delivery of ``--delivery`` new enterprises
+   (``pipeline.load`` of a generated folder: read, resolve, check, write) into that store.
+
+Baseline, same run, same store, same data: the analyses as they were before the named graph
+queries (``benchmarks/legacy/``: the same scoring over the generic reads ``find_relationships``,
+``adjacent`` and ``get_nodes``). Every answer is checked equal to the baseline's and Neo4j's to the
+memory store's. ``--profile`` writes cProfile text profiles to ``benchmarks/results/``.
+
+The Neo4j used: ``configured`` (the settings' ``TUPU_NEO4J_URI``; its database is CLEARED),
+``private`` (a bundled server started for the run, see ``benchlib.neo4j_for_bench``) or ``none``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import cProfile
+import gc
+import io
+import os
+import pstats
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from benchlib import (
+    RESULTS,
+    SAMPLE,
+    apply_in_parts,
+    generate,
+    machine_info,
+    neo4j_for_bench,
+    print_table,
+    ratio,
+    split_changes,
+    summary,
+    timed,
+    workdir,
+    write_json,
+)
+from legacy import candidates as legacy_candidates
+from legacy import gaps as legacy_gaps
+
+from tupu.graph.analyses.candidates import candidates
+from tupu.graph.analyses.gaps import gaps
+from tupu.graph.stores.memory_store import MemoryStore
+from tupu.graph.stores.store import GraphStore
+from tupu.loaders.pipeline import load, read_sources
+from tupu.loaders.references import check_references
+from tupu.loaders.uscc import check_character
+from tupu.ontology.schema import load_schema
+
+LIMIT = 20
+
+
+def same(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    try:
+        pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True),
+                                      check_dtype=False)
+    except AssertionError:
+        return False
+    return True
+
+
+CPU_S: list[float] = []
+"""CPU seconds of this process in each run of the last :func:`runs` (the client's share: on the
+memory store all of it, on Neo4j the driver's and the analysis's)."""
+
+
+def runs(fn: Callable[[], Any], n: int) -> tuple[list[float], Any]:
+    """Seconds of ``n`` timed runs after one untimed warm-up run, and the last answer."""
+    answer = fn()
+    seconds = []
+    CPU_S.clear()
+    for _ in range(n):
+        cpu0 = time.process_time()
+        took, answer = timed(fn)
+        CPU_S.append(time.process_time() - cpu0)
+        seconds.append(took)
+    return seconds, answer
+
+
+def with_cpu(seconds: list[float]) -> dict[str, Any]:
+    return {**summary(seconds), "cpu_median_s": round(statistics.median(CPU_S), 4)}
+
+
+def profile(fn: Callable[[], Any], name: str) -> str:
+    target = RESULTS / f"profile-queries-{name}.txt"
+    prof = cProfile.Profile()
+    prof.enable()
+    fn()
+    prof.disable()
+    out = io.StringIO()
+    pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(40)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(out.getvalue(), encoding="utf-8")
+    return str(target.relative_to(RESULTS.parent.parent))
+
+
+def compare(what: str, store: GraphStore, new: Callable[[GraphStore], pd.DataFrame],
+            old: Callable[[GraphStore], pd.DataFrame] | None, n: int, base_n: int,
+            prof: bool) -> dict[str, Any]:
+    print(f"{what} on {store.name}: {n} runs …", flush=True)
+    seconds, answer = runs(lambda: new(store), n)
+    out: dict[str, Any] = {"rows": len(answer), **with_cpu(seconds)}
+    if old is not None and base_n > 0:
+        print(f"{what} on {store.name}, baseline: {base_n} runs …", flush=True)
+        base, base_answer = runs(lambda: old(store), base_n)
+        out["baseline"] = with_cpu(base)
+        out["same_as_baseline"] = same(answer, base_answer)
+        out["speedup"] = ratio(out["baseline"]["median_s"], out["median_s"])
+    if prof:
+        out["profile"] = profile(lambda: new(store),
+                                 f"{what.replace(' ', '-').replace(',', '')}-{store.name}")
+    out["answer"] = answer
+    return out
+
+
+def load_into(path: Path, stores: list[GraphStore], part_size: int) -> dict[str, Any]:
+    """Read, validate and write ``path`` into every store (as bench_analyses.py does)."""
+    schema = load_schema()
+    read_s, d = timed(lambda: read_sources([path], schema))
+    check_references(d, MemoryStore(None, schema=schema))
+    if d.problems:
+        raise RuntimeError(f"{path} has {len(d.problems)} problems, e.g. {d.problems[0]}")
+    info: dict[str, Any] = {"nodes": d.changes.node_count,
+                            "relationships": d.changes.rel_count, "read_validate_s": read_s}
+    for store in stores:
+        store.clear()
+        node_s, rel_s = apply_in_parts(
+            store, split_changes(d.changes, part_size if store.name == "neo4j" else 0))
+        info[f"{store.name}_apply_s"] = round(node_s + rel_s, 2)
+        print(f"{path.name} into {store.name}: {node_s + rel_s:.1f} s", flush=True)
+    del d
+    gc.collect()
+    return info
+
+
+# -- the web pages -------------------------------------------------------------------------------
+PAGES = ("/gaps", "/chains/{chain}", "/candidates/{link}", "/targets", "/clusters",
+         "/bulletin/{period}")
+
+
+def pages(store: MemoryStore, link: str, n: int, folder: Path) -> dict[str, Any]:
+    from fastapi.testclient import TestClient
+
+    from tupu.api.app import create_app
+    from tupu.api.deps import get_store
+    from tupu.api.queries.monitoring import periods
+    from tupu.settings import load_settings
+
+    token = "analyst-token-0123456789"
+    settings = load_settings(data_dir=folder, store="memory", api_tokens={token: "analyst"},
+                             env="development")
+    web = create_app(settings)
+    web.dependency_overrides[get_store] = lambda: store
+    client = TestClient(web, headers={"Authorization": f"Bearer {token}"})
+    chain = str(gaps(store).iloc[0]["chain"])
+    period = periods(store)[0]
+    out: dict[str, Any] = {}
+    for page in PAGES:
+        url = page.format(chain=chain, link=link, period=period)
+        print(f"page {url}: {n} runs …", flush=True)
+
+        def get(url: str = url) -> int:
+            response = client.get(url)
+            if response.status_code != 200:
+                raise RuntimeError(f"{url}: HTTP {response.status_code}")
+            return len(response.content)
+
+        seconds, size = runs(get, n)
+        out[page] = {"url": url, "bytes": size, **with_cpu(seconds)}
+    return out
+
+
+# -- a delivery into the big pool ----------------------------------------------------------------
+def uscc(serial: int) -> str:
+    first17 = f"91320585{serial:09d}"
+    return first17 + check_character(first17)
+
+
+def delivery_folder(folder: Path, count: int) -> Path:
+    """``count`` new local enterprises with credit codes, sub-sectors and places, as a data
+    administrator's delivery (canonical CSV)."""
+    out = folder / f"delivery-{count}"
+    (out / "nodes").mkdir(parents=True, exist_ok=True)
+    (out / "relationships").mkdir(parents=True, exist_ok=True)
+    (out / "dataset.yaml").write_text(
+        "name: 基准测试交付（虚构数据）\ncity: 太仓市\nfictional: true\nnotice: 虚构数据。\n",
+        encoding="utf-8")
+    codes = [uscc(900_000_000 + i) for i in range(count)]
+    rows = ["id,name,province,city,annual_revenue,employees,above_scale,founded"]
+    rows += [f"{c},太仓基准测试文化科技第{i}有限公司,江苏省,苏州市,{100 + i},{10 + i},false,2020-01-01"
+             for i, c in enumerate(codes)]
+    (out / "nodes" / "Enterprise.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    subs = ["start,end,primary"] + [f"{c},0110,true" for c in codes]
+    (out / "relationships" / "IN_SUBSECTOR.csv").write_text("\n".join(subs) + "\n",
+                                                             encoding="utf-8")
+    return out
+
+
+def delivery(store: GraphStore, folder: Path) -> dict[str, Any]:
+    print(f"delivery of {folder.name} into {store.name} …", flush=True)
+    took, report = timed(lambda: load([folder], store))
+    return {"seconds": round(took, 3), "nodes": report.nodes}
+
+
+@contextlib.contextmanager
+def no_neo4j() -> Iterator[tuple[None, dict[str, Any]]]:
+    yield None, {"mode": "none"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--outside", type=int, default=200_000, help="outside pool (0: none)")
+    parser.add_argument("--repeat", type=int, default=7, help="timed runs (median)")
+    parser.add_argument("--baseline-repeat", type=int, default=3, help="timed baseline runs")
+    parser.add_argument("--big-baseline", action="store_true",
+                        help="also time the baseline over the big pool (slow: gaps reads every "
+                             "member of every link)")
+    parser.add_argument("--delivery", type=int, default=100, help="enterprises delivered")
+    parser.add_argument("--neo4j", choices=["configured", "private", "none"],
+                        default="configured")
+    parser.add_argument("--part-size", type=int, default=50_000)
+    parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--no-pages", dest="pages", action="store_false",
+                        help="skip the web pages")
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args(argv)
+
+    payload: dict[str, Any] = {"benchmark": "queries", "command": " ".join(sys.argv),
+                               "args": {k: str(v) for k, v in vars(args).items()},
+                               "machine": machine_info(),
+                               "baseline": "benchmarks/legacy: the analyses before the named "
+                                           "graph queries, same run, same stores"}
+    rows: list[dict[str, Any]] = []
+    target = args.json or RESULTS / f"queries-outside{args.outside}.json"
+    bench = neo4j_for_bench(args.neo4j) if args.neo4j != "none" else no_neo4j()
+    with workdir(args.workdir) as wd, bench as (neo, neo_info):
+        payload["neo4j"] = neo_info
+        mem = MemoryStore(None)
+        stores: list[GraphStore] = [mem] + ([neo] if neo is not None else [])
+        print("\n== sample city", flush=True)
+        payload["sample_load"] = load_into(SAMPLE, stores, args.part_size)
+        link = str(gaps(mem).iloc[0]["link"])
+        sample: dict[str, Any] = {"link": link}
+        answers: dict[str, dict[str, pd.DataFrame]] = {}
+        for store in stores:
+            g = compare("gaps sample", store, gaps, legacy_gaps.gaps, args.repeat,
+                        args.baseline_repeat, args.profile)
+            c = compare("candidates sample", store, lambda s: candidates(s, link, LIMIT),
+                        lambda s: legacy_candidates.candidates(s, link, LIMIT), args.repeat,
+                        args.baseline_repeat, args.profile)
+            answers[store.name] = {"gaps": g.pop("answer"), "candidates": c.pop("answer")}
+            sample[store.name] = {"gaps": g, "candidates": c}
+            rows += [_row("gaps, sample city", store.name, g),
+                     _row("candidates, sample city", store.name, c)]
+        if neo is not None:
+            sample["neo4j_same_as_memory"] = {
+                k: same(answers["memory"][k], answers["neo4j"][k]) for k in answers["memory"]}
+        payload["sample"] = sample
+        if args.pages:
+            payload["pages"] = pages(mem, link, args.repeat, wd / "web")
+            for page, r in payload["pages"].items():
+                rows.append(_row(f"page {page}", "memory", r))
+        write_json(target, payload)  # what is measured so far
+
+        if args.outside > 0:
+            print(f"\n== outside pool of {args.outside:,}", flush=True)
+            path, gen_s = generate(args.outside, wd)
+            big: dict[str, Any] = {"outside": args.outside, "generate_s": gen_s,
+                                   "load": load_into(path, stores, args.part_size)}
+            base_n = args.baseline_repeat if args.big_baseline else 0
+            answers = {}
+            for store in stores:
+                c = compare(f"candidates {args.outside}", store,
+                            lambda s: candidates(s, link, LIMIT),
+                            lambda s: legacy_candidates.candidates(s, link, LIMIT),
+                            args.repeat, args.baseline_repeat, args.profile)
+                g = compare(f"gaps {args.outside}", store, gaps, legacy_gaps.gaps, args.repeat,
+                            base_n, args.profile)
+                answers[store.name] = {"gaps": g.pop("answer"), "candidates": c.pop("answer")}
+                g["ratio_to_sample"] = ratio(g["median_s"],
+                                             sample[store.name]["gaps"]["median_s"])
+                big[store.name] = {"candidates": c, "gaps": g}
+                rows += [_row(f"candidates, {args.outside:,} pool", store.name, c),
+                         _row(f"gaps, {args.outside:,} pool", store.name, g)]
+                payload["big"] = big
+                write_json(target, payload)
+            if neo is not None:
+                big["neo4j_same_as_memory"] = {
+                    k: same(answers["memory"][k], answers["neo4j"][k]) for k in answers["memory"]}
+            folder = delivery_folder(wd, args.delivery)
+            for store in stores:
+                d = delivery(store, folder)
+                big[store.name]["delivery"] = d
+                rows.append({"what": f"delivery of {args.delivery}, {args.outside:,} pool (1 run)",
+                             "store": store.name, "median_s": d["seconds"]})
+            payload["big"] = big
+            for store in stores:
+                store.clear()
+    payload["machine"]["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    print()
+    print_table(rows, ["what", "store", "median_s", "cpu_s", "baseline_s", "base_cpu_s",
+                       "speedup", "same"], left=("what", "store"))
+    print(f"\nwritten {write_json(target, payload)}")
+    return 0
+
+
+def _row(what: str, store: str, r: dict[str, Any]) -> dict[str, Any]:
+    b = r.get("baseline", {})
+    return {"what": what, "store": store, "median_s": r["median_s"],
+            "cpu_s": r.get("cpu_median_s"), "baseline_s": b.get("median_s"),
+            "base_cpu_s": b.get("cpu_median_s"), "speedup": r.get("speedup"),
+            "same": r.get("same_as_baseline")}
+
+
+if __name__ == "__main__":
+    start = time.perf_counter()
+    code = main()
+    print(f"({time.perf_counter() - start:.0f} s)")
+    sys.exit(code)

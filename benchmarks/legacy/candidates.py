@@ -1,0 +1,237 @@
+"""Targeted attraction (靶向招引): outside enterprises for a chain link, ranked by an explained score.
+
+The score of a candidate is the sum of these terms (weights in ``graph/analysis.yaml``):
+
+- ``scale``: annual revenue on a log scale, full weight at ``full_at_revenue``;
+- ``brand``: listed company, unicorn, national top-30 cultural enterprise;
+- ``ties``: local enterprises it already supplies, buys from, cooperates with or is related to by
+  ownership (SUPPLIES, COOPERATES_WITH, SUBSIDIARY_OF, either direction);
+- ``indirect``: local enterprises reached through one non-local partner (以商引商 paths);
+- ``fit``: the share of the link's upstream and downstream links that are present locally;
+- ``park``: a park positioned for the link whose vacant space fits the candidate;
+- ``funds``: funds and banks focusing on the link's sub-sectors or already invested in it;
+- ``universities``: local universities strong in the link's sub-sectors, or cooperating with it.
+
+Each term's contribution is a column; ``score`` is their sum; ``explanation`` states the top
+reasons in Chinese. The facts are read once per link (:func:`link_facts`, using only
+``GraphStore.adjacent`` and ``get_nodes`` around the link, so a large outside pool stays fast);
+scoring a candidate (:func:`score_candidate`) is pure.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from tupu.errors import UsageError
+from tupu.graph.analyses.config import CandidateConfig, GapConfig, default_analysis_config
+from tupu.graph.analyses.scope import Scope
+from tupu.graph.stores.store import GraphStore
+from legacy.strength import link_strength, locality
+from tupu.graph.analyses.wording import area_text, money_text
+
+TIE_TYPES = {"SUPPLIES": ("供应", "采购"), "COOPERATES_WITH": ("合作", "合作"),
+             "SUBSIDIARY_OF": ("股权", "股权")}
+TERMS = ["scale", "brand", "ties", "indirect", "fit", "park", "funds", "universities"]
+COLUMNS = ["rank", "id", "name", "province", "city", "annual_revenue", "employees", "listed",
+           "unicorn", "top30", *TERMS, "score", "local_partners", "best_park", "explanation"]
+
+
+@dataclass
+class LinkFacts:
+    """What the score of any candidate of one link depends on."""
+
+    pool: list[str]
+    profiles: dict[str, Mapping[str, Any]]
+    local_names: dict[str, str]
+    direct: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
+    partners: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    reach: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    fit: float = 0.0
+    fit_text: str = ""
+    parks: list[tuple[float, str, str]] = field(default_factory=list)  # (vacant, key, name)
+    focus_funds: set[str] = field(default_factory=set)
+    invested: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    fund_names: dict[str, str] = field(default_factory=dict)
+    universities: set[str] = field(default_factory=set)  # local and strong in the link
+    coop_unis: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    uni_names: dict[str, str] = field(default_factory=dict)
+
+
+def _names(store: GraphStore, label: str, keys: set[str], short: bool = False) -> dict[str, str]:
+    return {
+        n.key: str((n.props.get("short_name") if short else None) or n.props.get("name", n.key))
+        for n in store.get_nodes(label, keys)
+    }
+
+
+def _read_ties(store: GraphStore, f: LinkFacts, local: set[str]) -> None:
+    for rtype, (out_word, in_word) in TIE_TYPES.items():
+        for r in store.adjacent(rtype, "Enterprise", f.pool, "out"):
+            if r.end.label == "Enterprise":
+                _tie(f, local, r.start.key, r.end.key, out_word)
+        for r in store.adjacent(rtype, "Enterprise", f.pool, "in"):
+            _tie(f, local, r.end.key, r.start.key, in_word)
+    via = sorted({p for ps in f.partners.values() for p in ps})
+    for rtype in TIE_TYPES:
+        for r in store.adjacent(rtype, "Enterprise", via, "out"):
+            if r.end.key in local:
+                f.reach[r.start.key].add(r.end.key)
+        for r in store.adjacent(rtype, "Enterprise", via, "in"):
+            if r.start.key in local:
+                f.reach[r.end.key].add(r.start.key)
+
+
+def _tie(f: LinkFacts, local: set[str], candidate: str, other: str, word: str) -> None:
+    if other in local:
+        f.direct[candidate].setdefault(other, word)
+    elif other != candidate:
+        f.partners[candidate].add(other)
+
+
+def _read_fit(store: GraphStore, f: LinkFacts, link: str, cfg: CandidateConfig,
+              gcfg: GapConfig, where: Any) -> None:
+    ups = [r.start.key for r in store.adjacent("FEEDS", "ChainLink", [link], "in")]
+    downs = [r.end.key for r in store.adjacent("FEEDS", "ChainLink", [link], "out")]
+    near = link_strength(store, sorted(set(ups) | set(downs)), Scope("city"), gcfg, where)
+    status = dict(zip(near["link"], near["status"], strict=True))
+    names = _names(store, "ChainLink", set(ups) | set(downs))
+    present = set(gcfg.present_statuses)
+    up_ok = sorted(u for u in ups if status.get(u) in present)
+    down_ok = sorted(d for d in downs if status.get(d) in present)
+    f.fit = (cfg.fit.upstream * len(up_ok) / len(ups) if ups else 0.0) + (
+        cfg.fit.downstream * len(down_ok) / len(downs) if downs else 0.0)
+    parts = []
+    if up_ok:
+        parts.append("本地上游" + "、".join(f"「{names[u]}」" for u in up_ok) + "配套")
+    if down_ok:
+        parts.append("本地下游" + "、".join(f"「{names[d]}」" for d in down_ok) + "需求")
+    f.fit_text = "；".join(parts)
+
+
+def link_facts(store: GraphStore, link: str, cfg: CandidateConfig, gcfg: GapConfig) -> LinkFacts:
+    """Read everything the candidates of ``link`` are scored on."""
+    if store.get_node("ChainLink", link) is None:
+        raise UsageError(f"no chain link {link!r}; `tupu gaps --all --format json` lists the links")
+    where = locality(store)
+    local = where.local
+    codes = sorted(r.end.key for r in store.adjacent("COVERS", "ChainLink", [link], "out"))
+    members = {r.start.key for r in store.adjacent("IN_SUBSECTOR", "SubSector", codes, "in")
+               if r.start.label == "Enterprise"}
+    pool = sorted(members - local)
+    f = LinkFacts(
+        pool=pool,
+        profiles={n.key: n.props for n in store.get_nodes("Enterprise", pool)},
+        local_names=_names(store, "Enterprise", local, short=True),
+    )
+    if not pool:
+        return f
+    _read_ties(store, f, local)
+    _read_fit(store, f, link, cfg, gcfg, where)
+    park_keys = {r.start.key for r in store.adjacent("POSITIONED_FOR", "ChainLink", [link], "in")}
+    f.parks = sorted(
+        ((float(n.props.get("vacant_area") or 0.0), n.key, str(n.props.get("name", n.key)))
+         for n in store.get_nodes("Park", park_keys)),
+        key=lambda p: (-p[0], p[1]),
+    )
+    f.focus_funds = {r.start.key for r in store.adjacent("FOCUSES_ON", "SubSector", codes, "in")}
+    for r in store.adjacent("INVESTED_IN", "Enterprise", pool, "in"):
+        f.invested[r.end.key].add(r.start.key)
+    f.fund_names = _names(store, "Fund", f.focus_funds | set().union(*f.invested.values()))
+    local_unis = {n.key for n in store.find_nodes("University", {"local": True})}
+    strong = {r.start.key for r in store.adjacent("STRONG_IN", "SubSector", codes, "in")}
+    f.universities = strong & local_unis
+    for r in store.adjacent("COOPERATES_WITH", "Enterprise", pool, "out"):
+        if r.end.label == "University":
+            f.coop_unis[r.start.key].add(r.end.key)
+    f.uni_names = _names(store, "University", f.universities | set().union(*f.coop_unis.values()))
+    return f
+
+
+def score_candidate(key: str, f: LinkFacts, cfg: CandidateConfig) -> dict[str, Any]:
+    """One candidate's terms, score, partners, best park and explanation."""
+    p = f.profiles.get(key, {})
+    revenue = float(p.get("annual_revenue") or 0.0)
+    reasons: list[tuple[float, str]] = []
+
+    scale = 0.0
+    if revenue > 0:
+        ratio = math.log10(1 + revenue) / math.log10(1 + cfg.scale.full_at_revenue)
+        scale = round(cfg.scale.weight * min(1.0, ratio), 2)
+        reasons.append((scale, f"营业收入{money_text(revenue)}"))
+    brand = 0.0
+    for flag, weight, word in (("listed", cfg.listed, "上市公司"),
+                               ("unicorn", cfg.unicorn, "独角兽企业"),
+                               ("top30", cfg.top30, "全国文化企业30强")):
+        if p.get(flag) is True:
+            brand += weight
+            reasons.append((weight, word))
+    ties_with = f.direct.get(key, {})
+    ties = min(cfg.ties.direct_cap, cfg.ties.direct * len(ties_with))
+    if ties_with:
+        kinds = "/".join(sorted(set(ties_with.values())))
+        names = "、".join(f.local_names.get(e, e) for e in sorted(ties_with))
+        reasons.append((ties, f"与本地{len(ties_with)}家企业存在{kinds}关系（{names}）"))
+    reached = set().union(*(f.reach.get(x, set()) for x in f.partners.get(key, set())))
+    reached -= set(ties_with)
+    indirect = min(cfg.ties.indirect_cap, cfg.ties.indirect * len(reached))
+    if reached:
+        reasons.append((indirect, f"经合作伙伴间接关联本地{len(reached)}家企业"))
+    fit = round(f.fit, 2)
+    if fit:
+        reasons.append((fit, f.fit_text))
+    need = max(cfg.park.min_space, float(p.get("employees") or 0) * cfg.park.space_per_employee)
+    fitting = [pk for pk in f.parks if pk[0] >= need]
+    park = cfg.park.weight if fitting else 0.0
+    if fitting:
+        reasons.append((park, f"{fitting[0][2]}定位匹配，空置{area_text(fitting[0][0])}"))
+    inv = f.invested.get(key, set())
+    funds_set = f.focus_funds | inv
+    funds = min(cfg.fund_cap, cfg.fund * len(funds_set))
+    if funds_set:
+        done = f"已获{'、'.join(sorted(f.fund_names[x] for x in inv))}投资；" if inv else ""
+        reasons.append((funds, f"{done}{len(funds_set)}家基金或银行可对接"))
+    unis = f.universities | f.coop_unis.get(key, set())
+    universities = min(cfg.university_cap, cfg.university * len(unis))
+    if unis:
+        reasons.append((universities,
+                        "可对接高校：" + "、".join(sorted(f.uni_names[u] for u in unis))))
+
+    terms = {"scale": scale, "brand": brand, "ties": ties, "indirect": indirect, "fit": fit,
+             "park": park, "funds": funds, "universities": universities}
+    top = [text for _, text in sorted(reasons, key=lambda t: -t[0])[:4]]
+    return {
+        "id": key, "name": p.get("name", key), "province": p.get("province"),
+        "city": p.get("city"), "annual_revenue": p.get("annual_revenue"),
+        "employees": p.get("employees"), "listed": p.get("listed") is True,
+        "unicorn": p.get("unicorn") is True, "top30": p.get("top30") is True, **terms,
+        "score": round(sum(terms.values()), 2),
+        "local_partners": "、".join(f.local_names.get(e, e) for e in sorted(ties_with)),
+        "best_park": fitting[0][2] if fitting else None, "explanation": "；".join(top),
+    }
+
+
+def candidates(
+    store: GraphStore,
+    link: str,
+    limit: int | None = 20,
+    config: CandidateConfig | None = None,
+    gap_config: GapConfig | None = None,
+) -> pd.DataFrame:
+    """Outside enterprises in ``link`` ranked by their attraction score (see module doc)."""
+    cfg = config or default_analysis_config().candidates
+    gcfg = gap_config or default_analysis_config().gaps
+    facts = link_facts(store, link, cfg, gcfg)
+    if not facts.pool:
+        return pd.DataFrame(columns=COLUMNS)
+    df = pd.DataFrame([score_candidate(key, facts, cfg) for key in facts.pool])
+    df = df.sort_values(["score", "id"], ascending=[False, True]).reset_index(drop=True)
+    df.insert(0, "rank", range(1, len(df) + 1))
+    if limit is not None:
+        df = df.head(limit)
+    return df[COLUMNS]

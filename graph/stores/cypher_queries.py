@@ -1,0 +1,313 @@
+"""The Cypher of the named graph queries (:mod:`tupu.graph.stores.queries`), as pure functions.
+
+Like :mod:`tupu.graph.stores.cypher`: values travel as ``$params`` only; every label, type and
+property name is checked against the ontology and backquoted. Each query starts from the small
+side of the graph — the chain skeleton, the parks and towns, one link — and returns aggregates
+or one link's rows, never a whole label of enterprises.
+
+======================== ================================================================
+query                    parameters; columns
+======================== ================================================================
+chain_structure          none; ``links``, ``chains``, ``has_link``, ``feeds``, ``covers``
+placements               none; ``located``, ``park_town``
+local_members            ``links``, ``dead``; ``key``, ``above``, ``alive``, ``links``
+subsector_degrees        ``links``; ``link``, ``codes``, ``incidences``
+multi_subsector          ``codes``; ``codes`` (an enterprise's among them), ``n``
+dead_subsectors          ``dead``; ``codes`` (of one dead enterprise)
+link_members             ``links``, ``dead``; ``link``, ``members``
+alive_count              ``dead``; ``count``
+observations             ``keys``; ``rows``     observations_all: none; ``rows``
+local_ties               none; ``rows``
+link_pool                ``link``, ``dead``; ``rows``
+candidate_ties           ``link``, ``dead``; ``direct``, ``indirect``
+link_context             ``link``; ``codes``, ``ups``, ``downs``, ``parks``, ``funds``, ``unis``
+pool_links               ``link``, ``dead``; ``invested``, ``unis``
+create_indexes           the range indexes the queries seek by (idempotent)
+======================== ================================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tupu.graph.stores.cypher import _label, _literal, _rel_type, _schema, quote
+from tupu.graph.stores.queries import OBSERVATION_PROPS, POOL_PROPS, TIE_TYPES
+from tupu.ontology.schema import Schema
+
+
+class _Names:
+    """Checked, backquoted names of one schema."""
+
+    def __init__(self, schema: Schema | None) -> None:
+        self.schema = _schema(schema)
+
+    def label(self, label: str) -> str:
+        return _label(self.schema, label)[0]
+
+    def key(self, label: str) -> str:
+        return quote(_label(self.schema, label)[1].key)
+
+    def prop(self, label: str, prop: str) -> str:
+        ldef = self.schema.label(label)
+        return quote(self.schema.check_property(ldef, prop).name)
+
+    def rel(self, *types: str) -> str:
+        return "|".join(_rel_type(self.schema, t) for t in types)
+
+    def values(self, var: str, label: str, props: Sequence[str]) -> str:
+        return ", ".join(f"{var}.{self.prop(label, p)}" for p in props)
+
+
+def _alive(n: _Names, var: str) -> str:
+    return f"NOT coalesce({var}.{n.prop('Enterprise', 'reg_status')}, '') IN $dead"
+
+
+def _in_pool(n: _Names, var: str, codes: str) -> str:
+    """``var`` (an Enterprise) is in the pool of the link covering ``codes``."""
+    return (
+        f"{_alive(n, var)} AND NOT EXISTS {{ ({var})-[:{n.rel('LOCATED_IN')}]->() }} "
+        f"AND EXISTS {{ ({var})-[:{n.rel('IN_SUBSECTOR')}]->(s:{n.label('SubSector')}) "
+        f"WHERE s.{n.key('SubSector')} IN {codes} }}"
+    )
+
+
+def _places(n: _Names) -> str:
+    """The parks and towns, as ``place`` (the small side of LOCATED_IN)."""
+    return (
+        f"CALL () {{ MATCH (place:{n.label('Park')}) RETURN place "
+        f"UNION MATCH (place:{n.label('Town')}) RETURN place }} "
+    )
+
+
+def _link_codes(n: _Names) -> str:
+    """``codes``: the sub-sectors the link ``$link`` covers (no row: no such link)."""
+    return (
+        f"MATCH (l:{n.label('ChainLink')} {{{n.key('ChainLink')}: $link}}) "
+        f"CALL (l) {{ MATCH (l)-[:{n.rel('COVERS')}]->(s:{n.label('SubSector')}) "
+        f"RETURN collect(s.{n.key('SubSector')}) AS codes }} "
+    )
+
+
+def chain_structure(schema: Schema | None = None) -> str:
+    n = _Names(schema)
+    lk, ch, ss = n.key("ChainLink"), n.key("Chain"), n.key("SubSector")
+    return (
+        f"CALL () {{ MATCH (l:{n.label('ChainLink')}) "
+        f"RETURN collect([l.{lk}, {n.values('l', 'ChainLink', ['name', 'stage', 'position'])}])"
+        " AS links } "
+        f"CALL () {{ MATCH (c:{n.label('Chain')}) "
+        f"RETURN collect([c.{ch}, {n.values('c', 'Chain', ['name', 'plan_format'])}]) AS chains }} "
+        f"CALL () {{ MATCH (c:{n.label('Chain')})-[:{n.rel('HAS_LINK')}]->(l:{n.label('ChainLink')}) "
+        f"RETURN collect([c.{ch}, l.{lk}]) AS has_link }} "
+        f"CALL () {{ MATCH (a:{n.label('ChainLink')})-[:{n.rel('FEEDS')}]->(b:{n.label('ChainLink')}) "
+        f"RETURN collect([a.{lk}, b.{lk}]) AS feeds }} "
+        f"CALL () {{ MATCH (l:{n.label('ChainLink')})-[:{n.rel('COVERS')}]->"
+        f"(s:{n.label('SubSector')}) "
+        f"RETURN collect([l.{lk}, s.{ss}, s.{n.prop('SubSector', 'domain')}]) AS covers }} "
+        "RETURN links, chains, has_link, feeds, covers"
+    )
+
+
+def placements(label: str, schema: Schema | None = None) -> str:
+    n = _Names(schema)
+    key = n.key(label)
+    pk, tk = n.key("Park"), n.key("Town")
+    located = n.rel("LOCATED_IN")
+    return (
+        f"CALL () {{ MATCH (x:{n.label(label)})-[:{located}]->(p:{n.label('Park')}) "
+        f"RETURN collect([x.{key}, {_literal('Park')}, p.{pk}]) AS in_parks }} "
+        f"CALL () {{ MATCH (x:{n.label(label)})-[:{located}]->(t:{n.label('Town')}) "
+        f"RETURN collect([x.{key}, {_literal('Town')}, t.{tk}]) AS in_towns }} "
+        f"CALL () {{ MATCH (p:{n.label('Park')})-[:{n.rel('IN_TOWN')}]->(t:{n.label('Town')}) "
+        f"RETURN collect([p.{pk}, t.{tk}]) AS park_town }} "
+        "RETURN in_parks + in_towns AS located, park_town"
+    )
+
+
+def local_members(schema: Schema | None = None) -> str:
+    n = _Names(schema)
+    ek = n.key("Enterprise")
+    return (
+        _places(n)
+        + f"MATCH (place)<-[:{n.rel('LOCATED_IN')}]-(e:{n.label('Enterprise')}) "
+        "WITH DISTINCT e "
+        f"WITH e, {_alive(n, 'e')} AS alive "
+        f"CALL (e, alive) {{ MATCH (e)-[:{n.rel('IN_SUBSECTOR')}]->(:{n.label('SubSector')})"
+        f"<-[:{n.rel('COVERS')}]-(l:{n.label('ChainLink')}) "
+        f"WHERE alive AND l.{n.key('ChainLink')} IN $links "
+        f"RETURN collect(DISTINCT l.{n.key('ChainLink')}) AS links }} "
+        f"RETURN e.{ek} AS key, e.{n.prop('Enterprise', 'above_scale')} = true AS above, "
+        "alive, links"
+    )
+
+
+def subsector_degrees(schema: Schema | None = None) -> str:
+    """Per link of ``$links``: its sub-sectors and the sum of their IN_SUBSECTOR degrees (only
+    enterprises are in a sub-sector, so the degree counts enterprises; from the degree store)."""
+    n = _Names(schema)
+    return (
+        f"UNWIND $links AS link MATCH (l:{n.label('ChainLink')} {{{n.key('ChainLink')}: link}})"
+        f"-[:{n.rel('COVERS')}]->(s:{n.label('SubSector')}) "
+        f"RETURN link, collect(s.{n.key('SubSector')}) AS codes, "
+        f"sum(COUNT {{ (s)<-[:{n.rel('IN_SUBSECTOR')}]-() }}) AS incidences"
+    )
+
+
+def multi_subsector(schema: Schema | None = None) -> str:
+    """The enterprises in more than one of the sub-sectors ``$codes``, grouped by which."""
+    n = _Names(schema)
+    ins = n.rel("IN_SUBSECTOR")
+    return (
+        f"UNWIND $codes AS code MATCH (s:{n.label('SubSector')} {{{n.key('SubSector')}: code}})"
+        f"<-[:{ins}]-(e) WHERE COUNT {{ (e)-[:{ins}]->() }} > 1 "
+        "WITH e, collect(code) AS codes WHERE size(codes) > 1 "
+        "RETURN codes, count(*) AS n"
+    )
+
+
+def dead_subsectors(schema: Schema | None = None) -> str:
+    """The sub-sectors of every dead enterprise (found through the reg_status index)."""
+    n = _Names(schema)
+    return (
+        f"MATCH (e:{n.label('Enterprise')}) "
+        f"WHERE e.{n.prop('Enterprise', 'reg_status')} IN $dead "
+        f"MATCH (e)-[:{n.rel('IN_SUBSECTOR')}]->(s:{n.label('SubSector')}) "
+        f"RETURN e.{n.key('Enterprise')} AS key, collect(s.{n.key('SubSector')}) AS codes"
+    )
+
+
+def link_members(schema: Schema | None = None) -> str:
+    n = _Names(schema)
+    return (
+        f"UNWIND $links AS link MATCH (l:{n.label('ChainLink')} {{{n.key('ChainLink')}: link}})"
+        f"-[:{n.rel('COVERS')}]->(:{n.label('SubSector')})<-[:{n.rel('IN_SUBSECTOR')}]-"
+        f"(e:{n.label('Enterprise')}) WHERE {_alive(n, 'e')} "
+        f"RETURN link, collect(DISTINCT e.{n.key('Enterprise')}) AS members"
+    )
+
+
+def alive_count(schema: Schema | None = None) -> str:
+    """Enterprises (count store) less the dead ones (reg_status index)."""
+    n = _Names(schema)
+    ent = n.label("Enterprise")
+    return (
+        f"CALL () {{ MATCH (e:{ent}) RETURN count(e) AS total }} "
+        f"CALL () {{ MATCH (e:{ent}) WHERE e.{n.prop('Enterprise', 'reg_status')} IN $dead "
+        "RETURN count(e) AS dead } "
+        "RETURN total - dead AS count"
+    )
+
+
+def observations(every: bool, schema: Schema | None = None) -> str:
+    """``rows``: [enterprise, observation key, values of OBSERVATION_PROPS…] of the enterprises
+    ``$keys`` (``every``: of every enterprise)."""
+    n = _Names(schema)
+    ek, ok = n.key("Enterprise"), n.key("EnterpriseObservation")
+    start = (f"MATCH (e:{n.label('Enterprise')})" if every else
+             f"UNWIND $keys AS k MATCH (e:{n.label('Enterprise')} {{{ek}: k}})")
+    return (
+        f"{start}-[:{n.rel('HAS_OBSERVATION')}]->(o:{n.label('EnterpriseObservation')}) "
+        f"RETURN collect([e.{ek}, o.{ok}, "
+        f"{n.values('o', 'EnterpriseObservation', OBSERVATION_PROPS)}]) AS rows"
+    )
+
+
+def local_ties(rel_types: Sequence[str], schema: Schema | None = None) -> str:
+    """``rows``: [start, end, type] of the ``rel_types`` relationships between located
+    enterprises."""
+    n = _Names(schema)
+    ek, ent = n.key("Enterprise"), n.label("Enterprise")
+    return (
+        _places(n)
+        + f"MATCH (place)<-[:{n.rel('LOCATED_IN')}]-(a:{ent}) WITH DISTINCT a "
+        f"MATCH (a)-[r:{n.rel(*rel_types)}]->(b:{ent}) "
+        f"WHERE EXISTS {{ (b)-[:{n.rel('LOCATED_IN')}]->() }} "
+        f"RETURN collect([a.{ek}, b.{ek}, type(r)]) AS rows"
+    )
+
+
+def link_pool(schema: Schema | None = None) -> str:
+    n = _Names(schema)
+    return (
+        f"MATCH (l:{n.label('ChainLink')} {{{n.key('ChainLink')}: $link}})"
+        f"-[:{n.rel('COVERS')}]->(:{n.label('SubSector')})<-[:{n.rel('IN_SUBSECTOR')}]-"
+        f"(e:{n.label('Enterprise')}) "
+        "WITH DISTINCT e "
+        f"WHERE {_alive(n, 'e')} AND NOT EXISTS {{ (e)-[:{n.rel('LOCATED_IN')}]->() }} "
+        f"RETURN collect([e.{n.key('Enterprise')}, {n.values('e', 'Enterprise', POOL_PROPS)}])"
+        " AS rows"
+    )
+
+
+def candidate_ties(schema: Schema | None = None) -> str:
+    n = _Names(schema)
+    ek = n.key("Enterprise")
+    ent = n.label("Enterprise")
+    ties = n.rel(*TIE_TYPES)
+    located = n.rel("LOCATED_IN")
+    return (
+        _link_codes(n)
+        + "CALL () { "
+        + _places(n)
+        + f"MATCH (place)<-[:{located}]-(loc:{ent}) RETURN collect(DISTINCT loc) AS locals }} "
+        "CALL (codes, locals) { UNWIND locals AS loc "
+        f"MATCH (loc)-[r:{ties}]-(c:{ent}) WHERE {_in_pool(n, 'c', 'codes')} "
+        f"RETURN collect([c.{ek}, loc.{ek}, type(r), startNode(r) = c]) AS direct }} "
+        "CALL (codes, locals) { UNWIND locals AS loc "
+        f"MATCH (loc)-[:{ties}]-(p:{ent})-[:{ties}]-(c:{ent}) "
+        f"WHERE c <> p AND NOT EXISTS {{ (p)-[:{located}]->() }} "
+        f"AND {_in_pool(n, 'c', 'codes')} "
+        f"RETURN collect(DISTINCT [c.{ek}, p.{ek}, loc.{ek}]) AS indirect }} "
+        "RETURN direct, indirect"
+    )
+
+
+def link_context(schema: Schema | None = None) -> str:
+    n = _Names(schema)
+    lk = n.key("ChainLink")
+    link, sub = n.label("ChainLink"), n.label("SubSector")
+    name = n.prop("ChainLink", "name")
+    return (
+        _link_codes(n)
+        + f"CALL (l) {{ MATCH (u:{link})-[:{n.rel('FEEDS')}]->(l) "
+        f"RETURN collect([u.{lk}, u.{name}]) AS ups }} "
+        f"CALL (l) {{ MATCH (l)-[:{n.rel('FEEDS')}]->(d:{link}) "
+        f"RETURN collect([d.{lk}, d.{name}]) AS downs }} "
+        f"CALL (l) {{ MATCH (p:{n.label('Park')})-[:{n.rel('POSITIONED_FOR')}]->(l) "
+        f"RETURN collect([p.{n.key('Park')}, {n.values('p', 'Park', ['name', 'vacant_area'])}])"
+        " AS parks } "
+        f"CALL (l) {{ MATCH (l)-[:{n.rel('COVERS')}]->(:{sub})<-[:{n.rel('FOCUSES_ON')}]-"
+        f"(f:{n.label('Fund')}) "
+        f"RETURN collect(DISTINCT [f.{n.key('Fund')}, f.{n.prop('Fund', 'name')}]) AS funds }} "
+        f"CALL (l) {{ MATCH (l)-[:{n.rel('COVERS')}]->(:{sub})<-[:{n.rel('STRONG_IN')}]-"
+        f"(u:{n.label('University')}) WHERE u.{n.prop('University', 'local')} = true "
+        f"RETURN collect(DISTINCT [u.{n.key('University')}, u.{n.prop('University', 'name')}])"
+        " AS unis } "
+        "RETURN codes, ups, downs, parks, funds, unis"
+    )
+
+
+def pool_links(schema: Schema | None = None) -> str:
+    n = _Names(schema)
+    ek = n.key("Enterprise")
+    ent = n.label("Enterprise")
+    return (
+        _link_codes(n)
+        + f"CALL (codes) {{ MATCH (f:{n.label('Fund')})-[:{n.rel('INVESTED_IN')}]->(e:{ent}) "
+        f"WHERE {_in_pool(n, 'e', 'codes')} "
+        f"RETURN collect([e.{ek}, f.{n.key('Fund')}, f.{n.prop('Fund', 'name')}]) AS invested }} "
+        f"CALL (codes) {{ MATCH (u:{n.label('University')})<-[:{n.rel('COOPERATES_WITH')}]-"
+        f"(e:{ent}) WHERE {_in_pool(n, 'e', 'codes')} "
+        f"RETURN collect([e.{ek}, u.{n.key('University')}, u.{n.prop('University', 'name')}])"
+        " AS unis } "
+        "RETURN invested, unis"
+    )
+
+
+def create_indexes(schema: Schema | None = None) -> list[str]:
+    """The range indexes the queries seek by: dead enterprises by ``reg_status``."""
+    n = _Names(schema)
+    return [
+        f"CREATE INDEX {quote('tupu_Enterprise_reg_status')} IF NOT EXISTS "
+        f"FOR (e:{n.label('Enterprise')}) ON (e.{n.prop('Enterprise', 'reg_status')})"
+    ]
