@@ -21,6 +21,117 @@ MESSAGES: dict[str, str] = {
     "general.fictional_notice": "本数据集为虚构示例数据。",
 
     # -- loading data (loaders, tupu load, --report) ----------------------------------------------
+    # where a problem or note is: "file, 第N行, “column”列: message (值：value)"
+    "load.where_row": "第{row}行",
+    "load.where_column": "“{column}”列",
+    "load.where_value": "（值：{value}）",
+    "load.refused": "发现 {count} 个问题，未写入任何数据。",
+    "load.refused_more": "… 另有 {count} 个问题，见 --report 生成的报告",
+    # export files: the table, its kind and its columns
+    "load.no_header": "在前30行中找不到可识别的表头（如“企业名称”“统一社会信用代码”“项目名称”）；"
+                      "请确认这是企业名录、季度监测、园区入驻企业、重点项目或项目进度表，表头未被改名；"
+                      "如果表头显示为乱码，说明文件编码有误，请另存为“CSV UTF-8”或XLSX",
+    "load.kind_unknown": "无法判断文件内容（表头中既没有企业名称/统一社会信用代码，也没有项目名称）；"
+                         "请在清单 manifest.yaml 中用 kind 指明：enterprises、observations、tenants、"
+                         "projects 或 project_progress",
+    "load.kind_inferred": "按各列内容判断，本文件为“{kind}”",
+    "load.kind_with_figures": "（同时记录报告期指标）",
+    "load.period_from_title": "报告期取自标题、工作表名或文件名：{period}",
+    "load.above_scale_from_title": "标题表明本表为规模以上企业名单，各企业记为规上企业",
+    "load.manifest_period": "清单中的 period 应写成 2025Q1 这样的季度",
+    "load.unknown_column": "未识别的列“{column}”，已忽略（不载入）。{hint}",
+    "load.unknown_column_strict": "无法识别的列“{column}”（--strict 模式下不忽略未识别的列）。{hint}",
+    "load.unknown_column_guess": "如果它是“{label}”，请在清单的 columns 中写 {column}: {field}；"
+                                 "不需要的列可写 {column}: ignore",
+    "load.unknown_column_no_guess": "如需载入，请在清单的 columns 中写明它对应的字段"
+                                    "（见 docs/sources.md）；不需要的列可写 {column}: ignore",
+    "load.ignored_columns": "以下列不载入图谱，已忽略：{columns}",
+    "load.duplicate_column": "“{column}”与“{other}”两列都对应{label}；请删去一列，或在清单的 columns "
+                             "中把其中一列写为 ignore",
+    "load.foreign_figure": "{label}以“{currency}”计，不能换算为人民币{unit}；请换算为人民币后提交",
+    "load.unit_conflict": "表头写明单位为“{unit}”，但清单的列映射规定该列以“{declared}”计，两者不一致；"
+                          "请核对数据的实际单位，改正表头或列映射中的 unit",
+    "load.missing_name_column": "缺少“{what}”列；请加上该列（每行填写全称）",
+    "load.missing_enterprise_column": "缺少“统一社会信用代码”或“企业名称”列，无法知道是哪家企业；"
+                                      "请至少加上其中一列",
+    "load.missing_project_column": "缺少“项目编号”或“项目名称”列；请至少加上其中一列",
+    "load.missing_period": "无法确定报告期：表中没有“报告期”列，标题、工作表名和文件名中也没有季度"
+                           "（如 2025年一季度）；请加上“报告期”列，或在清单中写 period: 2025Q1",
+    "load.missing_park_column": "缺少“园区名称”列；请加上该列，或在清单中写 park: 园区名称",
+    "load.headless_column": "{letter}列没有表头，却有数据；请补上表头，或删除该列",
+    "load.headless_column_ignored": "{letter}列没有表头，已忽略该列的数据",
+    "load.row_skipped": "{reason}，未载入",
+    # cells
+    "load.credit_code_number": "统一社会信用代码被存成了数字（Excel只保留15位有效数字，末几位已丢失）；"
+                               "请把该列设为“文本”格式，从营业执照重新录入",
+    "load.subsector_code": "文化产业类别代码“{value}”应为文化及相关产业分类（2018）的数字代码，如 0241；"
+                           "多个代码用分号隔开，主营在前",
+    "load.capital_unreadable": "{column}“{value}”不是可识别的金额；请写成 5000万人民币、100万美元、"
+                               "1.2亿元 或 以表头单位计的数字",
+    "load.capital_converted": "{count}家企业的资本以外币登记（{currencies}），已按{date}汇率（{source}）"
+                              "折算为万元，原币金额与币种另存",
+    "load.capital_no_rate": "{count}家企业的资本以{currencies}登记，汇率表中没有该币种，仅保存原币金额"
+                            "与币种；请在汇率表中补充",
+    "load.industry_code_unknown": "行业代码“{value}”不是GB/T 4754-2017中存在的代码（{why}）；请核对"
+                                  "国民经济行业分类代码",
+    "load.industry_code_no_division": "不存在{division}大类",
+    "load.industry_code_wrong_section": "{division}大类属于{right}门类，不是{given}门类",
+    "load.industry_code_no_class": "{division}大类下没有这个小类",
+    "load.industry_name_unknown": "{name}：所属行业“{value}”不是GB/T 4754-2017中的行业名称，未归入文化产业"
+                                  "细分领域；请复核，或补填“行业代码”或“文化产业类别代码”",
+    "load.industry_name_several": "{name}：所属行业“{value}”对应多个文化产业细分领域（{classes}），"
+                                  "经营范围未能确定；请人工复核，或补填“文化产业类别代码”",
+    "load.industry_name_outside": "{name}：所属行业“{value}”不属于文化及相关产业分类（2018）的范围，"
+                                  "未归入任何文化产业细分领域",
+    # names, aliases and periods
+    "load.name_kept": "{code}：图谱中的登记名称“{kept}”保留，本文件的名称“{given}”记为别名",
+    "load.name_renamed": "{code}：本文件的名称“{given}”取代“{kept}”（本文件将后者列为曾用名），"
+                         "旧名称记为别名",
+    "load.period_merged": "{count}条已有报告期数据按本次提供的指标更新，未提供的指标保留原值",
+    "load.period_replaced": "{count}条已有报告期数据按 --replace-period 整体替换",
+    # the summary of a load
+    "load.summary_title": "载入结果",
+    "load.summary_kind": "类别",
+    "load.summary_new": "新增",
+    "load.summary_updated": "更新",
+    "load.summary_merged": "合并",
+    "load.summary_unchanged": "未变",
+    "load.summary_refused": "拒收",
+    "load.summary_done": "已载入：{nodes}个节点、{rels}条关系，来自{sources}个来源，用时{seconds:.1f}秒",
+    "load.summary_dry_run": "已检查（试运行，未写入）：{nodes}个节点、{rels}条关系，来自{sources}个来源，"
+                            "用时{seconds:.1f}秒",
+    "load.relationships": "关系",
+    "load.review_title": "待复核",
+    "load.notes_title": "说明",
+    "load.notes_more": "… 另有 {count} 条，见 --report 生成的报告",
+    "load.report_written": "问题报告已写入 {path}（{count} 个问题）",
+    "load.review_written": "待复核清单已写入 {path}（{count} 条）",
+    "load.report_suffix": "--report {path}：请给出 .xlsx 文件",
+    # canonical files (docs/canonical-format.md)
+    "load.canonical_unknown_property": "{label}没有属性“{column}”{hint}；请改名或删去该列"
+                                       "（可用属性：{known}）",
+    "load.canonical_provenance_hint": "（来源信息由载入程序填写）",
+    "load.canonical_missing_column": "缺少{label}的必填列“{column}”；请在表头中加上",
+    "load.canonical_required": "{column}为必填项；请填写",
+    "load.canonical_extra_cells": "该行的单元格多于表头；含逗号的单元格请加引号",
+    "load.canonical_duplicate_key": "{label}的标识重复：已在{origin}给出；每个标识只保留一行",
+    "load.canonical_end_label": "请写明{side}节点的类型：{allowed}之一",
+    "load.canonical_end_label_wrong": "该关系的{side}节点应为{allowed}之一",
+    "load.canonical_rel_property": "{rel}没有属性“{column}”；请改名或删去该列（可用列：start、end、"
+                                   "start_label、end_label、{known}）",
+    "load.canonical_rel_missing": "缺少必填列“{column}”；请加上",
+    "load.canonical_rel_end": "{column}为必填项：节点的标识",
+    "load.canonical_rel_pair": "{rel}不能连接{start}与{end}；可用：{pairs}",
+    "load.canonical_rel_duplicate": "{rel}关系{start}→{end}重复：已在{origin}给出；只保留一行",
+    "load.canonical_file_name": "文件名“{name}”不是本体中的节点类型或关系类型；请命名为 <Label>.csv 或"
+                                " <TYPE>.csv（节点类型：{labels}）",
+    "load.canonical_not_utf8": "不是UTF-8文本（第{byte}字节）；请另存为UTF-8编码的CSV（Excel：CSV UTF-8）",
+    "load.canonical_origin": "{file}第{row}行",
+    "load.no_such_path": "{path}：文件或文件夹不存在",
+    "load.unsupported_path": "{path}：tupu 可载入数据文件夹、规范格式的 <Label>.csv / <TYPE>.csv、"
+                             ".ttl / .jsonld、带中文表头的 .xlsx / .csv 导出文件或 manifest.yaml；"
+                             "见 docs/sources.md",
+    "load.folder_empty": "{folder}：没有 nodes/*.csv 或 relationships/*.csv；见 docs/canonical-format.md",
 
     # -- the CLI (tupu …) --------------------------------------------------------------------------
 
