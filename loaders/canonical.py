@@ -176,6 +176,7 @@ def read_canonical_file(d: Delivery, path: Path, source: str, schema: Schema) ->
     """Read one canonical file: ``<Label>.csv`` or ``<TYPE>.csv`` by its name."""
     stem = path.stem
     if stem in schema.labels:
+        d.labels[source] = stem
         f, table = open_csv(path, source)
         with f:
             _guard_decode(d, source, lambda: read_node_table(d, table, schema.labels[stem], schema))

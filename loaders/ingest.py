@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tupu.loaders.cells import EXCEL_1900
 from tupu.loaders.csvtable import open_csv_rows
 from tupu.loaders.delivery import Delivery
 from tupu.loaders.encoding import EncodingProblem, display_name
+from tupu.loaders.headers import KIND_LABEL
 from tupu.loaders.ingest_rows import map_records
 from tupu.loaders.ingest_session import IngestSession
 from tupu.loaders.ingest_table import FileOptions, read_table
@@ -51,8 +52,10 @@ def _read_rows(
     d: Delivery, session: IngestSession, rows: Iterable[RawRow], source: str, schema: Schema,
     spec: ExportFile, hints: list[str], epoch: dt.datetime = EXCEL_1900,
 ) -> None:
-    table = read_table(d, rows, source, schema, spec.options, hints, epoch)
+    options = replace(spec.options, strict=True) if session.strict else spec.options
+    table = read_table(d, rows, source, schema, options, hints, epoch)
     if table is not None:
+        d.labels[source] = KIND_LABEL[table.kind]
         map_records(d, session, table, schema)
 
 

@@ -104,14 +104,17 @@ class _Index:
 class IngestSession:
     """The pending facts of one load's export files, and their resolution."""
 
-    def __init__(self, schema: Schema, store: GraphStore | None = None) -> None:
+    def __init__(self, schema: Schema, store: GraphStore | None = None, strict: bool = False
+                 ) -> None:
         self.schema = schema
         self.store = store
+        self.strict = strict  # unknown columns of export files are problems
         self.rels: list[PendingRel] = []
         self.observations: list[PendingObservation] = []
         self._indexes: dict[str, _Index] = {}
         self._store_names: dict[tuple[str, str], list[str]] = {}
         self._store_keys: dict[str, set[str]] = {}
+        self._alias_index: dict[str, set[str]] | None = None
 
     def add_rel(self, rel: PendingRel) -> None:
         self.rels.append(rel)
@@ -168,8 +171,22 @@ class IngestSession:
             if self.store is not None:
                 for written in dict.fromkeys((name, name.strip())):
                     cached += [n.key for n in self.store.find_nodes(label, {"name": written})]
+                if not cached and label == "Enterprise":
+                    cached = sorted(self._aliases().get(normalise_name(name), ()))
             self._store_names[(label, name)] = cached = sorted(set(cached))
         return cached
+
+    def _aliases(self) -> dict[str, set[str]]:
+        """Normalised former names and other name forms (``aliases``) → enterprise keys, read
+        once, when a name is not found as written."""
+        if self._alias_index is None:
+            self._alias_index = defaultdict(set)
+            if self.store is not None:
+                for node in self.store.node_values("Enterprise", ("aliases",)):
+                    for alias in str(node.props.get("aliases") or "").split(";"):
+                        if alias:
+                            self._alias_index[normalise_name(alias)].add(node.key)
+        return self._alias_index
 
     def _by_name(self, d: Delivery, label: str, name: str) -> list[str]:
         index = self._index(d, label)

@@ -109,7 +109,6 @@ def malformed(folder: Path) -> Path:
 
 
 EXPECTED = [
-    ("bad/企业名录.csv", 1, "颜色"),
     ("bad/企业名录.csv", 2, "统一社会信用代码"),
     ("bad/季报.csv", None, None),
     ("bad/规上企业.xlsx", 1, "营业收入（亿元）"),
@@ -131,6 +130,10 @@ def test_a_malformed_delivery_names_every_problem_and_writes_nothing(
     assert "GBK" in messages[("bad/季报.csv", None)]
     assert "亿元" in messages[("bad/规上企业.xlsx", 1)]
     assert any(n.file == "bad/企业名录.csv" and n.row == 4 and "合计" in n.message for n in notes)
+    # an unknown column is not a problem: it is ignored, and said so
+    assert any(n.column == "颜色" and "已忽略" in n.message for n in notes)
+    refused = {r["kind"]: r["refused"] for r in err.value.summary}
+    assert refused["Enterprise"] == 1
     assert counts(store) == before
     assert store.get_node("Enterprise", E1) == e1
 
