@@ -42,6 +42,7 @@ __all__ = [
 KEYWORDS_FILE = "data/partial-code-keywords.yaml"
 INDUSTRY_FILE = "data/gbt-4754-2017.csv"
 _CODE = re.compile(r"^([A-Ta-t]?)(\d{4})$")
+_LEVELS = re.compile(r"[>＞»/|]+")
 _NAME_PREFIX = re.compile(r"^[A-Ta-t]?\d{0,4}[\s:：、.-]*")
 
 
@@ -103,9 +104,11 @@ def industry_by_name(text: str, industries: Industries) -> str | None:
     """The GB/T 4754-2017 code a 所属行业 text names (``软件和信息技术服务业``,
     ``I65 软件和信息技术服务业``, ``R 文化、体育和娱乐业``), or None."""
     t = _norm(text)
-    for candidate in (t, _NAME_PREFIX.sub("", t)):
-        if candidate in industries.by_name:
-            return industries.by_name[candidate]
+    parts = [p for p in _LEVELS.split(t) if p]  # 门类>大类>中类>小类: the most specific first
+    for part in [t, *reversed(parts)]:
+        for candidate in (part, _NAME_PREFIX.sub("", part)):
+            if candidate in industries.by_name:
+                return industries.by_name[candidate]
     return None
 
 

@@ -298,8 +298,9 @@ def resolve_delivery(d: Delivery, store: GraphStore) -> Resolution:
                             lambda keys: store.get_nodes(ENTERPRISE, keys))
     merges = list(plan.merges)
     dropped: list[SelfLoop] = []
+    if rows:
+        d.changes.nodes[ENTERPRISE] = plan.rows  # names kept, aliases added up (_names_survive)
     if plan.renamed or plan.origins:
-        d.changes.nodes[ENTERPRISE] = plan.rows
         for old in plan.renamed:
             d.node_origin.pop((ENTERPRISE, old), None)
         d.node_origin.update({(ENTERPRISE, k): o for k, o in plan.origins.items()})

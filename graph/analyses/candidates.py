@@ -32,7 +32,7 @@ from tupu.errors import UsageError
 from tupu.graph.analyses.config import CandidateConfig, GapConfig, default_analysis_config
 from tupu.graph.analyses.scope import Scope
 from tupu.graph.stores.store import GraphStore
-from tupu.graph.analyses.strength import link_strength, locality
+from tupu.graph.analyses.strength import dead_enterprises, link_strength, locality
 from tupu.graph.analyses.wording import area_text, money_text
 
 TIE_TYPES = {"SUPPLIES": ("供应", "采购"), "COOPERATES_WITH": ("合作", "合作"),
@@ -122,7 +122,7 @@ def link_facts(store: GraphStore, link: str, cfg: CandidateConfig, gcfg: GapConf
     local = where.local
     codes = sorted(r.end.key for r in store.adjacent("COVERS", "ChainLink", [link], "out"))
     members = {r.start.key for r in store.adjacent("IN_SUBSECTOR", "SubSector", codes, "in")
-               if r.start.label == "Enterprise"}
+               if r.start.label == "Enterprise"} - dead_enterprises(store)
     pool = sorted(members - local)
     f = LinkFacts(
         pool=pool,

@@ -15,6 +15,7 @@ import pandas as pd
 from tupu.graph.analyses.config import GapConfig
 from tupu.graph.analyses.scope import Scope
 from tupu.graph.stores.store import GraphStore
+from tupu.ontology.vocab import DEAD_STATUSES
 
 STRENGTH_COLUMNS = ["link", "local_enterprises", "above_scale", "outside_enterprises", "lq", "status"]
 
@@ -56,8 +57,16 @@ def locality(store: GraphStore, label: str = "Enterprise") -> Locality:
     return Locality(park, town)
 
 
+def dead_enterprises(store: GraphStore) -> set[str]:
+    """Enterprises whose registration status is dead or dying (停业, 清算, 注销, 吊销:
+    ``tupu.ontology.vocab.DEAD_STATUSES``): never members of a link, never candidates."""
+    return {n.key for status in sorted(DEAD_STATUSES)
+            for n in store.find_nodes("Enterprise", {"reg_status": str(status)})}
+
+
 def link_members(store: GraphStore, links: Collection[str]) -> dict[str, set[str]]:
-    """The enterprises (local or not) in each link: those in a sub-sector the link covers."""
+    """The living enterprises (local or not) in each link: those in a sub-sector the link covers,
+    dead or dying ones left out (:func:`dead_enterprises`)."""
     covers: dict[str, set[str]] = {}
     for r in store.adjacent("COVERS", "ChainLink", links, "out"):
         covers.setdefault(r.end.key, set()).add(r.start.key)
@@ -65,6 +74,10 @@ def link_members(store: GraphStore, links: Collection[str]) -> dict[str, set[str
     for r in store.adjacent("IN_SUBSECTOR", "SubSector", list(covers), "in"):
         for lk in covers[r.end.key]:
             members[lk].add(r.start.key)
+    dead = dead_enterprises(store)
+    if dead:
+        for lk in members:
+            members[lk] -= dead
     return members
 
 
