@@ -127,6 +127,21 @@ MESSAGES: dict[str, str] = {
                                 " <TYPE>.csv（节点类型：{labels}）",
     "load.canonical_not_utf8": "不是UTF-8文本（第{byte}字节）；请另存为UTF-8编码的CSV（Excel：CSV UTF-8）",
     "load.canonical_origin": "{file}第{row}行",
+    "load.reference_subsector": "“{code}”不是文化及相关产业分类（2018）中的代码；请按"
+                                "ontology/data/culture-taxonomy-2018.csv 填写",
+    "load.reference_missing": "{rel}：本次载入的数据和图谱中都没有标识为“{key}”的{label}；"
+                              "请补上该节点，或改正标识",
+    "load.cell_integer": "{prop}应为整数（单位：{unit}），不带千位分隔符和单位",
+    "load.cell_float": "{prop}应为数字（单位：{unit}），不带千位分隔符和单位文字",
+    "load.cell_finite": "{prop}应为有限的数字",
+    "load.cell_boolean": "{prop}应为 true 或 false（也可写 1/0、是/否）",
+    "load.cell_date": "{prop}应为日期，写成 yyyy-mm-dd",
+    "load.cell_period": "{prop}应为季度，写成 yyyyQn，如 2025Q2",
+    "load.cell_values": "{prop}应为以下之一：{values}",
+    "load.uscc_length": "统一社会信用代码应为18位，这里是{length}位",
+    "load.uscc_character": "统一社会信用代码中不使用字符“{char}”（不用 I、O、S、V、Z）",
+    "load.uscc_check": "统一社会信用代码校验位错误：按GB 32100-2015，末位应为“{expected}”而不是“{given}”，"
+                       "代码很可能抄错了；请从营业执照上重新抄录",
     "load.no_such_path": "{path}：文件或文件夹不存在",
     "load.unsupported_path": "{path}：tupu 可载入数据文件夹、规范格式的 <Label>.csv / <TYPE>.csv、"
                              ".ttl / .jsonld、带中文表头的 .xlsx / .csv 导出文件或 manifest.yaml；"
