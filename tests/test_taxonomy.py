@@ -249,7 +249,7 @@ def test_reader_refuses_a_domain_that_differs_from_the_category() -> None:
         (2, "parent", "01", "must be a group"),  # class under a category
         (2, "code", "0210", "does not start with"),  # reported on the parent column
         (2, "code", "011", "has 4 digits"),
-        (2, "level", "subclass", "level应为以下之一"),
+        (2, "level", "subclass", "level must be one of"),
         (2, "industry_codes", "861", "not a 4-digit"),
         (2, "industry_codes", "8610;8610", "listed twice"),
         (1, "industry_codes", "8610", "only classes"),
