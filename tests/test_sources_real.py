@@ -243,3 +243,45 @@ def test_the_cli_reports_in_chinese_and_json_keeps_cells_machine_readable(
     # --strict refuses a file with unknown columns
     assert main(["load", "--strict", str(rw.business_export(tmp_path, 2))]) == 1
     assert "--strict" in capsys.readouterr().err
+
+
+# -- both stores give identical results -----------------------------------------------------------
+VOLATILE = {"prov_loaded_at", "prov_delivery"}
+
+
+def _content(store: GraphStore) -> tuple[object, object]:
+    schema = store.schema
+    nodes = {lbl: sorted((n.key, sorted((k, v) for k, v in n.props.items() if k not in VOLATILE))
+                         for n in store.find_nodes(lbl)) for lbl in schema.labels}
+    rels = {rt: sorted((str(r.start), str(r.end),
+                        sorted((k, v) for k, v in r.props.items() if k not in VOLATILE))
+                       for r in store.find_relationships(rt)) for rt in schema.relationships}
+    return nodes, rels
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_every_shape_loads_to_the_same_map_on_both_stores(
+    neo4j_session_store: GraphStore, tmp_path: Path, variant: int
+) -> None:
+    from tupu.graph.stores.memory_store import MemoryStore
+
+    files = tmp_path / "files"
+    files.mkdir()
+    deliveries = [[rw.base_city(tmp_path / "mini")], [rw.statistics_list(files, variant)],
+                  [rw.business_export(files, variant)], [rw.change_list(files, variant)],
+                  [rw.old_registry(files, variant)], [rw.talent_by_name(files, rw.OLD_NAME_E1)]]
+    memory = MemoryStore(tmp_path / "map.snapshot")
+    neo4j = neo4j_session_store
+    neo4j.clear()
+    try:
+        for paths in deliveries:
+            a = summary(load(paths, memory))
+            b = summary(load(paths, neo4j))
+            assert a == b, paths
+        assert _content(memory) == _content(neo4j)
+        for link in (rw.ENGINE, rw.ART):
+            assert candidates(memory, link, None).equals(candidates(neo4j, link, None))
+            assert link_row(memory, link) == link_row(neo4j, link)
+    finally:
+        neo4j.clear()
