@@ -109,8 +109,7 @@ class _Context:
         if seen is not None:
             what = "企业" if label == "Enterprise" else "项目"
             self.problem(rec, key_field,
-                         f"{what}重复：与 {origin_zh(seen)} 是同一{what}（代码或名称相同）；"
-                         f"每个{what}只保留一行")
+                         msg("load.row_duplicate", what=what, origin=origin_zh(seen)))
             return False
         self.d.node_origin[(label, key)] = (self.source, rec.row)
         self.d.changes.add_node(label, {**props, **self.d.provenance(self.source, rec.row)})
@@ -124,14 +123,14 @@ def _owner(ctx: _Context, rec: Record, label: str, id_field: str, name_field: st
     if name_field in rec.values:
         return ctx.target(rec, (label,), name_field, by_key=False)
     what = ("统一社会信用代码和企业名称" if label == "Enterprise" else "项目编号和项目名称")
-    ctx.problem(rec, id_field, f"{what}都为空，无法知道是哪一个；请至少填写一项")
+    ctx.problem(rec, id_field, msg("load.owner_empty", what=what))
     return None
 
 
 def _period(ctx: _Context, rec: Record) -> str | None:
     period = rec.values.get("period") or ctx.table.period
     if not period:
-        ctx.problem(rec, "period", "报告期为空；请填写，如 2025Q1 或 2025年一季度")
+        ctx.problem(rec, "period", msg("load.period_empty"))
         return None
     return str(period)
 
@@ -226,7 +225,7 @@ def _industry(ctx: _Context, rec: Record, me: Target, name: str) -> None:
 
 def _enterprise(ctx: _Context, rec: Record) -> None:
     _enterprise_props(ctx, rec)
-    me = _keyed_node(ctx, rec, "Enterprise", "企业名称为空；请填写企业全称（与营业执照一致）")
+    me = _keyed_node(ctx, rec, "Enterprise", msg("load.enterprise_name_empty"))
     if me is None:
         return
     name = str(rec.values["name"])
@@ -263,13 +262,13 @@ def _tenant(ctx: _Context, rec: Record) -> None:
     elif ctx.table.park:
         park = Target(("Park",), None, ctx.table.park, "park", ctx.table.park)
     else:
-        ctx.problem(rec, "park", "园区名称为空；请填写该企业入驻的园区")
+        ctx.problem(rec, "park", msg("load.park_empty"))
         return
     ctx.rel("LOCATED_IN", owner, park, rec)
 
 
 def _project(ctx: _Context, rec: Record) -> None:
-    me = _keyed_node(ctx, rec, "Project", "项目名称为空；请填写项目全称")
+    me = _keyed_node(ctx, rec, "Project", msg("load.project_name_empty"))
     if me is None:
         return
     if "owner_id" in rec.values or "owner_name" in rec.values:
@@ -327,6 +326,5 @@ def map_records(d: Delivery, session: IngestSession, table: Table, schema: Schem
         what = "企业" if table.kind == "enterprises" else "项目"
         code = "统一社会信用代码" if table.kind == "enterprises" else "项目编号"
         add_note("note", table.source, None, None, None,
-                 f"{ctx.generated}个{what}没有{code}，已按名称生成标识（gen-开头）；"
-                 "补上代码后重新载入会生成另一个节点，请尽量提供代码")
+                 msg("load.generated_ids", count=ctx.generated, what=what, code=code))
     return count

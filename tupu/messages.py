@@ -142,6 +142,40 @@ MESSAGES: dict[str, str] = {
     "load.uscc_character": "统一社会信用代码中不使用字符“{char}”（不用 I、O、S、V、Z）",
     "load.uscc_check": "统一社会信用代码校验位错误：按GB 32100-2015，末位应为“{expected}”而不是“{given}”，"
                        "代码很可能抄错了；请从营业执照上重新抄录",
+    "load.origin": "{file} 第{row}行",
+    "load.name_several": "名称“{name}”对应多个{what}（{keys}）；请写全称或改填代码/编号",
+    "load.enterprise_key_missing": "统一社会信用代码为{key}的企业不在本次载入的数据中，也不在图谱中；"
+                                   "请先载入企业名录（或把该企业补进企业名录），或核对代码",
+    "load.taxonomy_missing": "图谱中还没有文化及相关产业分类；请先载入分类（如 tupu load data/sample，"
+                             "或在清单中写 include: - taxonomy: culture-2018）",
+    "load.subsector_missing": "“{code}”不是文化及相关产业分类（2018）中的代码；请按"
+                              "ontology/data/culture-taxonomy-2018.csv 填写4位小类代码",
+    "load.project_key_missing": "项目编号为{key}的项目不在本次载入的数据中，也不在图谱中；"
+                                "请先载入重点项目清单，或核对项目编号",
+    "load.node_key_missing": "标识为{key}的{what}不在本次载入的数据中，也不在图谱中；请核对",
+    "load.place_known": "（现有：{listed}）",
+    "load.place_none": "（图谱中还没有，请先载入区镇和园区）",
+    "load.place_missing": "“{name}”不是图谱中的{what}{hint}；请填写全称",
+    "load.enterprise_name_missing": "名称为“{name}”的企业不在本次载入的数据中，也不在图谱中（也不是"
+                                    "已知企业的曾用名或别名）；请核对名称（须与企业名录一致），"
+                                    "或补填统一社会信用代码",
+    "load.node_name_missing": "名称为“{name}”的{what}不在本次载入的数据中，也不在图谱中；请核对名称，"
+                              "或补填编号",
+    "load.period_duplicate": "同一{what}在{period}的数据重复，已在 {origin} 给出；每个报告期只保留一行",
+    "load.rel_not_allowed": "{rel} 不能连接 {start} 与 {end}；请核对该列",
+    "load.rel_duplicate": "重复：{start} 与 {end} 的 {rel} 关系已在 {origin} 给出；请删去重复的行",
+    "load.row_duplicate": "{what}重复：与 {origin} 是同一{what}（代码或名称相同）；每个{what}只保留一行",
+    "load.owner_empty": "{what}都为空，无法知道是哪一个；请至少填写一项",
+    "load.period_empty": "报告期为空；请填写，如 2025Q1 或 2025年一季度",
+    "load.enterprise_name_empty": "企业名称为空；请填写企业全称（与营业执照一致）",
+    "load.park_empty": "园区名称为空；请填写该企业入驻的园区",
+    "load.project_name_empty": "项目名称为空；请填写项目全称",
+    "load.generated_ids": "{count}个{what}没有{code}，已按名称生成标识（gen-开头）；"
+                          "补上代码后重新载入会生成另一个节点，请尽量提供代码",
+    "load.old_xls": "旧版 .xls 格式不能直接读取；请在Excel中打开后“另存为”→“Excel 工作簿 (*.xlsx)”",
+    "load.file_missing": "文件不存在；请核对清单中的文件名（path）",
+    "load.encoding_found": "识别出文件编码为{encoding}，已按该编码读取",
+    "load.file_unreadable": "无法读取文件（{why}）；请检查文件是否被占用",
     "load.no_such_path": "{path}：文件或文件夹不存在",
     "load.unsupported_path": "{path}：tupu 可载入数据文件夹、规范格式的 <Label>.csv / <TYPE>.csv、"
                              ".ttl / .jsonld、带中文表头的 .xlsx / .csv 导出文件或 manifest.yaml；"
