@@ -221,13 +221,13 @@ def test_manifests_are_checked(tmp_path: Path) -> None:
     schema = load_schema()
     with pytest.raises(InputError, match="unknown kind"):
         parse_manifest({"files": [{"path": "a.xlsx", "kind": "企业清单X"}]}, tmp_path, "m", schema)
-    with pytest.raises(InputError, match="must also say its `kind:`"):
+    with pytest.raises(InputError, match="也必须写明 kind:"):
         parse_manifest({"files": [{"path": "a.xlsx", "columns": {"x": "ignore"}}]}, tmp_path, "m",
                        schema)
-    with pytest.raises(InputError, match="not a field of enterprises"):
+    with pytest.raises(InputError, match="不是enterprises的字段"):
         parse_manifest({"files": [{"path": "a.xlsx", "kind": "企业名录",
                                    "columns": {"x": "revenue"}}]}, tmp_path, "m", schema)
-    with pytest.raises(InputError, match="outside the delivery"):
+    with pytest.raises(InputError, match="在本次报送的文件夹之外"):
         parse_manifest({"canonical": ["../x/nodes/Town.csv"]}, tmp_path, "m", schema, confine=True)
     ok = parse_manifest({"canonical": ["../x/nodes/Town.csv"], "files": ["a.csv"]}, tmp_path, "m",
                         schema)

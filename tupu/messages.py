@@ -176,6 +176,28 @@ MESSAGES: dict[str, str] = {
     "load.file_missing": "文件不存在；请核对清单中的文件名（path）",
     "load.encoding_found": "识别出文件编码为{encoding}，已按该编码读取",
     "load.file_unreadable": "无法读取文件（{why}）；请检查文件是否被占用",
+    # manifest.yaml and dataset.yaml
+    "load.manifest_item": "{source}：files 第{i}项",
+    "load.manifest_outside": "{where}：“{path}”在本次报送的文件夹之外",
+    "load.manifest_columns": "{where}：columns 应把表头对应到字段（或 ignore）",
+    "load.manifest_field": "{where}：列“{header}”：“{name}”不是{kind}的字段（可用字段：{known}；"
+                           "或 ignore）",
+    "load.manifest_unit": "{where}：列“{header}”：无法识别的单位“{unit}”（如 元、千元、万元、亿元、人、%）",
+    "load.manifest_yaml": "{path}：无法按UTF-8 YAML读取：{why}",
+    "load.manifest_path": "{where}：至少要写 path:",
+    "load.manifest_keys": "{where}：无法识别的键 {keys}；可用：{known}",
+    "load.manifest_kind": "{where}：无法识别的 kind“{kind}”（unknown kind）；可用：{kinds}",
+    "load.manifest_columns_kind": "{where}：写了 columns: 的文件也必须写明 kind:",
+    "load.manifest_mapping": "{where}：清单应为至少含 files: 的映射",
+    "load.manifest_canonical": "{source}：canonical 第{i}项应为路径",
+    "load.manifest_canonical_item": "{source}：canonical 第{i}项",
+    "load.manifest_files_list": "{where}：files: 应为列表",
+    "load.manifest_no_files": "{where}：没有列出任何文件；请在 files: 下列出",
+    "load.dataset_name": "{where}：至少要写 name:；见 docs/canonical-format.md",
+    "load.dataset_include": "{where}：include 第{i}项应为一个“种类: 名称”",
+    "load.dataset_include_kind": "{where}：include 第{i}项：无法识别的种类“{kind}”；可用：{kinds}",
+    "load.dataset_yaml": "{path}：无法按YAML读取：{why}",
+    "load.dataset_chains": "没有名为“{name}”的内置产业链模板（查找位置：{folder}）",
     "load.no_such_path": "{path}：文件或文件夹不存在",
     "load.unsupported_path": "{path}：tupu 可载入数据文件夹、规范格式的 <Label>.csv / <TYPE>.csv、"
                              ".ttl / .jsonld、带中文表头的 .xlsx / .csv 导出文件或 manifest.yaml；"
