@@ -285,3 +285,16 @@ def test_every_shape_loads_to_the_same_map_on_both_stores(
             assert link_row(memory, link) == link_row(neo4j, link)
     finally:
         neo4j.clear()
+
+
+@pytest.mark.usefixtures("settings")
+def test_the_report_workbook_lists_the_ignored_columns(tmp_path: Path) -> None:
+    from tests.test_ingest_load import report_sheets
+
+    assert main(["load", str(rw.base_city(tmp_path / "mini"))]) == 0
+    report = tmp_path / "报告.xlsx"
+    assert main(["load", "--report", str(report), str(rw.business_export(tmp_path, 2))]) == 0
+    notes = report_sheets(report)["说明"][1:]
+    ignored = {r[2] for r in notes if "未识别的列" in str(r[4])}
+    assert ignored == {"标签", "科技型企业"}
+    assert any("企业规模" in str(r[4]) and "已忽略" in str(r[4]) for r in notes)
