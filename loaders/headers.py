@@ -246,6 +246,7 @@ def loose_header(text: str) -> str:
 
 
 _IGNORED = frozenset(normalise_header(h) for h in _IGNORED_HEADERS)
+_TRAILING_NOTE = re.compile(r"\([^()]*\)$")
 _IGNORED_LOOSE = frozenset(loose_header(h) for h in _IGNORED)
 
 
@@ -351,6 +352,9 @@ class Recogniser:
             return Recognised(self._alias[m.group(1)], unit, None, foreign)
         if t in _IGNORED or name in _IGNORED or _IGNORED_PATTERN.search(t):
             return Ignored()
+        bare = _TRAILING_NOTE.sub("", name)  # 企业名称(全称), 成立日期(yyyy-mm-dd)
+        if bare != name and bare in self._alias:
+            return Recognised(self._alias[bare], unit, None, foreign)
         loose = loose_header(name)
         if loose in self._loose:
             return Recognised(self._loose[loose], unit, None, foreign)

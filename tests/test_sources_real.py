@@ -298,3 +298,28 @@ def test_the_report_workbook_lists_the_ignored_columns(tmp_path: Path) -> None:
     ignored = {r[2] for r in notes if "未识别的列" in str(r[4])}
     assert ignored == {"标签", "科技型企业"}
     assert any("企业规模" in str(r[4]) and "已忽略" in str(r[4]) for r in notes)
+
+
+@pytest.mark.parametrize(("header", "field"), [
+    ("所在乡镇（街道）", "town"), ("所在乡镇【街道】", "town"), ("乡镇 (街道)", "town"),
+    ("单位详细名称", "name"), ("企业名称（全称）", "name"), ("登记状态", "reg_status"),
+    ("经营状态", "reg_status"), ("所属省份", "province"), ("所属城市", "city"),
+    ("曾用名", "former_names"), ("实缴资本", "paid_in_capital"), ("所属行业", "industry_name"),
+    ("注册资本（万美元）", "registered_capital"), ("成立日期(yyyy-mm-dd)", "founded"),
+])
+def test_the_header_vocabulary_of_real_exports(header: str, field: str) -> None:
+    from tupu.loaders.headers import Recognised, Recogniser, kind_fields
+    from tupu.ontology.schema import load_schema
+
+    found = Recogniser(kind_fields("enterprises", load_schema())).match_text(header)
+    assert isinstance(found, Recognised) and found.field.name == field
+
+
+@pytest.mark.parametrize("header", ["法定代表人", "企业类型", "所属区县", "参保人数", "英文名", "电话",
+                                    "邮箱", "网址", "地址", "纳税人识别号", "更多电话"])
+def test_columns_tupu_does_not_keep_are_known_as_ignored(header: str) -> None:
+    from tupu.loaders.headers import Ignored, Recogniser, kind_fields
+    from tupu.ontology.schema import load_schema
+
+    assert isinstance(Recogniser(kind_fields("enterprises", load_schema())).match_text(header),
+                      Ignored)
