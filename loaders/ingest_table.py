@@ -178,7 +178,7 @@ def _kind_recogniser(kind: Kind, schema: Schema, column_map: Mapping[str, MapEnt
     if kind in ("observations", "tenants", "enterprises"):
         # columns of the other enterprise kind are known, not kept: an enterprise list without a
         # quarter has no period for 利润总额; a quarterly report does not describe enterprises
-        other = "observations" if kind == "enterprises" else "enterprises"
+        other: Kind = "observations" if kind == "enterprises" else "enterprises"
         mine = {a for g in fields.values() for a in g.aliases}
         extra = {n: MapEntry(None) for f in kind_fields(other, schema).values()
                  for n in f.aliases if n not in mine}
