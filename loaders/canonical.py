@@ -13,10 +13,12 @@ from tupu.graph.stores.model import Props, RelRow
 from tupu.loaders.csvrows import Table, open_csv
 from tupu.loaders.delivery import Delivery, Reference
 from tupu.loaders.uscc import looks_like_uscc, uscc_problem
+from tupu.messages import msg
 from tupu.ontology.values import CellError, parse_cell
 from tupu.ontology.schema import LabelDef, PropertyDef, RelTypeDef, Schema
 
 REL_COLUMNS = ("start", "end", "start_label", "end_label")
+_SIDE = {"start": "起点", "end": "终点"}
 
 
 def _cells(
@@ -42,10 +44,7 @@ def _cells(
 
 def _extra_cells(d: Delivery, table: Table, row: int, cells: dict[str, str]) -> bool:
     if "\0extra" in cells:
-        d.problem(
-            table.source, row, None, cells["\0extra"],
-            "the row has more cells than the header; quote cells that contain commas",
-        )
+        d.problem(table.source, row, None, cells["\0extra"], msg("load.canonical_extra_cells"))
         return True
     return False
 
@@ -54,18 +53,14 @@ def read_node_table(d: Delivery, table: Table, ldef: LabelDef, schema: Schema) -
     """Validate a ``nodes/<Label>.csv`` table and add its nodes to the delivery."""
     unknown = [c for c in table.header if c not in ldef.properties]
     for col in unknown:
-        hint = " (provenance is set by the loader)" if col in schema.provenance else ""
-        d.problem(
-            table.source, 1, col, None,
-            f"{ldef.name} has no property {col!r}{hint}; rename or remove the column "
-            f"(known: {', '.join(ldef.properties)})",
-        )
+        hint = msg("load.canonical_provenance_hint") if col in schema.provenance else ""
+        d.problem(table.source, 1, col, None, msg(
+            "load.canonical_unknown_property", label=ldef.name, column=col, hint=hint,
+            known="、".join(ldef.properties)))
     missing = [p for p in ldef.required if p not in table.header]
     for col in missing:
-        d.problem(
-            table.source, 1, col, None,
-            f"required column {col!r} of {ldef.name} is missing; add it to the header",
-        )
+        d.problem(table.source, 1, col, None,
+                  msg("load.canonical_missing_column", label=ldef.name, column=col))
     if unknown or missing:
         return
     props = {c: ldef.properties[c] for c in table.header}
@@ -78,7 +73,7 @@ def read_node_table(d: Delivery, table: Table, ldef: LabelDef, schema: Schema) -
             continue
         absent = [p for p in ldef.required if p not in values]
         for col in absent:
-            d.problem(table.source, row, col, "", f"{col} is required; fill it in")
+            d.problem(table.source, row, col, "", msg("load.canonical_required", column=col))
         if absent:
             continue
         key = str(values[key_col])
@@ -89,11 +84,8 @@ def read_node_table(d: Delivery, table: Table, ldef: LabelDef, schema: Schema) -
                 continue
         seen = d.node_origin.get((ldef.name, key))
         if seen is not None:
-            d.problem(
-                table.source, row, key_col, key,
-                f"duplicate {ldef.name} key: already given in {d.origin_text(seen)}; "
-                "keep one row per key",
-            )
+            d.problem(table.source, row, key_col, key, msg(
+                "load.canonical_duplicate_key", label=ldef.name, origin=d.origin_text(seen)))
             continue
         d.node_origin[(ldef.name, key)] = (table.source, row)
         values.update(d.provenance(table.source, row))
@@ -108,16 +100,12 @@ def _end_label(
     if not given:
         if len(allowed) == 1:
             return allowed[0]
-        d.problem(
-            table.source, row, col, "",
-            f"say which label the {side} node has: one of {', '.join(allowed)}",
-        )
+        d.problem(table.source, row, col, "", msg(
+            "load.canonical_end_label", side=_SIDE[side], allowed="、".join(allowed)))
         return None
     if given not in allowed:
-        d.problem(
-            table.source, row, col, given,
-            f"the {side} of this relationship must be one of {', '.join(allowed)}",
-        )
+        d.problem(table.source, row, col, given, msg(
+            "load.canonical_end_label_wrong", side=_SIDE[side], allowed="、".join(allowed)))
         return None
     return given
 
@@ -126,14 +114,12 @@ def read_rel_table(d: Delivery, table: Table, rdef: RelTypeDef) -> None:
     """Validate a ``relationships/<TYPE>.csv`` table and add its relationships to the delivery."""
     bad = [c for c in table.header if c not in REL_COLUMNS and c not in rdef.properties]
     for col in bad:
-        d.problem(
-            table.source, 1, col, None,
-            f"{rdef.name} has no property {col!r}; rename or remove the column "
-            f"(columns: start, end, start_label, end_label, {', '.join(rdef.properties) or '-'})",
-        )
+        d.problem(table.source, 1, col, None, msg(
+            "load.canonical_rel_property", rel=rdef.name, column=col,
+            known="、".join(rdef.properties) or "-"))
     missing = [c for c in ("start", "end") if c not in table.header]
     for col in missing:
-        d.problem(table.source, 1, col, None, f"required column {col!r} is missing; add it")
+        d.problem(table.source, 1, col, None, msg("load.canonical_rel_missing", column=col))
     if bad or missing:
         return
     props = {c: rdef.properties[c] for c in table.header if c in rdef.properties}
@@ -146,24 +132,20 @@ def read_rel_table(d: Delivery, table: Table, rdef: RelTypeDef) -> None:
         start, end = (cells.get("start") or "").strip(), (cells.get("end") or "").strip()
         for col, key in (("start", start), ("end", end)):
             if not key:
-                d.problem(table.source, row, col, "", f"{col} is required: the key of a node")
+                d.problem(table.source, row, col, "", msg("load.canonical_rel_end", column=col))
         if slabel is None or elabel is None or values is None or not start or not end:
             continue
         if not rdef.allows(slabel, elabel):
-            d.problem(
-                table.source, row, "end_label", elabel,
-                f"{rdef.name} cannot join {slabel} to {elabel}; allowed: "
-                + ", ".join(f"{s}→{e}" for s, e in rdef.pairs),
-            )
+            d.problem(table.source, row, "end_label", elabel, msg(
+                "load.canonical_rel_pair", rel=rdef.name, start=slabel, end=elabel,
+                pairs="、".join(f"{s}→{e}" for s, e in rdef.pairs)))
             continue
         ident = (rdef.name, slabel, start, elabel, end)
         seen = d.rel_origin.get(ident)
         if seen is not None:
-            d.problem(
-                table.source, row, "end", end,
-                f"duplicate {rdef.name} from {start} to {end}: already given in "
-                f"{d.origin_text(seen)}; keep one row",
-            )
+            d.problem(table.source, row, "end", end, msg(
+                "load.canonical_rel_duplicate", rel=rdef.name, start=start, end=end,
+                origin=d.origin_text(seen)))
             continue
         d.rel_origin[ident] = (table.source, row)
         d.references.append(Reference(slabel, start, table.source, row, "start", rdef.name))
@@ -176,6 +158,7 @@ def read_canonical_file(d: Delivery, path: Path, source: str, schema: Schema) ->
     """Read one canonical file: ``<Label>.csv`` or ``<TYPE>.csv`` by its name."""
     stem = path.stem
     if stem in schema.labels:
+        d.labels[source] = stem
         f, table = open_csv(path, source)
         with f:
             _guard_decode(d, source, lambda: read_node_table(d, table, schema.labels[stem], schema))
@@ -184,11 +167,8 @@ def read_canonical_file(d: Delivery, path: Path, source: str, schema: Schema) ->
         with f:
             _guard_decode(d, source, lambda: read_rel_table(d, table, schema.relationships[stem]))
     else:
-        d.problem(
-            source, None, None, None,
-            f"the file name {path.name!r} names no label or relationship type of the ontology; "
-            f"name it <Label>.csv or <TYPE>.csv (labels: {', '.join(schema.labels)})",
-        )
+        d.problem(source, None, None, None, msg(
+            "load.canonical_file_name", name=path.name, labels="、".join(schema.labels)))
     d.sources.append(source)
 
 
@@ -196,10 +176,7 @@ def _guard_decode(d: Delivery, source: str, read: Callable[[], None]) -> None:
     try:
         read()
     except UnicodeDecodeError as e:
-        d.problem(
-            source, None, None, None,
-            f"is not UTF-8 text (byte {e.start}); save it as UTF-8 CSV (Excel: CSV UTF-8)",
-        )
+        d.problem(source, None, None, None, msg("load.canonical_not_utf8", byte=e.start))
 
 
 def read_canonical_folder(d: Delivery, folder: Path, prefix: str, schema: Schema) -> None:

@@ -77,6 +77,20 @@ VALUE_WORDS: Mapping[str, Mapping[str, str]] = {
         "投入运营": "operating", "竣工投运": "operating", "已投产": "operating",
         "停滞": "stalled", "停工": "stalled", "暂停": "stalled", "停建": "stalled",
     },
+    "reg_status": {
+        "存续": "active", "在营": "active", "开业": "active", "在册": "active", "正常": "active",
+        "登记成立": "active", "设立": "active", "新设": "active", "新设立": "active",
+        "确立": "active", "存续(在营、开业、在册)": "active",
+        "在业": "operating", "营业": "operating", "在业(存续)": "operating",
+        "迁入": "moved_in", "已迁入": "moved_in", "迁入登记": "moved_in",
+        "迁出": "moved_out", "已迁出": "moved_out", "迁出登记": "moved_out",
+        "停业": "suspended", "歇业": "suspended", "停业整顿": "suspended",
+        "清算": "liquidating", "清算中": "liquidating", "解散": "liquidating",
+        "注销": "deregistered", "已注销": "deregistered", "注销登记": "deregistered",
+        "撤销": "deregistered", "简易注销": "deregistered", "吊销,已注销": "deregistered",
+        "吊销": "revoked", "已吊销": "revoked", "吊销,未注销": "revoked",
+        "责令关闭": "revoked", "吊销营业执照": "revoked",
+    },
     "level": {
         "省级": "provincial", "省重点": "provincial", "省级重点": "provincial",
         "苏州市级": "municipal", "地市级": "municipal", "设区市级": "municipal",
@@ -178,7 +192,7 @@ def _compact(text: str) -> dt.date:
 def _number(cell: Cell, prop: PropertyDef, unit: Unit | None) -> float:
     """A number in the property's unit: the cell's own unit word wins over the header's."""
     what = _label(prop)
-    target = prop.unit or (unit.word if unit else "")
+    target = unit.word if unit else (prop.unit or "")
     hint = f"{what}应为数字（单位：{target or '无'}），如 1234.5；请去掉其他文字"
     if isinstance(cell, bool):
         raise CellError(hint)
@@ -235,11 +249,34 @@ def _boolean(cell: Cell, prop: PropertyDef) -> bool:
     raise CellError(f"{_label(prop)}应填“是”或“否”（也可写 √/×、Y/N、1/0）")
 
 
+_REG_ORDER = ("吊销", "注销", "撤销", "清算", "解散", "停业", "歇业", "迁出", "迁入", "在业", "存续",
+              "在营", "开业", "在册", "正常")
+_BRACKETED = re.compile(r"\(.*?\)")
+
+
+def _reg_status(t: str, words: Mapping[str, str]) -> str | None:
+    """A registration status as platforms write it: ``存续（在营、开业、在册）``, ``吊销，未注销``,
+    ``注销企业``: the words without brackets, else the first decisive word it holds (the gravest
+    first, so ``吊销，已注销`` … is taken by its exact spelling above, and ``吊销`` wins over
+    ``存续`` in a text that holds both)."""
+    t = t.replace("，", ",")
+    plain = _BRACKETED.sub("", t)
+    for cand in (t, plain, plain.rstrip("企业公司")):
+        if cand in words:
+            return words[cand]
+    for word in _REG_ORDER:
+        if word in plain:
+            return words.get(word)
+    return None
+
+
 def _enumerated(text: str, prop: PropertyDef) -> str:
     assert prop.values is not None
     words = VALUE_WORDS.get(prop.name, {})
     t = _squeeze(text)
     value = t if t in prop.values else words.get(t)
+    if value is None and prop.name == "reg_status":
+        value = _reg_status(t, words)
     if value is None or value not in prop.values:
         shown = [w for w, v in words.items() if v in prop.values]
         options = "、".join(shown) if shown else "、".join(prop.values)

@@ -10,6 +10,7 @@ enterprise nowhere and is also listed for review.
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -23,10 +24,14 @@ import yaml
 from tupu.errors import InputError
 from tupu.loaders.tables import Cell, cell_text
 from tupu.ontology.taxonomy import Taxonomy
+from tupu.messages import msg
 from tupu.ontology.values import CellError
 
 __all__ = [
     "Crosswalked",
+    "Industries",
+    "industry_by_name",
+    "load_industries",
     "PartialRule",
     "crosswalk",
     "industry_code",
@@ -35,7 +40,76 @@ __all__ = [
 ]
 
 KEYWORDS_FILE = "data/partial-code-keywords.yaml"
-_CODE = re.compile(r"^[A-Ta-t]?(\d{4})$")
+INDUSTRY_FILE = "data/gbt-4754-2017.csv"
+_CODE = re.compile(r"^([A-Ta-t]?)(\d{4})$")
+_LEVELS = re.compile(r"[>＞»/|]+")
+_NAME_PREFIX = re.compile(r"^[A-Ta-t]?\d{0,4}[\s:：、.-]*")
+
+
+@dataclass(frozen=True)
+class IndustryNode:
+    """A node of GB/T 4754-2017: 门类 (section), 大类 (division), 中类 (group) or 小类 (class)."""
+
+    code: str
+    name: str
+    level: str
+    parent: str
+    complete: bool = False  # a division whose classes are all listed
+
+
+@dataclass(frozen=True)
+class Industries:
+    """The part of GB/T 4754-2017 tupu ships (``ontology/data/gbt-4754-2017.csv``): every section
+    and division, and the groups and classes the culture crosswalk names."""
+
+    nodes: Mapping[str, IndustryNode]
+    by_name: Mapping[str, str]  # normalised name → code (the most specific level wins)
+
+    def classes_under(self, code: str) -> list[str]:
+        """The listed 4-digit classes at or below ``code``."""
+        return sorted(c for c, n in self.nodes.items() if n.level == "class" and
+                      (c == code or self._below(c, code)))
+
+    def _below(self, code: str, ancestor: str) -> bool:
+        node = self.nodes.get(code)
+        while node is not None and node.parent:
+            if node.parent == ancestor:
+                return True
+            node = self.nodes.get(node.parent)
+        return False
+
+    def section_of(self, division: str) -> str | None:
+        node = self.nodes.get(division)
+        return node.parent if node is not None else None
+
+
+@lru_cache(maxsize=1)
+def load_industries() -> Industries:
+    """The packaged GB/T 4754-2017 table, read once."""
+    resource = resources.files("tupu.ontology").joinpath(INDUSTRY_FILE)
+    lines = [ln for ln in resource.read_text(encoding="utf-8").splitlines()
+             if ln and not ln.startswith("#")]
+    nodes: dict[str, IndustryNode] = {}
+    for row in csv.DictReader(lines):
+        nodes[row["code"]] = IndustryNode(row["code"], row["name"], row["level"], row["parent"],
+                                          row["complete"] == "true")
+    order = {"section": 0, "division": 1, "group": 2, "class": 3}
+    by_name: dict[str, str] = {}
+    for node in sorted(nodes.values(), key=lambda n: order[n.level]):
+        by_name[_norm(node.name)] = node.code
+    return Industries(nodes, by_name)
+
+
+def industry_by_name(text: str, industries: Industries) -> str | None:
+    """The GB/T 4754-2017 code a 所属行业 text names (``软件和信息技术服务业``,
+    ``I65 软件和信息技术服务业``, ``R 文化、体育和娱乐业``), or None."""
+    t = _norm(text)
+    parts = [p for p in _LEVELS.split(t) if p]  # 门类>大类>中类>小类: the most specific first
+    for part in [t, *reversed(parts)]:
+        for candidate in (part, _NAME_PREFIX.sub("", part)):
+            if candidate in industries.by_name:
+                return industries.by_name[candidate]
+    return None
 
 
 @dataclass(frozen=True)
@@ -90,19 +164,35 @@ def load_partial_keywords() -> dict[str, tuple[PartialRule, ...]]:
                                   str(resource))
 
 
-def industry_code(cell: Cell) -> str:
+def industry_code(cell: Cell, industries: Industries | None = None) -> str:
     """A GB/T 4754-2017 class code as exports write it (``8710``, ``R8710``, a number that lost its
-    leading zero) as four digits; CellError otherwise."""
+    leading zero) as four digits; CellError otherwise — also for a code that does not exist: a
+    division (大类) the standard lacks, a section letter that is not the division's, or a class
+    missing from a division whose classes ``industries`` lists completely."""
     if isinstance(cell, int) and not isinstance(cell, bool) and 0 < cell < 10000:
-        return f"{cell:04d}"
-    text = _norm(cell_text(cell)).upper()
-    m = _CODE.match(text)
-    if m is None:
-        raise CellError(
-            f"行业代码“{cell_text(cell)}”不是GB/T 4754-2017的4位小类代码（如 8710 或 R8710）；"
-            "请填写国民经济行业小类代码"
-        )
-    return m.group(1)
+        code, letter = f"{cell:04d}", ""
+    else:
+        text = _norm(cell_text(cell)).upper()
+        m = _CODE.match(text)
+        if m is None:
+            raise CellError(
+                f"行业代码“{cell_text(cell)}”不是GB/T 4754-2017的4位小类代码（如 8710 或 R8710）；"
+                "请填写国民经济行业小类代码"
+            )
+        code, letter = m.group(2), m.group(1)
+    table = industries or load_industries()
+    division = table.nodes.get(code[:2])
+    why = None
+    if division is None or division.level != "division":
+        why = msg("load.industry_code_no_division", division=code[:2])
+    elif letter and letter != division.parent:
+        why = msg("load.industry_code_wrong_section", division=code[:2], right=division.parent,
+                  given=letter)
+    elif division.complete and code not in table.nodes:
+        why = msg("load.industry_code_no_class", division=code[:2])
+    if why is not None:
+        raise CellError(msg("load.industry_code_unknown", value=cell_text(cell), why=why))
+    return code
 
 
 def crosswalk(

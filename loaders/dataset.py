@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from tupu.errors import InputError
+from tupu.messages import msg
 
 INCLUDE_KINDS = ("taxonomy", "chains")
 
@@ -38,16 +39,15 @@ class DatasetInfo:
 def parse_dataset(raw: Mapping[str, Any], default_id: str, source: str) -> DatasetInfo:
     """Check and read the parsed YAML of a ``dataset.yaml``."""
     if not isinstance(raw, Mapping) or not raw.get("name"):
-        raise InputError(f"{source}: needs at least a `name:`; see docs/canonical-format.md")
+        raise InputError(msg("load.dataset_name", where=source))
     includes: list[tuple[str, str]] = []
     for i, item in enumerate(raw.get("include") or [], start=1):
         if not isinstance(item, Mapping) or len(item) != 1:
-            raise InputError(f"{source}: include item {i} must be one `kind: name` pair")
+            raise InputError(msg("load.dataset_include", where=source, i=i))
         ((kind, name),) = item.items()
         if kind not in INCLUDE_KINDS:
-            raise InputError(
-                f"{source}: include item {i}: unknown kind {kind!r}; use one of {INCLUDE_KINDS}"
-            )
+            raise InputError(msg("load.dataset_include_kind", where=source, i=i, kind=kind,
+                                 kinds="、".join(INCLUDE_KINDS)))
         includes.append((str(kind), str(name)))
     return DatasetInfo(
         id=str(raw.get("id") or default_id),
@@ -68,7 +68,7 @@ def read_dataset(folder: Path) -> DatasetInfo | None:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
-        raise InputError(f"{path}: cannot be read as YAML: {e}") from e
+        raise InputError(msg("load.dataset_yaml", path=path, why=e)) from e
     return parse_dataset(raw or {}, folder.name, str(path))
 
 
@@ -76,5 +76,5 @@ def builtin_chains_folder(name: str) -> Path:
     """The folder of the built-in chain templates ``name`` (``ontology/chains/<name>/``)."""
     folder = Path(str(resources.files("tupu.ontology").joinpath("chains", name)))
     if not folder.is_dir():
-        raise InputError(f"no built-in chain templates called {name!r} (looked in {folder})")
+        raise InputError(msg("load.dataset_chains", name=name, folder=folder))
     return folder

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from tupu.errors import Problem
 from tupu.graph.stores.model import ChangeSet, Props
+from tupu.messages import msg
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Delivery:
     rel_origin: dict[tuple[str, str, str, str, str], tuple[str, int | None]] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
     targets: str | None = None
+    labels: dict[str, str] = field(default_factory=dict)  # source → the label its rows write
 
     def problem(
         self, file: str, row: int | None, column: str | None, value: str | None, message: str
@@ -53,7 +55,9 @@ class Delivery:
     @staticmethod
     def origin_text(origin: tuple[str, int | None]) -> str:
         """Where a row was given: ``file row N`` (or just the file)."""
-        return origin[0] if origin[1] is None else f"{origin[0]} row {origin[1]}"
+        if origin[1] is None:
+            return origin[0]
+        return msg("load.canonical_origin", file=origin[0], row=origin[1])
 
     def has_node(self, label: str, key: str) -> bool:
         return (label, key) in self.node_origin

@@ -17,6 +17,7 @@ Columns that exports often carry but the map does not keep (序号, 地址, 联�
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -83,9 +84,20 @@ _ENTERPRISE_NAME = ("企业名称", "单位名称", "单位详细名称", "法�
 _PARK = ("所在园区", "所属园区", "入驻园区", "园区名称", "园区", "载体名称", "所在载体")
 _TOWN = ("所属镇(区)", "所在镇(区)", "所属区镇", "所在区镇", "所属镇区", "所在镇区", "镇(区)", "镇区",
          "区镇", "所在地区", "所属地区", "所属街道", "乡镇(街道)", "所属乡镇", "所在乡镇", "镇(街道)",
-         "所属镇(街道)", "所在镇(街道)", "所属镇", "所在镇")
+         "所属镇(街道)", "所在镇(街道)", "所属镇", "所在镇", "所在乡镇(街道)", "所属乡镇(街道)",
+         "乡镇街道", "所在乡镇街道", "所属乡镇街道", "乡镇(街道、园区)", "所在乡镇(街道、园区)",
+         "所属乡镇(街道、园区)", "所在镇(区、街道)", "所属镇(区、街道)", "所在街道(镇)",
+         "所属街道(镇)", "街道(镇)", "街道(乡镇)")
 _PERIOD = ("报告期", "统计期", "所属期", "期别", "季度", "报告期别", "统计期间", "统计季度", "报告季度")
 _REVENUE = ("营业收入", "主营业务收入", "营业总收入", "营收")
+_ANNUAL_REVENUE = ("年营业收入", "年度营业收入", "上年营业收入", "全年营业收入")
+_PROFIT = ("利润总额", "利润", "利润总计")
+_ASSETS = ("资产总计", "资产总额", "总资产")
+_REG_STATUS = ("登记状态", "经营状态", "企业状态", "登记状况", "经营状况", "存续状态", "企业登记状态",
+               "变动类型", "变更类型", "变动情况", "变更情况", "变动事项", "迁移类型")
+_INDUSTRY_NAME = ("所属行业", "行业名称", "国民经济行业名称", "行业类别", "国标行业", "行业门类",
+                  "行业大类", "行业中类", "行业小类", "国民经济行业", "所属国民经济行业", "行业",
+                  "国民经济行业类别", "主要业务活动行业", "行业分类")
 _EMPLOYEES = ("从业人员期末人数", "期末从业人数", "从业人员", "从业人数", "从业人员数", "职工人数",
               "员工人数", "从业人员平均人数", "期末从业人员")
 _ABOVE = ("是否规上", "是否规上企业", "规上企业", "是否规模以上", "规模以上企业", "是否规模以上企业",
@@ -103,7 +115,11 @@ _ALIASES: Mapping[Kind, Mapping[str, tuple[str, ...]]] = {
         "city": ("城市", "所在城市", "所属城市", "所在市", "地市", "所在地市"),
         "founded": ("成立日期", "成立时间", "注册日期", "开业日期", "成立年月日", "设立日期", "登记日期"),
         "registered_capital": ("注册资本", "注册资金", "注册资本金", "注册资本(金)"),
-        "annual_revenue": _REVENUE + ("年营业收入", "年度营业收入", "上年营业收入", "全年营业收入"),
+        "paid_in_capital": ("实缴资本", "实缴资金", "实缴出资", "实收资本", "实缴资本(金)"),
+        "reg_status": _REG_STATUS,
+        "industry_name": _INDUSTRY_NAME,
+        "former_names": ("曾用名", "曾用名称", "历史名称", "原名称", "原企业名称", "变更前名称"),
+        "annual_revenue": _REVENUE + _ANNUAL_REVENUE,
         "employees": _EMPLOYEES,
         "listed": ("是否上市", "上市企业", "是否上市企业", "上市", "是否上市公司"),
         "unicorn": ("是否独角兽", "独角兽企业", "是否独角兽企业", "独角兽"),
@@ -126,6 +142,8 @@ _ALIASES: Mapping[Kind, Mapping[str, tuple[str, ...]]] = {
         "employees": _EMPLOYEES,
         "talent_introduced": ("引进人才", "引进人才数", "新引进人才", "本期引进人才", "引进人才人数",
                               "当季引进人才", "本季引进人才", "人才引进", "引进人才数量"),
+        "profit": _PROFIT,
+        "total_assets": _ASSETS,
         "above_scale": _ABOVE,
     },
     "tenants": {
@@ -178,22 +196,28 @@ _DERIVED: Mapping[str, tuple[PropertyType, str, str]] = {
     "owner_name": ("string", "承担单位", "owner name"),
     "project_id": ("string", "项目编号", "project id"),
     "project_name": ("string", "项目名称", "project name"),
+    "industry_name": ("string", "所属行业", "GB/T 4754-2017 industry name"),
+    "former_names": ("string", "曾用名", "former names"),
 }
 _CREDIT_CODE_FIELDS = frozenset({"enterprise_id", "owner_id"})
 
-_IGNORED = frozenset(
-    (
+_IGNORED_HEADERS = (
         "序号", "序", "编号", "行号", "no", "no.", "备注", "说明", "其他", "注册地址", "住所", "地址",
-        "通讯地址", "经营地址", "注册地", "详细地址", "办公地址", "生产经营地址", "法定代表人",
-        "法人代表", "法定代表人姓名", "负责人", "联系人", "联系电话", "电话", "手机", "手机号码",
-        "邮箱", "电子邮箱", "邮编", "邮政编码", "登记机关", "登记状态", "经营状态", "企业状态",
-        "企业类型", "企业类别", "公司类型", "单位类型", "登记注册类型", "控股情况", "行业名称",
-        "国民经济行业名称", "行业门类", "所属行业", "行业类别", "行业大类", "国标行业",
-        "文化产业类别名称", "细分领域", "入驻日期", "入驻时间", "租赁面积", "入驻面积", "租用面积",
-        "经度", "纬度", "网址", "官网", "核准日期", "营业期限", "营业期限自", "营业期限至", "填报单位",
-        "主管部门", "牵头部门", "责任部门", "建设内容", "建设规模及内容", "主要建设内容", "存在问题",
-        "下步计划", "推进情况", "进展情况", "本期完成投资", "本年完成投资", "年度计划投资",
-    )
+        "通讯地址", "经营地址", "注册地", "详细地址", "办公地址", "生产经营地址", "企业地址",
+        "最新年报地址", "法定代表人", "法人代表", "法定代表人姓名", "法人", "负责人", "联系人",
+        "联系电话", "电话", "更多电话", "手机", "手机号码", "固定电话", "传真", "邮箱", "电子邮箱",
+        "更多邮箱", "邮编", "邮政编码", "登记机关", "企业类型", "企业类别", "公司类型", "单位类型",
+        "企业(机构)类型", "登记注册类型", "控股情况", "企业规模", "人员规模", "参保人数",
+        "所属区县", "所在区县", "区县", "所属区(县)", "所在区(县)", "所属区(县、市)", "县(市、区)",
+        "英文名", "英文名称", "企业英文名", "纳税人识别号", "注册号", "工商注册号", "组织机构代码",
+        "进出口企业代码", "文化产业类别名称", "细分领域", "入驻日期", "入驻时间", "租赁面积",
+        "入驻面积", "租用面积", "经度", "纬度", "网址", "官网", "企业官网", "网站", "核准日期",
+        "营业期限", "营业期限自", "营业期限至", "填报单位", "主管部门", "牵头部门", "责任部门",
+        "建设内容", "建设规模及内容", "主要建设内容", "存在问题", "下步计划", "推进情况", "进展情况",
+        "本期完成投资", "本年完成投资", "年度计划投资", "简介", "企业简介", "变动日期", "变更日期",
+        "迁入日期", "迁出日期", "注销日期", "吊销日期", "迁入地", "迁出地", "迁入地登记机关",
+        "迁出地登记机关", "登记机关名称", "机构类型", "单位规模", "是否小微企业", "分支机构",
+        "股东", "实际控制人", "最终受益人", "联系方式",
 )
 _IGNORED_PATTERN = re.compile(r"上年同期|去年同期|同比|环比|增速|增幅|增长率|比上年|增减")
 _QUALIFIERS = re.compile(
@@ -202,12 +226,28 @@ _QUALIFIERS = re.compile(
 )
 
 
+_BRACKETS = str.maketrans({"【": "(", "】": ")", "〔": "(", "〕": ")", "[": "(", "]": ")",
+                           "{": "(", "}": ")", "<": "(", ">": ")", "《": "(", "》": ")"})
+_LOOSE = re.compile(r"[()、,，/·.\-_]")
+
+
 def normalise_header(text: str) -> str:
-    """A header as compared: NFKC, no white space, no leading ``*``, no trailing colon, ASCII in
-    lower case."""
-    t = "".join(unicodedata.normalize("NFKC", text).split())
+    """A header as compared: NFKC, no white space, no leading ``*``, no trailing colon, every kind
+    of bracket as ``()``, ASCII in lower case."""
+    t = "".join(unicodedata.normalize("NFKC", text).split()).translate(_BRACKETS)
     t = t.lstrip("*★※#").rstrip(":")
     return t.lower()
+
+
+def loose_header(text: str) -> str:
+    """A normalised header without brackets and separators (``所在乡镇(街道)`` → ``所在乡镇街道``):
+    the last resort of recognition."""
+    return _LOOSE.sub("", text)
+
+
+_IGNORED = frozenset(normalise_header(h) for h in _IGNORED_HEADERS)
+_TRAILING_NOTE = re.compile(r"\([^()]*\)$")
+_IGNORED_LOOSE = frozenset(loose_header(h) for h in _IGNORED)
 
 
 @dataclass(frozen=True)
@@ -278,9 +318,11 @@ class Recogniser:
         self.fields = fields
         self._map = {normalise_header(k): v for k, v in (column_map or {}).items()}
         self._alias: dict[str, FieldDef] = {}
+        self._loose: dict[str, FieldDef] = {}
         for f in fields.values():
             for a in f.aliases:
                 self._alias.setdefault(a, f)
+                self._loose.setdefault(loose_header(a), f)
 
     def _from_map(self, key: str, unit: Unit | None, foreign: str | None) -> Match:
         entry = self._map.get(key)
@@ -310,7 +352,27 @@ class Recogniser:
             return Recognised(self._alias[m.group(1)], unit, None, foreign)
         if t in _IGNORED or name in _IGNORED or _IGNORED_PATTERN.search(t):
             return Ignored()
+        bare = _TRAILING_NOTE.sub("", name)  # 企业名称(全称), 成立日期(yyyy-mm-dd)
+        if bare != name and bare in self._alias:
+            return Recognised(self._alias[bare], unit, None, foreign)
+        loose = loose_header(name)
+        if loose in self._loose:
+            return Recognised(self._loose[loose], unit, None, foreign)
+        m = _QUALIFIERS.match(loose)
+        if m and m.group(1) in self._loose:
+            return Recognised(self._loose[m.group(1)], unit, None, foreign)
+        if loose in _IGNORED_LOOSE:
+            return Ignored()
         return None
+
+    def suggest(self, text: str) -> FieldDef | None:
+        """The field whose header is closest to ``text`` (a guess for an unknown column), or None
+        when nothing is close."""
+        key = loose_header(header_unit(normalise_header(text))[0])
+        if not key:
+            return None
+        close = difflib.get_close_matches(key, list(self._loose), n=1, cutoff=0.5)
+        return self._loose[close[0]] if close else None
 
     def match(self, column: Column) -> Match:
         """What a column is: its candidate texts are tried in order."""

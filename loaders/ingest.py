@@ -14,19 +14,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tupu.loaders.cells import EXCEL_1900
 from tupu.loaders.csvtable import open_csv_rows
 from tupu.loaders.delivery import Delivery
 from tupu.loaders.encoding import EncodingProblem, display_name
+from tupu.loaders.headers import KIND_LABEL
 from tupu.loaders.ingest_rows import map_records
 from tupu.loaders.ingest_session import IngestSession
 from tupu.loaders.ingest_table import FileOptions, read_table
 from tupu.loaders.notes import add_note
 from tupu.loaders.tables import RawRow
 from tupu.loaders.xlsx import XlsxProblem, open_sheet
+from tupu.messages import msg
 from tupu.ontology.schema import Schema
 
 __all__ = ["CSV_SUFFIXES", "EXPORT_SUFFIXES", "XLSX_SUFFIXES", "ExportFile", "read_export"]
@@ -51,8 +53,10 @@ def _read_rows(
     d: Delivery, session: IngestSession, rows: Iterable[RawRow], source: str, schema: Schema,
     spec: ExportFile, hints: list[str], epoch: dt.datetime = EXCEL_1900,
 ) -> None:
-    table = read_table(d, rows, source, schema, spec.options, hints, epoch)
+    options = replace(spec.options, strict=True) if session.strict else spec.options
+    table = read_table(d, rows, source, schema, options, hints, epoch)
     if table is not None:
+        d.labels[source] = KIND_LABEL[table.kind]
         map_records(d, session, table, schema)
 
 
@@ -62,11 +66,11 @@ def read_export(d: Delivery, session: IngestSession, spec: ExportFile, schema: S
     suffix = spec.path.suffix.lower()
     if suffix == ".xls":
         d.problem(source, None, None, None,
-                  "旧版 .xls 格式不能直接读取；请在Excel中打开后“另存为”→“Excel 工作簿 (*.xlsx)”")
+                  msg("load.old_xls"))
         d.sources.append(source)
         return
     if not spec.path.is_file():
-        d.problem(source, None, None, None, "文件不存在；请核对清单中的文件名（path）")
+        d.problem(source, None, None, None, msg("load.file_missing"))
         d.sources.append(source)
         return
     try:
@@ -81,10 +85,10 @@ def read_export(d: Delivery, session: IngestSession, spec: ExportFile, schema: S
                 csv_rows = open_csv_rows(f, spec.encoding)
                 if spec.encoding is None and csv_rows.encoding not in ("utf-8", "utf-8-sig"):
                     add_note("note", source, None, None, None,
-                             f"识别出文件编码为{display_name(csv_rows.encoding)}，已按该编码读取")
+                             msg("load.encoding_found", encoding=display_name(csv_rows.encoding)))
                 _read_rows(d, session, csv_rows.rows, source, schema, spec, [spec.path.stem])
     except (EncodingProblem, XlsxProblem) as e:
         d.problem(source, None, None, None, str(e))
     except OSError as e:
-        d.problem(source, None, None, None, f"无法读取文件（{e.strerror or e}）；请检查文件是否被占用")
+        d.problem(source, None, None, None, msg("load.file_unreadable", why=e.strerror or e))
     d.sources.append(source)

@@ -21,12 +21,22 @@ enterprise by credit code or name, a town by name …) is handed to the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from tupu.graph.stores.model import Props
-from tupu.loaders.crosswalk import PartialRule, crosswalk, load_partial_keywords
+from tupu.loaders.crosswalk import (
+    Industries,
+    PartialRule,
+    crosswalk,
+    industry_by_name,
+    load_industries,
+    load_partial_keywords,
+)
+from tupu.loaders.enterprise_match import ALIAS_SEPARATOR
+from tupu.loaders.money import load_rates
 from tupu.loaders.delivery import Delivery
 from tupu.loaders.headers import Kind
 from tupu.loaders.ids import generated_id
@@ -39,7 +49,9 @@ from tupu.loaders.ingest_session import (
 )
 from tupu.loaders.ingest_table import Record, Table
 from tupu.loaders.notes import add_note
+from tupu.messages import msg
 from tupu.ontology.schema import Schema
+from tupu.settings import load_settings
 from tupu.ontology.taxonomy import Taxonomy, load_taxonomy
 
 __all__ = ["map_records"]
@@ -52,10 +64,15 @@ class _Context:
     table: Table
     schema: Schema
     generated: int = 0
+    foreign: dict[str, int] = field(default_factory=dict)  # currency → enterprises
 
     @cached_property
     def taxonomy(self) -> Taxonomy:
         return load_taxonomy()
+
+    @cached_property
+    def industries(self) -> Industries:
+        return load_industries()
 
     @cached_property
     def rules(self) -> Mapping[str, tuple[PartialRule, ...]]:
@@ -84,11 +101,15 @@ class _Context:
 
     def add_node(self, label: str, key: str, rec: Record, key_field: str, props: Props) -> bool:
         seen = self.d.node_origin.get((label, key))
+        if seen is not None and label == "Enterprise" and seen[0] != self.source:
+            # the same enterprise in another file of the delivery: entity resolution folds the
+            # rows into one node (later files win per property, loaders/resolve.py)
+            self.d.changes.add_node(label, {**props, **self.d.provenance(self.source, rec.row)})
+            return True
         if seen is not None:
             what = "企业" if label == "Enterprise" else "项目"
             self.problem(rec, key_field,
-                         f"{what}重复：与 {origin_zh(seen)} 是同一{what}（代码或名称相同）；"
-                         f"每个{what}只保留一行")
+                         msg("load.row_duplicate", what=what, origin=origin_zh(seen)))
             return False
         self.d.node_origin[(label, key)] = (self.source, rec.row)
         self.d.changes.add_node(label, {**props, **self.d.provenance(self.source, rec.row)})
@@ -102,14 +123,14 @@ def _owner(ctx: _Context, rec: Record, label: str, id_field: str, name_field: st
     if name_field in rec.values:
         return ctx.target(rec, (label,), name_field, by_key=False)
     what = ("统一社会信用代码和企业名称" if label == "Enterprise" else "项目编号和项目名称")
-    ctx.problem(rec, id_field, f"{what}都为空，无法知道是哪一个；请至少填写一项")
+    ctx.problem(rec, id_field, msg("load.owner_empty", what=what))
     return None
 
 
 def _period(ctx: _Context, rec: Record) -> str | None:
     period = rec.values.get("period") or ctx.table.period
     if not period:
-        ctx.problem(rec, "period", "报告期为空；请填写，如 2025Q1 或 2025年一季度")
+        ctx.problem(rec, "period", msg("load.period_empty"))
         return None
     return str(period)
 
@@ -132,21 +153,39 @@ def _keyed_node(ctx: _Context, rec: Record, label: str, no_name: str) -> Target 
     return Target((label,), key, None, ctx.table.column("name"), str(name))
 
 
-def _enterprise(ctx: _Context, rec: Record) -> None:
-    me = _keyed_node(ctx, rec, "Enterprise", "企业名称为空；请填写企业全称（与营业执照一致）")
-    if me is None:
-        return
-    name = str(rec.values["name"])
+_NAME_SPLIT = re.compile(r"[;；、,，\n]+")
+
+
+def _enterprise_props(ctx: _Context, rec: Record) -> None:
+    """What a row says of an enterprise beyond its columns: former names (曾用名) become aliases,
+    a list titled as above-scale marks its enterprises so, foreign capital is counted for a note."""
+    former = rec.values.get("former_names")
+    if former:
+        names = [n.strip() for n in _NAME_SPLIT.split(str(former)) if n.strip()]
+        names = [n for n in dict.fromkeys(names) if n != rec.values.get("name")]
+        if names:
+            rec.values["aliases"] = ALIAS_SEPARATOR.join(n.replace(ALIAS_SEPARATOR, "；")
+                                                         for n in names)
+    if ctx.table.above_scale and "above_scale" not in rec.values:
+        rec.values["above_scale"] = True
+    currency = rec.values.get("capital_currency")
+    if currency:
+        ctx.foreign[str(currency)] = ctx.foreign.get(str(currency), 0) + 1
+
+
+def _industry(ctx: _Context, rec: Record, me: Target, name: str) -> None:
+    """``IN_SUBSECTOR`` from 文化产业类别代码, else from 行业代码 or 所属行业 through the crosswalk."""
     codes = rec.values.get("subsector_codes")
     if codes:
         for i, code_text in enumerate(str(codes).split(";")):
             end = Target(("SubSector",), code_text, None, ctx.table.column("subsector_codes"),
                          code_text)
             ctx.rel("IN_SUBSECTOR", me, end, rec, {"primary": i == 0})
-    elif "industry_code" in rec.values:
+        return
+    scope = str(rec.values.get("business_scope", "")) or None
+    if "industry_code" in rec.values:
         industry = str(rec.values["industry_code"])
-        found = crosswalk(industry, str(rec.values.get("business_scope", "")) or None,
-                          ctx.taxonomy, ctx.rules)
+        found = crosswalk(industry, scope, ctx.taxonomy, ctx.rules)
         for class_code in found.codes:
             end = Target(("SubSector",), class_code, None, ctx.table.column("industry_code"),
                          industry)
@@ -154,9 +193,54 @@ def _enterprise(ctx: _Context, rec: Record) -> None:
         if found.review:
             add_note("review", ctx.source, rec.row, ctx.table.column("industry_code"), industry,
                      f"{name}：{found.review}")
+        return
+    if "industry_name" not in rec.values:
+        return
+    text = str(rec.values["industry_name"])
+    column = ctx.table.column("industry_name")
+    node = industry_by_name(text, ctx.industries)
+    if node is None:
+        add_note("review", ctx.source, rec.row, column, text,
+                 msg("load.industry_name_unknown", name=name, value=text))
+        return
+    placed: set[str] = set()
+    undecided: list[str] = []
+    for code in ctx.industries.classes_under(node):
+        found = crosswalk(code, scope, ctx.taxonomy, ctx.rules)
+        placed.update(found.codes)
+        if found.review and ctx.taxonomy.by_industry_code(code):
+            undecided.append(code)
+    if len(placed) == 1 and not undecided:
+        end = Target(("SubSector",), placed.pop(), None, column, text)
+        ctx.rel("IN_SUBSECTOR", me, end, rec, {"primary": True})
+    elif placed or undecided:
+        shown = sorted(placed) + [f"{c}*" for c in undecided]
+        add_note("review", ctx.source, rec.row, column, text,
+                 msg("load.industry_name_several", name=name, value=text,
+                     classes="、".join(shown[:12]) + ("等" if len(shown) > 12 else "")))
+    else:
+        add_note("review", ctx.source, rec.row, column, text,
+                 msg("load.industry_name_outside", name=name, value=text))
+
+
+def _enterprise(ctx: _Context, rec: Record) -> None:
+    _enterprise_props(ctx, rec)
+    me = _keyed_node(ctx, rec, "Enterprise", msg("load.enterprise_name_empty"))
+    if me is None:
+        return
+    name = str(rec.values["name"])
+    _industry(ctx, rec, me, name)
     for fname, label in (("town", "Town"), ("park", "Park")):
         if fname in rec.values:
             ctx.rel("LOCATED_IN", me, ctx.target(rec, (label,), fname, by_key=False), rec)
+    if ctx.table.observe:
+        figures = {k: v for k, v in ctx.props("EnterpriseObservation", rec).items()
+                   if k not in ("id", "period")}
+        if figures:
+            period = _period(ctx, rec)
+            if period is not None:
+                ctx.session.add_observation(PendingObservation(
+                    "EnterpriseObservation", me, period, figures, ctx.source, rec.row))
 
 
 def _observation(ctx: _Context, rec: Record) -> None:
@@ -178,13 +262,13 @@ def _tenant(ctx: _Context, rec: Record) -> None:
     elif ctx.table.park:
         park = Target(("Park",), None, ctx.table.park, "park", ctx.table.park)
     else:
-        ctx.problem(rec, "park", "园区名称为空；请填写该企业入驻的园区")
+        ctx.problem(rec, "park", msg("load.park_empty"))
         return
     ctx.rel("LOCATED_IN", owner, park, rec)
 
 
 def _project(ctx: _Context, rec: Record) -> None:
-    me = _keyed_node(ctx, rec, "Project", "项目名称为空；请填写项目全称")
+    me = _keyed_node(ctx, rec, "Project", msg("load.project_name_empty"))
     if me is None:
         return
     if "owner_id" in rec.values or "owner_name" in rec.values:
@@ -226,10 +310,21 @@ def map_records(d: Delivery, session: IngestSession, table: Table, schema: Schem
     for rec in table.records:
         mapper(ctx, rec)
         count += 1
+    if ctx.foreign:
+        rates = load_rates(load_settings().exchange_rates)
+        known = sorted(c for c in ctx.foreign if c in rates.rates)
+        unknown = sorted(c for c in ctx.foreign if c not in rates.rates)
+        if known:
+            add_note("note", table.source, None, None, None, msg(
+                "load.capital_converted", count=sum(ctx.foreign[c] for c in known),
+                currencies="、".join(known), date=rates.date.isoformat(), source=rates.source))
+        if unknown:
+            add_note("note", table.source, None, None, None, msg(
+                "load.capital_no_rate", count=sum(ctx.foreign[c] for c in unknown),
+                currencies="、".join(unknown)))
     if ctx.generated:
         what = "企业" if table.kind == "enterprises" else "项目"
         code = "统一社会信用代码" if table.kind == "enterprises" else "项目编号"
         add_note("note", table.source, None, None, None,
-                 f"{ctx.generated}个{what}没有{code}，已按名称生成标识（gen-开头）；"
-                 "补上代码后重新载入会生成另一个节点，请尽量提供代码")
+                 msg("load.generated_ids", count=ctx.generated, what=what, code=code))
     return count

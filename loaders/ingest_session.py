@@ -26,6 +26,7 @@ from tupu.graph.stores.model import Props, RelRow
 from tupu.graph.stores.store import GraphStore
 from tupu.loaders.delivery import Delivery
 from tupu.loaders.ids import normalise_name
+from tupu.messages import msg
 from tupu.ontology.schema import Schema
 
 __all__ = ["IngestSession", "PendingObservation", "PendingRel", "Target", "origin_zh"]
@@ -77,7 +78,7 @@ class PendingObservation:
 
 def origin_zh(origin: tuple[str, int | None]) -> str:
     """Where a row was first given, for Chinese messages: ``文件 第N行`` (or just the file)."""
-    return origin[0] if origin[1] is None else f"{origin[0]} 第{origin[1]}行"
+    return origin[0] if origin[1] is None else msg("load.origin", file=origin[0], row=origin[1])
 
 
 def _strip_place(name: str) -> str:
@@ -104,14 +105,17 @@ class _Index:
 class IngestSession:
     """The pending facts of one load's export files, and their resolution."""
 
-    def __init__(self, schema: Schema, store: GraphStore | None = None) -> None:
+    def __init__(self, schema: Schema, store: GraphStore | None = None, strict: bool = False
+                 ) -> None:
         self.schema = schema
         self.store = store
+        self.strict = strict  # unknown columns of export files are problems
         self.rels: list[PendingRel] = []
         self.observations: list[PendingObservation] = []
         self._indexes: dict[str, _Index] = {}
         self._store_names: dict[tuple[str, str], list[str]] = {}
         self._store_keys: dict[str, set[str]] = {}
+        self._alias_index: dict[str, set[str]] | None = None
 
     def add_rel(self, rel: PendingRel) -> None:
         self.rels.append(rel)
@@ -168,8 +172,22 @@ class IngestSession:
             if self.store is not None:
                 for written in dict.fromkeys((name, name.strip())):
                     cached += [n.key for n in self.store.find_nodes(label, {"name": written})]
+                if not cached and label == "Enterprise":
+                    cached = sorted(self._aliases().get(normalise_name(name), ()))
             self._store_names[(label, name)] = cached = sorted(set(cached))
         return cached
+
+    def _aliases(self) -> dict[str, set[str]]:
+        """Normalised former names and other name forms (``aliases``) → enterprise keys, read
+        once, when a name is not found as written."""
+        if self._alias_index is None:
+            self._alias_index = defaultdict(set)
+            if self.store is not None:
+                for node in self.store.node_values("Enterprise", ("aliases",)):
+                    for alias in str(node.props.get("aliases") or "").split(";"):
+                        if alias:
+                            self._alias_index[normalise_name(alias)].add(node.key)
+        return self._alias_index
 
     def _by_name(self, d: Delivery, label: str, name: str) -> list[str]:
         index = self._index(d, label)
@@ -207,24 +225,20 @@ class IngestSession:
         else:
             keys = "、".join(k for _, k in hits[:5])
             d.problem(file, row, t.column, t.value,
-                      f"名称“{t.name}”对应多个{what}（{keys}）；请写全称或改填代码/编号")
+                      msg("load.name_several", name=t.name, what=what, keys=keys))
         return None
 
     def _missing_key(self, d: Delivery, label: str, t: Target) -> str:
         if label == "Enterprise":
-            return (f"统一社会信用代码为{t.key}的企业不在本次载入的数据中，也不在图谱中；"
-                    "请先载入企业名录（或把该企业补进企业名录），或核对代码")
+            return msg("load.enterprise_key_missing", key=t.key)
         if label == "SubSector":
             if not d.changes.nodes.get("SubSector") and not self._store_has("SubSector"):
-                return ("图谱中还没有文化及相关产业分类；请先载入分类（如 tupu load data/sample，"
-                        "或在清单中写 include: - taxonomy: culture-2018）")
-            return (f"“{t.key}”不是文化及相关产业分类（2018）中的代码；请按"
-                    "ontology/data/culture-taxonomy-2018.csv 填写4位小类代码")
+                return msg("load.taxonomy_missing")
+            return msg("load.subsector_missing", code=t.key)
         if label == "Project":
-            return (f"项目编号为{t.key}的项目不在本次载入的数据中，也不在图谱中；"
-                    "请先载入重点项目清单，或核对项目编号")
+            return msg("load.project_key_missing", key=t.key)
         zh = _LABEL_ZH.get(label, label)
-        return f"标识为{t.key}的{zh}不在本次载入的数据中，也不在图谱中；请核对"
+        return msg("load.node_key_missing", key=t.key, what=zh)
 
     def _store_has(self, label: str) -> bool:
         return self.store is not None and bool(self.store.count_nodes().get(label))
@@ -235,13 +249,12 @@ class IngestSession:
             for label in t.labels:
                 known += sorted(set(self._index(d, label).names.values()))
             listed = "、".join(known[:15]) + ("等" if len(known) > 15 else "")
-            hint = f"（现有：{listed}）" if listed else "（图谱中还没有，请先载入区镇和园区）"
-            return f"“{t.name}”不是图谱中的{what}{hint}；请填写全称"
+            hint = (msg("load.place_known", listed=listed) if listed
+                    else msg("load.place_none"))
+            return msg("load.place_missing", name=t.name, what=what, hint=hint)
         if "Enterprise" in t.labels:
-            return (f"名称为“{t.name}”的企业不在本次载入的数据中，也不在图谱中；请核对名称"
-                    "（须与企业名录一致），或补填统一社会信用代码")
-        return (f"名称为“{t.name}”的{what}不在本次载入的数据中，也不在图谱中；请核对名称，"
-                "或补填编号")
+            return msg("load.enterprise_name_missing", name=t.name)
+        return msg("load.node_name_missing", name=t.name, what=what)
 
     def _add_observation(self, d: Delivery, obs: PendingObservation) -> None:
         owner = self._resolve(d, obs.owner, obs.file, obs.row)
@@ -252,8 +265,8 @@ class IngestSession:
         seen = d.node_origin.get((obs.label, key))
         if seen is not None:
             d.problem(obs.file, obs.row, obs.owner.column, obs.owner.value,
-                      f"同一{_LABEL_ZH.get(owner_label, owner_label)}在{obs.period}的数据重复，"
-                      f"已在 {origin_zh(seen)} 给出；每个报告期只保留一行")
+                      msg("load.period_duplicate", what=_LABEL_ZH.get(owner_label, owner_label),
+                          period=obs.period, origin=origin_zh(seen)))
             return
         d.node_origin[(obs.label, key)] = (obs.file, obs.row)
         d.changes.add_node(obs.label, {"id": key, "period": obs.period, **obs.props,
@@ -275,14 +288,14 @@ class IngestSession:
         rdef = self.schema.rel(rel_type)
         if not rdef.allows(slabel, elabel):
             d.problem(file, row, where.column, where.value,
-                      f"{rel_type} 不能连接 {slabel} 与 {elabel}；请核对该列")
+                      msg("load.rel_not_allowed", rel=rel_type, start=slabel, end=elabel))
             return
         ident = (rel_type, slabel, start, elabel, end)
         seen = d.rel_origin.get(ident)
         if seen is not None:
             d.problem(file, row, where.column, where.value,
-                      f"重复：{start} 与 {end} 的 {rel_type} 关系已在 {origin_zh(seen)} 给出；"
-                      "请删去重复的行")
+                      msg("load.rel_duplicate", start=start, end=end, rel=rel_type,
+                          origin=origin_zh(seen)))
             return
         d.rel_origin[ident] = (file, row)
         d.changes.add_rel(rel_type, slabel, elabel,

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from tupu.graph.stores.model import Value
 from tupu.loaders.cells import EXCEL_1900, find_period, parse_period, parse_value
@@ -49,14 +49,25 @@ from tupu.loaders.tables import (
     data_rows,
     find_header,
 )
+from tupu.loaders.money import load_rates, parse_capital
 from tupu.loaders.units import Unit, UnitMismatch, conversion, preamble_unit
+from tupu.messages import msg
 from tupu.ontology.schema import Schema
 from tupu.ontology.values import CellError
+from tupu.settings import load_settings
 
 __all__ = ["FileOptions", "Record", "Table", "read_table"]
 
 _SPLIT_CODES = re.compile(r"[;；,，、\s]+")
-_METRICS = {"revenue", "employees", "talent_introduced", "above_scale"}
+_METRICS = {"revenue", "employees", "talent_introduced", "above_scale", "profit", "total_assets"}
+REGISTRY = frozenset({"industry_code", "subsector_codes", "industry_name", "town", "founded",
+                      "registered_capital", "paid_in_capital", "business_scope", "reg_status",
+                      "province", "city", "short_name", "former_names", "listed", "unicorn", "top30"})
+"""Fields that describe an enterprise as a register does: a file with any of them creates or
+updates enterprises, whatever else it holds."""
+_CAPITAL = {"registered_capital": "registered_capital_in_currency",
+            "paid_in_capital": "paid_in_capital_in_currency"}
+_ABOVE_SCALE_TITLE = re.compile(r"规模以上|规上")
 _PROGRESS = {"investment_to_date", "progress", "planned_progress"}
 _IDENTITY = {"id", "name"}
 
@@ -69,6 +80,7 @@ class FileOptions:
     period: str | None = None
     park: str | None = None
     column_map: Mapping[str, MapEntry] | None = None
+    strict: bool = False  # an unknown column is a problem instead of a note
 
 
 @dataclass(frozen=True)
@@ -92,6 +104,8 @@ class Table:
     park: str | None
     records: Iterator[Record]
     fields: dict[str, FieldDef] = field(default_factory=dict)
+    observe: bool = False  # enterprises: each row also records the period's observation
+    above_scale: bool = False  # the title says the list is of above-scale (规上) enterprises
 
     def column(self, name: str) -> str:
         """The column name of a field as people see it (its Chinese label when absent)."""
@@ -107,6 +121,7 @@ class _Col:
     name: str
     field: FieldDef
     unit: Unit | None
+    foreign: str | None = None
 
 
 def _recognised_by_kind(header: Header, schema: Schema) -> dict[Kind, set[str]]:
@@ -120,30 +135,53 @@ def _recognised_by_kind(header: Header, schema: Schema) -> dict[Kind, set[str]]:
     return found
 
 
-def infer_kind(header: Header, schema: Schema, has_period: bool) -> Kind | None:
-    """What a file holds, judged from its header (see the module docstring)."""
+def infer_kind(header: Header, schema: Schema, has_period: bool,
+               given: Kind | None = None) -> tuple[Kind | None, bool]:
+    """What a file holds, judged from its columns (see the module docstring), and whether its
+    enterprise rows also bring the period's figures. ``given`` is the kind a manifest names:
+    ``enterprises`` and ``observations`` are still judged by the columns."""
     found = _recognised_by_kind(header, schema)
-    if found["projects"] & _IDENTITY:
-        return "project_progress" if found["project_progress"] & _PROGRESS else "projects"
-    if not found["enterprises"] & _IDENTITY:
-        return None
-    described = found["enterprises"] - _IDENTITY - {"park"}
-    if "park" in found["tenants"] and not described:
-        return "tenants"
     quarterly = "period" in found["observations"] or has_period
-    if quarterly and found["observations"] & _METRICS:
-        return "observations"
-    return "enterprises"
+    figures = bool(found["observations"] & _METRICS)
+    registry = bool(found["enterprises"] & REGISTRY)
+    if given is not None and given not in ("enterprises", "observations"):
+        return given, False
+    if given is None and found["projects"] & _IDENTITY:
+        return ("project_progress" if found["project_progress"] & _PROGRESS else "projects"), False
+    if given is None and not found["enterprises"] & _IDENTITY:
+        return None, False
+    described = found["enterprises"] - _IDENTITY - {"park"}
+    if given is None and "park" in found["tenants"] and not described:
+        return "tenants", False
+    if registry or given == "enterprises" or not (quarterly and figures):
+        if given == "observations" and not registry:
+            return "observations", False
+        return "enterprises", quarterly and figures
+    return "observations", False
 
 
-def _kind_recogniser(kind: Kind, schema: Schema, column_map: Mapping[str, MapEntry] | None
-                     ) -> Recogniser:
+def _kind_recogniser(kind: Kind, schema: Schema, column_map: Mapping[str, MapEntry] | None,
+                     observe: bool = False) -> Recogniser:
     """The recogniser of a kind. Files that only refer to enterprises (quarterly reports, tenant
-    lists) often describe them too; those columns are ignored rather than unknown."""
+    lists) often describe them too; those columns are ignored rather than unknown. With
+    ``observe``, an enterprise file's figures are the period's: 营业收入 is the observation's
+    revenue (only an explicitly annual header is the enterprise's annual revenue)."""
     fields = kind_fields(kind, schema)
-    if kind in ("observations", "tenants"):
-        extra = {n: MapEntry(None) for f in kind_fields("enterprises", schema).values()
-                 for n in f.aliases if n not in {a for g in fields.values() for a in g.aliases}}
+    if kind == "enterprises" and observe:
+        period_fields = kind_fields("observations", schema)
+        annual = fields["annual_revenue"]
+        fields["annual_revenue"] = replace(annual, aliases=tuple(
+            a for a in annual.aliases if a not in period_fields["revenue"].aliases))
+        for name in ("revenue", "talent_introduced", "profit", "total_assets", "period"):
+            fields[name] = period_fields[name]
+        return Recogniser(fields, column_map)
+    if kind in ("observations", "tenants", "enterprises"):
+        # columns of the other enterprise kind are known, not kept: an enterprise list without a
+        # quarter has no period for 利润总额; a quarterly report does not describe enterprises
+        other: Kind = "observations" if kind == "enterprises" else "enterprises"
+        mine = {a for g in fields.values() for a in g.aliases}
+        extra = {n: MapEntry(None) for f in kind_fields(other, schema).values()
+                 for n in f.aliases if n not in mine}
         return Recogniser(fields, {**extra, **(column_map or {})})
     return Recogniser(fields, column_map)
 
@@ -154,17 +192,15 @@ def _required(kind: Kind, fields: set[str], period: str | None, park: str | None
     missing: list[tuple[str, str]] = []
     if kind in ("enterprises", "projects") and "name" not in fields:
         what = "企业名称" if kind == "enterprises" else "项目名称"
-        missing.append(("name", f"缺少“{what}”列；请加上该列（每行填写全称）"))
+        missing.append(("name", msg("load.missing_name_column", what=what)))
     if kind in ("observations", "tenants") and not fields & {"enterprise_id", "enterprise_name"}:
-        missing.append(("enterprise_id", "缺少“统一社会信用代码”或“企业名称”列，无法知道是哪家企业；"
-                                         "请至少加上其中一列"))
+        missing.append(("enterprise_id", msg("load.missing_enterprise_column")))
     if kind == "project_progress" and not fields & {"project_id", "project_name"}:
-        missing.append(("project_id", "缺少“项目编号”或“项目名称”列；请至少加上其中一列"))
+        missing.append(("project_id", msg("load.missing_project_column")))
     if kind in ("observations", "project_progress") and "period" not in fields and not period:
-        missing.append(("period", "无法确定报告期：表中没有“报告期”列，标题、工作表名和文件名中也没有"
-                                  "季度（如 2025年一季度）；请加上“报告期”列，或在清单中写 period: 2025Q1"))
+        missing.append(("period", msg("load.missing_period")))
     if kind == "tenants" and "park" not in fields and not park:
-        missing.append(("park", "缺少“园区名称”列；请加上该列，或在清单中写 park: 园区名称"))
+        missing.append(("park", msg("load.missing_park_column")))
     return missing
 
 
@@ -186,64 +222,69 @@ def read_table(
               else any_kind_known(schema, options.column_map))
     header, rest = find_header(rows, finder.known)
     if header is None:
-        d.problem(source, None, None, None,
-                  "在前30行中找不到可识别的表头（如“企业名称”“统一社会信用代码”“项目名称”）；请确认"
-                  "这是企业名录、季度监测、园区入驻企业、重点项目或项目进度表，表头未被改名；如果"
-                  "表头显示为乱码，说明文件编码有误，请另存为“CSV UTF-8”或XLSX")
+        d.problem(source, None, None, None, msg("load.no_header"))
         return None
 
     period = options.period
     if period is not None and parse_period(period) is None:
-        d.problem(source, None, "period", period, "清单中的 period 应写成 2025Q1 这样的季度")
+        d.problem(source, None, "period", period, msg("load.manifest_period"))
         period = None
     period = parse_period(period) if period else None
     found_period = find_period(" ".join([*header.preamble, *hints]))
-    kind = options.kind or infer_kind(header, schema, found_period is not None)
+    kind, observe = infer_kind(header, schema, (period or found_period) is not None, options.kind)
     if kind is None:
-        d.problem(source, header.row, None, None,
-                  "无法判断文件内容（表头中既没有企业名称/统一社会信用代码，也没有项目名称）；请在清单"
-                  "manifest.yaml 中用 kind 指明：enterprises、observations、tenants、projects 或 "
-                  "project_progress")
+        d.problem(source, header.row, None, None, msg("load.kind_unknown"))
         return None
-    if options.kind is None:
-        add_note("note", source, header.row, None, None,
-                 f"按表头判断，本文件为“{KIND_LABELS[kind]}”（{kind}）")
-    if period is None and kind in ("observations", "project_progress") and found_period:
+    if options.kind is None or observe or kind != options.kind:
+        what = KIND_LABELS[kind] + (msg("load.kind_with_figures") if observe else "")
+        add_note("note", source, header.row, None, None, msg("load.kind_inferred", kind=what))
+    if period is None and (observe or kind in ("observations", "project_progress")) and found_period:
         period = found_period
-        add_note("note", source, None, None, period, f"报告期取自标题、工作表名或文件名：{period}")
+        add_note("note", source, None, None, period, msg("load.period_from_title", period=period))
 
-    recogniser = _kind_recogniser(kind, schema, options.column_map)
-    columns, ok = _resolve_columns(d, source, header, recogniser)
+    recogniser = _kind_recogniser(kind, schema, options.column_map, observe)
+    columns, ok = _resolve_columns(d, source, header, recogniser, options.strict)
     by_field = {c.field.name: c.name for c in columns}
     for fname, message in _required(kind, set(by_field), period, options.park):
         d.problem(source, header.row, recogniser.fields[fname].label, None, message)
         ok = False
-    records = _typed_rows(d, source, header, columns, rest, epoch)
+    if observe and "period" not in by_field and period is None:
+        observe = False
+    above = (kind == "enterprises" and "above_scale" not in by_field
+             and any(_ABOVE_SCALE_TITLE.search(t) for t in header.preamble))
+    if above:
+        add_note("note", source, None, None, None, msg("load.above_scale_from_title"))
+    records = _typed_rows(d, source, header, columns, rest, epoch, options.strict)
     if not ok:
         records = _drain(records)
     return Table(source, kind, header, by_field, period, options.park, records,
-                 dict(recogniser.fields))
+                 dict(recogniser.fields), observe, above)
 
 
 def _resolve_columns(
-    d: Delivery, source: str, header: Header, recogniser: Recogniser
+    d: Delivery, source: str, header: Header, recogniser: Recogniser, strict: bool = False
 ) -> tuple[list[_Col], bool]:
     default_money = preamble_unit(header.preamble)
     columns: list[_Col] = []
     ignored: list[str] = []
     seen: dict[str, str] = {}
     ok = True
-    fields_hint = "、".join(f"{f.name}（{f.label}）" for f in recogniser.fields.values())
     for col in header.columns:
         if not col.candidates:
             continue
         found = recogniser.match(col)
         if found is None:
-            d.problem(source, header.row, col.name, col.name,
-                      f"无法识别的列“{col.name}”；请在清单的 columns 中写明它对应哪个字段（如 "
-                      f"{col.name}: annual_revenue），不需要的列写 {col.name}: ignore。可用字段："
-                      f"{fields_hint}")
-            ok = False
+            guess = next((g for t in col.candidates if (g := recogniser.suggest(t))), None)
+            hint = (msg("load.unknown_column_guess", column=col.name, field=guess.name,
+                        label=guess.label) if guess else
+                    msg("load.unknown_column_no_guess", column=col.name))
+            if strict:
+                d.problem(source, header.row, col.name, col.name,
+                          msg("load.unknown_column_strict", column=col.name, hint=hint))
+                ok = False
+            else:
+                add_note("note", source, header.row, col.name, col.name,
+                         msg("load.unknown_column", column=col.name, hint=hint))
             continue
         if isinstance(found, Ignored):
             ignored.append(col.name)
@@ -251,8 +292,8 @@ def _resolve_columns(
         fdef = found.field
         if fdef.name in seen:
             d.problem(source, header.row, col.name, col.name,
-                      f"“{col.name}”与“{seen[fdef.name]}”两列都对应{fdef.label}；请删去一列，或在清单"
-                      "的 columns 中把其中一列写为 ignore")
+                      msg("load.duplicate_column", column=col.name, other=seen[fdef.name],
+                          label=fdef.label))
             ok = False
             continue
         seen[fdef.name] = col.name
@@ -260,10 +301,11 @@ def _resolve_columns(
         if not good:
             ok = False
             continue
-        columns.append(_Col(col.index, col.name, fdef, unit))
+        columns.append(_Col(col.index, col.name, fdef, unit,
+                            found.foreign if fdef.name in _CAPITAL else None))
     if ignored:
         add_note("note", source, header.row, None, None,
-                 f"以下列不载入图谱，已忽略：{'、'.join(ignored)}")
+                 msg("load.ignored_columns", columns="、".join(ignored)))
     return columns, ok
 
 
@@ -273,18 +315,19 @@ def _column_unit(
 ) -> tuple[bool, Unit | None]:
     """(True, the unit of a column), or (False, None) after reporting a problem."""
     fdef = found.field
+    if found.foreign and fdef.name in _CAPITAL:
+        return True, None
     if found.foreign:
         d.problem(source, header.row, col.name, col.name,
-                  f"{fdef.label}以“{found.foreign}”计，不能换算为人民币{fdef.prop.unit or ''}；"
-                  "请换算为人民币后提交")
+                  msg("load.foreign_figure", label=fdef.label, currency=found.foreign,
+                      unit=fdef.prop.unit or ""))
         return False, None
     unit = found.unit
     declared = found.declared
     if declared is not None and unit is not None and (
             declared.dimension != unit.dimension or declared.factor != unit.factor):
         d.problem(source, header.row, col.name, col.name,
-                  f"表头写明单位为“{unit.word}”，但清单的列映射规定该列以“{declared.word}”计，两者"
-                  "不一致；请核对数据的实际单位，改正表头或列映射中的 unit")
+                  msg("load.unit_conflict", unit=unit.word, declared=declared.word))
         return False, None
     unit = unit or found.declared
     if unit is None and fdef.prop.unit == "万元":
@@ -297,6 +340,26 @@ def _column_unit(
     return True, unit
 
 
+def _capital_values(f: _Col, cell: Cell) -> dict[str, Value]:
+    """注册资本 / 实缴资本 as written (``5000万人民币``, ``100万美元``): the amount in 万元 and,
+    for another currency, the amount as registered and its currency."""
+    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+        text = repr(float(cell))
+    else:
+        text = cell_text(cell)
+    capital = parse_capital(text, f.unit, f.foreign, load_rates(load_settings().exchange_rates),
+                            f.name)
+    if capital is None:
+        return {}
+    values: dict[str, Value] = {}
+    if capital.yuan is not None:
+        values[f.field.name] = capital.yuan
+    if capital.currency != "CNY":
+        values[_CAPITAL[f.field.name]] = capital.amount
+        values["capital_currency"] = capital.currency
+    return values
+
+
 def _cell_value(f: _Col, cell: Cell, epoch: dt.datetime) -> Value | None:
     """The typed value of one cell of a recognised column; CellError when it is wrong."""
     fdef = f.field
@@ -305,14 +368,15 @@ def _cell_value(f: _Col, cell: Cell, epoch: dt.datetime) -> Value | None:
         if not text or text in ("-", "—", "/"):
             return None
         if isinstance(cell, (int, float)) and not isinstance(cell, bool):
-            raise CellError("统一社会信用代码被存成了数字（Excel只保留15位有效数字，末几位已丢失）；"
-                            "请把该列设为“文本”格式，从营业执照重新录入")
+            raise CellError(msg("load.credit_code_number"))
         code, why = credit_code(text)
         if why:
             raise CellError(why)
         return code
     if fdef.name == "industry_code":
         return industry_code(cell) if cell_text(cell) else None
+    if fdef.name == "industry_name":
+        return cell_text(cell) or None
     if fdef.name == "subsector_codes":
         if isinstance(cell, int) and not isinstance(cell, bool):
             return f"{cell:04d}"
@@ -320,21 +384,20 @@ def _cell_value(f: _Col, cell: Cell, epoch: dt.datetime) -> Value | None:
         codes = [c for c in _SPLIT_CODES.split(text) if c]
         bad = [c for c in codes if not (c.isascii() and c.isdigit() and 2 <= len(c) <= 4)]
         if bad:
-            raise CellError(f"文化产业类别代码“{bad[0]}”应为文化及相关产业分类（2018）的数字代码，"
-                            "如 0241；多个代码用分号隔开，主营在前")
+            raise CellError(msg("load.subsector_code", value=bad[0]))
         return ";".join(codes) or None
     return parse_value(cell, fdef.prop, f.unit, epoch)
 
 
 def _typed_rows(
     d: Delivery, source: str, header: Header, columns: list[_Col], rest: Iterable[RawRow],
-    epoch: dt.datetime,
+    epoch: dt.datetime, strict: bool = False,
 ) -> Iterator[Record]:
     named = {c.index for c in header.columns if c.candidates}
     blank_reported: set[int] = set()
 
     def skipped(row: int, reason: str, first: str) -> None:
-        add_note("note", source, row, None, first, f"{reason}，未载入")
+        add_note("note", source, row, None, first, msg("load.row_skipped", reason=reason))
 
     for row, cells in data_rows(rest, skipped):
         values: dict[str, Value] = {}
@@ -346,6 +409,9 @@ def _typed_rows(
             if text:
                 texts[f.field.name] = text
             try:
+                if f.field.name in _CAPITAL:
+                    values.update(_capital_values(f, cell))
+                    continue
                 value = _cell_value(f, cell, epoch)
             except CellError as e:
                 d.problem(source, row, f.name, text, str(e))
@@ -356,8 +422,13 @@ def _typed_rows(
         for j in range(len(cells)):
             if j not in named and j not in blank_reported and cell_text(cells[j]):
                 blank_reported.add(j)
-                d.problem(source, row, f"{column_letter(j)}列", cell_text(cells[j]),
-                          f"{column_letter(j)}列没有表头，却有数据；请补上表头，或删除该列")
+                letter = column_letter(j)
+                if strict:
+                    d.problem(source, row, f"{letter}列", cell_text(cells[j]),
+                              msg("load.headless_column", letter=letter))
+                else:
+                    add_note("note", source, row, f"{letter}列", cell_text(cells[j]),
+                             msg("load.headless_column_ignored", letter=letter))
         if not bad:
             yield Record(row, values, texts)
 

@@ -48,6 +48,7 @@ from typing import Any
 import yaml
 
 from tupu.errors import InputError
+from tupu.messages import msg
 from tupu.loaders.canonical import read_canonical_file, read_canonical_folder
 from tupu.loaders.dataset import DatasetInfo, builtin_chains_folder, parse_dataset
 from tupu.loaders.delivery import Delivery
@@ -101,7 +102,7 @@ def _inside(folder: Path, relative: str, where: str, confine: bool) -> Path:
     path = folder / relative
     if confine and (Path(relative).is_absolute()
                     or not path.resolve().is_relative_to(folder.resolve())):
-        raise InputError(f"{where}: {relative!r} is outside the delivery's folder")
+        raise InputError(msg("load.manifest_outside", where=where, path=relative))
     return path
 
 
@@ -113,7 +114,7 @@ def _source(folder: Path, relative: str) -> str:
 def parse_column_map(raw: Any, kind: Kind, schema: Schema, where: str) -> dict[str, MapEntry]:
     """Check and read a column map (parsed YAML) for a file of ``kind``."""
     if not isinstance(raw, Mapping):
-        raise InputError(f"{where}: columns must map headers to fields (or to ignore)")
+        raise InputError(msg("load.manifest_columns", where=where))
     fields = kind_fields(kind, schema)
     known = ", ".join(fields)
     out: dict[str, MapEntry] = {}
@@ -127,14 +128,14 @@ def parse_column_map(raw: Any, kind: Kind, schema: Schema, where: str) -> dict[s
             out[str(header)] = MapEntry(None)
             continue
         if name not in fields:
-            raise InputError(f"{where}: column {header!r}: {name!r} is not a field of {kind} "
-                             f"(fields: {known}; or ignore)")
+            raise InputError(msg("load.manifest_field", where=where, header=header, name=name,
+                                 kind=kind, known=known))
         unit = None
         if unit_word is not None:
             unit = map_unit(unit_word)
             if unit is None:
-                raise InputError(f"{where}: column {header!r}: unknown unit {unit_word!r} "
-                                 "(e.g. 元, 千元, 万元, 亿元, 人, %)")
+                raise InputError(msg("load.manifest_unit", where=where, header=header,
+                                     unit=unit_word))
         out[str(header)] = MapEntry(name, unit)
     return out
 
@@ -143,30 +144,31 @@ def _load_yaml(path: Path) -> Any:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
-        raise InputError(f"{path}: cannot be read as UTF-8 YAML: {e}") from e
+        raise InputError(msg("load.manifest_yaml", path=path, why=e)) from e
 
 
 def _file_entry(
     item: Any, i: int, folder: Path, source: str, schema: Schema, confine: bool
 ) -> ExportFile:
-    where = f"{source}: files item {i}"
+    where = msg("load.manifest_item", source=source, i=i)
     if isinstance(item, str):
         item = {"path": item}
     if not isinstance(item, Mapping) or not item.get("path"):
-        raise InputError(f"{where}: needs at least `path:`")
+        raise InputError(msg("load.manifest_path", where=where))
     unknown = sorted(set(map(str, item)) - _FILE_KEYS)
     if unknown:
-        raise InputError(f"{where}: unknown key(s) {', '.join(unknown)}; "
-                         f"use {', '.join(sorted(_FILE_KEYS))}")
+        raise InputError(msg("load.manifest_keys", where=where, keys="、".join(unknown),
+                             known="、".join(sorted(_FILE_KEYS))))
     kind: Kind | None = None
     if item.get("kind") is not None:
         kind = kind_of_word(str(item["kind"]))
         if kind is None:
-            raise InputError(f"{where}: unknown kind {item['kind']!r}; use one of {', '.join(KINDS)}")
+            raise InputError(msg("load.manifest_kind", where=where, kind=item["kind"],
+                                 kinds="、".join(KINDS)))
     column_map = None
     if item.get("columns") is not None:
         if kind is None:
-            raise InputError(f"{where}: a file with `columns:` must also say its `kind:`")
+            raise InputError(msg("load.manifest_columns_kind", where=where))
         raw_map = item["columns"]
         if isinstance(raw_map, str):
             raw_map = _load_yaml(_inside(folder, raw_map, where, confine))
@@ -189,11 +191,11 @@ def parse_manifest(
     """Check and read a parsed manifest whose files are relative to ``folder``; ``confine``
     refuses paths outside ``folder``."""
     if not isinstance(raw, Mapping):
-        raise InputError(f"{source}: a manifest is a mapping with at least `files:`")
+        raise InputError(msg("load.manifest_mapping", where=source))
     unknown = sorted(set(map(str, raw)) - _TOP_KEYS)
     if unknown:
-        raise InputError(f"{source}: unknown key(s) {', '.join(unknown)}; "
-                         f"use {', '.join(sorted(_TOP_KEYS))}")
+        raise InputError(msg("load.manifest_keys", where=source, keys="、".join(unknown),
+                             known="、".join(sorted(_TOP_KEYS))))
     dataset = None
     if raw.get("name"):
         dataset = parse_dataset(raw, folder.name, source)
@@ -203,16 +205,16 @@ def parse_manifest(
     canonical: list[tuple[Path, str]] = []
     for i, entry in enumerate(raw.get("canonical") or [], start=1):
         if not isinstance(entry, str):
-            raise InputError(f"{source}: canonical item {i} must be a path")
-        where = f"{source}: canonical item {i}"
+            raise InputError(msg("load.manifest_canonical", source=source, i=i))
+        where = msg("load.manifest_canonical_item", source=source, i=i)
         canonical.append((_inside(folder, entry, where, confine), _source(folder, entry)))
     files = raw.get("files") or []
     if not isinstance(files, list):
-        raise InputError(f"{source}: `files:` must be a list")
+        raise InputError(msg("load.manifest_files_list", where=source))
     entries = tuple(_file_entry(item, i, folder, source, schema, confine)
                     for i, item in enumerate(files, start=1))
     if not entries and not canonical and not includes:
-        raise InputError(f"{source}: lists no files; add them under `files:`")
+        raise InputError(msg("load.manifest_no_files", where=source))
     return Manifest(folder, source, dataset, includes, tuple(canonical), entries)
 
 

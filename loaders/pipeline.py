@@ -17,10 +17,13 @@ from tupu.loaders.ingest import EXPORT_SUFFIXES, ExportFile, read_export
 from tupu.loaders.ingest_session import IngestSession
 from tupu.loaders.manifest import find_manifest, manifest_steps, read_manifest
 from tupu.loaders.rdf_source import PARSER_FORMATS, read_rdf_file
+from tupu.loaders.periods import count_replaced, merge_periods
 from tupu.loaders.references import check_references
 from tupu.loaders.resolve import ReviewItem, resolve_delivery
 from tupu.loaders.stamp import begin_delivery
+from tupu.loaders.summary import KindSummary, summarise
 from tupu.loaders.taxonomy_source import read_taxonomy_source
+from tupu.messages import msg
 from tupu.ontology.schema import Schema
 
 Progress = Callable[[str, int, int], None]
@@ -38,6 +41,7 @@ class LoadReport:
     seconds: float
     review: tuple[ReviewItem, ...] = ()  # entity-resolution matches left to a person
     delivery: str = ""  # the load's id (prov_delivery of what it wrote)
+    summary: tuple[KindSummary, ...] = ()  # new / updated / merged / unchanged / refused per kind
 
 
 @dataclass(frozen=True)
@@ -69,9 +73,7 @@ def _folder_steps(folder: Path, schema: Schema) -> list[Step]:
                 )
     files = [p for sub in ("nodes", "relationships") for p in sorted((folder / sub).glob("*.csv"))]
     if not files:
-        raise InputError(
-            f"{folder}: holds no nodes/*.csv or relationships/*.csv; see docs/canonical-format.md"
-        )
+        raise InputError(msg("load.folder_empty", folder=folder))
     for path in files:
         source = f"{folder.name}/{path.parent.name}/{path.name}"
         steps.append(Step(source, partial(read_canonical_file, path=path, source=source, schema=schema)))
@@ -93,7 +95,7 @@ def _is_canonical_csv(path: Path, schema: Schema) -> bool:
 
 
 def plan_sources(
-    paths: Sequence[Path], schema: Schema, store: GraphStore | None = None
+    paths: Sequence[Path], schema: Schema, store: GraphStore | None = None, strict: bool = False
 ) -> list[Step]:
     """The steps that read ``paths``: a data folder, a canonical ``<Label>.csv``/``<TYPE>.csv``, a
     Turtle/JSON-LD file (``.ttl``, ``.jsonld``, ``.json``) as ``tupu export ttl|jsonld`` writes,
@@ -104,7 +106,7 @@ def plan_sources(
     the delivery and ``store`` (see :mod:`tupu.loaders.ingest_session`).
     """
     steps: list[Step] = []
-    session = IngestSession(schema, store)
+    session = IngestSession(schema, store, strict=strict)
     exports = False
     for path in paths:
         suffix = path.suffix.lower()
@@ -129,13 +131,9 @@ def plan_sources(
             steps.append(Step(path.name, partial(read_export, session=session, spec=spec, schema=schema)))
             exports = True
         elif not path.exists():
-            raise InputError(f"{path}: no such file or folder")
+            raise InputError(msg("load.no_such_path", path=path))
         else:
-            raise InputError(
-                f"{path}: tupu loads a data folder, a canonical <Label>.csv / <TYPE>.csv file, "
-                "a .ttl / .jsonld file, an .xlsx / .csv export with Chinese headers or a "
-                "manifest.yaml; see docs/canonical-format.md"
-            )
+            raise InputError(msg("load.unsupported_path", path=path))
     if exports:
         steps.append(Step("references", session.resolve))
     return steps
@@ -146,10 +144,12 @@ def read_sources(
     schema: Schema,
     progress: Progress | None = None,
     store: GraphStore | None = None,
+    strict: bool = False,
 ) -> Delivery:
     """Read and validate every source into one delivery (nothing is written); ``store`` is
-    where references by name of export files are also looked up."""
-    steps = plan_sources(paths, schema, store)
+    where references by name of export files are also looked up; ``strict`` refuses unknown
+    columns of export files instead of ignoring them."""
+    steps = plan_sources(paths, schema, store, strict)
     d = Delivery()
     for i, step in enumerate(steps):
         if progress:
@@ -163,17 +163,28 @@ def load(
     store: GraphStore,
     dry_run: bool = False,
     progress: Progress | None = None,
+    strict: bool = False,
+    replace_period: bool = False,
 ) -> LoadReport:
     """Validate ``paths`` completely, then write them to ``store`` in one all-or-nothing step.
 
-    Raises :class:`ValidationFailed` (nothing written) when any row has a problem.
+    ``strict``: an unknown column of an export file is a problem (otherwise a note).
+    ``replace_period``: an observation of a period already in the map replaces it whole (otherwise
+    the figures it brings update the stored ones and the others stay).
+    Raises :class:`ValidationFailed` (nothing written, its ``summary`` says what the rows were)
+    when any row has a problem.
     """
     started = time.perf_counter()
-    d = read_sources(paths, store.schema, progress, store)
+    d = read_sources(paths, store.schema, progress, store, strict)
     resolved = resolve_delivery(d, store)  # one node per enterprise (loaders/resolve.py)
     check_references(d, store)
+    if not replace_period:
+        merge_periods(d, store)
+    else:
+        count_replaced(d, store)
+    summary = summarise(d, store.schema, store, len(resolved.renamed))
     if d.problems:
-        raise ValidationFailed(d.problems)
+        raise ValidationFailed(d.problems, [row.as_dict() for row in summary])
     record = begin_delivery(d, paths, store)  # the load's id on every row (loaders/stamp.py)
     if not dry_run:
         if progress:
@@ -187,6 +198,7 @@ def load(
         seconds=time.perf_counter() - started,
         review=resolved.review,
         delivery=record.id,
+        summary=tuple(summary),
     )
 
 

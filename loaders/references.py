@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from tupu.graph.stores.store import GraphStore
 from tupu.loaders.delivery import Delivery, Reference
+from tupu.messages import msg
 
 
 def check_references(d: Delivery, store: GraphStore) -> None:
@@ -20,13 +21,7 @@ def check_references(d: Delivery, store: GraphStore) -> None:
             if ref.key in found:
                 continue
             if label == "SubSector":
-                what = (
-                    f"unknown taxonomy code {ref.key!r}: use a code of 文化及相关产业分类（2018）"
-                    " (ontology/data/culture-taxonomy-2018.csv)"
-                )
+                what = msg("load.reference_subsector", code=ref.key)
             else:
-                what = (
-                    f"{ref.rel_type}: no {label} with key {ref.key!r} in this delivery or the map;"
-                    f" add the {label} or correct the key"
-                )
+                what = msg("load.reference_missing", rel=ref.rel_type, label=label, key=ref.key)
             d.problem(ref.file, ref.row, ref.column, ref.key, what)

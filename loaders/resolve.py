@@ -61,6 +61,7 @@ from tupu.loaders.rekey import (
     rekey_relationships,
     row_order,
 )
+from tupu.messages import msg
 from tupu.ontology.schema import Schema
 
 OBSERVED = "HAS_OBSERVATION"
@@ -205,7 +206,46 @@ def plan_enterprises(
     review = [_item(records, reason, key, candidates)
               for reason, key, candidates in sorted(found.items, key=lambda i: (i[1], i[0]))
               if _touches_delivery(records, {key, *candidates})]
+    final: dict[str, list[Record]] = defaultdict(list)
+    for r in records.values():
+        if r.node is not None or r.rows:
+            final[renamed.get(r.key, r.key)].append(r)
+    out_rows = [_names_survive(row, final.get(str(row["id"]), [])) for row in out_rows]
     return Plan(out_rows, renamed, merges, origins, review)
+
+
+def _names_survive(row: Props, members: Sequence[Record]) -> Props:
+    """The registered name of an enterprise already in the map stays when a file writes another
+    form of it: the other form becomes an alias. Only a file that lists the map's name among the
+    enterprise's former names (曾用名, brought as ``aliases``) renames it. Aliases add up across
+    deliveries (a row's ``aliases`` would otherwise replace the map's)."""
+    key = str(row["id"])
+    stored = [r.node for r in members if r.node is not None]
+    if not stored:
+        return row
+    kept = next((str(n.props["name"]) for n in stored if n.key == key and n.props.get("name")),
+                None) or next((str(n.props["name"]) for n in stored if n.props.get("name")), None)
+    given = str(row.get("name", "")) or kept
+    brought = {a for r in members for p in r.rows for a in aliases_of(p)}
+    aliases = {a for n in stored for a in aliases_of(n.props)} | set(aliases_of(row))
+    out = dict(row)
+    if kept and given and given != kept:
+        source = str(row.get("prov_source", ""))
+        line = int(str(row["prov_row"])) if row.get("prov_row") is not None else None
+        if kept in brought:
+            add_note("note", source, line, "name", given,
+                     msg("load.name_renamed", code=key, kept=kept, given=given))
+            aliases.add(kept)
+        else:
+            add_note("note", source, line, "name", given,
+                     msg("load.name_kept", code=key, kept=kept, given=given))
+            out["name"] = kept
+            aliases.add(given)
+    aliases -= {key, str(out.get("name", "")), str(out.get("short_name", ""))}
+    if aliases:
+        out["aliases"] = ALIAS_SEPARATOR.join(
+            sorted(a.replace(ALIAS_SEPARATOR, "；") for a in aliases))
+    return out
 
 
 def _touches_delivery(records: Mapping[str, Record], keys: Iterable[str]) -> bool:
@@ -258,8 +298,9 @@ def resolve_delivery(d: Delivery, store: GraphStore) -> Resolution:
                             lambda keys: store.get_nodes(ENTERPRISE, keys))
     merges = list(plan.merges)
     dropped: list[SelfLoop] = []
+    if rows:
+        d.changes.nodes[ENTERPRISE] = plan.rows  # names kept, aliases added up (_names_survive)
     if plan.renamed or plan.origins:
-        d.changes.nodes[ENTERPRISE] = plan.rows
         for old in plan.renamed:
             d.node_origin.pop((ENTERPRISE, old), None)
         d.node_origin.update({(ENTERPRISE, k): o for k, o in plan.origins.items()})

@@ -6,6 +6,8 @@ organisation code (9) and a check character computed from the first 17.
 
 from __future__ import annotations
 
+from tupu.messages import msg
+
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters: no I, O, S, V, Z
 _VALUE = {c: i for i, c in enumerate(ALPHABET)}
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -28,14 +30,11 @@ def uscc_problem(value: str) -> str | None:
     """Why ``value`` is not a valid code, or None when it is."""
     code = value.upper()
     if len(code) != 18:
-        return f"a 统一社会信用代码 has 18 characters, this one has {len(code)}"
+        return msg("load.uscc_length", length=len(code))
     bad = [c for c in code if c not in _VALUE]
     if bad:
-        return f"character {bad[0]!r} is not used in a 统一社会信用代码 (no I, O, S, V or Z)"
+        return msg("load.uscc_character", char=bad[0])
     expected = check_character(code[:17])
     if code[17] != expected:
-        return (
-            f"check character is {code[17]!r} but GB 32100-2015 gives {expected!r}; "
-            "the code was probably mistyped: copy it again from the business licence"
-        )
+        return msg("load.uscc_check", given=code[17], expected=expected)
     return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tupu.messages import msg
+
 import datetime as dt
 import math
 import re
@@ -33,20 +35,16 @@ def parse_cell(text: str, prop: PropertyDef) -> Value | None:
         try:
             value = int(s)
         except ValueError:
-            raise CellError(
-                f"{prop.name} must be a whole number ({prop.unit or 'no unit'}), "
-                "without thousands separators or units"
-            ) from None
+            raise CellError(msg("load.cell_integer", prop=prop.name,
+                                unit=prop.unit or "无")) from None
     elif prop.type == "float":
         try:
             f = float(s)
         except ValueError:
-            raise CellError(
-                f"{prop.name} must be a number in {prop.unit or 'plain units'}, "
-                "without thousands separators or unit words"
-            ) from None
+            raise CellError(msg("load.cell_float", prop=prop.name,
+                                unit=prop.unit or "无")) from None
         if not math.isfinite(f):
-            raise CellError(f"{prop.name} must be a finite number")
+            raise CellError(msg("load.cell_finite", prop=prop.name))
         value = f
     elif prop.type == "boolean":
         low = s.lower()
@@ -55,18 +53,18 @@ def parse_cell(text: str, prop: PropertyDef) -> Value | None:
         elif low in _FALSE:
             value = False
         else:
-            raise CellError(f"{prop.name} must be true or false (also 1/0, 是/否)")
+            raise CellError(msg("load.cell_boolean", prop=prop.name))
     elif prop.type == "date":
         try:
             value = dt.date.fromisoformat(s)
         except ValueError:
-            raise CellError(f"{prop.name} must be a date written yyyy-mm-dd") from None
+            raise CellError(msg("load.cell_date", prop=prop.name)) from None
     else:  # period
         if not _PERIOD.match(s):
-            raise CellError(f"{prop.name} must be a quarter written yyyyQn, e.g. 2025Q2")
+            raise CellError(msg("load.cell_period", prop=prop.name))
         value = s
     if prop.values is not None and value not in prop.values:
-        raise CellError(f"{prop.name} must be one of: {', '.join(prop.values)}")
+        raise CellError(msg("load.cell_values", prop=prop.name, values="、".join(prop.values)))
     return value
 
 

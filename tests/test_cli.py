@@ -92,8 +92,8 @@ def test_bad_input_exits_1_names_the_cell_and_changes_nothing(
     snapshot_bytes = settings.snapshot_path.read_bytes()
     code, out, err = run(capsys, "load", str(write_city(tmp_path / "mini", BAD[case])))
     assert code == 1
-    assert "mini/" in err and "row " in err and "column '" in err
-    assert "nothing was written" in err
+    assert "mini/" in err and "行，“" in err and "”列：" in err
+    assert "未写入任何数据" in err
     assert run(capsys, "stats", "--format", "json")[1] == before
     assert settings.snapshot_path.read_bytes() == snapshot_bytes
 

@@ -109,7 +109,6 @@ def malformed(folder: Path) -> Path:
 
 
 EXPECTED = [
-    ("bad/企业名录.csv", 1, "颜色"),
     ("bad/企业名录.csv", 2, "统一社会信用代码"),
     ("bad/季报.csv", None, None),
     ("bad/规上企业.xlsx", 1, "营业收入（亿元）"),
@@ -131,6 +130,10 @@ def test_a_malformed_delivery_names_every_problem_and_writes_nothing(
     assert "GBK" in messages[("bad/季报.csv", None)]
     assert "亿元" in messages[("bad/规上企业.xlsx", 1)]
     assert any(n.file == "bad/企业名录.csv" and n.row == 4 and "合计" in n.message for n in notes)
+    # an unknown column is not a problem: it is ignored, and said so
+    assert any(n.column == "颜色" and "已忽略" in n.message for n in notes)
+    refused = {r["kind"]: r["refused"] for r in err.value.summary}
+    assert refused["Enterprise"] == 1
     assert counts(store) == before
     assert store.get_node("Enterprise", E1) == e1
 
@@ -218,13 +221,13 @@ def test_manifests_are_checked(tmp_path: Path) -> None:
     schema = load_schema()
     with pytest.raises(InputError, match="unknown kind"):
         parse_manifest({"files": [{"path": "a.xlsx", "kind": "企业清单X"}]}, tmp_path, "m", schema)
-    with pytest.raises(InputError, match="must also say its `kind:`"):
+    with pytest.raises(InputError, match="也必须写明 kind:"):
         parse_manifest({"files": [{"path": "a.xlsx", "columns": {"x": "ignore"}}]}, tmp_path, "m",
                        schema)
-    with pytest.raises(InputError, match="not a field of enterprises"):
+    with pytest.raises(InputError, match="不是enterprises的字段"):
         parse_manifest({"files": [{"path": "a.xlsx", "kind": "企业名录",
                                    "columns": {"x": "revenue"}}]}, tmp_path, "m", schema)
-    with pytest.raises(InputError, match="outside the delivery"):
+    with pytest.raises(InputError, match="在本次报送的文件夹之外"):
         parse_manifest({"canonical": ["../x/nodes/Town.csv"]}, tmp_path, "m", schema, confine=True)
     ok = parse_manifest({"canonical": ["../x/nodes/Town.csv"], "files": ["a.csv"]}, tmp_path, "m",
                         schema)

@@ -133,10 +133,17 @@ def test_duplicate_enterprises_in_one_file() -> None:
 # -- columns: unknown, ignored, mapped, duplicated, without a header -------------------------
 
 
-def test_unknown_columns_are_problems_naming_the_header() -> None:
-    d, _ = ingest([["企业名称", "颜色", "营业收入"], ["甲", "红", "1"]])
+def test_unknown_columns_are_ignored_with_a_guess_and_refused_when_strict() -> None:
+    d, notes = ingest([["企业名称", "颜色", "营业收入", "营业收人"], ["甲", "红", "1", "2"]])
+    assert d.problems == []
+    assert node(d, "Enterprise", generated_id("甲"))["annual_revenue"] == 1.0
+    unknown = {n.column: n.message for n in notes if n.column in ("颜色", "营业收人")}
+    assert "未识别的列“颜色”，已忽略" in unknown["颜色"]
+    # the guess for a misspelt header is the closest known one, not a fixed field
+    assert "annual_revenue" in unknown["营业收人"] and "年营业收入" in unknown["营业收人"]
+    d, _ = ingest([["企业名称", "颜色", "营业收入"], ["甲", "红", "1"]], FileOptions(strict=True))
     assert where(d) == [(1, "颜色")]
-    assert "无法识别的列“颜色”" in d.problems[0].message and "ignore" in d.problems[0].message
+    assert "--strict" in d.problems[0].message and "ignore" in d.problems[0].message
     assert len(d.changes.nodes["Enterprise"]) == 2  # nothing from the file
 
 
@@ -157,15 +164,21 @@ def test_a_unit_in_the_header_that_contradicts_the_column_map() -> None:
     assert "亿元" in d.problems[0].message and "万元" in d.problems[0].message
 
 
-def test_a_foreign_currency_header_is_a_problem() -> None:
+def test_a_foreign_currency_capital_header_is_converted() -> None:
     d, _ = ingest([["企业名称", "注册资本（万美元）"], ["甲", "10"]])
-    assert where(d) == [(1, "注册资本（万美元）")] and "人民币" in d.problems[0].message
+    assert d.problems == []
+    props = node(d, "Enterprise", generated_id("甲"))
+    assert props["capital_currency"] == "USD" and props["registered_capital_in_currency"] == 10.0
+    assert props["registered_capital"] == pytest.approx(71.586)
 
 
 def test_two_columns_for_one_field_and_a_column_without_header() -> None:
     d, _ = ingest([["企业名称", "单位名称", None], ["甲", "甲", "多出来的"]])
     assert (1, "单位名称") in where(d)
-    d, _ = ingest([["企业名称", None, "营业收入"], ["甲", "多出来的", "1"], ["乙", "又多", "2"]])
+    d, notes = ingest([["企业名称", None, "营业收入"], ["甲", "多出来的", "1"], ["乙", "又多", "2"]])
+    assert d.problems == [] and any(n.column == "B列" for n in notes)
+    d, _ = ingest([["企业名称", None, "营业收入"], ["甲", "多出来的", "1"], ["乙", "又多", "2"]],
+                  FileOptions(strict=True))
     assert where(d) == [(2, "B列")]
 
 
@@ -174,11 +187,11 @@ def test_two_columns_for_one_field_and_a_column_without_header() -> None:
 
 def test_quarterly_report_with_period_from_the_title_and_a_totals_row() -> None:
     d, notes = ingest([
-        ["2025年一季度规上文化企业主要指标"],
-        ["统一社会信用代码", "企业名称", "行业代码", "营业收入（千元）", "从业人员期末人数", "引进人才"],
-        [E1, "迷你数字科技有限公司", "6513", "12345", "120", "3"],
-        [None, "迷你装备制造有限公司", "3399", "500", "30", None],
-        ["合计", None, None, "12845", "150", "3"],
+        ["2025年一季度文化企业主要指标"],
+        ["统一社会信用代码", "企业名称", "营业收入（千元）", "从业人员期末人数", "引进人才"],
+        [E1, "迷你数字科技有限公司", "12345", "120", "3"],
+        [None, "迷你装备制造有限公司", "500", "30", None],
+        ["合计", None, "12845", "150", "3"],
     ])
     assert d.problems == []
     assert node(d, "EnterpriseObservation", f"{E1}@2025Q1") == {
@@ -191,7 +204,26 @@ def test_quarterly_report_with_period_from_the_title_and_a_totals_row() -> None:
     assert any("企业季度监测" in m for m in messages)
     assert any("2025Q1" in m for m in messages)
     assert any(n.row == 5 and "合计行" in n.message for n in notes)
-    assert any("行业代码" in m and "已忽略" in m for m in messages)
+
+
+def test_registry_columns_and_period_figures_in_one_file_do_both() -> None:
+    new = uscc(31)
+    d, notes = ingest([
+        ["2025年一季度规上文化企业主要指标"],
+        ["统一社会信用代码", "企业名称", "行业代码", "营业收入（千元）", "从业人员期末人数", "引进人才"],
+        [E1, "迷你数字科技有限公司", "6513", "12345", "120", "3"],
+        [new, "迷你新设文化有限公司", "6513", "500", "30", None],
+        ["合计", None, None, "12845", "150", "3"],
+    ])
+    assert d.problems == []
+    assert node(d, "Enterprise", new)["above_scale"] is True  # the title says 规上
+    assert node(d, "Enterprise", new)["employees"] == 30
+    assert "annual_revenue" not in node(d, "Enterprise", new)  # a quarter is not a year
+    assert node(d, "EnterpriseObservation", f"{new}@2025Q1")["revenue"] == 50.0
+    assert rels(d, "HAS_OBSERVATION") == {
+        ("Enterprise", E1, "EnterpriseObservation", f"{E1}@2025Q1"),
+        ("Enterprise", new, "EnterpriseObservation", f"{new}@2025Q1")}
+    assert any("企业名录（同时记录报告期指标）" in n.message for n in notes)
 
 
 def test_a_quarterly_report_needs_a_period() -> None:

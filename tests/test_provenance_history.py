@@ -105,11 +105,16 @@ def test_reloading_a_period_replaces_its_values_only(store: GraphStore, tmp_path
     reload = tmp_path / "q2" / "EnterpriseObservation.csv"
     reload.parent.mkdir()
     reload.write_text(f"id,period,revenue\n{E1}@2024Q2,2024Q2,1350\n", encoding="utf-8")
-    report = load([reload], store)
+    load([reload], store)
+    q2 = store.get_node("EnterpriseObservation", f"{E1}@2024Q2")
+    assert q2 is not None and q2.props["revenue"] == 1350.0
+    # by default a period update merges: what the delivery does not bring stays
+    assert "employees" in q2.props and "talent_introduced" in q2.props
+    report = load([reload], store, replace_period=True)
     q2 = store.get_node("EnterpriseObservation", f"{E1}@2024Q2")
     assert q2 is not None
     assert q2.props["revenue"] == 1350.0
-    # present before, absent from the new delivery of the period: gone
+    # replaced whole (--replace-period): present before, absent from the new delivery: gone
     assert "employees" not in q2.props and "talent_introduced" not in q2.props
     assert "above_scale" not in q2.props
     assert (q2.props["prov_delivery"], q2.props["prov_source"]) == (

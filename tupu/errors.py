@@ -17,8 +17,10 @@ the edge. Causes are kept with ``raise ... from e``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+from tupu.messages import msg
 
 
 class TupuError(Exception):
@@ -44,26 +46,27 @@ class Problem:
     message: str  # what is wrong and what to do about it
 
     def __str__(self) -> str:
-        where = [self.file]
+        where = [self.file] if self.file else []
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(msg("load.where_row", row=self.row))
         if self.column is not None:
-            where.append(f"column {self.column!r}")
-        shown = "" if self.value is None else f" (value {self.value!r})"
-        return f"{', '.join(where)}: {self.message}{shown}"
+            where.append(msg("load.where_column", column=self.column))
+        shown = "" if self.value in (None, "") else msg("load.where_value", value=self.value)
+        return f"{'，'.join(where)}：{self.message}{shown}" if where else f"{self.message}{shown}"
 
 
 class ValidationFailed(InputError):
     """Validation found problems; nothing was written."""
 
-    def __init__(self, problems: Sequence[Problem]) -> None:
+    def __init__(
+        self, problems: Sequence[Problem], summary: Sequence[Mapping[str, object]] = ()
+    ) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
+        self.summary: tuple[Mapping[str, object], ...] = tuple(summary)  # rows per kind of a load
         shown = "\n".join(f"  - {p}" for p in self.problems[:50])
         more = len(self.problems) - 50
-        tail = f"\n  ... and {more} more" if more > 0 else ""
-        super().__init__(
-            f"{len(self.problems)} problem(s) found; nothing was written.\n{shown}{tail}"
-        )
+        tail = "\n  " + msg("load.refused_more", count=more) if more > 0 else ""
+        super().__init__(f"{msg('load.refused', count=len(self.problems))}\n{shown}{tail}")
 
 
 class SchemaError(TupuError):

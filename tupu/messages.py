@@ -21,6 +21,188 @@ MESSAGES: dict[str, str] = {
     "general.fictional_notice": "本数据集为虚构示例数据。",
 
     # -- loading data (loaders, tupu load, --report) ----------------------------------------------
+    # where a problem or note is: "file, 第N行, “column”列: message (值：value)"
+    "load.where_row": "第{row}行",
+    "load.where_column": "“{column}”列",
+    "load.where_value": "（值：{value}）",
+    "load.refused": "发现 {count} 个问题，未写入任何数据。",
+    "load.refused_more": "… 另有 {count} 个问题，见 --report 生成的报告",
+    # export files: the table, its kind and its columns
+    "load.no_header": "在前30行中找不到可识别的表头（如“企业名称”“统一社会信用代码”“项目名称”）；"
+                      "请确认这是企业名录、季度监测、园区入驻企业、重点项目或项目进度表，表头未被改名；"
+                      "如果表头显示为乱码，说明文件编码有误，请另存为“CSV UTF-8”或XLSX",
+    "load.kind_unknown": "无法判断文件内容（表头中既没有企业名称/统一社会信用代码，也没有项目名称）；"
+                         "请在清单 manifest.yaml 中用 kind 指明：enterprises、observations、tenants、"
+                         "projects 或 project_progress",
+    "load.kind_inferred": "按各列内容判断，本文件为“{kind}”",
+    "load.kind_with_figures": "（同时记录报告期指标）",
+    "load.period_from_title": "报告期取自标题、工作表名或文件名：{period}",
+    "load.above_scale_from_title": "标题表明本表为规模以上企业名单，各企业记为规上企业",
+    "load.manifest_period": "清单中的 period 应写成 2025Q1 这样的季度",
+    "load.unknown_column": "未识别的列“{column}”，已忽略（不载入）。{hint}",
+    "load.unknown_column_strict": "无法识别的列“{column}”（--strict 模式下不忽略未识别的列）。{hint}",
+    "load.unknown_column_guess": "如果它是“{label}”，请在清单的 columns 中写 {column}: {field}；"
+                                 "不需要的列可写 {column}: ignore",
+    "load.unknown_column_no_guess": "如需载入，请在清单的 columns 中写明它对应的字段"
+                                    "（见 docs/sources.md）；不需要的列可写 {column}: ignore",
+    "load.ignored_columns": "以下列不载入图谱，已忽略：{columns}",
+    "load.duplicate_column": "“{column}”与“{other}”两列都对应{label}；请删去一列，或在清单的 columns "
+                             "中把其中一列写为 ignore",
+    "load.foreign_figure": "{label}以“{currency}”计，不能换算为人民币{unit}；请换算为人民币后提交",
+    "load.unit_conflict": "表头写明单位为“{unit}”，但清单的列映射规定该列以“{declared}”计，两者不一致；"
+                          "请核对数据的实际单位，改正表头或列映射中的 unit",
+    "load.missing_name_column": "缺少“{what}”列；请加上该列（每行填写全称）",
+    "load.missing_enterprise_column": "缺少“统一社会信用代码”或“企业名称”列，无法知道是哪家企业；"
+                                      "请至少加上其中一列",
+    "load.missing_project_column": "缺少“项目编号”或“项目名称”列；请至少加上其中一列",
+    "load.missing_period": "无法确定报告期：表中没有“报告期”列，标题、工作表名和文件名中也没有季度"
+                           "（如 2025年一季度）；请加上“报告期”列，或在清单中写 period: 2025Q1",
+    "load.missing_park_column": "缺少“园区名称”列；请加上该列，或在清单中写 park: 园区名称",
+    "load.headless_column": "{letter}列没有表头，却有数据；请补上表头，或删除该列",
+    "load.headless_column_ignored": "{letter}列没有表头，已忽略该列的数据",
+    "load.row_skipped": "{reason}，未载入",
+    # cells
+    "load.credit_code_number": "统一社会信用代码被存成了数字（Excel只保留15位有效数字，末几位已丢失）；"
+                               "请把该列设为“文本”格式，从营业执照重新录入",
+    "load.subsector_code": "文化产业类别代码“{value}”应为文化及相关产业分类（2018）的数字代码，如 0241；"
+                           "多个代码用分号隔开，主营在前",
+    "load.capital_unreadable": "{column}“{value}”不是可识别的金额；请写成 5000万人民币、100万美元、"
+                               "1.2亿元 或 以表头单位计的数字",
+    "load.capital_converted": "{count}家企业的资本以外币登记（{currencies}），已按{date}汇率（{source}）"
+                              "折算为万元，原币金额与币种另存",
+    "load.capital_no_rate": "{count}家企业的资本以{currencies}登记，汇率表中没有该币种，仅保存原币金额"
+                            "与币种；请在汇率表中补充",
+    "load.industry_code_unknown": "行业代码“{value}”不是GB/T 4754-2017中存在的代码（{why}）；请核对"
+                                  "国民经济行业分类代码",
+    "load.industry_code_no_division": "不存在{division}大类",
+    "load.industry_code_wrong_section": "{division}大类属于{right}门类，不是{given}门类",
+    "load.industry_code_no_class": "{division}大类下没有这个小类",
+    "load.industry_name_unknown": "{name}：所属行业“{value}”不是GB/T 4754-2017中的行业名称，未归入文化产业"
+                                  "细分领域；请复核，或补填“行业代码”或“文化产业类别代码”",
+    "load.industry_name_several": "{name}：所属行业“{value}”对应多个文化产业细分领域（{classes}），"
+                                  "经营范围未能确定；请人工复核，或补填“文化产业类别代码”",
+    "load.industry_name_outside": "{name}：所属行业“{value}”不属于文化及相关产业分类（2018）的范围，"
+                                  "未归入任何文化产业细分领域",
+    # names, aliases and periods
+    "load.name_kept": "{code}：图谱中的登记名称“{kept}”保留，本文件的名称“{given}”记为别名",
+    "load.name_renamed": "{code}：本文件的名称“{given}”取代“{kept}”（本文件将后者列为曾用名），"
+                         "旧名称记为别名",
+    "load.period_merged": "{count}条已有报告期数据按本次提供的指标更新，未提供的指标保留原值",
+    "load.period_replaced": "{count}条已有报告期数据按 --replace-period 整体替换",
+    # the summary of a load
+    "load.summary_title": "载入结果",
+    "load.summary_kind": "类别",
+    "load.summary_new": "新增",
+    "load.summary_updated": "更新",
+    "load.summary_merged": "合并",
+    "load.summary_unchanged": "未变",
+    "load.summary_refused": "拒收",
+    "load.summary_done": "已载入：{nodes}个节点、{rels}条关系，来自{sources}个来源，用时{seconds:.1f}秒",
+    "load.summary_dry_run": "已检查（试运行，未写入）：{nodes}个节点、{rels}条关系，来自{sources}个来源，"
+                            "用时{seconds:.1f}秒",
+    "load.relationships": "关系",
+    "load.review_title": "待复核",
+    "load.notes_title": "说明",
+    "load.notes_more": "… 另有 {count} 条，见 --report 生成的报告",
+    "load.report_written": "问题报告已写入 {path}（{count} 个问题）",
+    "load.review_written": "待复核清单已写入 {path}（{count} 条）",
+    "load.report_suffix": "--report {path}：请给出 .xlsx 文件",
+    # canonical files (docs/canonical-format.md)
+    "load.canonical_unknown_property": "{label}没有属性“{column}”{hint}；请改名或删去该列"
+                                       "（可用属性：{known}）",
+    "load.canonical_provenance_hint": "（来源信息由载入程序填写）",
+    "load.canonical_missing_column": "缺少{label}的必填列“{column}”；请在表头中加上",
+    "load.canonical_required": "{column}为必填项；请填写",
+    "load.canonical_extra_cells": "该行的单元格多于表头；含逗号的单元格请加引号",
+    "load.canonical_duplicate_key": "{label}的标识重复：已在{origin}给出；每个标识只保留一行",
+    "load.canonical_end_label": "请写明{side}节点的类型：{allowed}之一",
+    "load.canonical_end_label_wrong": "该关系的{side}节点应为{allowed}之一",
+    "load.canonical_rel_property": "{rel}没有属性“{column}”；请改名或删去该列（可用列：start、end、"
+                                   "start_label、end_label、{known}）",
+    "load.canonical_rel_missing": "缺少必填列“{column}”；请加上",
+    "load.canonical_rel_end": "{column}为必填项：节点的标识",
+    "load.canonical_rel_pair": "{rel}不能连接{start}与{end}；可用：{pairs}",
+    "load.canonical_rel_duplicate": "{rel}关系{start}→{end}重复：已在{origin}给出；只保留一行",
+    "load.canonical_file_name": "文件名“{name}”不是本体中的节点类型或关系类型；请命名为 <Label>.csv 或"
+                                " <TYPE>.csv（节点类型：{labels}）",
+    "load.canonical_not_utf8": "不是UTF-8文本（第{byte}字节）；请另存为UTF-8编码的CSV（Excel：CSV UTF-8）",
+    "load.canonical_origin": "{file}第{row}行",
+    "load.reference_subsector": "“{code}”不是文化及相关产业分类（2018）中的代码；请按"
+                                "ontology/data/culture-taxonomy-2018.csv 填写",
+    "load.reference_missing": "{rel}：本次载入的数据和图谱中都没有标识为“{key}”的{label}；"
+                              "请补上该节点，或改正标识",
+    "load.cell_integer": "{prop}应为整数（单位：{unit}），不带千位分隔符和单位",
+    "load.cell_float": "{prop}应为数字（单位：{unit}），不带千位分隔符和单位文字",
+    "load.cell_finite": "{prop}应为有限的数字",
+    "load.cell_boolean": "{prop}应为 true 或 false（也可写 1/0、是/否）",
+    "load.cell_date": "{prop}应为日期，写成 yyyy-mm-dd",
+    "load.cell_period": "{prop}应为季度，写成 yyyyQn，如 2025Q2",
+    "load.cell_values": "{prop}应为以下之一：{values}",
+    "load.uscc_length": "统一社会信用代码应为18位，这里是{length}位",
+    "load.uscc_character": "统一社会信用代码中不使用字符“{char}”（不用 I、O、S、V、Z）",
+    "load.uscc_check": "统一社会信用代码校验位错误：按GB 32100-2015，末位应为“{expected}”而不是“{given}”，"
+                       "代码很可能抄错了；请从营业执照上重新抄录",
+    "load.origin": "{file} 第{row}行",
+    "load.name_several": "名称“{name}”对应多个{what}（{keys}）；请写全称或改填代码/编号",
+    "load.enterprise_key_missing": "统一社会信用代码为{key}的企业不在本次载入的数据中，也不在图谱中；"
+                                   "请先载入企业名录（或把该企业补进企业名录），或核对代码",
+    "load.taxonomy_missing": "图谱中还没有文化及相关产业分类；请先载入分类（如 tupu load data/sample，"
+                             "或在清单中写 include: - taxonomy: culture-2018）",
+    "load.subsector_missing": "“{code}”不是文化及相关产业分类（2018）中的代码；请按"
+                              "ontology/data/culture-taxonomy-2018.csv 填写4位小类代码",
+    "load.project_key_missing": "项目编号为{key}的项目不在本次载入的数据中，也不在图谱中；"
+                                "请先载入重点项目清单，或核对项目编号",
+    "load.node_key_missing": "标识为{key}的{what}不在本次载入的数据中，也不在图谱中；请核对",
+    "load.place_known": "（现有：{listed}）",
+    "load.place_none": "（图谱中还没有，请先载入区镇和园区）",
+    "load.place_missing": "“{name}”不是图谱中的{what}{hint}；请填写全称",
+    "load.enterprise_name_missing": "名称为“{name}”的企业不在本次载入的数据中，也不在图谱中（也不是"
+                                    "已知企业的曾用名或别名）；请核对名称（须与企业名录一致），"
+                                    "或补填统一社会信用代码",
+    "load.node_name_missing": "名称为“{name}”的{what}不在本次载入的数据中，也不在图谱中；请核对名称，"
+                              "或补填编号",
+    "load.period_duplicate": "同一{what}在{period}的数据重复，已在 {origin} 给出；每个报告期只保留一行",
+    "load.rel_not_allowed": "{rel} 不能连接 {start} 与 {end}；请核对该列",
+    "load.rel_duplicate": "重复：{start} 与 {end} 的 {rel} 关系已在 {origin} 给出；请删去重复的行",
+    "load.row_duplicate": "{what}重复：与 {origin} 是同一{what}（代码或名称相同）；每个{what}只保留一行",
+    "load.owner_empty": "{what}都为空，无法知道是哪一个；请至少填写一项",
+    "load.period_empty": "报告期为空；请填写，如 2025Q1 或 2025年一季度",
+    "load.enterprise_name_empty": "企业名称为空；请填写企业全称（与营业执照一致）",
+    "load.park_empty": "园区名称为空；请填写该企业入驻的园区",
+    "load.project_name_empty": "项目名称为空；请填写项目全称",
+    "load.generated_ids": "{count}个{what}没有{code}，已按名称生成标识（gen-开头）；"
+                          "补上代码后重新载入会生成另一个节点，请尽量提供代码",
+    "load.old_xls": "旧版 .xls 格式不能直接读取；请在Excel中打开后“另存为”→“Excel 工作簿 (*.xlsx)”",
+    "load.file_missing": "文件不存在；请核对清单中的文件名（path）",
+    "load.encoding_found": "识别出文件编码为{encoding}，已按该编码读取",
+    "load.file_unreadable": "无法读取文件（{why}）；请检查文件是否被占用",
+    # manifest.yaml and dataset.yaml
+    "load.manifest_item": "{source}：files 第{i}项",
+    "load.manifest_outside": "{where}：“{path}”在本次报送的文件夹之外",
+    "load.manifest_columns": "{where}：columns 应把表头对应到字段（或 ignore）",
+    "load.manifest_field": "{where}：列“{header}”：“{name}”不是{kind}的字段（可用字段：{known}；"
+                           "或 ignore）",
+    "load.manifest_unit": "{where}：列“{header}”：无法识别的单位“{unit}”（如 元、千元、万元、亿元、人、%）",
+    "load.manifest_yaml": "{path}：无法按UTF-8 YAML读取：{why}",
+    "load.manifest_path": "{where}：至少要写 path:",
+    "load.manifest_keys": "{where}：无法识别的键 {keys}；可用：{known}",
+    "load.manifest_kind": "{where}：无法识别的 kind“{kind}”（unknown kind）；可用：{kinds}",
+    "load.manifest_columns_kind": "{where}：写了 columns: 的文件也必须写明 kind:",
+    "load.manifest_mapping": "{where}：清单应为至少含 files: 的映射",
+    "load.manifest_canonical": "{source}：canonical 第{i}项应为路径",
+    "load.manifest_canonical_item": "{source}：canonical 第{i}项",
+    "load.manifest_files_list": "{where}：files: 应为列表",
+    "load.manifest_no_files": "{where}：没有列出任何文件；请在 files: 下列出",
+    "load.dataset_name": "{where}：至少要写 name:；见 docs/canonical-format.md",
+    "load.dataset_include": "{where}：include 第{i}项应为一个“种类: 名称”",
+    "load.dataset_include_kind": "{where}：include 第{i}项：无法识别的种类“{kind}”；可用：{kinds}",
+    "load.dataset_yaml": "{path}：无法按YAML读取：{why}",
+    "load.dataset_chains": "没有名为“{name}”的内置产业链模板（查找位置：{folder}）",
+    "load.no_such_path": "{path}：文件或文件夹不存在",
+    "load.unsupported_path": "{path}：tupu 可载入数据文件夹、规范格式的 <Label>.csv / <TYPE>.csv、"
+                             ".ttl / .jsonld、带中文表头的 .xlsx / .csv 导出文件或 manifest.yaml；"
+                             "见 docs/sources.md",
+    "load.folder_empty": "{folder}：没有 nodes/*.csv 或 relationships/*.csv；见 docs/canonical-format.md",
 
     # -- the CLI (tupu …) --------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ working directory), or from a command-line option that overrides it.
 | TUPU_NEO4J_BULK_ROWS  | rows from which a first load into the empty bundled  | 100000                      |
 |                       | server uses the import tool (0: never)               |                             |
 | TUPU_ANALYSIS_CONFIG  | YAML overriding graph/analysis.yaml (thresholds)     | none                        |
+| TUPU_EXCHANGE_RATES   | YAML overriding loaders/exchange-rates.yaml          | none                        |
 | TUPU_REQUIRE_NEO4J    | tests: fail instead of skip without Neo4j            | 0                           |
 | TUPU_SERVE_HOST       | address ``tupu serve`` listens on                    | 127.0.0.1                   |
 | TUPU_SERVE_PORT       | port ``tupu serve`` listens on                       | 8000                        |
@@ -72,6 +73,7 @@ class Settings(BaseSettings):
     neo4j_tx_rows: int = Field(default=100_000, ge=1)  # larger loads: chunks + a Delivery node
     neo4j_bulk_rows: int = Field(default=100_000, ge=0)  # first loads this large: import tool
     analysis_config: Path | None = None  # override of graph/analysis.yaml (thresholds, weights)
+    exchange_rates: Path | None = None  # override of loaders/exchange-rates.yaml
     require_neo4j: bool = False  # tests: a missing Neo4j fails instead of skipping (CI)
     serve_host: str = "127.0.0.1"  # `tupu serve`
     serve_port: int = Field(default=8000, ge=1, le=65535)

@@ -12,6 +12,8 @@ from tupu.graph.analyses.candidates import candidates as rank_candidates
 from tupu.graph.analyses.config import load_analysis_config
 from tupu.graph.analyses.gaps import STATUS_ZH, gaps as find_gaps, panorama
 from tupu.graph.analyses.scope import parse_scope
+from tupu.graph.stores.store import GraphStore
+from tupu.ontology.vocab import REG_STATUS_ZH, RegStatus
 
 GAP_TABLE = ["chain_name", "link", "link_name", "stage", "local_enterprises", "lq", "status",
              "broken", "priority", "reasons"]
@@ -67,4 +69,16 @@ def candidates(app: AppContext, link: str, limit: int, fmt: Format) -> None:
     """Outside enterprises to attract for LINK (a chain link id), with an explained score."""
     cfg = load_analysis_config(app.settings.analysis_config)
     df = rank_candidates(app.store, link, limit, cfg.candidates, cfg.gaps)
+    if fmt == "table" and not df.empty:
+        df = df.assign(name=with_status(app.store, df["id"], df["name"]))
     show(df, fmt, CANDIDATE_TABLE)
+
+
+def with_status(store: GraphStore, ids: pd.Series, names: pd.Series) -> list[str]:
+    """Names followed by their registration status in Chinese (``甲公司（迁入）``) where known."""
+    status = {n.key: n.props.get("reg_status") for n in store.get_nodes("Enterprise", list(ids))}
+    out = []
+    for key, name in zip(ids, names, strict=True):
+        word = REG_STATUS_ZH.get(RegStatus(s)) if (s := status.get(key)) in set(RegStatus) else None
+        out.append(f"{name}（{word}）" if word else str(name))
+    return out
