@@ -12,6 +12,7 @@ from pathlib import Path
 from tupu.graph.stores.model import Props, RelRow
 from tupu.loaders.csvrows import Table, open_csv
 from tupu.loaders.delivery import Delivery, Reference
+from tupu.loaders.guard import FileProblem
 from tupu.loaders.uscc import looks_like_uscc, uscc_problem
 from tupu.ontology.values import CellError, parse_cell
 from tupu.ontology.schema import LabelDef, PropertyDef, RelTypeDef, Schema
@@ -176,13 +177,9 @@ def read_canonical_file(d: Delivery, path: Path, source: str, schema: Schema) ->
     """Read one canonical file: ``<Label>.csv`` or ``<TYPE>.csv`` by its name."""
     stem = path.stem
     if stem in schema.labels:
-        f, table = open_csv(path, source)
-        with f:
-            _guard_decode(d, source, lambda: read_node_table(d, table, schema.labels[stem], schema))
+        _guard_decode(d, source, path, lambda t: read_node_table(d, t, schema.labels[stem], schema))
     elif stem in schema.relationships:
-        f, table = open_csv(path, source)
-        with f:
-            _guard_decode(d, source, lambda: read_rel_table(d, table, schema.relationships[stem]))
+        _guard_decode(d, source, path, lambda t: read_rel_table(d, t, schema.relationships[stem]))
     else:
         d.problem(
             source, None, None, None,
@@ -192,9 +189,15 @@ def read_canonical_file(d: Delivery, path: Path, source: str, schema: Schema) ->
     d.sources.append(source)
 
 
-def _guard_decode(d: Delivery, source: str, read: Callable[[], None]) -> None:
+def _guard_decode(d: Delivery, source: str, path: Path, read: Callable[[Table], None]) -> None:
+    """Read the table of ``path``; a file that cannot be decoded or is refused by the reader's
+    guard (limits, control characters) is a problem of the delivery."""
     try:
-        read()
+        f, table = open_csv(path, source)
+        with f:
+            read(table)
+    except FileProblem as e:
+        d.problem(source, e.row, e.column, None, str(e))
     except UnicodeDecodeError as e:
         d.problem(
             source, None, None, None,
