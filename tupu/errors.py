@@ -7,7 +7,9 @@ the edge. Causes are kept with ``raise ... from e``.
 
     TupuError                         exit 1 unless a subclass says otherwise
     ├── InputError                    bad input data (exit 1)
-    │   └── ValidationFailed          one or more row problems, each naming file, row and column
+    │   ├── ValidationFailed          one or more row problems, each naming file, row and column
+    │   └── BadValue                  a malformed value on the command line or in a request
+    │                                 (exit 1, HTTP 400), e.g. a period that is not yyyyQn
     ├── SchemaError                   a label, type or property unknown to the ontology (exit 1)
     ├── UsageError                    a wrong command line or argument (exit 2)
     ├── ConfigError                   settings that cannot be used (exit 2)
@@ -64,6 +66,12 @@ class ValidationFailed(InputError):
         super().__init__(
             f"{len(self.problems)} problem(s) found; nothing was written.\n{shown}{tail}"
         )
+
+
+class BadValue(InputError):
+    """A value given on the command line or in a request that is not well formed."""
+
+    exit_code = 1
 
 
 class SchemaError(TupuError):

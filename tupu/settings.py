@@ -26,6 +26,7 @@ working directory), or from a command-line option that overrides it.
 | TUPU_API_TOKENS       | JSON object of bearer tokens to roles (``viewer``,   | none: everyone is           |
 |                       | ``analyst``, ``admin``); required in production      | ``analyst`` (development)   |
 | TUPU_UPLOAD_MAX_MB    | largest upload ``POST /api/v1/load`` accepts (MB)    | 200                         |
+| TUPU_DEBUG            | the CLI prints the traceback of an unforeseen error  | 0                           |
 | TUPU_LOAD_MAX_ROWS    | rows one file (CSV, XLSX sheet) may hold             | 2000000                     |
 | TUPU_LOAD_MAX_COLUMNS | columns one row may hold                             | 500                         |
 | TUPU_LOAD_MAX_FIELD_CHARS | characters one cell may hold                     | 131072                      |
@@ -101,6 +102,7 @@ class Settings(BaseSettings):
         default_factory=dict, repr=False
     )
     upload_max_mb: int = Field(default=200, ge=1)  # largest upload POST /api/v1/load accepts
+    debug: bool = False  # the CLI prints the traceback of an unforeseen error (developers)
     # limits on one file from outside (tupu.settings.Limits; docs/security-files.md)
     load_max_rows: int = Field(default=Limits.max_rows, ge=1)
     load_max_columns: int = Field(default=Limits.max_columns, ge=1)
