@@ -59,7 +59,7 @@ def read_snapshot(path: Path) -> tuple[dict[str, Any], nx.MultiDiGraph]:
                     f"{FORMAT_VERSION}; export it with the tupu that wrote it and load it again"
                 )
             graph = pickle.load(f)
-    except (OSError, pickle.UnpicklingError, EOFError) as e:
+    except Exception as e:  # noqa: BLE001 - a damaged pickle raises anything (KeyError, ValueError…)
         raise StoreUnavailable(f"cannot read the snapshot {path}: {e}") from e
     if not isinstance(graph, nx.MultiDiGraph):
         raise StoreUnavailable(f"{path} does not hold a graph")
