@@ -224,3 +224,21 @@ def test_the_bulletin_workbook_is_inert(tmp_path: Path) -> None:
     values = [c.value for c in cells]
     assert "'" + EVIL in values and -12.5 in values and "'=通报" in values
     assert not any(isinstance(v, str) and v.startswith(("=", "+", "-", "@")) for v in values)
+
+
+def test_the_canonical_export_round_trips_formula_like_names_exactly(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    names = {"t1": "=1+1", "t2": "@视界"}
+    evil = write_city(tmp_path / "evil", {
+        "nodes/Town.csv": "id,name,kind,city\nt1,=1+1,town,迷你市\nt2,@视界,street,迷你市\n"})
+    assert run(capsys, "load", str(evil))[0] == 0
+    out = tmp_path / "export"
+    assert run(capsys, "export", "csv", str(out))[0] == 0
+    text = (out / "nodes" / "Town.csv").read_text(encoding="utf-8")
+    assert "t1,=1+1," in text and "t2,@视界," in text  # exact: a machine format
+    store = MemoryStore(None)
+    from tupu.loaders.pipeline import load
+
+    load([out], store)
+    assert {n.props["id"]: n.props["name"] for n in store.find_nodes("Town")} == names
