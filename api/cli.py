@@ -91,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         return e.exit_code
     except StoreError as e:
         click.echo(f"tupu: {msg('failure.store', detail=_one_line(str(e)))}", err=True)
+        if _debugging():
+            click.echo(str(e), err=True)  # the store's whole message (e.g. a server's log lines)
         return e.exit_code
     except TupuError as e:
         click.echo(f"tupu: {e}", err=True)
@@ -122,13 +124,16 @@ def os_error_line(e: OSError) -> str:
     return msg("failure.os", path=path or "文件", reason=e.strerror or type(e).__name__)
 
 
+def _debugging() -> bool:
+    try:
+        return get_settings().debug
+    except Exception:  # noqa: BLE001 - unusable settings: no details either
+        return False
+
+
 def _debug() -> None:
     """Print the traceback being handled when ``TUPU_DEBUG`` is set (for developers)."""
-    try:
-        debug = get_settings().debug
-    except Exception:  # noqa: BLE001 - unusable settings: no traceback either
-        debug = False
-    if debug:
+    if _debugging():
         traceback.print_exc(file=sys.stderr)
 
 
