@@ -7,15 +7,24 @@ STAMP  := $(VENV)/.installed
 TEST_NEO4J_DIR  ?= $(CURDIR)/.tupu/test-neo4j
 TEST_NEO4J_PORT ?= 7697
 
-.PHONY: setup demo test test-fast neo4j-start neo4j-stop generate benchmarks typecheck clean
+.PHONY: setup lock demo test test-fast neo4j-start neo4j-stop generate benchmarks typecheck clean
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+# Dependencies come from the lock file (exact versions and hashes, runtime + dev); tupu itself is
+# installed editable on top without resolving anything again. `make lock` regenerates the lock from
+# pyproject.toml; docs/security-files.md says how to audit it.
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e . || $(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+lock: setup
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
+	  --python-platform x86_64-unknown-linux-gnu -o requirements.lock
 
 demo: setup
 	$(BIN)/tupu demo

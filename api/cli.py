@@ -1,21 +1,27 @@
 """The ``tupu`` command line (contract in DESIGN.md).
 
 Exit codes: 0 ok, 1 bad input, 2 usage, 3 store unavailable. Domain errors are turned into exit
-codes here and nowhere else.
+codes here and nowhere else, and nothing else reaches the user: a store failure is one Chinese line
+(exit 3), a full disk too (exit 3: nothing could be kept), any other file-system error one line
+naming the file (exit 1), and an error tupu did not foresee one line saying so (exit 1) — its
+traceback only with ``TUPU_DEBUG=1``.
 """
 
 from __future__ import annotations
 
+import errno
 import importlib
 import logging
 import sys
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from tupu import __version__
-from tupu.errors import TupuError
+from tupu.errors import StoreError, TupuError
+from tupu.messages import msg
 
 
 @dataclass(frozen=True)
@@ -151,18 +157,62 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("neo4j").setLevel(logging.CRITICAL)  # failures reach us as exceptions
     try:
         cli.main(args=argv, prog_name="tupu", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        click.echo(f"tupu: {msg('failure.interrupted')}", err=True)
         return 1
     except click.ClickException as e:
         e.show()
         return e.exit_code
     except click.exceptions.Exit as e:
         return e.exit_code
+    except StoreError as e:
+        click.echo(f"tupu: {msg('failure.store', detail=_one_line(str(e)))}", err=True)
+        if _debugging():
+            click.echo(str(e), err=True)  # the store's whole message (e.g. a server's log lines)
+        return e.exit_code
     except TupuError as e:
         click.echo(f"tupu: {e}", err=True)
         return e.exit_code
+    except OSError as e:
+        _debug()
+        click.echo(f"tupu: {os_error_line(e)}", err=True)
+        return 3 if e.errno in _DISK_FULL else 1
+    except Exception as e:  # noqa: BLE001 - the edge: no traceback reaches the user
+        _debug()
+        click.echo(f"tupu: {msg('failure.internal', kind=type(e).__name__)}", err=True)
+        return 1
     return 0
+
+
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+def _one_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[0] if lines else ""
+
+
+def os_error_line(e: OSError) -> str:
+    """One Chinese line for a file-system error: a full disk, or the file and the reason."""
+    path = str(e.filename) if e.filename is not None else ""
+    if e.errno in _DISK_FULL:
+        return msg("failure.disk_full", path=path or "数据文件")
+    return msg("failure.os", path=path or "文件", reason=e.strerror or type(e).__name__)
+
+
+def _debugging() -> bool:
+    from tupu.settings import get_settings
+
+    try:
+        return get_settings().debug
+    except Exception:  # noqa: BLE001 - unusable settings: no details either
+        return False
+
+
+def _debug() -> None:
+    """Print the traceback being handled when ``TUPU_DEBUG`` is set (for developers)."""
+    if _debugging():
+        traceback.print_exc(file=sys.stderr)
 
 
 if __name__ == "__main__":

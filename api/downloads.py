@@ -1,4 +1,7 @@
-"""File downloads: Excel tables, and the headers that name a download."""
+"""File downloads: Excel tables, and the headers that name a download.
+
+Workbooks are for people: every text cell passes :func:`tupu.inert.inert` (no formulas).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from tupu.api.serialize import Record
+from tupu.inert import inert
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -25,10 +29,10 @@ def attachment(filename: str) -> dict[str, str]:
 
 def _cell(v: Any) -> Any:
     if isinstance(v, list):
-        return "；".join(str(x) for x in v)
+        return inert("；".join(str(x) for x in v))
     if isinstance(v, dict):
-        return str(v)
-    return v
+        return inert(str(v))
+    return inert(v)
 
 
 def xlsx_table(rows: Sequence[Record], title: str, notice: str,
@@ -38,13 +42,13 @@ def xlsx_table(rows: Sequence[Record], title: str, notice: str,
     ws = wb.active
     assert ws is not None
     ws.title = title[:31]
-    ws.append([title])
+    ws.append([inert(title)])
     ws["A1"].font = Font(bold=True, size=13)
     if notice:
-        ws.append([f"数据说明：{notice}"])
+        ws.append([inert(f"数据说明：{notice}")])
     ws.append([])
     cols = list(columns or (rows[0].keys() if rows else []))
-    ws.append(cols)
+    ws.append([inert(c) for c in cols])
     for c in ws[ws.max_row]:
         c.font = Font(bold=True)
     for r in rows:

@@ -4,21 +4,25 @@
 
     TupuError            500
     ├── InputError       422 (ValidationFailed: with its problems, each naming file, row, column)
-    │   └── TooLarge     413 (an upload, or what it unpacks to, over TUPU_UPLOAD_MAX_MB)
+    │   ├── TooLarge     413 (an upload, or what it unpacks to, over TUPU_UPLOAD_MAX_MB)
+    │   └── BadValue     400 (a malformed parameter, e.g. a period that is not yyyyQn)
     ├── SchemaError      400
     ├── UsageError       400
     │   └── NotFound     404 (a chain, link, enterprise, park or period that does not exist)
     ├── ConfigError      500
-    └── StoreError       500
-        └── StoreUnavailable  503
+    └── StoreError       503 (one Chinese line; the store's own message goes to the log only)
+    any other exception  500 (one Chinese line; the traceback goes to the log) — a full disk 503
 
 Under ``/api/`` the answer is JSON ``{"error": <class>, "detail": <message>, "problems": […]}``;
 elsewhere an HTML page (zh-CN) says what went wrong. HTTP errors raised by the framework or by the
-role checks (401, 403, 404 of unknown paths) are rendered the same way.
+role checks (401, 403, 404 of unknown paths) are rendered the same way. Nothing else leaves the
+app: :func:`install` adds a last middleware that turns any exception left into a logged
+traceback and that one line, so no request ends in a bare 500 or shows a traceback.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -29,9 +33,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tupu.api.uploads import TooLarge
 from tupu.errors import (
-    ConfigError, InputError, SchemaError, StoreError, StoreUnavailable, TupuError, UsageError,
-    ValidationFailed,
+    BadValue, ConfigError, InputError, SchemaError, StoreError, StoreUnavailable, TupuError,
+    UsageError, ValidationFailed,
 )
+from tupu.messages import msg
 
 log = logging.getLogger("tupu.api")
 
@@ -43,8 +48,9 @@ class NotFound(UsageError):
 STATUSES: tuple[tuple[type[TupuError], int], ...] = (  # most specific first
     (NotFound, 404),
     (TooLarge, 413),
+    (BadValue, 400),
     (StoreUnavailable, 503),
-    (StoreError, 500),
+    (StoreError, 503),
     (InputError, 422),
     (SchemaError, 400),
     (UsageError, 400),
@@ -66,6 +72,8 @@ def status_of(error: TupuError) -> int:
 
 
 def error_body(error: TupuError) -> dict[str, Any]:
+    if isinstance(error, StoreError):  # its message may name paths or URIs: those go to the log
+        return {"error": type(error).__name__, "detail": msg("failure.store_api")}
     body: dict[str, Any] = {"error": type(error).__name__, "detail": str(error)}
     if isinstance(error, ValidationFailed):
         body["problems"] = [
@@ -88,9 +96,10 @@ def install(app: FastAPI, html: HtmlRenderer) -> None:
         status = status_of(exc)
         if status >= 500:
             log.error("%s %s: %s", request.method, request.url.path, exc, exc_info=exc)
+        body = error_body(exc)
         if is_api(request):
-            return JSONResponse(error_body(exc), status_code=status)
-        return html(request, status, str(exc))
+            return JSONResponse(body, status_code=status)
+        return html(request, status, str(body["detail"]))
 
     async def on_http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
@@ -107,3 +116,19 @@ def install(app: FastAPI, html: HtmlRenderer) -> None:
     }
     for cls, handler in handlers.items():
         app.add_exception_handler(cls, handler)
+
+    async def last_resort(request: Request,
+                          call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        try:
+            return await call_next(request)
+        except Exception as exc:  # noqa: BLE001 - the edge: one line for the user, the log keeps all
+            log.error("%s %s: unhandled %s", request.method, request.url.path,
+                      type(exc).__name__, exc_info=exc)
+            full = isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
+            status, key = (503, "failure.disk_full_api") if full else (500, "failure.internal_api")
+            if is_api(request):
+                return JSONResponse({"error": "InternalError", "detail": msg(key)},
+                                    status_code=status)
+            return html(request, status, msg(key))
+
+    app.middleware("http")(last_resort)

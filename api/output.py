@@ -1,4 +1,8 @@
-"""Render command results as a table (people), JSON or CSV (machines)."""
+"""Render command results as a table (people), JSON or CSV (machines).
+
+CSV output is opened in Excel as often as it is read by programs, so its cells pass
+:func:`tupu.inert.inert` (no formulas); JSON keeps values exact.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ import json
 import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
+
+from tupu.inert import inert
 
 Format = Literal["table", "json", "csv"]
 FORMATS: tuple[str, ...] = ("table", "json", "csv")
@@ -52,7 +58,7 @@ def to_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = No
     w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
     w.writeheader()
     for r in rows:
-        w.writerow({c: "" if r.get(c) is None else _default(r[c]) for c in cols})
+        w.writerow({c: "" if r.get(c) is None else _default(inert(r[c])) for c in cols})
     return buf.getvalue().rstrip("\n")
 
 

@@ -13,15 +13,21 @@ import re
 import shutil
 import stat
 import zipfile
+import zlib
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import IO
 
 from tupu.errors import InputError
+from tupu.messages import msg
+from tupu.settings import Limits, current_limits
 
 CHUNK = 1 << 20
 LOADABLE = (".csv", ".ttl", ".jsonld", ".json")
-EXTRACT_RATIO = 10  # a zip may unpack to at most this many times the upload limit
+EXTRACT_RATIO = 10  # a zip may unpack to at most this many times the upload limit …
+# … and at most Limits.max_unpacked_bytes; one member at most Limits.max_unpack_ratio times its
+# packed size (members under RATIO_FLOOR unpacked are not judged by their ratio)
+RATIO_FLOOR = 1 << 20
 _SAFE_NAME = re.compile(r"^[^\x00-\x1f/\\]+$")
 
 
@@ -57,14 +63,25 @@ def copy_limited(src: IO[bytes], dest: Path, budget: Budget, what: str) -> None:
             out.write(chunk)
 
 
-def extract_zip(path: Path, into: Path, budget: Budget) -> None:
+def extract_zip(path: Path, into: Path, budget: Budget, limits: Limits | None = None) -> None:
     """Extract ``path`` into ``into`` (see the module doc for what is refused)."""
+    lim = limits or current_limits()
     try:
         archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile as e:
+    except (zipfile.BadZipFile, OSError, ValueError) as e:
         raise InputError(f"{path.name}: not a zip file ({e})") from e
     with archive:
-        for info in archive.infolist():
+        infos = archive.infolist()
+        if sum(i.file_size for i in infos) > lim.max_unpacked_bytes:
+            raise TooLarge(f"{path.name}: "
+                           + msg("file.unpacked_too_big", limit=lim.max_unpacked_bytes >> 20))
+        for info in infos:
+            ratio = info.file_size / max(info.compress_size, 1)
+            if info.file_size > RATIO_FLOOR and ratio > lim.max_unpack_ratio:
+                raise TooLarge(f"{path.name}: " + msg(
+                    "file.unpack_ratio", member=info.filename, ratio=int(ratio),
+                    limit=lim.max_unpack_ratio))
+        for info in infos:
             parts = PurePosixPath(info.filename.replace("\\", "/")).parts
             if info.filename.startswith(("/", "\\")) or ".." in parts or (
                     parts and re.match(r"^[A-Za-z]:", parts[0])):
@@ -78,8 +95,13 @@ def extract_zip(path: Path, into: Path, budget: Budget) -> None:
                 target.mkdir(parents=True, exist_ok=True)
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
-            with archive.open(info) as src:
-                copy_limited(src, target, budget, f"{path.name} unpacked")
+            try:
+                with archive.open(info) as src:
+                    copy_limited(src, target, budget, f"{path.name} unpacked")
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError,
+                    RuntimeError) as e:  # damaged, encrypted or an unknown compression
+                raise InputError(f"{path.name}: member {info.filename!r} cannot be unpacked "
+                                 f"({type(e).__name__})") from e
 
 
 def data_folder(root: Path) -> Path | None:
@@ -102,7 +124,7 @@ def loadable_files(folder: Path) -> list[Path]:
 def prepare(uploads: Iterable[tuple[str, IO[bytes]]], workdir: Path, limit: int) -> list[Path]:
     """Save the uploads (name, stream) under ``workdir``; returns the paths to load."""
     budget = Budget(limit)
-    extracted = Budget(limit * EXTRACT_RATIO)
+    extracted = Budget(min(limit * EXTRACT_RATIO, current_limits().max_unpacked_bytes))
     files_dir = workdir / "files"
     files_dir.mkdir(parents=True)
     paths: list[Path] = []

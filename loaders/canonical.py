@@ -12,6 +12,7 @@ from pathlib import Path
 from tupu.graph.stores.model import Props, RelRow
 from tupu.loaders.csvrows import Table, open_csv
 from tupu.loaders.delivery import Delivery, Reference
+from tupu.loaders.guard import FileProblem
 from tupu.loaders.uscc import looks_like_uscc, uscc_problem
 from tupu.messages import msg
 from tupu.ontology.values import CellError, parse_cell
@@ -159,22 +160,24 @@ def read_canonical_file(d: Delivery, path: Path, source: str, schema: Schema) ->
     stem = path.stem
     if stem in schema.labels:
         d.labels[source] = stem
-        f, table = open_csv(path, source)
-        with f:
-            _guard_decode(d, source, lambda: read_node_table(d, table, schema.labels[stem], schema))
+        _guard_decode(d, source, path, lambda t: read_node_table(d, t, schema.labels[stem], schema))
     elif stem in schema.relationships:
-        f, table = open_csv(path, source)
-        with f:
-            _guard_decode(d, source, lambda: read_rel_table(d, table, schema.relationships[stem]))
+        _guard_decode(d, source, path, lambda t: read_rel_table(d, t, schema.relationships[stem]))
     else:
         d.problem(source, None, None, None, msg(
             "load.canonical_file_name", name=path.name, labels="、".join(schema.labels)))
     d.sources.append(source)
 
 
-def _guard_decode(d: Delivery, source: str, read: Callable[[], None]) -> None:
+def _guard_decode(d: Delivery, source: str, path: Path, read: Callable[[Table], None]) -> None:
+    """Read the table of ``path``; a file that cannot be decoded or is refused by the reader's
+    guard (limits, control characters) is a problem of the delivery."""
     try:
-        read()
+        f, table = open_csv(path, source)
+        with f:
+            read(table)
+    except FileProblem as e:
+        d.problem(source, e.row, e.column, None, str(e))
     except UnicodeDecodeError as e:
         d.problem(source, None, None, None, msg("load.canonical_not_utf8", byte=e.start))
 

@@ -5,6 +5,11 @@ delimiter (comma, tab — Excel's "Unicode 文本" —, semicolon) is sniffed fr
 are yielded one at a time as ``(row number, cells)``, numbered as a spreadsheet shows them (the
 first record is row 1, whatever the header position). A byte that does not decode further into the
 file stops the stream with an :class:`~tupu.loaders.encoding.EncodingProblem` naming the row.
+
+Lines are read with a bound on their length, so a file is never held in memory whole, and every
+row passes the :class:`~tupu.loaders.guard.RowGuard` (limits on rows, columns, cells and cell
+length; no control characters): a file past them stops with a
+:class:`~tupu.loaders.guard.FileProblem` naming the row and column.
 """
 
 from __future__ import annotations
@@ -23,7 +28,9 @@ from tupu.loaders.encoding import (
     detect_encoding,
     display_name,
 )
+from tupu.loaders.guard import RowGuard, bounded_lines, csv_error_problem, use_field_limit
 from tupu.loaders.tables import RawRow
+from tupu.settings import Limits, current_limits
 
 __all__ = ["CsvRows", "open_csv_rows", "parse_rows", "sniff_delimiter"]
 
@@ -53,12 +60,16 @@ def parse_rows(lines: Iterable[str], delimiter: str = ",") -> Iterator[RawRow]:
         yield number, cells
 
 
-def _guarded(rows: Iterator[RawRow], codec: str) -> Iterator[RawRow]:
+def _guarded(rows: Iterator[RawRow], codec: str, limits: Limits) -> Iterator[RawRow]:
     last = 0
+    guard = RowGuard(limits)
     try:
         for number, cells in rows:
             last = number
+            guard.check(number, cells)
             yield number, cells
+    except csv.Error as e:
+        raise csv_error_problem(e, last + 1, limits) from None
     except UnicodeDecodeError:
         raise EncodingProblem(
             f"第{last + 1}行附近有无法按{display_name(codec)}解码的字节（文件混用了编码或已损坏）；"
@@ -66,12 +77,18 @@ def _guarded(rows: Iterator[RawRow], codec: str) -> Iterator[RawRow]:
         ) from None
 
 
-def open_csv_rows(binary: BinaryIO, declared: str | None = None) -> CsvRows:
+def open_csv_rows(
+    binary: BinaryIO, declared: str | None = None, limits: Limits | None = None
+) -> CsvRows:
     """Stream the rows of a CSV file opened in binary mode (it must be seekable).
 
     ``declared`` is the encoding a delivery names, checked against the bytes; without it the
-    encoding is detected. Raises EncodingProblem (message in Chinese).
+    encoding is detected. Raises EncodingProblem (message in Chinese); the rows raise it, or
+    :class:`~tupu.loaders.guard.FileProblem` past ``limits`` (default: the settings'), as they
+    are read.
     """
+    lim = limits or current_limits()
+    use_field_limit(lim)
     head = binary.read(SAMPLE_SIZE)
     complete = len(head) < SAMPLE_SIZE
     binary.seek(0)
@@ -79,4 +96,5 @@ def open_csv_rows(binary: BinaryIO, declared: str | None = None) -> CsvRows:
         detect_encoding(head, complete)
     delimiter = sniff_delimiter(decode_head(head, codec))
     text = io.TextIOWrapper(binary, encoding=codec, errors="strict", newline="")
-    return CsvRows(codec, delimiter, _guarded(parse_rows(text, delimiter), codec))
+    lines = bounded_lines(text, lim.max_line_chars)
+    return CsvRows(codec, delimiter, _guarded(parse_rows(lines, delimiter), codec, lim))

@@ -21,6 +21,7 @@ from tupu.loaders.cells import EXCEL_1900
 from tupu.loaders.csvtable import open_csv_rows
 from tupu.loaders.delivery import Delivery
 from tupu.loaders.encoding import EncodingProblem, display_name
+from tupu.loaders.guard import FileProblem
 from tupu.loaders.headers import KIND_LABEL
 from tupu.loaders.ingest_rows import map_records
 from tupu.loaders.ingest_session import IngestSession
@@ -87,6 +88,8 @@ def read_export(d: Delivery, session: IngestSession, spec: ExportFile, schema: S
                     add_note("note", source, None, None, None,
                              msg("load.encoding_found", encoding=display_name(csv_rows.encoding)))
                 _read_rows(d, session, csv_rows.rows, source, schema, spec, [spec.path.stem])
+    except FileProblem as e:  # past a limit, or a control character (loaders/guard.py)
+        d.problem(source, e.row, e.column, None, str(e))
     except (EncodingProblem, XlsxProblem) as e:
         d.problem(source, None, None, None, str(e))
     except OSError as e:

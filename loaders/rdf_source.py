@@ -16,16 +16,26 @@ Problems name the file and, as the column, the property or relationship type (``
 class). RDF has no rows, and rdflib does not keep the order of triples, so the row is None (the line
 for a syntax error) and the message names the node's IRI instead. Where the delivery needs a row
 number (relationship ends checked against the store, where a node was first given) 0 stands in.
+
+Nothing is fetched while a file is parsed (files from outside are hostile): a JSON-LD file is read
+as JSON first, and every ``@context`` in it must be inline, or name tupu's own context
+(:func:`~tupu.graph.stores.jsonld.context_iri`), which is replaced by the bundled copy; any other
+reference (``http:``, ``file:``, a relative path, an ``@import``) is refused before rdflib sees
+the document. Turtle has no way to fetch. Files over ``max_rdf_bytes`` are refused unread (rdflib
+parses a file whole), and literals with control characters are refused.
 """
 
 from __future__ import annotations
 
+import copy
+import json
 import logging
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
@@ -33,11 +43,15 @@ from rdflib.term import Node as RdfNode
 
 from tupu.graph.stores.model import NodeRef, Props, RelRow, Value
 from tupu.graph.stores.iris import parse_node_iri
+from tupu.graph.stores.jsonld import context_iri, jsonld_context
 from tupu.loaders.delivery import Delivery, Reference
+from tupu.loaders.guard import control_char
 from tupu.loaders.uscc import looks_like_uscc, uscc_problem
 from tupu.ontology.owl import XSD_TYPES
 from tupu.ontology.schema import LabelDef, PropertyDef, RelTypeDef, Schema
 from tupu.ontology.values import CellError, parse_cell
+from tupu.messages import msg
+from tupu.settings import Limits, current_limits
 
 PARSER_FORMATS = {".ttl": "turtle", ".jsonld": "json-ld", ".json": "json-ld"}
 RDF_TYPE, RDF_STATEMENT = RDF.type, RDF.Statement
@@ -72,6 +86,9 @@ def literal_value(term: RdfNode, prop: PropertyDef) -> Value | None:
         raise CellError(f"{prop.name} must be an {xsd} literal, e.g. {example}")
     if term.ill_typed:
         raise CellError(f"{prop.name}: {str(term)!r} is not a valid {xsd}; write it like {example}")
+    char = control_char(str(term))
+    if char is not None:
+        raise CellError(msg("file.rdf_control_char", prop=prop.name, char=char))
     if prop.type == "boolean":
         return bool(term.value)
     return parse_cell(str(term), prop)
@@ -346,12 +363,89 @@ def _quiet_rdflib() -> Iterator[None]:
         log.setLevel(level)
 
 
-def parse_rdf_file(d: Delivery, path: Path, source: str) -> Graph | None:
-    """The graph of a Turtle (``.ttl``) or JSON-LD (``.jsonld``, ``.json``) file, or None with a problem."""
+MAX_JSON_DEPTH = 200
+"""Nesting a JSON-LD document may have."""
+
+
+class _Refused(ValueError):
+    """A JSON-LD document refused before parsing (message in Chinese)."""
+
+
+def inline_contexts(doc: Any, schema: Schema) -> Any:
+    """``doc`` (parsed JSON) with every ``@context`` made inline: tupu's own context IRI is
+    replaced by the bundled copy, any other reference refused (:class:`_Refused`)."""
+    own_iri = context_iri(schema)
+    own: dict[str, Any] | None = None
+
+    def resolve(ctx: Any) -> Any:
+        nonlocal own
+        if isinstance(ctx, list):
+            return [resolve(c) for c in ctx]
+        if isinstance(ctx, str):
+            if ctx.strip() != own_iri:
+                raise _Refused(msg("file.jsonld_context", ref=ctx[:200], own=own_iri))
+            own = own or jsonld_context(schema)
+            return copy.deepcopy(own)
+        if isinstance(ctx, dict) and "@import" in ctx:
+            raise _Refused(msg("file.jsonld_import", ref=str(ctx["@import"])[:200]))
+        return ctx  # an inline context (its term definitions are walked like the rest), or null
+
+    stack: list[tuple[Any, int]] = [(doc, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise _Refused(msg("file.jsonld_too_deep", limit=MAX_JSON_DEPTH))
+        if isinstance(item, dict):
+            if "@context" in item:
+                item["@context"] = resolve(item["@context"])
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return doc
+
+
+def _jsonld_text(path: Path, schema: Schema) -> str:
+    """The JSON-LD document of ``path`` with its contexts inline (see :func:`inline_contexts`)."""
+    try:
+        doc = json.loads(path.read_bytes())
+    except json.JSONDecodeError as e:
+        raise _Refused(msg("file.jsonld_not_json", line=e.lineno, column=e.colno, why=e.msg)) \
+            from e
+    except UnicodeDecodeError as e:
+        raise _Refused(msg("file.jsonld_not_json", line=1, column=1, why="不是UTF-8文本")) from e
+    except RecursionError as e:
+        raise _Refused(msg("file.jsonld_too_deep", limit=MAX_JSON_DEPTH)) from e
+    return json.dumps(inline_contexts(doc, schema), ensure_ascii=False)
+
+
+def parse_rdf_file(
+    d: Delivery, path: Path, source: str, schema: Schema, limits: Limits | None = None
+) -> Graph | None:
+    """The graph of a Turtle (``.ttl``) or JSON-LD (``.jsonld``, ``.json``) file, or None with a
+    problem. Nothing is fetched (see the module doc); ``schema`` gives tupu's own JSON-LD
+    context."""
     fmt = PARSER_FORMATS.get(path.suffix.lower(), "turtle")
+    lim = limits or current_limits()
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        d.problem(source, None, None, None, msg("failure.cannot_read", path=source,
+                                                reason=e.strerror or type(e).__name__))
+        return None
+    if size > lim.max_rdf_bytes:
+        d.problem(source, None, None, None, msg(
+            "file.too_big", size=round(size / (1 << 20)), limit=lim.max_rdf_bytes >> 20,
+            setting="TUPU_LOAD_MAX_RDF_MB"))
+        return None
     try:
         with _quiet_rdflib():
+            if fmt == "json-ld":
+                text = _jsonld_text(path, schema)
+                return Graph().parse(data=text, format=fmt, publicID=path.resolve().as_uri())
             return Graph().parse(path, format=fmt)
+    except _Refused as e:
+        d.problem(source, None, None, None, str(e))
+        return None
     except Exception as e:  # noqa: BLE001 - rdflib's parsers raise many kinds for malformed input
         line = getattr(e, "lines", None)  # Turtle: 0-based; JSON: lineno, 1-based
         row = line + 1 if isinstance(line, int) else getattr(e, "lineno", None)
@@ -373,7 +467,7 @@ def _why(e: Exception) -> str:
 
 def read_rdf_file(d: Delivery, path: Path, source: str, schema: Schema) -> None:
     """Read one Turtle or JSON-LD file into the delivery."""
-    g = parse_rdf_file(d, path, source)
+    g = parse_rdf_file(d, path, source, schema)
     if g is not None and len(g) == 0:
         d.problem(source, None, None, None,
                   "holds no triples; a JSON-LD file needs an @context that maps its terms "

@@ -7,7 +7,8 @@ Three sheets, one row per item, Chinese headers:
 - ``说明`` — notes: skipped totals rows, ignored columns, generated ids, detected encodings.
 
 The rows are shaped by pure functions (:func:`problem_rows`, :func:`note_rows`); only
-:func:`write_report` touches a file.
+:func:`write_report` touches a file. The workbook goes back to whoever sent the data, whose
+values may hold anything: every cell passes :func:`tupu.inert.inert` (no formulas).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import BinaryIO
 from openpyxl import Workbook
 
 from tupu.errors import Problem
+from tupu.inert import inert
 from tupu.loaders.notes import Note
 
 __all__ = ["HEADERS", "SHEETS", "note_rows", "problem_rows", "write_report"]
@@ -56,5 +58,5 @@ def write_report(
         ws.freeze_panes = "A2"
         ws.append(list(HEADERS))
         for row in rows:
-            ws.append(list(row))
+            ws.append([inert(c) for c in row])
     wb.save(target)

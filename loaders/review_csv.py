@@ -1,4 +1,7 @@
-"""The entity-resolution review list as a CSV file for Excel (UTF-8 with BOM, Chinese headers)."""
+"""The entity-resolution review list as a CSV file for Excel (UTF-8 with BOM, Chinese headers).
+
+A file for people: every cell passes :func:`tupu.inert.inert` (no formulas).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import csv
 from collections.abc import Sequence
 from pathlib import Path
 
+from tupu.inert import inert
 from tupu.loaders.resolve import ReviewItem
 
 COLUMNS = ("原因", "企业标识", "企业名称", "来源文件", "行号", "可能是")
@@ -26,4 +30,4 @@ def write_review_csv(path: Path, items: Sequence[ReviewItem]) -> None:
     with open(path, "w", encoding="utf-8-sig", newline="") as f:
         w = csv.DictWriter(f, fieldnames=COLUMNS)
         w.writeheader()
-        w.writerows(review_rows(items))
+        w.writerows({k: inert(v) for k, v in row.items()} for row in review_rows(items))

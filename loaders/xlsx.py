@@ -8,12 +8,21 @@ gives them (text, numbers, ``datetime`` for date cells). The declared size of a 
 
 Merged cells keep their text in their first cell only; :mod:`tupu.loaders.tables` deals with that
 when it finds the header.
+
+An XLSX is a zip of XML files from outside, so before openpyxl sees it the zip is checked
+(:func:`check_package`): what its members unpack to (in all, and against each member's packed
+size: a "zip bomb"), how many there are, and that no XML member holds a DTD or entity declaration
+(``<!DOCTYPE``, ``<!ENTITY``: "billion laughs", external entities) or is in an encoding other than
+UTF-8 (which would hide them from the check). openpyxl then parses with defusedxml as a second
+line. Rows pass the :class:`~tupu.loaders.guard.RowGuard` (limits on rows, columns, cells and cell
+length; no control characters).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,9 +31,19 @@ from typing import Any, BinaryIO
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from tupu.loaders.guard import RowGuard
 from tupu.loaders.tables import RawRow
+from tupu.messages import msg
+from tupu.settings import Limits, current_limits
 
-__all__ = ["Sheet", "XlsxProblem", "open_sheet"]
+__all__ = ["MAX_MEMBERS", "Sheet", "XlsxProblem", "check_package", "open_sheet"]
+
+MAX_MEMBERS = 10_000
+"""Files a workbook's zip may hold (Excel writes a few dozen)."""
+_XML_SUFFIXES = (".xml", ".rels", ".vml")
+_FORBIDDEN = (b"<!DOCTYPE", b"<!ENTITY")
+_CHUNK = 1 << 20
+_RATIO_FLOOR = 1 << 20  # members unpacking to less than this are not judged by their ratio
 
 
 class XlsxProblem(ValueError):
@@ -41,26 +60,102 @@ class Sheet:
     rows: Iterator[RawRow]
 
 
-def _rows(ws: Any) -> Iterator[RawRow]:
-    for number, cells in enumerate(ws.iter_rows(values_only=True), start=1):
+_PARSE_ERRORS = (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError,
+                 SyntaxError, zlib.error, EOFError, TypeError, AttributeError, IndexError)
+"""What openpyxl raises for a damaged workbook (SyntaxError: expat's ParseError; defusedxml's
+refusals are ValueErrors)."""
+
+
+def _rows(ws: Any, limits: Limits) -> Iterator[RawRow]:
+    guard = RowGuard(limits)
+    rows = iter(ws.iter_rows(values_only=True))
+    number = 0
+    while True:
+        try:
+            cells = next(rows)
+        except StopIteration:
+            return
+        except _PARSE_ERRORS as e:  # the sheet is parsed as it is read
+            raise XlsxProblem(_NOT_XLSX) from e
+        number += 1
+        guard.check(number, cells)
         yield number, cells
 
 
-@contextmanager
-def open_sheet(binary: BinaryIO, sheet: str | None = None) -> Iterator[Sheet]:
-    """Open a sheet of an XLSX workbook given as a binary file; the workbook closes on exit.
+def _scan_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Refuse an XML member that declares a DTD or entities, or is not UTF-8."""
+    tail = b""
+    with archive.open(info) as member:
+        first = True
+        while chunk := member.read(_CHUNK):
+            if first:
+                start = chunk.removeprefix(b"\xef\xbb\xbf").lstrip()
+                decl = start[:100].lower()
+                if start[:1] != b"<" or start[1:2] == b"\x00" or (
+                        decl.startswith(b"<?xml") and b"encoding" in decl.split(b"?>")[0]
+                        and not any(e in decl for e in (b"utf-8", b"utf8"))):
+                    if start:  # an empty member is left to openpyxl
+                        raise XlsxProblem(msg("file.xml_not_utf8", member=info.filename))
+                first = False
+            window = tail + chunk
+            if any(f in window for f in _FORBIDDEN):
+                raise XlsxProblem(msg("file.xml_dtd", member=info.filename))
+            tail = chunk[-16:]
 
-    Raises XlsxProblem for a file that is no XLSX workbook or a sheet name it does not have.
+
+def check_package(binary: BinaryIO, limits: Limits) -> None:
+    """Check an XLSX's zip before it is parsed (see the module doc); XlsxProblem if refused."""
+    try:
+        archive = zipfile.ZipFile(binary)
+    except (zipfile.BadZipFile, OSError, ValueError) as e:
+        raise XlsxProblem(_NOT_XLSX) from e
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise XlsxProblem(msg("file.too_many_members", count=len(infos), limit=MAX_MEMBERS))
+        total = sum(i.file_size for i in infos)
+        if total > limits.max_unpacked_bytes:
+            raise XlsxProblem(msg("file.unpacked_too_big", limit=limits.max_unpacked_bytes >> 20))
+        for info in infos:
+            ratio = info.file_size / max(info.compress_size, 1)
+            if info.file_size > _RATIO_FLOOR and ratio > limits.max_unpack_ratio:
+                raise XlsxProblem(msg("file.unpack_ratio", member=info.filename,
+                                      ratio=int(ratio), limit=limits.max_unpack_ratio))
+        try:
+            for info in infos:
+                if info.filename.lower().endswith(_XML_SUFFIXES):
+                    _scan_xml(archive, info)
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
+                OSError) as e:
+            raise XlsxProblem(_NOT_XLSX) from e
+    binary.seek(0)
+
+
+_NOT_XLSX = ("不是有效的XLSX工作簿（可能是旧版 .xls、加密文件或已损坏）；请在Excel中打开后"
+             "“另存为”→“Excel 工作簿 (*.xlsx)”重新提交")
+
+
+@contextmanager
+def open_sheet(
+    binary: BinaryIO, sheet: str | None = None, limits: Limits | None = None
+) -> Iterator[Sheet]:
+    """Open a sheet of an XLSX workbook given as a binary file (seekable); the workbook closes
+    on exit.
+
+    Raises XlsxProblem for a file that is no XLSX workbook, is refused by :func:`check_package`,
+    or lacks the sheet named; the rows raise :class:`~tupu.loaders.guard.FileProblem` past
+    ``limits`` (default: the settings') as they are read.
     """
+    lim = limits or current_limits()
+    check_package(binary, lim)
     try:
         wb = load_workbook(binary, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as e:
-        raise XlsxProblem(
-            "不是有效的XLSX工作簿（可能是旧版 .xls、加密文件或已损坏）；请在Excel中打开后"
-            "“另存为”→“Excel 工作簿 (*.xlsx)”重新提交"
-        ) from e
+    except _PARSE_ERRORS as e:
+        raise XlsxProblem(_NOT_XLSX) from e
     try:
         names = tuple(wb.sheetnames)
+        if sheet is None and not names:
+            raise XlsxProblem(_NOT_XLSX)
         if sheet is None:
             ws = wb.worksheets[0]
         elif sheet in names:
@@ -71,6 +166,6 @@ def open_sheet(binary: BinaryIO, sheet: str | None = None) -> Iterator[Sheet]:
             raise XlsxProblem(f"“{ws.title}”是图表，不是工作表；请指定数据所在的工作表")
         if hasattr(ws, "reset_dimensions"):
             ws.reset_dimensions()
-        yield Sheet(ws.title, names, wb.epoch, _rows(ws))
+        yield Sheet(ws.title, names, wb.epoch, _rows(ws, lim))
     finally:
         wb.close()

@@ -7,7 +7,9 @@ the edge. Causes are kept with ``raise ... from e``.
 
     TupuError                         exit 1 unless a subclass says otherwise
     ├── InputError                    bad input data (exit 1)
-    │   └── ValidationFailed          one or more row problems, each naming file, row and column
+    │   ├── ValidationFailed          one or more row problems, each naming file, row and column
+    │   └── BadValue                  a malformed value on the command line or in a request
+    │                                 (exit 1, HTTP 400), e.g. a period that is not yyyyQn
     ├── SchemaError                   a label, type or property unknown to the ontology (exit 1)
     ├── UsageError                    a wrong command line or argument (exit 2)
     ├── ConfigError                   settings that cannot be used (exit 2)
@@ -67,6 +69,12 @@ class ValidationFailed(InputError):
         more = len(self.problems) - 50
         tail = "\n  " + msg("load.refused_more", count=more) if more > 0 else ""
         super().__init__(f"{msg('load.refused', count=len(self.problems))}\n{shown}{tail}")
+
+
+class BadValue(InputError):
+    """A value given on the command line or in a request that is not well formed."""
+
+    exit_code = 1
 
 
 class SchemaError(TupuError):

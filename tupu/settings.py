@@ -29,6 +29,15 @@ working directory), or from a command-line option that overrides it.
 | TUPU_API_TOKENS       | JSON object of bearer tokens to roles (``viewer``,   | none: everyone is           |
 |                       | ``analyst``, ``admin``); required in production      | ``analyst`` (development)   |
 | TUPU_UPLOAD_MAX_MB    | largest upload ``POST /api/v1/load`` accepts (MB)    | 200                         |
+| TUPU_DEBUG            | the CLI prints the traceback of an unforeseen error  | 0                           |
+| TUPU_LOAD_MAX_ROWS    | rows one file (CSV, XLSX sheet) may hold             | 2000000                     |
+| TUPU_LOAD_MAX_COLUMNS | columns one row may hold                             | 500                         |
+| TUPU_LOAD_MAX_FIELD_CHARS | characters one cell may hold                     | 131072                      |
+| TUPU_LOAD_MAX_LINE_CHARS | characters one CSV line may hold                  | 1048576                     |
+| TUPU_LOAD_MAX_CELLS   | non-empty cells one file may hold                    | 50000000                    |
+| TUPU_LOAD_MAX_UNPACKED_MB | what an XLSX or an uploaded zip may unpack to (MB) | 1024                     |
+| TUPU_LOAD_MAX_UNPACK_RATIO | unpacked ÷ packed size of one zip member        | 200                         |
+| TUPU_LOAD_MAX_RDF_MB  | largest Turtle / JSON-LD file read (MB; parsed whole) | 200                        |
 """
 
 from __future__ import annotations
@@ -36,6 +45,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -49,6 +59,21 @@ DEV_PASSWORD = "tupu-dev-password"
 def _default_data_dir() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "tupu"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much one file from outside may hold; past a limit the file is refused (see
+    docs/security-files.md). Read from the settings (``TUPU_LOAD_MAX_*``)."""
+
+    max_rows: int = 2_000_000
+    max_columns: int = 500
+    max_field_chars: int = 131_072
+    max_line_chars: int = 1_048_576
+    max_cells: int = 50_000_000
+    max_unpacked_bytes: int = 1024 << 20
+    max_unpack_ratio: int = 200
+    max_rdf_bytes: int = 200 << 20
 
 
 class Settings(BaseSettings):
@@ -82,6 +107,16 @@ class Settings(BaseSettings):
         default_factory=dict, repr=False
     )
     upload_max_mb: int = Field(default=200, ge=1)  # largest upload POST /api/v1/load accepts
+    debug: bool = False  # the CLI prints the traceback of an unforeseen error (developers)
+    # limits on one file from outside (tupu.settings.Limits; docs/security-files.md)
+    load_max_rows: int = Field(default=Limits.max_rows, ge=1)
+    load_max_columns: int = Field(default=Limits.max_columns, ge=1)
+    load_max_field_chars: int = Field(default=Limits.max_field_chars, ge=1)
+    load_max_line_chars: int = Field(default=Limits.max_line_chars, ge=1)
+    load_max_cells: int = Field(default=Limits.max_cells, ge=1)
+    load_max_unpacked_mb: int = Field(default=Limits.max_unpacked_bytes >> 20, ge=1)
+    load_max_unpack_ratio: int = Field(default=Limits.max_unpack_ratio, ge=1)
+    load_max_rdf_mb: int = Field(default=Limits.max_rdf_bytes >> 20, ge=1)
 
     @model_validator(mode="after")
     def _refuse_default_password_in_production(self) -> Settings:
@@ -91,6 +126,16 @@ class Settings(BaseSettings):
                 "when TUPU_ENV=production"
             )
         return self
+
+    @property
+    def limits(self) -> Limits:
+        """The limits on one file from outside."""
+        return Limits(
+            max_rows=self.load_max_rows, max_columns=self.load_max_columns,
+            max_field_chars=self.load_max_field_chars, max_line_chars=self.load_max_line_chars,
+            max_cells=self.load_max_cells, max_unpacked_bytes=self.load_max_unpacked_mb << 20,
+            max_unpack_ratio=self.load_max_unpack_ratio, max_rdf_bytes=self.load_max_rdf_mb << 20,
+        )
 
     @property
     def snapshot_path(self) -> Path:
@@ -109,3 +154,8 @@ def load_settings(**overrides: object) -> Settings:
 def get_settings() -> Settings:
     """The process-wide settings, read once."""
     return load_settings()
+
+
+def current_limits() -> Limits:
+    """The limits of the process-wide settings (what a reader uses unless it is given others)."""
+    return get_settings().limits

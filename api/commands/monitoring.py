@@ -10,6 +10,7 @@ from tupu.api.commands.analyses import frame_rows, show
 from tupu.api.commands.common import format_option, pass_app
 from tupu.api.context import AppContext
 from tupu.api.output import Format, to_csv, to_json
+from tupu.api.params import period_param
 from tupu.errors import UsageError
 from tupu.graph.analyses.bulletin import Bulletin, build_bulletin
 from tupu.graph.exports.bulletin import to_html, to_markdown, to_xlsx
@@ -92,6 +93,7 @@ def _render(b: Bulletin, fmt: Format) -> str:
 def projects(app: AppContext, period: str | None, only_off_track: bool, margin: float | None,
              fmt: Format) -> None:
     """Key projects (重点项目) with their latest progress, town, owner and off-track flag."""
+    period = period_param(period)
     cfg = load_analysis_config(app.settings.analysis_config).monitoring
     if margin is not None:
         cfg = cfg.model_copy(update={"off_track_margin": margin})
@@ -115,6 +117,7 @@ def projects(app: AppContext, period: str | None, only_off_track: bool, margin: 
 def targets(app: AppContext, year: int | None, period: str | None, targets_name: str | None,
             fmt: Format) -> None:
     """The plan's targets (工作目标) against what the graph shows."""
+    period = period_param(period)
     store = app.store
     plan = plan_targets(store, targets_name)
     cfg = load_analysis_config(app.settings.analysis_config)

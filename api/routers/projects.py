@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from tupu.api.deps import AnalysisDep, RoleDep, StoreDep
+from tupu.api.params import period_param
 from tupu.api.queries import monitoring
 from tupu.api.serialize import Record
 
@@ -19,4 +20,4 @@ def projects(
     period: Annotated[str | None, Query(description="季度 yyyyQn，默认最新")] = None,
     off_track: Annotated[bool, Query(description="只看脱幅项目")] = False,
 ) -> list[Record]:
-    return monitoring.projects(store, cfg, period, off_track)
+    return monitoring.projects(store, cfg, period_param(period), off_track)

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from tupu.api.deps import AnalysisDep, RoleDep, StoreDep
+from tupu.api.params import period_param
 from tupu.api.queries import monitoring
 
 router = APIRouter(tags=["监测"])
@@ -18,4 +19,4 @@ def targets(
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     period: Annotated[str | None, Query(description="季度 yyyyQn")] = None,
 ) -> dict[str, Any]:
-    return monitoring.targets(store, cfg, year, period)
+    return monitoring.targets(store, cfg, year, period_param(period))

@@ -2,7 +2,8 @@
 
 :func:`to_markdown`, :func:`to_html` (no external asset) and :func:`to_xlsx` (one sheet per
 section) render a :class:`~tupu.graph.analyses.bulletin.Bulletin`; every rendering carries the
-dataset's notice (e.g. that it is fictional).
+dataset's notice (e.g. that it is fictional). Every text cell of the workbook passes
+:func:`tupu.inert.inert`: names come from outside and may start with ``=``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tupu.graph.analyses.bulletin import Bulletin, Section
 from tupu.graph.analyses.monitoring import period_zh
+from tupu.inert import inert
 
 # -- -----------------------------------------------------------------------------
 NUMBERS = "一二三四五六七八九十"
@@ -154,25 +156,25 @@ def to_xlsx(b: Bulletin, path: Path) -> Path:
     cover = wb.active
     assert cover is not None
     cover.title = "通报说明"
-    cover.append([b.title])
+    cover.append([inert(b.title)])
     cover["A1"].font = Font(bold=True, size=14)
     cover.append(["报告期", f"{period_zh(b.period)}（{b.period}）"])
-    cover.append(["依据", b.plan_title])
-    cover.append(["数据说明", b.notice or "—"])
+    cover.append(["依据", inert(b.plan_title)])
+    cover.append(["数据说明", inert(b.notice or "—")])
     cover.append([])
     cover.append(["概况"])
     for line in b.summary:
-        cover.append(["", line])
+        cover.append(["", inert(line)])
     cover.append([])
     cover.append(["各表"])
     for i, s in enumerate(b.sections):
-        cover.append(["", _heading(i, s)])
+        cover.append(["", inert(_heading(i, s))])
     cover.column_dimensions["A"].width = 12
     cover.column_dimensions["B"].width = 100
     for i, s in enumerate(b.sections):
         ws = wb.create_sheet(_sheet_name(i, s))
         df = s.display()
-        ws.append(list(df.columns))
+        ws.append([inert(str(c)) for c in df.columns])
         for c in ws[1]:
             c.font = Font(bold=True)
         for row in df.itertuples(index=False):
@@ -181,7 +183,7 @@ def to_xlsx(b: Bulletin, path: Path) -> Path:
             ws.append(["（本期无）"])
         if s.note:
             ws.append([])
-            ws.append([s.note])
+            ws.append([inert(s.note)])
         _widths(ws, df.columns)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
@@ -200,9 +202,11 @@ def _xlsx_value(v: object) -> object:
         return None
     if isinstance(v, bool):
         return "是" if v else "否"
-    if isinstance(v, (int, float, str, dt.date)):
+    if isinstance(v, str):
+        return inert(v)
+    if isinstance(v, (int, float, dt.date)):
         return v
-    return str(v)
+    return inert(str(v))
 
 
 def _widths(ws: Worksheet, columns: Sequence[object]) -> None:

@@ -39,6 +39,7 @@ from rdflib.term import Node as RdfNode
 from tupu.errors import UsageError
 from tupu.graph.analyses.notice import dataset_note
 from tupu.graph.stores.iris import label_prefixes, node_iri, statement_iri
+from tupu.graph.stores.jsonld import jsonld_context
 from tupu.graph.stores.model import Node, Relationship
 from tupu.graph.stores.store import GraphStore
 from tupu.ontology.owl import XSD_TYPES
@@ -160,40 +161,6 @@ class _MapTurtle(TurtleSerializer):
         if isinstance(node, Literal) and node.datatype == XSD.double:
             return node.n3(self.store.namespace_manager)
         return str(super().label(node, position))
-
-
-def jsonld_context(schema: Schema) -> dict[str, Any]:
-    """The compact JSON-LD context: ontology terms first, then prefixes that do not clash."""
-    ctx: dict[str, Any] = {}
-    for label in schema.labels:
-        ctx[label] = f"tupu:{label}"
-    for rtype in schema.relationships:
-        ctx[rtype] = {"@id": f"tupu:{rtype}", "@type": "@id"}
-    owners: list[LabelDef | RelTypeDef] = [*schema.labels.values(), *schema.relationships.values()]
-    props = [p for owner in owners for p in owner.properties.values()]
-    for prop in [*props, *schema.provenance.values()]:
-        if prop.type in ("string", "period"):
-            ctx[prop.name] = f"tupu:{prop.name}"
-        else:
-            ctx[prop.name] = {"@id": f"tupu:{prop.name}", "@type": f"xsd:{_local(XSD_TYPES[prop.type])}"}
-    fixed: dict[str, Any] = {
-        "tupu": schema.namespace,
-        "xsd": str(XSD),
-        "rdf": str(RDF),
-        "rdfs": str(RDFS),
-        "Statement": "rdf:Statement",
-        "subject": {"@id": "rdf:subject", "@type": "@id"},
-        "predicate": {"@id": "rdf:predicate", "@type": "@id"},
-        "object": {"@id": "rdf:object", "@type": "@id"},
-        **label_prefixes(schema),
-    }
-    for term, definition in fixed.items():
-        ctx.setdefault(term, definition)
-    return ctx
-
-
-def _local(iri: URIRef) -> str:
-    return str(iri).rsplit("#", 1)[-1]
 
 
 def serialize(g: Graph, schema: Schema, fmt: RdfFormat, notice: str = "") -> str:
