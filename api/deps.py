@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from tupu.api import disclosure
 from tupu.api.auth import Role
 from tupu.api.guard import ROLE_KEY
 from tupu.api.state import AppState
@@ -64,7 +65,10 @@ def get_store(state: StateDep, role: RoleDep) -> Iterator[GraphStore]:
 def get_writable_store(state: StateDep, role: RoleDep) -> Iterator[GraphStore]:
     """The store, held alone for writing (no request reads it meanwhile)."""
     with state.lock.write():
-        yield state.store
+        try:
+            yield state.store
+        finally:
+            disclosure.forget()  # the viewers' suppression pattern is built anew
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
