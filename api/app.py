@@ -21,6 +21,7 @@ from tupu import __version__
 from tupu.api import http_errors
 from tupu.api.auth import check_auth_config
 from tupu.api.graphview import VIS_DIR, VIS_URL
+from tupu.api.guard import AuthGate, SecurityHeaders
 from tupu.api.pages import pages_router
 from tupu.api.pages.base import error_page
 from tupu.api.routers import PREFIX, api_router
@@ -59,6 +60,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     http_errors.install(app, error_page)
     app.middleware("http")(_upload_limit(settings.upload_max_mb << 20))
+    app.add_middleware(AuthGate, state=state, page=error_page)  # before the upload limit
+    app.add_middleware(SecurityHeaders, trust_forwarded=settings.forwarded_proto)  # outermost
     return app
 
 

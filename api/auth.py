@@ -7,9 +7,11 @@ Three roles, each seeing what the one before it sees and more:
 - ``admin``: also loads data.
 
 Tokens come from the settings (``TUPU_API_TOKENS``: token → role). A request presents its token as
-``Authorization: Bearer <token>`` or, from a browser that signed in on ``/login``, in the
-``tupu_token`` cookie. With no token configured (development only) every request is ``analyst``;
-in production the app refuses to start without tokens (:func:`check_auth_config`).
+``Authorization: Bearer <token>``; a browser that signed in on ``/login`` presents a session id in
+the ``tupu_session`` cookie instead (:mod:`tupu.api.sessions`; the cookie never holds the token).
+With no token configured (development only) every request is ``analyst``; in production the app
+refuses to start without tokens (:func:`check_auth_config`). Tokens are compared in constant time
+and never printed, logged or put in a message, not even in part.
 """
 
 from __future__ import annotations
@@ -17,13 +19,15 @@ from __future__ import annotations
 import enum
 import hmac
 import logging
+from typing import Protocol
 
 from tupu.errors import ConfigError
+from tupu.messages import msg
 from tupu.settings import Settings
 
 log = logging.getLogger("tupu.api")
 
-COOKIE = "tupu_token"
+COOKIE = "tupu_session"
 MIN_PRODUCTION_TOKEN = 16  # characters
 
 
@@ -48,15 +52,10 @@ def check_auth_config(settings: Settings) -> None:
     development default (everyone ``analyst``) is in force."""
     if settings.env == "production":
         if not settings.api_tokens:
-            raise ConfigError(
-                "TUPU_API_TOKENS is empty: set bearer tokens for the viewer, analyst and admin "
-                "roles when TUPU_ENV=production"
-            )
-        if any(len(t) < MIN_PRODUCTION_TOKEN for t in settings.api_tokens):
-            raise ConfigError(
-                f"TUPU_API_TOKENS holds a token shorter than {MIN_PRODUCTION_TOKEN} characters; "
-                "use long random tokens when TUPU_ENV=production"
-            )
+            raise ConfigError(msg("api.tokens_missing"))
+        short = sum(1 for t in settings.api_tokens if len(t) < MIN_PRODUCTION_TOKEN)
+        if short:
+            raise ConfigError(msg("api.tokens_short", count=short, minimum=MIN_PRODUCTION_TOKEN))
     elif not settings.api_tokens:
         log.warning(
             "TUPU_API_TOKENS is not set: every request is treated as role %r "
@@ -90,3 +89,21 @@ def bearer_token(authorization: str | None) -> str | None:
     if scheme.lower() != "bearer" or not token.strip():
         return None
     return token.strip()
+
+
+class SessionLookup(Protocol):
+    """What :func:`resolve_role` needs of :class:`tupu.api.sessions.SessionTable`."""
+
+    def role_of(self, sid: str | None) -> Role | None: ...
+
+
+def resolve_role(settings: Settings, sessions: SessionLookup, authorization: str | None,
+                 session_id: str | None) -> Role | None:
+    """The role of a request: its bearer token if it sends one, else its sign-in session; None
+    when neither is valid. Everyone is :data:`DEVELOPMENT_ROLE` when no token is configured."""
+    if not settings.api_tokens:
+        return DEVELOPMENT_ROLE
+    token = bearer_token(authorization)
+    if token is not None:
+        return role_of_token(settings, token)
+    return sessions.role_of(session_id)

@@ -12,10 +12,13 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from tupu.api.auth import COOKIE, Role, role_of_token
+from tupu.api import disclosure
+from tupu.api.auth import Role
+from tupu.api.guard import ROLE_KEY
 from tupu.api.state import AppState
 from tupu.graph.analyses.config import AnalysisConfig
 from tupu.graph.stores.store import GraphStore
+from tupu.messages import msg
 from tupu.settings import Settings
 
 _bearer = HTTPBearer(auto_error=False, description="TUPU_API_TOKENS 中的令牌")
@@ -37,16 +40,35 @@ def get_analysis(state: StateDep) -> AnalysisConfig:
     return state.analysis
 
 
-def get_store(state: StateDep) -> Iterator[GraphStore]:
-    """The store, read under the shared lock."""
+def current_role(request: Request, state: StateDep,
+                 credentials: Annotated[HTTPAuthorizationCredentials | None,
+                                        Depends(_bearer)]) -> Role:
+    """The role the authentication gate (:mod:`tupu.api.guard`) found for the request; 401
+    without one. (``credentials`` is only there so that the OpenAPI description shows the
+    bearer scheme.)"""
+    role = request.scope.get(ROLE_KEY)
+    if role is None:
+        raise HTTPException(401, msg("api.unauthorized"), headers={"WWW-Authenticate": "Bearer"})
+    assert isinstance(role, Role)
+    return role
+
+
+RoleDep = Annotated[Role, Depends(current_role)]
+
+
+def get_store(state: StateDep, role: RoleDep) -> Iterator[GraphStore]:
+    """The store, read under the shared lock — only ever for an authenticated request."""
     with state.lock.read():
         yield state.store
 
 
-def get_writable_store(state: StateDep) -> Iterator[GraphStore]:
+def get_writable_store(state: StateDep, role: RoleDep) -> Iterator[GraphStore]:
     """The store, held alone for writing (no request reads it meanwhile)."""
     with state.lock.write():
-        yield state.store
+        try:
+            yield state.store
+        finally:
+            disclosure.forget()  # the viewers' suppression pattern is built anew
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -55,35 +77,13 @@ StoreDep = Annotated[GraphStore, Depends(get_store)]
 WritableStoreDep = Annotated[GraphStore, Depends(get_writable_store)]
 
 
-def current_role(
-    request: Request,
-    settings: SettingsDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Role:
-    """The role of the request's bearer token (header, else the sign-in cookie); 401 without."""
-    token = credentials.credentials if credentials is not None else request.cookies.get(COOKIE)
-    role = role_of_token(settings, token)
-    if role is None:
-        raise HTTPException(
-            401, "缺少或无效的访问令牌（Authorization: Bearer <token>）",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-    return role
-
-
-RoleDep = Annotated[Role, Depends(current_role)]
-
-
-FORBIDDEN = {
-    Role.analyst: "需要“分析”或“管理”角色：企业明细数据与导出仅对分析人员开放",
-    Role.admin: "需要“管理”角色：只有管理员可以载入数据",
-}
+FORBIDDEN = {Role.analyst: "api.forbidden_analyst", Role.admin: "api.forbidden_admin"}
 
 
 def ensure_role(role: Role, minimum: Role) -> Role:
     """``role`` if it is at least ``minimum``; 403 otherwise."""
     if role < minimum:
-        raise HTTPException(403, FORBIDDEN.get(minimum, "无权访问"))
+        raise HTTPException(403, msg(FORBIDDEN.get(minimum, "api.forbidden")))
     return role
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from tupu.api.queries.overview import Notice, notice
+from tupu.api.sessions import SessionTable
 from tupu.graph.analyses.config import AnalysisConfig, load_analysis_config
 from tupu.graph.stores.store import GraphStore
 from tupu.graph.stores.open import open_store
@@ -70,6 +71,7 @@ class AppState:
         self._store: GraphStore | None = None
         self._opening = threading.Lock()
         self.notice: Notice | None = None  # the last notice a page showed (for error pages)
+        self.sessions = SessionTable(settings.session_hours)  # browser sign-ins
 
     @property
     def store(self) -> GraphStore:

@@ -444,7 +444,7 @@ def test_production_refuses_to_start_without_tokens(tmp_path: Path) -> None:
     prod = {"data_dir": tmp_path, "env": "production", "neo4j_password": "a-real-password"}
     with pytest.raises(ConfigError, match="TUPU_API_TOKENS"):
         create_app(load_settings(**prod, api_tokens={}))
-    with pytest.raises(ConfigError, match="shorter"):
+    with pytest.raises(ConfigError, match="短于"):
         create_app(load_settings(**prod, api_tokens={"short": "admin"}))
     create_app(load_settings(**prod, api_tokens=TOKENS))
 
@@ -578,7 +578,8 @@ def test_the_neighbourhood_graph_embeds_vis_network_locally(
     assert vis and vis[0].startswith("/static/")
     js = analyst.get(vis[0])
     assert js.status_code == 200 and "vis" in js.text[:2000] and len(js.content) > 100_000
-    assert "new vis.Network" in r.text
+    drawing = [s for s in page.scripts if s.endswith("/static/neighbourhood.js")]
+    assert drawing and "new vis.Network" in analyst.get(drawing[0]).text  # no inline script
     assert f'"Enterprise:{local_enterprise}"' in r.text.replace("\\u003c", "<")
     assert "cdn" not in " ".join(page.urls).lower()
 
@@ -594,11 +595,14 @@ def test_docs_work_offline(anonymous: TestClient) -> None:
     assert docs.status_code == 200
     page = parse(docs.text)
     assert page.urls and all(u.startswith("/") and not u.startswith("//") for u in page.urls)
-    assert "validatorUrl: null" in docs.text
+    init = [u for u in page.urls if u.endswith("/static/docs-init.js")]
+    assert init and "validatorUrl: null" in anonymous.get(init[0]).text  # no inline script
+    assert 'data-openapi-url="/openapi.json"' in docs.text
     for url in page.urls:
         if url.startswith("/static/"):
             assert anonymous.get(url).status_code == 200, url
-    assert anonymous.get("/redoc").status_code == 404
+    assert anonymous.get("/redoc", headers=bearer("viewer")).status_code == 404
+    assert anonymous.get("/redoc").status_code == 401  # unknown paths tell strangers nothing
 
 
 # -- the store lock ---------------------------------------------------------------------------

@@ -38,22 +38,30 @@ working directory), or from a command-line option that overrides it.
 | TUPU_LOAD_MAX_UNPACKED_MB | what an XLSX or an uploaded zip may unpack to (MB) | 1024                     |
 | TUPU_LOAD_MAX_UNPACK_RATIO | unpacked ÷ packed size of one zip member        | 200                         |
 | TUPU_LOAD_MAX_RDF_MB  | largest Turtle / JSON-LD file read (MB; parsed whole) | 200                        |
+| TUPU_SESSION_HOURS    | a browser sign-in lasts this long (server-side)      | 8                           |
+| TUPU_FORWARDED_PROTO  | trust ``X-Forwarded-Proto: https`` from a proxy for  | 0                           |
+|                       | the ``Secure`` cookie flag                           |                             |
+| TUPU_DISCLOSURE_MIN   | viewers: a cell needs this many enterprises          | 3                           |
+| TUPU_DISCLOSURE_P     | viewers: p% dominance rule (docs/security.md)        | 10                          |
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tupu.errors import ConfigError
+from tupu.messages import msg
 
 DEV_PASSWORD = "tupu-dev-password"
+DEV_PASSWORD_REFUSED = "development password in production"
 
 
 def _default_data_dir() -> Path:
@@ -117,14 +125,16 @@ class Settings(BaseSettings):
     load_max_unpacked_mb: int = Field(default=Limits.max_unpacked_bytes >> 20, ge=1)
     load_max_unpack_ratio: int = Field(default=Limits.max_unpack_ratio, ge=1)
     load_max_rdf_mb: int = Field(default=Limits.max_rdf_bytes >> 20, ge=1)
+    session_hours: float = Field(default=8.0, gt=0, le=24 * 30)  # a browser sign-in's lifetime
+    forwarded_proto: bool = False  # trust X-Forwarded-Proto from a reverse proxy (Secure cookie)
+    # statistical disclosure control for viewers (docs/security.md)
+    disclosure_min: int = Field(default=3, ge=2)  # fewest enterprises a published cell holds
+    disclosure_p: float = Field(default=10.0, ge=0, le=100)  # p% dominance rule
 
     @model_validator(mode="after")
     def _refuse_default_password_in_production(self) -> Settings:
         if self.env == "production" and self.neo4j_password == DEV_PASSWORD:
-            raise ValueError(
-                "TUPU_NEO4J_PASSWORD is the development default; set a real password "
-                "when TUPU_ENV=production"
-            )
+            raise ValueError(DEV_PASSWORD_REFUSED)
         return self
 
     @property
@@ -146,8 +156,27 @@ def load_settings(**overrides: object) -> Settings:
     """Read the settings, applying explicit overrides (command-line options) on top."""
     try:
         return Settings(**{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
-    except ValueError as e:
-        raise ConfigError(f"settings cannot be used: {e}") from e
+    except ValidationError as e:
+        # never ``str(e)``: pydantic quotes the input, which holds the tokens and the password
+        raise ConfigError("；".join(_problem(err) for err in e.errors())) from None
+    except ValueError as e:  # pydantic-settings: a value that is not JSON, e.g. TUPU_API_TOKENS
+        field = next((f for f in Settings.model_fields if f'"{f}"' in str(e)), None)
+        raise ConfigError(_field_problem(field or "?")) from None
+
+
+def _problem(err: Mapping[str, Any]) -> str:
+    """One validation problem in Chinese, naming the setting but never quoting its value."""
+    loc = err.get("loc") or ()
+    if not loc:  # a model validator: the only one refuses the development password
+        return msg("api.settings_dev_password")
+    return _field_problem(str(loc[0]))
+
+
+def _field_problem(field: str) -> str:
+    name = f"TUPU_{field.upper()}"
+    if field == "api_tokens":
+        return msg("api.settings_invalid", name=name, why=msg("api.settings_tokens_invalid"))
+    return msg("api.settings_invalid", name=name, why=msg("api.settings_invalid_value"))
 
 
 @lru_cache(maxsize=1)

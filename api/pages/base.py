@@ -72,7 +72,8 @@ PageDep = Annotated[Page, Depends(get_page)]
 def error_page(request: Request, status: int, message: str) -> Response:
     """The page of an error: the sign-in form for 401, else what went wrong."""
     state: AppState = request.app.state.tupu
-    found = state.notice if status == 503 else state.known_notice()  # 503: the store is down
+    # 401: the request is not signed in, so the store is not opened for it; 503: it is down
+    found = state.notice if status in (401, 503) else state.known_notice()
     page = Page(request, Role.viewer, found, signed_in=False)
     if status == 401:
         return page.render("login.html", 401, message=message, next=safe_next(

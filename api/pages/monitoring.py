@@ -26,7 +26,7 @@ def projects(page: PageDep, store: StoreDep, cfg: AnalysisDep,
              period: Annotated[str | None, Query()] = None,
              off_track: bool = False) -> HTMLResponse:
     period = period or None
-    rows = monitoring.projects(store, cfg, period, off_track)
+    rows = monitoring.projects(store, cfg, period, off_track, page.role)
     return page.render("projects.html", rows=rows, period=period, off_track=off_track,
                        periods=monitoring.periods(store))
 
@@ -35,7 +35,7 @@ def projects(page: PageDep, store: StoreDep, cfg: AnalysisDep,
 def targets(page: PageDep, store: StoreDep, cfg: AnalysisDep,
             period: Annotated[str | None, Query()] = None) -> HTMLResponse:
     period = period or None
-    return page.render("targets.html", result=monitoring.targets(store, cfg, None, period),
+    return page.render("targets.html", result=monitoring.targets(store, cfg, None, period, page.role),
                        period=period, periods=monitoring.periods(store))
 
 

@@ -2,5 +2,5 @@
 
 Each function calls the analyses of :mod:`tupu.graph`, turns their frames into JSON-native records
 (:mod:`tupu.api.serialize`) and, for a ``viewer``, removes enterprise figures
-(:mod:`tupu.api.redact`). For an ``analyst`` the rows are exactly the analysis' rows.
+(:mod:`tupu.api.disclosure`, which every answer to a viewer goes through). For an ``analyst`` the rows are exactly the analysis' rows.
 """

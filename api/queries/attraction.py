@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tupu.api import redact
+from tupu.api import disclosure
 from tupu.api.auth import Role
 from tupu.api.http_errors import NotFound
 from tupu.api.serialize import Record, records
@@ -41,7 +41,7 @@ def gaps(store: GraphStore, cfg: AnalysisConfig, role: Role, scope: str = "city"
     else:
         df = find_gaps(store, where, chain, cfg.gaps)
     rows = records(df if limit is None else df.head(limit))
-    return rows if role >= Role.analyst else redact.panorama(rows)
+    return disclosure.panorama(store, cfg, role, scope, rows)
 
 
 def link_info(store: GraphStore, link: str) -> dict[str, Any]:
@@ -62,4 +62,4 @@ def candidates(store: GraphStore, cfg: AnalysisConfig, role: Role, link: str,
     """The link and its candidates ranked by their explained score."""
     info = link_info(store, link)
     rows = records(rank_candidates(store, link, limit, cfg.candidates, cfg.gaps))
-    return {**info, "candidates": rows if role >= Role.analyst else redact.candidates(rows)}
+    return {**info, "candidates": disclosure.candidates(role, rows)}

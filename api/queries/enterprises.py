@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tupu.api import redact
+from tupu.api import disclosure
 from tupu.api.auth import Role
 from tupu.api.http_errors import NotFound
 from tupu.api.serialize import Record, native, records
@@ -43,8 +43,8 @@ def require_enterprise(store: GraphStore, enterprise_id: str) -> Node:
 
 def neighbourhood(sub: Subgraph, role: Role) -> dict[str, Any]:
     """Nodes (label, key, name) and relationships (type, ends; amounts only for analysts)."""
-    keep = (lambda p: {k: v for k, v in p.items() if not k.startswith("prov_")}) \
-        if role >= Role.analyst else redact.relationship_props
+    def keep(props: dict[str, Any]) -> dict[str, Any]:
+        return disclosure.relationship_props(role, props)
     return {
         "nodes": [{"id": str(n.ref), "label": n.label, "key": n.key, "name": node_name(n)}
                   for n in sub.nodes],
@@ -57,7 +57,7 @@ def _partner(r: Relationship, me: NodeRef, nodes: dict[NodeRef, Node], local: se
              role: Role) -> Record:
     outgoing = r.start == me
     other = nodes[r.end if outgoing else r.start]
-    props = dict(r.props) if role >= Role.analyst else redact.relationship_props(r.props)
+    props = disclosure.relationship_props(role, r.props)
     return {
         "type": r.type, "relation": RELATION_ZH.get((r.type, outgoing), r.type),
         "label": other.label, "label_zh": LABEL_ZH.get(other.label, other.label),
@@ -85,7 +85,7 @@ def enterprise(store: GraphStore, role: Role, enterprise_id: str) -> dict[str, A
     links = frames.links(store)
     covers = {(r.start.key, r.end.key) for r in store.adjacent("COVERS", "SubSector", codes, "in")}
     mine = {link for link, _ in covers}
-    profile = dict(node.props) if role >= Role.analyst else redact.enterprise_props(node.props)
+    profile = disclosure.enterprise_props(role, node.props)
     out: dict[str, Any] = {
         "id": enterprise_id,
         "profile": native({k: v for k, v in profile.items() if not k.startswith("prov_")}),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tupu.api import redact
+from tupu.api import disclosure
 from tupu.api.auth import Role
 from tupu.api.serialize import Record, records
 from tupu.graph.analyses.bulletin import Bulletin, build_bulletin
@@ -21,25 +21,29 @@ def clusters(store: GraphStore, cfg: AnalysisConfig, role: Role) -> dict[str, An
     df = find_clusters(store, cfg.clusters)
     rows = records(df)
     return {"summary": summary(df, cfg.clusters).to_dict(),
-            "clusters": rows if role >= Role.analyst else redact.clusters(rows)}
+            "clusters": disclosure.clusters(store, cfg, role, rows)}
 
 
 def projects(store: GraphStore, cfg: AnalysisConfig, period: str | None = None,
-             only_off_track: bool = False) -> list[Record]:
-    """Key projects with their latest progress up to ``period`` (or only the off-track ones)."""
+             only_off_track: bool = False, role: Role = Role.viewer) -> list[Record]:
+    """Key projects with their latest progress up to ``period`` (or only the off-track ones);
+    investment figures for analysts only."""
     if period is not None:
         check_period(period)
     if only_off_track:
-        return records(off_track(store, period, config=cfg.monitoring))
-    return records(list_projects(store, period, cfg.monitoring))
+        return disclosure.projects(role, records(off_track(store, period, config=cfg.monitoring)))
+    return disclosure.projects(role, records(list_projects(store, period, cfg.monitoring)))
 
 
 def targets(store: GraphStore, cfg: AnalysisConfig, year: int | None = None,
-            period: str | None = None) -> dict[str, Any]:
-    """The targets of the plan the data names, against the graph's actuals."""
+            period: str | None = None, role: Role = Role.viewer) -> dict[str, Any]:
+    """The targets of the plan the data names, against the graph's actuals (for a viewer:
+    investment and talent totals only where disclosure control lets them through)."""
     plan = plan_targets(store, None)
     df = target_progress(store, plan, year, period, cfg.monitoring, cfg.clusters)
-    return {"plan": plan.title, "year": year or plan.year, "targets": records(df)}
+    rows = disclosure.targets(store, role, records(df),
+                              lambda: list_projects(store, None, cfg.monitoring))
+    return {"plan": plan.title, "year": year or plan.year, "targets": rows}
 
 
 def periods(store: GraphStore) -> list[str]:
@@ -53,7 +57,7 @@ def bulletin(store: GraphStore, cfg: AnalysisConfig, role: Role, period: str) ->
     """The bulletin of ``period``; without enterprise figures for a viewer."""
     check_period(period)
     b = build_bulletin(store, period, plan_targets(store, None), cfg.monitoring, cfg.clusters)
-    return b if role >= Role.analyst else redact.bulletin(b)
+    return disclosure.bulletin(store, cfg, role, b)
 
 
 def bulletin_json(b: Bulletin) -> dict[str, Any]:

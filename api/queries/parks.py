@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tupu.api import redact
+from tupu.api import disclosure
 from tupu.api.auth import Role
 from tupu.api.http_errors import NotFound
 from tupu.api.queries.enterprises import require_enterprise
@@ -64,7 +64,7 @@ def park(store: GraphStore, role: Role, park_id: str) -> dict[str, Any]:
     members = sorted(k for k, p in where.park.items() if p == park_id)
     enterprises = []
     for e in store.get_nodes("Enterprise", members):
-        props = dict(e.props) if role >= Role.analyst else redact.enterprise_props(e.props)
+        props = disclosure.enterprise_props(role, e.props)
         row = {"id": e.key, "name": props.get("name", e.key),
                "short_name": props.get("short_name"),
                "above_scale": props.get("above_scale") is True}
@@ -94,4 +94,4 @@ def parks_for(store: GraphStore, cfg: AnalysisConfig, role: Role,
     node = require_enterprise(store, enterprise_id)
     rows = records(rank_parks(store, enterprise_id, cfg.matching, cfg.candidates))
     return {"enterprise": enterprise_id, "name": node.props.get("name", enterprise_id),
-            "parks": rows if role >= Role.analyst else redact.parks_for(rows)}
+            "parks": disclosure.parks_for(role, rows)}

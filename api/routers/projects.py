@@ -20,4 +20,4 @@ def projects(
     period: Annotated[str | None, Query(description="季度 yyyyQn，默认最新")] = None,
     off_track: Annotated[bool, Query(description="只看脱幅项目")] = False,
 ) -> list[Record]:
-    return monitoring.projects(store, cfg, period_param(period), off_track)
+    return monitoring.projects(store, cfg, period_param(period), off_track, role)

@@ -19,4 +19,4 @@ def targets(
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     period: Annotated[str | None, Query(description="季度 yyyyQn")] = None,
 ) -> dict[str, Any]:
-    return monitoring.targets(store, cfg, year, period_param(period))
+    return monitoring.targets(store, cfg, year, period_param(period), role)

@@ -1,0 +1,290 @@
+"""Statistical disclosure control for viewers: the rules on small tables, and an attacker who
+fetches everything a viewer can and solves for single enterprises (on both stores).
+
+The attacker knows which enterprises make up every cell (names, places and links are public) and
+builds the linear system of every published total. It is independent of
+:mod:`tupu.api.disclosure`: it walks the app's route table (so a new route is attacked without
+changing this file, or fails here if it takes a parameter the attacker cannot fill), reads the
+figures from the JSON answers, and tests the system with a full SVD.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import time
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+from tests.conftest import SAMPLE
+from tupu.api import disclosure
+from tupu.api.app import create_app
+from tupu.api.deps import get_store
+from tupu.graph.analyses import frames
+from tupu.graph.analyses.strength import link_members, locality
+from tupu.graph.stores.store import GraphStore
+from tupu.loaders.pipeline import load
+from tupu.settings import load_settings
+
+VIEWER = "viewer-token-0123456789"
+TOKENS = {VIEWER: "viewer", "analyst-token-0123456789": "analyst"}
+RULES = disclosure.Rules()
+FIGURE_KEYS = {"annual_revenue", "employees", "registered_capital", "revenue_ytd",
+               "revenue_ytd_prev", "annual_value", "amount", "need", "observations", "scale",
+               "total_investment", "investment_to_date", "space"}
+
+
+# -- the rules on small tables -----------------------------------------------------------------
+def test_sensitivity_rule() -> None:
+    assert disclosure.sensitive([5.0, 7.0], RULES)  # fewer than three
+    assert not disclosure.sensitive([], RULES)
+    assert disclosure.sensitive([1000.0, 40.0, 40.0], RULES)  # p%: 40 < 10% of 1000
+    assert not disclosure.sensitive([100.0, 60.0, 50.0], RULES)
+
+
+def unit_determined(cells: list[frozenset[str]], units: list[str]) -> set[str]:
+    """Units whose value the totals of ``cells`` fix (full SVD; independent of the module)."""
+    a = np.array([[1.0 if u in c else 0.0 for u in units] for c in cells]) if cells \
+        else np.zeros((0, len(units)))
+    if not cells:
+        return set()
+    _, sv, vt = np.linalg.svd(a, full_matrices=True)
+    r = int((sv > 1e-9 * max(a.shape) * sv[0]).sum())
+    null = vt[r:].T
+    return {u for u, row in zip(units, null, strict=True) if np.linalg.norm(row) < 1e-7}
+
+
+def test_primary_suppression_alone_leaks_by_subtraction_and_protect_stops_it() -> None:
+    # two towns × two links (no enterprise in both links), with link totals over the city
+    t1 = {"a1", "a2", "a3"}, {"b1"}  # town 1: link a has 3 enterprises, link b has 1
+    t2 = {"a4", "a5", "a6"}, {"b2", "b3", "b4"}
+    cells = {("a", "t1"): t1[0], ("b", "t1"): t1[1], ("a", "t2"): t2[0], ("b", "t2"): t2[1],
+             ("a", "city"): t1[0] | t2[0], ("b", "city"): t1[1] | t2[1],
+             ("t1",): t1[0] | t1[1], ("t2",): t2[0] | t2[1]}
+    values = {u: 10.0 + i for i, u in enumerate(sorted(set().union(*cells.values())))}
+    units = sorted(values)
+    naive = [frozenset(v) for k, v in cells.items() if len(v) >= 3]
+    assert "b1" in unit_determined(naive, units)  # b·city − b·t2: the defect
+    published = disclosure.protect(cells, [values], RULES)
+    assert ("b", "t1") not in published
+    shown = [frozenset(cells[k]) for k in published]
+    assert not unit_determined(shown, units)
+    assert len(published) >= 3  # not everything is thrown away
+
+
+def test_an_insider_cannot_learn_the_other_of_a_pair() -> None:
+    # a link with two enterprises in town 1 and three in town 2: publishing the city total
+    # and town 2 gives the pair's sum, and either of the pair then knows the other's figure
+    cells = {("t1",): {"x", "y"}, ("t2",): {"p", "q", "r"}, ("city",): {"x", "y", "p", "q", "r"}}
+    values = {"x": 5.0, "y": 6.0, "p": 7.0, "q": 8.0, "r": 9.0}
+    published = disclosure.protect(cells, [values], RULES)
+    assert ("t1",) not in published
+    assert not ({("t2",), ("city",)} <= published)
+
+
+# -- the attacker -----------------------------------------------------------------------------
+@pytest.fixture(params=["memory", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def city(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+         ) -> Iterator[tuple[FastAPI, GraphStore]]:
+    """The sample city in each store, behind an app that knows a viewer token."""
+    if request.param == "memory":
+        from tupu.graph.stores.memory_store import MemoryStore
+        store: GraphStore = MemoryStore(None)
+    else:
+        store = request.getfixturevalue("neo4j_session_store")
+        store.clear()
+    load([SAMPLE], store)
+    disclosure.forget()
+    app = create_app(load_settings(data_dir=tmp_path_factory.mktemp("data"), store="memory",
+                                   api_tokens=TOKENS, env="development"))
+    app.dependency_overrides[get_store] = lambda: store
+    yield app, store
+    if request.param == "neo4j":
+        store.clear()
+
+
+class Knowledge:
+    """What the attacker knows: every cell's members (public facts) and the parameter values."""
+
+    def __init__(self, store: GraphStore) -> None:
+        where = locality(store)
+        self.local = sorted(where.local)
+        self.town = where.town
+        self.park = where.park
+        self.links = [str(x) for x in frames.links(store)["link"]]
+        self.members = {k: v & where.local for k, v in link_members(store, self.links).items()}
+        self.towns = sorted(n.key for n in store.find_nodes("Town"))
+        self.parks = sorted(n.key for n in store.find_nodes("Park"))
+        self.chains = sorted(n.key for n in store.find_nodes("Chain"))
+        self.scopes = (["city"] + [f"town:{t}" for t in self.towns]
+                       + [f"park:{p}" for p in self.parks])
+        tied = {r.start.key for r in store.find_relationships("SUPPLIES")}
+        self.enterprises = sorted(where.local & tied)[:12] + sorted(
+            n.key for n in store.find_nodes("Enterprise") if n.key not in where.local)[:4]
+
+    def in_scope(self, scope: str) -> set[str]:
+        if scope == "city":
+            return set(self.local)
+        kind, _, key = scope.partition(":")
+        places = self.town if kind == "town" else self.park
+        return {e for e in self.local if places.get(e) == key}
+
+
+PATH_VALUES = {"chain_id": "chains", "link": "links", "enterprise_id": "enterprises",
+               "park_id": "parks", "period": "periods"}
+QUERY_VALUES: dict[str, Any] = {"scope": "scopes", "chain": "chains", "all": [True, False],
+                                "period": "periods", "off_track": [True, False],
+                                "year": "years", "q": ["文化", "科技"]}
+CROSSED = ("scope", "all")
+SKIP_QUERY = {"limit", "format", "next"}  # size, file format (same rows) and a redirect target
+SKIP_PATHS = {"/static/vendor/swagger-ui/{name}", "/api/v1/export/{kind}", "/logout"}
+
+
+def app_routes(app: FastAPI) -> list[tuple[str, APIRoute]]:
+    """Every API route of the app with its full path (FastAPI ≥ 0.165 keeps included routers
+    as ``_IncludedRouter`` entries whose routes it lists through ``effective_route_contexts``)."""
+    found: list[tuple[str, APIRoute]] = []
+    for route in app.routes:
+        if isinstance(route, APIRoute):
+            found.append((route.path, route))
+        elif hasattr(route, "effective_route_contexts"):
+            for ctx in route.effective_route_contexts():
+                if isinstance(ctx.original_route, APIRoute):
+                    found.append((ctx.path, ctx.original_route))
+    assert found, "no routes found: the attacker cannot enumerate the app"
+    return found
+
+
+def requests_of(app: FastAPI, know: Knowledge, periods: list[str]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every GET a viewer can make: each route of the app with every parameter value."""
+    values = {"chains": know.chains, "links": know.links, "enterprises": know.enterprises,
+              "parks": know.parks, "periods": periods, "scopes": know.scopes,
+              "years": sorted({int(p[:4]) for p in periods})}
+    for full_path, route in app_routes(app):
+        if "GET" not in route.methods or full_path in SKIP_PATHS:
+            continue
+        path_names = [p.name for p in route.dependant.path_params]
+        query_names = [p.name for p in route.dependant.query_params
+                       if p.alias not in SKIP_QUERY and p.name not in SKIP_QUERY]
+        unknown = [n for n in path_names if n not in PATH_VALUES] + \
+                  [n for n in query_names if n not in QUERY_VALUES and
+                   next(p.alias for p in route.dependant.query_params if p.name == n)
+                   not in QUERY_VALUES]
+        assert not unknown, f"{route.path}: teach the attacker the parameters {unknown}"
+        path_choices = [values[PATH_VALUES[n]] for n in path_names]
+        aliases = [next(p.alias for p in route.dependant.query_params if p.name == n)
+                   for n in query_names]
+        crossed = [a for a in aliases if a in CROSSED]
+        single = [a for a in aliases if a not in CROSSED]
+
+        def choices(a: str) -> list[Any]:
+            v = QUERY_VALUES[a]
+            return list(values[v]) if isinstance(v, str) else list(v)
+
+        # scope × all crossed (each scope is other cells); every other parameter one at a time
+        variants: list[dict[str, Any]] = []
+        for combo in itertools.product(*[[None, *choices(a)] for a in crossed]):
+            base = {a: v for a, v in zip(crossed, combo, strict=True) if v is not None}
+            variants.append(base)
+            if base.get("scope", "city") == "city":
+                variants += [{**base, a: v} for a in single for v in choices(a)]
+        for pv in itertools.product(*path_choices):
+            path = full_path
+            for n, v in zip(path_names, pv, strict=True):
+                path = path.replace("{" + n + "}", str(v))
+            for params in variants:
+                # a chain (query or path) only selects rows of the all-chain answer: fetch it in
+                # the city scope (in other scopes its rows are the cells the unfiltered one has)
+                chained = "chain" in params or "chain_id" in path_names
+                if chained and params.get("scope", "city") != "city":
+                    continue
+                yield path, params
+
+
+def numbers(text: str) -> list[float]:
+    return [float(x.replace(",", "")) for x in re.findall(r"\d[\d,]*\.\d+(?=亿元)", text)]
+
+
+def test_a_viewer_cannot_solve_for_any_enterprise(city: tuple[FastAPI, GraphStore]) -> None:
+    app, store = city
+    know = Knowledge(store)
+    viewer = TestClient(app, headers={"Authorization": f"Bearer {VIEWER}"})
+    periods = viewer.get("/api/v1/bulletin").json()
+    latest = periods[0]
+    # revenue cells published per period's variables; investment over projects; talent
+    published: dict[str, set[frozenset[str]]] = {p: set() for p in periods}
+    fetched = 0
+    took: Counter[str] = Counter()
+    for path, params in requests_of(app, know, periods):
+        started = time.perf_counter()
+        r = viewer.get(path, params=params)
+        took[path.split("/")[-1] if "{" not in path else path] += time.perf_counter() - started
+        fetched += 1
+        assert r.status_code in (200, 303, 400, 404, 422), (path, params, r.status_code)
+        if r.status_code != 200 or "json" not in r.headers.get("content-type", ""):
+            continue
+        data = r.json()
+        bad = keys_with_figures(data)
+        assert not bad, (path, params, bad)
+        rows = data if isinstance(data, list) else None
+        if rows is not None and rows and isinstance(rows[0], dict) and "revenue" in rows[0]:
+            scope = params.get("scope", "city")
+            for row in rows:
+                if row["revenue"] is not None:
+                    assert not scope.startswith("park:"), "parks nest in towns: not cells"
+                    published[latest].add(frozenset(know.members[row["link"]]
+                                                    & know.in_scope(scope)))
+        if isinstance(data, dict) and "clusters" in data:
+            for row in data["clusters"]:
+                if row["revenue"] is not None:
+                    published[latest].add(frozenset(str(row["members"]).split(";")))
+                assert not numbers(str(row.get("description"))), row["description"]
+        if isinstance(data, dict) and "sections" in data:
+            period = data["period"]
+            for s in data["sections"]:
+                if s["key"] == "towns":
+                    for row in s["rows"]:
+                        if row["revenue_ttm"] is not None:
+                            published[period].add(frozenset(
+                                e for e in know.local if know.town.get(e) == row["town"]))
+            if any(numbers(line) for line in data["summary"]):
+                published[period].add(frozenset(know.local))
+    print("fetched", fetched, "slowest", took.most_common(5))
+    assert fetched > 100
+    for period, cells in published.items():
+        found = unit_determined(sorted(cells, key=sorted), know.local)
+        assert not found, f"{period}: a viewer solves for {sorted(found)[:5]}"
+        insiders = insider_pairs(sorted(cells, key=sorted), know.local)
+        assert not insiders, f"{period}: an insider learns another enterprise: {insiders[:3]}"
+    assert published[latest], "the viewer should still see some revenue totals"
+
+
+def insider_pairs(cells: list[frozenset[str]], units: list[str]) -> list[tuple[str, str]]:
+    """Pairs (i, j): knowing its own figure, enterprise i solves for j's."""
+    if not cells:
+        return []
+    a = np.array([[1.0 if u in c else 0.0 for u in units] for c in cells])
+    _, sv, vt = np.linalg.svd(a, full_matrices=True)
+    r = int((sv > 1e-9 * max(a.shape) * sv[0]).sum())
+    null = vt[r:].T
+    norms = np.linalg.norm(null, axis=1)
+    unit = null / np.where(norms > 0, norms, 1)[:, None]
+    cos = np.abs(unit @ unit.T)
+    np.fill_diagonal(cos, 0)
+    return [(units[i], units[j]) for i, j in zip(*np.nonzero(cos > 1 - 1e-9), strict=True)][:10]
+
+
+def keys_with_figures(value: Any) -> set[str]:
+    if isinstance(value, dict):
+        return (set(value) & FIGURE_KEYS) | set().union(
+            *(keys_with_figures(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(keys_with_figures(v) for v in value)) if value else set()
+    return set()
