@@ -15,6 +15,7 @@ import click
 from tupu import __version__
 from tupu.api.context import AppContext
 from tupu.errors import TupuError
+from tupu.messages import msg
 from tupu.settings import load_settings
 
 
@@ -41,6 +42,9 @@ def cli(ctx: click.Context, store: str | None, data_dir: Path | None) -> None:
     ctx.call_on_close(app.close)
 
 
+GLOBAL_OPTIONS = ("--store", "--data-dir")
+
+
 def _register() -> None:
     from tupu.api.commands import analyses, demo, export, load, neo4j, stats
 
@@ -65,6 +69,10 @@ def _register() -> None:
     cli.add_command(provenance.provenance)
     from tupu.api.commands import serve
     cli.add_command(serve.serve)
+    from tupu.api.commands import lists
+    cli.add_command(lists.chains)
+    cli.add_command(lists.links)
+    cli.add_command(lists.towns)
 
 
 _register()
@@ -78,6 +86,12 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         return 1
+    except click.NoSuchOption as e:
+        e.show()
+        if e.option_name in GLOBAL_OPTIONS and e.ctx is not None:
+            click.echo(msg("cli.option_after_command", option=e.option_name,
+                           command=e.ctx.info_name or ""), err=True)
+        return e.exit_code
     except click.ClickException as e:
         e.show()
         return e.exit_code

@@ -29,6 +29,26 @@ MESSAGES: dict[str, str] = {
     # -- security and failures (limits, corrupted files, disclosure control) ----------------------
 
     # -- analyses, targets and outputs for the office ---------------------------------------------
+    "names.unknown": "没有找到{what}「{text}」。",
+    "names.did_you_mean": "您是否要找：{names}？",
+    "names.valid": "可选的{what}：{names}。",
+    "names.ambiguous": "「{text}」对应{count}个{what}，请写全称或标识：{names}。",
+    "names.label.Enterprise": "企业",
+    "names.label.Park": "园区",
+    "names.label.Town": "区镇",
+    "names.label.Chain": "产业链",
+    "names.label.ChainLink": "产业链环节",
+    "names.label.University": "高校",
+    "names.label.Fund": "基金",
+    "names.label.Project": "重点项目",
+    "cli.option_after_command": "{option} 是全局选项，请写在命令名之前：tupu {option} … {command} …",
+    "period.no_data": "{period}没有监测数据。有数据的季度：{periods}。",
+    "period.no_data_at_all": "{period}没有监测数据：图谱中还没有任何季度监测数据，请先载入季报。",
+    "scope.bad": "范围「{text}」：请写 city、town:<区镇名称或标识> 或 park:<园区名称或标识>。",
+    "python.cypher_memory": "cypher() 需要 Neo4j 存储；当前为内存存储（memory）。"
+                            "请用 tupu.open(store=\"neo4j\")，或改用 to_networkx() 与各分析方法。",
+    "python.cypher_write": "cypher() 只读：该查询试图写入图谱（{detail}）。写入请用 tupu load。",
+    "python.unknown_pairs": "pairs() 的种类为 universities（产学研）或 funds（融资），不是「{kind}」。",
 
 }
 

@@ -11,13 +11,14 @@ from tupu.api.output import Format, render_rows
 from tupu.graph.analyses.candidates import candidates as rank_candidates
 from tupu.graph.analyses.config import load_analysis_config
 from tupu.graph.analyses.gaps import STATUS_ZH, gaps as find_gaps, panorama
+from tupu.graph.analyses.names import resolve, resolve_optional
 from tupu.graph.analyses.scope import parse_scope
 
 GAP_TABLE = ["chain_name", "link", "link_name", "stage", "local_enterprises", "lq", "status",
              "broken", "priority", "reasons"]
 PANORAMA_TABLE = ["chain_name", "link", "link_name", "stage", "local_enterprises", "above_scale",
                   "revenue", "growth", "outside_enterprises", "lq", "status", "broken"]
-CANDIDATE_TABLE = ["rank", "name", "city", "score", "ties", "park", "explanation"]
+CANDIDATE_TABLE = ["rank", "id", "name", "city", "score", "ties", "park", "explanation"]
 
 
 def frame_rows(df: pd.DataFrame) -> list[dict[str, object]]:
@@ -32,9 +33,10 @@ def show(df: pd.DataFrame, fmt: Format, table_columns: list[str]) -> None:
 
 
 @click.command()
-@click.option("--chain", default=None, help="Only this chain (its id, e.g. esports-games).")
+@click.option("--chain", default=None,
+              help="Only this chain (id or Chinese name, e.g. esports-games or 电竞游戏).")
 @click.option("--scope", "scope_text", default="city", show_default=True,
-              help="city, town:<id> or park:<id>.")
+              help="city, town:<id or name> or park:<id or name>.")
 @click.option("--all", "show_all", is_flag=True, help="Every link (the panorama), not only gaps.")
 @click.option("--limit", type=int, default=None, help="At most this many rows.")
 @format_option
@@ -44,6 +46,7 @@ def gaps(app: AppContext, chain: str | None, scope_text: str, show_all: bool, li
     """Chain links that are missing or weak locally, ranked by priority with reasons."""
     store = app.store
     scope = parse_scope(scope_text, store)
+    chain = resolve_optional(store, "Chain", chain)
     cfg = load_analysis_config(app.settings.analysis_config).gaps
     if show_all:
         df = panorama(store, scope, chain, cfg)
@@ -64,7 +67,9 @@ def gaps(app: AppContext, chain: str | None, scope_text: str, show_all: bool, li
 @format_option
 @pass_app
 def candidates(app: AppContext, link: str, limit: int, fmt: Format) -> None:
-    """Outside enterprises to attract for LINK (a chain link id), with an explained score."""
+    """Outside enterprises to attract for LINK (a chain link's id or Chinese name, or
+    CHAIN/LINK), with an explained score."""
     cfg = load_analysis_config(app.settings.analysis_config)
-    df = rank_candidates(app.store, link, limit, cfg.candidates, cfg.gaps)
+    key = resolve(app.store, "ChainLink", link)
+    df = rank_candidates(app.store, key, limit, cfg.candidates, cfg.gaps)
     show(df, fmt, CANDIDATE_TABLE)

@@ -14,18 +14,19 @@ from tupu.graph.analyses.config import load_analysis_config
 from tupu.graph.analyses.gaps import STATUS_ZH
 from tupu.graph.analyses.impact import anchor_impact, anchors as rank_anchors
 from tupu.graph.analyses.matching import fund_pairs, parks_for, university_pairs
+from tupu.graph.analyses.names import resolve
 
 CLUSTER_TABLE = ["cluster", "label", "size", "above_scale", "revenue", "significant", "links",
                  "internal_ties", "leader"]
 IMPACT_LINK_TABLE = ["chain_name", "link_name", "local_before", "local_after", "status_before",
                      "status_after", "broken_after", "change"]
 ORPHAN_TABLE = ["name", "park", "town", "loses_zh", "product", "annual_value"]
-ANCHOR_TABLE = ["rank", "name", "park", "annual_revenue", "links_down", "newly_broken",
+ANCHOR_TABLE = ["rank", "id", "name", "park", "annual_revenue", "links_down", "newly_broken",
                 "lose_supplier", "lose_customer", "score", "explanation"]
-PARK_TABLE = ["rank", "park_name", "town", "vacant_area", "score", "current", "reasons"]
-UNIVERSITY_TABLE = ["rank", "university_name", "enterprise_name", "local", "existing", "score",
+PARK_TABLE = ["rank", "park", "park_name", "town", "vacant_area", "score", "current", "reasons"]
+UNIVERSITY_TABLE = ["rank", "university", "university_name", "enterprise", "enterprise_name", "local", "existing", "score",
                     "reasons"]
-FUND_TABLE = ["rank", "fund_name", "target_kind", "target_name", "stage", "score", "fit",
+FUND_TABLE = ["rank", "fund", "fund_name", "target_kind", "target", "target_name", "stage", "score", "fit",
               "existing", "reasons"]
 
 
@@ -56,15 +57,16 @@ def clusters(app: AppContext, fmt: Format) -> None:
 
 
 @click.command()
-@click.argument("enterprise_id")
+@click.argument("enterprise")
 @click.option("--show", "part", type=click.Choice(["links", "orphans"]), default="links",
               show_default=True, help="What csv lists (table and json show both).")
 @format_option
 @pass_app
-def impact(app: AppContext, enterprise_id: str, part: str, fmt: Format) -> None:
-    """What breaks in the chains if the local enterprise ENTERPRISE_ID leaves."""
+def impact(app: AppContext, enterprise: str, part: str, fmt: Format) -> None:
+    """What breaks in the chains if the local ENTERPRISE (id, Chinese full or short name) leaves."""
     cfg = load_analysis_config(app.settings.analysis_config)
-    result = anchor_impact(app.store, enterprise_id, cfg.impact, cfg.gaps)
+    key = resolve(app.store, "Enterprise", enterprise)
+    result = anchor_impact(app.store, key, cfg.impact, cfg.gaps)
     if fmt == "json":
         click.echo(to_json(result.to_dict()))
         return
@@ -97,14 +99,22 @@ def anchors(app: AppContext, top: int, fmt: Format) -> None:
 
 
 @click.command()
-@click.argument("enterprise_id")
+@click.argument("enterprise", required=False)
 @click.option("--limit", type=int, default=0, help="At most this many parks (0: all).")
 @format_option
 @pass_app
-def parks(app: AppContext, enterprise_id: str, limit: int, fmt: Format) -> None:
-    """Best parks for ENTERPRISE_ID (a local enterprise or an outside candidate), with reasons."""
+def parks(app: AppContext, enterprise: str | None, limit: int, fmt: Format) -> None:
+    """Without ENTERPRISE: every park with its id, town, space and positioning. With ENTERPRISE
+    (id, Chinese full or short name; local or an outside candidate): the best parks for it."""
+    if enterprise is None:
+        from tupu.api.commands.lists import PARK_LIST_TABLE
+        from tupu.graph.analyses.lists import parks as list_parks
+
+        show(list_parks(app.store), fmt, PARK_LIST_TABLE)
+        return
     cfg = load_analysis_config(app.settings.analysis_config)
-    df = parks_for(app.store, enterprise_id, cfg.matching, cfg.candidates)
+    key = resolve(app.store, "Enterprise", enterprise)
+    df = parks_for(app.store, key, cfg.matching, cfg.candidates)
     n = _limit(limit)
     show(df if n is None else df.head(n), fmt, PARK_TABLE)
 

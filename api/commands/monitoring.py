@@ -17,6 +17,7 @@ from tupu.graph.analyses.config import load_analysis_config
 from tupu.graph.analyses.monitoring import plan_targets
 from tupu.graph.analyses.monitoring import (
     PROJECT_STATUS_ZH, TARGET_STATUS_ZH, check_period, off_track, projects as list_projects,
+    require_data,
     target_progress,
 )
 
@@ -24,7 +25,7 @@ PROJECT_TABLE = ["project", "name", "town_name", "status", "progress", "planned_
                  "off_track", "reason"]
 OFF_TRACK_TABLE = ["project", "name", "town_name", "owner_name", "status", "progress",
                    "planned_progress", "reason"]
-TARGET_TABLE = ["name", "wording", "actual", "unit", "gap", "status", "note"]
+TARGET_TABLE = ["target", "name", "wording", "actual", "expected", "unit", "status", "note"]
 OUT_KINDS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html",
              ".xlsx": "xlsx"}
 
@@ -51,6 +52,7 @@ def bulletin(app: AppContext, period: str, out: Path | None, targets_name: str |
         if kind is None:
             raise UsageError(f"--out {out}: give a .md, .html or .xlsx file")
     store = app.store
+    require_data(store, period)
     cfg = load_analysis_config(app.settings.analysis_config)
     b = build_bulletin(store, period, plan_targets(store, targets_name), cfg.monitoring,
                        cfg.clusters)

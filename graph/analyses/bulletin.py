@@ -68,7 +68,8 @@ class Bulletin:
 
 
 KPI_HEADERS: Headers = (
-    ("name", "指标"), ("wording", "目标"), ("actual", "完成值"), ("unit", "单位"), ("gap", "差距"),
+    ("name", "指标"), ("wording", "全年目标"), ("actual", "截至本期完成"),
+    ("expected", "本期应完成"), ("unit", "单位"), ("gap", "与全年目标差距"),
     ("status", "完成情况"), ("note", "计算说明"),
 )
 NEW_HEADERS: Headers = (
@@ -272,8 +273,8 @@ def build_bulletin(
     ttm = sum(q.revenue(e) for e in q.ents)
     summary = (
         f"依据《{targets.title}》，通报截至{period_zh(period)}末的监测情况。",
-        f"{len(tp)}项目标中，达成{counts.get('met', 0)}项、未达成{counts.get('not_met', 0)}项、"
-        f"暂无图谱数据{counts.get('no_data', 0)}项。",
+        f"{len(tp)}项目标中，已完成{counts.get('met', 0)}项、按进度{counts.get('on_track', 0)}项、"
+        f"滞后{counts.get('behind', 0)}项、暂无图谱数据{counts.get('no_data', 0)}项。",
         sr.describe(),
         f"在库重点项目{len(pj)}个，脱幅项目{len(ot)}个"
         + (f"（{'、'.join(ot['name'].astype(str))}）。" if len(ot) else "。"),

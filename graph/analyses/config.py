@@ -82,6 +82,8 @@ class MonitoringConfig(_Frozen):
     bulletin_top: int
     growth_min_base: float
     bulletin_title: str
+    level_measures: tuple[str, ...]
+    target_profiles: dict[str, Literal["pro_rata", "level"] | tuple[float, float, float, float]]
 
 
 class AnalysisConfig(_Frozen):
