@@ -299,7 +299,11 @@ def test_fund_and_university_pairs(loaded: GraphStore, planted: Planted) -> None
 def test_parks_for_puts_a_positioned_park_with_room_first(
     loaded: GraphStore, planted: Planted
 ) -> None:
-    df = parks_for(loaded, planted.outside)
+    # the whole group (5,000 people) would need 50,000 ㎡: only PK has that much room
+    whole = default_analysis_config().candidates
+    whole = whole.model_copy(update={"park": whole.park.model_copy(
+        update={"branch_employees": 10000})})
+    df = parks_for(loaded, planted.outside, candidate_config=whole)
     first = df.iloc[0]
     assert first["park"] == planted.park
     assert first["positioned"] > 0 and first["space"] > 0
@@ -307,6 +311,11 @@ def test_parks_for_puts_a_positioned_park_with_room_first(
     assert ranks[planted.park] < ranks[planted.full_park]
     assert (df[["positioned", "space", "partners", "chain"]].sum(axis=1) == df["score"]).all()
     assert len(df) == len(loaded.find_nodes("Park"))
+    # by default the park term asks for the room of a branch (200 people), not the whole group
+    branch = parks_for(loaded, planted.outside)
+    assert set(branch["need"]) == {2000.0}
+    assert branch.set_index("park").loc[planted.park, "space"] > 0
+    assert (branch["space"] > 0).sum() > (df["space"] > 0).sum()
 
 
 # -- the two stores answer alike ------------------------------------------------------------
@@ -369,7 +378,10 @@ def test_cli_commands(capsys: pytest.CaptureFixture[str], planted: Planted) -> N
 
     code, out = _run(capsys, "parks", planted.outside, "--format", "csv")
     assert code == 0
-    assert next(csv.DictReader(out.splitlines()))["park"] == planted.park
+    mem = MemoryStore(None)
+    load([planted.folder], mem)
+    assert next(csv.DictReader(out.splitlines()))["park"] == str(
+        parks_for(mem, planted.outside)["park"].iloc[0])
 
     code, out = _run(capsys, "pairs", "funds", "--limit", "0", "--format", "json")
     assert code == 0

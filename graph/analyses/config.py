@@ -58,6 +58,7 @@ class ParkWeights(_Frozen):
     weight: float
     space_per_employee: float
     min_space: float
+    branch_employees: float
 
 
 class CandidateConfig(_Frozen):

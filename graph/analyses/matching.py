@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 
 from tupu.errors import UsageError
-from tupu.graph.analyses.candidates import TIE_TYPES
+from tupu.graph.analyses.candidates import TIE_TYPES, space_need
 from tupu.graph.analyses.wording import area_text, money_text
 from tupu.graph.analyses.config import (
     CandidateConfig,
@@ -142,9 +142,6 @@ def _display(props: Mapping[str, Any], key: str) -> str:
 # -- parks ---------------------------------------------------------------------------------------
 
 
-def space_need(employees: Any, cfg: CandidateConfig) -> float:
-    """The vacant space (㎡) an enterprise needs: the candidates' rule."""
-    return max(cfg.park.min_space, float(employees or 0) * cfg.park.space_per_employee)
 
 
 def parks_for(store: GraphStore, enterprise_id: str, config: MatchingConfig | None = None,
