@@ -133,7 +133,8 @@ class IndustryMap:
         from tupu.graph.analyses.names import resolve
 
         key = resolve(self.store, "ChainLink", link)
-        return candidates(self.store, key, limit, self.config.candidates, self.config.gaps)
+        return candidates(self.store, key, limit, self.config.candidates, self.config.gaps,
+                          self.config.matching)
 
     def parks(self, enterprise: str | None = None, limit: int | None = None) -> pd.DataFrame:
         """Without an enterprise: every park (``park``, ``name``, ``town``, ``town_name``,

@@ -71,5 +71,5 @@ def candidates(app: AppContext, link: str, limit: int, fmt: Format) -> None:
     CHAIN/LINK), with an explained score."""
     cfg = load_analysis_config(app.settings.analysis_config)
     key = resolve(app.store, "ChainLink", link)
-    df = rank_candidates(app.store, key, limit, cfg.candidates, cfg.gaps)
+    df = rank_candidates(app.store, key, limit, cfg.candidates, cfg.gaps, cfg.matching)
     show(df, fmt, CANDIDATE_TABLE)

@@ -61,5 +61,5 @@ def candidates(store: GraphStore, cfg: AnalysisConfig, role: Role, link: str,
                limit: int | None = 20) -> dict[str, Any]:
     """The link and its candidates ranked by their explained score."""
     info = link_info(store, link)
-    rows = records(rank_candidates(store, link, limit, cfg.candidates, cfg.gaps))
+    rows = records(rank_candidates(store, link, limit, cfg.candidates, cfg.gaps, cfg.matching))
     return {**info, "candidates": rows if role >= Role.analyst else redact.candidates(rows)}

@@ -34,7 +34,9 @@ from typing import Any
 import pandas as pd
 
 from tupu.errors import UsageError
-from tupu.graph.analyses.config import CandidateConfig, GapConfig, default_analysis_config
+from tupu.graph.analyses.config import (
+    CandidateConfig, GapConfig, MatchingConfig, default_analysis_config,
+)
 from tupu.graph.analyses.scope import Scope
 from tupu.graph.stores.store import GraphStore
 from tupu.graph.analyses.strength import link_strength, locality
@@ -265,6 +267,7 @@ def candidates(
     limit: int | None = 20,
     config: CandidateConfig | None = None,
     gap_config: GapConfig | None = None,
+    matching_config: MatchingConfig | None = None,
 ) -> pd.DataFrame:
     """Outside enterprises in ``link`` ranked by their attraction score (see module doc)."""
     cfg = config or default_analysis_config().candidates
@@ -277,19 +280,10 @@ def candidates(
     df.insert(0, "rank", range(1, len(df) + 1))
     if limit is not None:
         df = df.head(limit)
+    from tupu.graph.analyses.matching import best_parks  # matching builds on this module
+
     df = df.copy()
-    best = [_best_park(store, key, cfg) for key in df["id"]]
-    df["best_park_id"] = [b[0] for b in best]
-    df["best_park"] = [b[1] for b in best]
+    best = best_parks(store, list(df["id"]), matching_config, cfg)
+    df["best_park_id"] = [best[k][0] for k in df["id"]]
+    df["best_park"] = [best[k][1] for k in df["id"]]
     return df[COLUMNS]
-
-
-def _best_park(store: GraphStore, key: str, cfg: CandidateConfig) -> tuple[str | None, str | None]:
-    """The park ranked first for ``key`` by :func:`tupu.graph.analyses.matching.parks_for` (the
-    one best-park rule of ``candidates``, ``parks`` and the pages); None without a park."""
-    from tupu.graph.analyses.matching import parks_for
-
-    ranked = parks_for(store, key, candidate_config=cfg)
-    if ranked.empty:
-        return None, None
-    return str(ranked["park"].iloc[0]), str(ranked["park_name"].iloc[0])

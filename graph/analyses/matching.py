@@ -144,15 +144,52 @@ def _display(props: Mapping[str, Any], key: str) -> str:
 
 
 
+class ParkContext:
+    """What ranking parks needs beyond one enterprise, read once and shared by several rankings
+    (a candidates list ranks the parks of each candidate it shows)."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.where = locality(store)
+        self.parks = store.find_nodes("Park")
+        self.town_names = {n.key: str(n.props.get("name", n.key))
+                           for n in store.find_nodes("Town")}
+        self.in_town = {r.start.key: r.end.key for r in store.find_relationships("IN_TOWN")}
+        self._members: dict[str, set[str]] = {}
+        self._store = store
+
+    def members(self, links: Collection[str]) -> set[str]:
+        """The enterprises in any of ``links`` (read once per link)."""
+        missing = sorted(set(links) - set(self._members))
+        if missing:
+            self._members.update(link_members(self._store, missing))
+        return set().union(*(self._members.get(x, set()) for x in links)) if links else set()
+
+
+def best_parks(store: GraphStore, keys: Collection[str], config: MatchingConfig | None = None,
+               candidate_config: CandidateConfig | None = None
+               ) -> dict[str, tuple[str | None, str | None]]:
+    """The park :func:`parks_for` ranks first for each enterprise of ``keys``: (id, name), or
+    (None, None) without parks. The one best-park rule of candidates, parks and the pages."""
+    context = ParkContext(store)
+    out: dict[str, tuple[str | None, str | None]] = {}
+    for key in keys:
+        df = parks_for(store, key, config, candidate_config, context)
+        out[key] = (None, None) if df.empty else (str(df["park"].iloc[0]),
+                                                  str(df["park_name"].iloc[0]))
+    return out
+
+
 def parks_for(store: GraphStore, enterprise_id: str, config: MatchingConfig | None = None,
-              candidate_config: CandidateConfig | None = None) -> pd.DataFrame:
+              candidate_config: CandidateConfig | None = None,
+              context: ParkContext | None = None) -> pd.DataFrame:
     """Every park ranked for ``enterprise_id`` (local or outside), best first (module doc)."""
     cfg = (config or default_analysis_config().matching).parks
     ccfg = candidate_config or default_analysis_config().candidates
     ent = store.get_node("Enterprise", enterprise_id)
     if ent is None:
         raise UsageError(f"no enterprise {enterprise_id!r}")
-    where = locality(store)
+    ctx = context or ParkContext(store)
+    where = ctx.where
     codes = _enterprise_codes(store, [enterprise_id]).get(enterprise_id, [])
     links = sorted({r.start.key for r in store.adjacent("COVERS", "SubSector", codes, "in")})
     link_names = {n.key: str(n.props.get("name", n.key))
@@ -174,14 +211,13 @@ def parks_for(store: GraphStore, enterprise_id: str, config: MatchingConfig | No
 
     near = sorted({r.start.key for r in store.adjacent("FEEDS", "ChainLink", links, "in")}
                   | {r.end.key for r in store.adjacent("FEEDS", "ChainLink", links, "out")})
-    chain_firms = set().union(*link_members(store, near).values()) if near else set()
+    chain_firms = ctx.members(near)
     chain_firms.discard(enterprise_id)
 
-    town_names = {n.key: str(n.props.get("name", n.key)) for n in store.find_nodes("Town")}
-    in_town = {r.start.key: r.end.key for r in store.find_relationships("IN_TOWN")}
+    town_names, in_town = ctx.town_names, ctx.in_town
     current = where.park.get(enterprise_id)
     rows = []
-    for park in store.find_nodes("Park"):
+    for park in ctx.parks:
         p = park.props
         vacant = float(p.get("vacant_area") or 0.0)
         reasons: list[str] = []
