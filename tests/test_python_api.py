@@ -299,3 +299,24 @@ def test_targets_and_clusters_judge_the_range_alike(m: IndustryMap) -> None:
     assert row["actual"] == summary["significant"]
     assert (row["status"] == "met") is summary["meets_plan"]
     assert row["status"] in summary["text"] or ("已完成" in summary["text"]) is summary["meets_plan"]
+
+
+def test_pages_and_api_take_names(m: IndustryMap, city: City) -> None:
+    from fastapi.testclient import TestClient
+
+    from tupu.api.app import create_app
+
+    with TestClient(create_app(m.settings)) as client:
+        by_name = client.get(f"/api/v1/candidates/{city.link_name}?limit=3").json()
+        assert by_name["link"] == city.link and by_name["candidates"][0]["id"] == city.ideal
+        park = client.get("/api/v1/parks/理想电竞测试园")
+        assert park.status_code == 200 and park.json()["id"] == "ideal-park"
+        assert client.get("/api/v1/parks-for/理想互娱").json()["enterprise"] == city.ideal
+        page = client.get("/enterprises/理想互娱")
+        assert page.status_code == 200 and "深圳理想互娱科技有限公司" in page.text
+        gaps = client.get("/api/v1/gaps", params={"scope": "town:浏河镇", "chain": "电竞游戏"})
+        assert gaps.status_code == 200
+        missing = client.get("/api/v1/chains/film")
+        assert missing.status_code == 404 and "影视制作（film-tv）" in missing.json()["detail"]
+        empty = client.get("/api/v1/bulletin/2026Q1")
+        assert empty.status_code == 404 and PERIOD in empty.json()["detail"]
