@@ -276,18 +276,22 @@ def test_short_place_names() -> None:
 
 
 def test_fund_and_university_pairs(loaded: GraphStore, planted: Planted) -> None:
-    funds = fund_pairs(loaded)
+    funds = fund_pairs(loaded, which="all")
     pair = funds[(funds["fund"] == planted.fund) & (funds["target"] == planted.project)]
     assert len(pair) == 1
     row = pair.iloc[0]
     assert row["target_kind"] == "project" and row["match_level"] == "group"
     assert bool(row["fit"]) and bool(row["existing"]) and row["size_term"] > 0
     terms = ["match", "stage_term", "size_term", "existing_term"]
+    new = fund_pairs(loaded)  # new pairs by default: the existing one is listed apart
+    assert not new["existing"].any() and planted.project not in set(
+        new[new["fund"] == planted.fund]["target"])
+    assert (fund_pairs(loaded, which="existing")["existing"]).all()
     assert (funds[terms].sum(axis=1).round(2) == funds["score"]).all()
     assert funds[(funds["fund"] == planted.other_fund)
                  & (funds["target"] == planted.project)].empty
 
-    unis = university_pairs(loaded)
+    unis = university_pairs(loaded, which="all")
     pair = unis[(unis["university"] == planted.university)
                 & (unis["enterprise"] == planted.ys[0])]
     assert len(pair) == 1
@@ -339,8 +343,9 @@ def test_memory_and_neo4j_answer_identically(
         assert a.to_dict() == b.to_dict()
         pd.testing.assert_frame_equal(parks_for(neo, planted.outside),
                                       parks_for(mem, planted.outside))
-        pd.testing.assert_frame_equal(university_pairs(neo), university_pairs(mem))
-        pd.testing.assert_frame_equal(fund_pairs(neo), fund_pairs(mem))
+        pd.testing.assert_frame_equal(university_pairs(neo, which="all"),
+                                      university_pairs(mem, which="all"))
+        pd.testing.assert_frame_equal(fund_pairs(neo, which="all"), fund_pairs(mem, which="all"))
     finally:
         neo.clear()
 
@@ -383,9 +388,9 @@ def test_cli_commands(capsys: pytest.CaptureFixture[str], planted: Planted) -> N
     assert next(csv.DictReader(out.splitlines()))["park"] == str(
         parks_for(mem, planted.outside)["park"].iloc[0])
 
-    code, out = _run(capsys, "pairs", "funds", "--limit", "0", "--format", "json")
+    code, out = _run(capsys, "pairs", "funds", "--all", "--limit", "0", "--format", "json")
     assert code == 0
     assert any(r["fund"] == planted.fund and r["target"] == planted.project
                for r in json.loads(out))
     code, out = _run(capsys, "pairs", "universities", "--limit", "5")
-    assert code == 0 and len(out.splitlines()) == 2 + 5
+    assert code == 0 and len(out.splitlines()) == 2 + 5 + 2  # and the line on existing pairs

@@ -320,3 +320,26 @@ def test_pages_and_api_take_names(m: IndustryMap, city: City) -> None:
         assert missing.status_code == 404 and "影视制作（film-tv）" in missing.json()["detail"]
         empty = client.get("/api/v1/bulletin/2026Q1")
         assert empty.status_code == 404 and PERIOD in empty.json()["detail"]
+
+
+def test_pairs_are_new_by_default_and_separate(m: IndustryMap) -> None:
+    new = m.pairs("universities", limit=None)
+    existing = m.pairs("universities", limit=None, which="existing")
+    every = m.pairs("universities", limit=None, which="all")
+    assert not new["existing"].any() and existing["existing"].all() and len(existing) > 0
+    assert len(every) == len(new) + len(existing)
+    assert not set(zip(new["enterprise"], new["university"])) & set(
+        zip(existing["enterprise"], existing["university"]))
+    assert new["score"].nunique() > len(new) / 5  # continuous terms separate the pairs
+    terms = ["match", "local_term", "breadth_term", "scale_term", "open_term", "existing_term"]
+    assert ((new[terms].sum(axis=1) - new["score"]).abs() < 0.011).all()
+    assert new["reasons"].str.len().gt(0).all()
+    chain = m.pairs("universities", limit=None, chain="电竞游戏")
+    members = set(m.gaps(chain="电竞游戏", all=True)["link"])
+    assert 0 < len(chain) < len(new) and members
+    one = m.pairs("universities", limit=None, university="西交利物浦大学太仓校区")
+    assert set(one["university"]) == {m.resolve("University", "西交利物浦大学太仓校区")}
+    funds = m.pairs("funds", limit=None)
+    assert not funds["existing"].any() and funds["score"].nunique() > 20
+    one_fund = m.pairs("funds", limit=None, fund="引导基金")
+    assert one_fund["fund"].nunique() == 1

@@ -153,15 +153,30 @@ class IndustryMap:
         return df.head(limit) if limit is not None else df
 
     def pairs(self, kind: Literal["universities", "funds"] = "universities",
-              limit: int | None = 50) -> pd.DataFrame:
+              limit: int | None = 50, which: Literal["new", "existing", "all"] = "new",
+              chain: str | None = None, link: str | None = None,
+              enterprise: str | None = None, university: str | None = None,
+              fund: str | None = None) -> pd.DataFrame:
         """产学研结对 (``universities``) or 融资对接 (``funds``) pairs ranked by ``score``, each
-        with ``reasons``; ``existing`` marks pairs that already work together."""
-        from tupu.graph.analyses.matching import fund_pairs, university_pairs
+        with ``reasons``. ``which="new"`` (default) gives pairs that do not work together yet,
+        ``"existing"`` those that do, ``"all"`` both (``existing`` marks them). Filters: the
+        enterprises of a ``chain`` or ``link``, one ``enterprise``, ``university`` or ``fund``
+        (ids or names)."""
+        from tupu.graph.analyses.matching import fund_pairs, pair_scope, university_pairs
+        from tupu.graph.analyses.names import resolve_optional
 
+        st = self.store
+        scope = pair_scope(st, resolve_optional(st, "Chain", chain),
+                           resolve_optional(st, "ChainLink", link),
+                           resolve_optional(st, "Enterprise", enterprise))
         if kind == "universities":
-            return university_pairs(self.store, self.config.matching, limit)
+            uni = resolve_optional(st, "University", university)
+            return university_pairs(st, self.config.matching, limit, which, scope,
+                                    None if uni is None else {uni})
         if kind == "funds":
-            return fund_pairs(self.store, self.config.matching, limit)
+            fid = resolve_optional(st, "Fund", fund)
+            return fund_pairs(st, self.config.matching, limit, which, scope,
+                              None if fid is None else {fid})
         raise UsageError(msg("python.unknown_pairs", kind=kind))
 
     def clusters(self) -> pd.DataFrame:

@@ -48,6 +48,7 @@ MESSAGES: dict[str, str] = {
     "python.cypher_memory": "cypher() 需要 Neo4j 存储；当前为内存存储（memory）。"
                             "请用 tupu.open(store=\"neo4j\")，或改用 to_networkx() 与各分析方法。",
     "python.cypher_write": "cypher() 只读：该查询试图写入图谱（{detail}）。写入请用 tupu load。",
+    "pairs.existing_apart": "以上为尚未合作的新结对；已有合作的结对另列：tupu pairs {kind} --existing。",
     "python.unknown_pairs": "pairs() 的种类为 universities（产学研）或 funds（融资），不是「{kind}」。",
 
 }

@@ -13,8 +13,9 @@ from tupu.graph.analyses.clusters import clusters as find_clusters, summary as c
 from tupu.graph.analyses.config import load_analysis_config
 from tupu.graph.analyses.gaps import STATUS_ZH
 from tupu.graph.analyses.impact import anchor_impact, anchors as rank_anchors
-from tupu.graph.analyses.matching import fund_pairs, parks_for, university_pairs
-from tupu.graph.analyses.names import resolve
+from tupu.graph.analyses.matching import fund_pairs, pair_scope, parks_for, university_pairs
+from tupu.graph.analyses.names import resolve, resolve_optional
+from tupu.messages import msg
 
 CLUSTER_TABLE = ["cluster", "label", "size", "above_scale", "revenue", "significant", "links",
                  "internal_ties", "leader"]
@@ -122,13 +123,35 @@ def parks(app: AppContext, enterprise: str | None, limit: int, fmt: Format) -> N
 @click.command()
 @click.argument("kind", type=click.Choice(["universities", "funds"]))
 @click.option("--limit", type=int, default=50, show_default=True, help="At most this many (0: all).")
+@click.option("--existing", "which", flag_value="existing",
+              help="Only the pairs that already work together (listed apart from the new ones).")
+@click.option("--all", "which", flag_value="all", help="New and existing pairs together.")
+@click.option("--chain", default=None, help="Only enterprises of this chain (id or name).")
+@click.option("--link", default=None, help="Only enterprises of this chain link (id or name).")
+@click.option("--enterprise", default=None, help="Only this enterprise (id or name).")
+@click.option("--university", default=None, help="Only this university (id or name).")
+@click.option("--fund", default=None, help="Only this fund (id or name).")
 @format_option
 @pass_app
-def pairs(app: AppContext, kind: str, limit: int, fmt: Format) -> None:
-    """产学研结对 (universities) or 融资对接 (funds): ranked pairs with reasons."""
+def pairs(app: AppContext, kind: str, limit: int, which: str | None, chain: str | None,
+          link: str | None, enterprise: str | None, university: str | None, fund: str | None,
+          fmt: Format) -> None:
+    """产学研结对 (universities) or 融资对接 (funds): new pairs ranked with reasons (existing
+    ones with --existing)."""
     cfg = load_analysis_config(app.settings.analysis_config).matching
+    store = app.store
+    scope = pair_scope(store, resolve_optional(store, "Chain", chain),
+                       resolve_optional(store, "ChainLink", link),
+                       resolve_optional(store, "Enterprise", enterprise))
+    chosen = which or "new"
     if kind == "universities":
-        show(university_pairs(app.store, cfg, _limit(limit)), fmt, UNIVERSITY_TABLE)
+        unis = None if university is None else {resolve(store, "University", university)}
+        df = university_pairs(store, cfg, _limit(limit), chosen, scope, unis)  # type: ignore[arg-type]
+        show(df, fmt, UNIVERSITY_TABLE)
     else:
-        show(fund_pairs(app.store, cfg, _limit(limit)), fmt, FUND_TABLE)
-
+        funds = None if fund is None else {resolve(store, "Fund", fund)}
+        df = fund_pairs(store, cfg, _limit(limit), chosen, scope, funds)  # type: ignore[arg-type]
+        show(df, fmt, FUND_TABLE)
+    if fmt == "table" and chosen == "new":
+        click.echo("")
+        click.echo(msg("pairs.existing_apart", kind=kind))

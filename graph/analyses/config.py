@@ -173,6 +173,10 @@ class ParkMatchConfig(_Frozen):
 class UniversityMatchConfig(_Frozen):
     match: TaxonomyMatch
     local: float
+    breadth: float
+    scale: float
+    full_at_revenue: float
+    open: float
     existing: float
 
 
