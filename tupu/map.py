@@ -251,7 +251,8 @@ class IndustryMap:
 
         require_data(self.store, period)
         return build_bulletin(self.store, period, plan_targets(self.store, targets),
-                              self.config.monitoring, self.config.clusters)
+                              self.config.monitoring, self.config.clusters, self.config.gaps,
+                              self.config.candidates)
 
     def provenance(self, label: str, key: str) -> pd.DataFrame:
         """Where a node came from: ``fact``, ``delivery``, ``file``, ``row``, ``loaded_at``, …

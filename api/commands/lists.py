@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from tupu.api.commands.analyses import show
-from tupu.api.commands.common import format_option, pass_app
+from tupu.api.commands.common import format_option, pass_app, save_option
 from tupu.api.context import AppContext
 from tupu.api.output import Format
 from tupu.graph.analyses import lists
@@ -20,6 +20,7 @@ PARK_LIST_TABLE = ["park", "name", "town_name", "level", "vacant_area", "positio
 
 @click.command()
 @format_option
+@save_option
 @pass_app
 def chains(app: AppContext, fmt: Format) -> None:
     """Every industry chain: its id, Chinese name and number of links."""
@@ -29,6 +30,7 @@ def chains(app: AppContext, fmt: Format) -> None:
 @click.command()
 @click.option("--chain", default=None, help="Only the links of this chain (id or Chinese name).")
 @format_option
+@save_option
 @pass_app
 def links(app: AppContext, chain: str | None, fmt: Format) -> None:
     """Every chain link (of one chain with --chain): id, Chinese name, chain and stage."""
@@ -37,6 +39,7 @@ def links(app: AppContext, chain: str | None, fmt: Format) -> None:
 
 @click.command()
 @format_option
+@save_option
 @pass_app
 def towns(app: AppContext, fmt: Format) -> None:
     """Every town (区镇): id, Chinese name, its parks and local enterprises."""

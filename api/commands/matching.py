@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from tupu.api.commands.analyses import frame_rows, show
-from tupu.api.commands.common import format_option, pass_app
+from tupu.api.commands.common import format_option, pass_app, save_option
 from tupu.api.context import AppContext
 from tupu.api.output import Format, to_json
 from tupu.graph.analyses.clusters import clusters as find_clusters, summary as cluster_summary
@@ -37,6 +37,7 @@ def _limit(limit: int) -> int | None:
 
 @click.command()
 @format_option
+@save_option
 @pass_app
 def clusters(app: AppContext, fmt: Format) -> None:
     """特色产业集群: communities of local enterprises, counted against the plan's 3–5.
@@ -91,6 +92,7 @@ def impact(app: AppContext, enterprise: str, part: str, fmt: Format) -> None:
 @click.command()
 @click.option("--top", type=int, default=20, show_default=True, help="At most this many (0: all).")
 @format_option
+@save_option
 @pass_app
 def anchors(app: AppContext, top: int, fmt: Format) -> None:
     """Local enterprises ranked by what their leaving would break (anchor impact)."""
@@ -103,6 +105,7 @@ def anchors(app: AppContext, top: int, fmt: Format) -> None:
 @click.argument("enterprise", required=False)
 @click.option("--limit", type=int, default=0, help="At most this many parks (0: all).")
 @format_option
+@save_option
 @pass_app
 def parks(app: AppContext, enterprise: str | None, limit: int, fmt: Format) -> None:
     """Without ENTERPRISE: every park with its id, town, space and positioning. With ENTERPRISE
@@ -132,6 +135,7 @@ def parks(app: AppContext, enterprise: str | None, limit: int, fmt: Format) -> N
 @click.option("--university", default=None, help="Only this university (id or name).")
 @click.option("--fund", default=None, help="Only this fund (id or name).")
 @format_option
+@save_option
 @pass_app
 def pairs(app: AppContext, kind: str, limit: int, which: str | None, chain: str | None,
           link: str | None, enterprise: str | None, university: str | None, fund: str | None,

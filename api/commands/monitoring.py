@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from tupu.api.commands.analyses import frame_rows, show
-from tupu.api.commands.common import format_option, pass_app
+from tupu.api.commands.common import format_option, pass_app, save_option
 from tupu.api.context import AppContext
 from tupu.api.output import Format, to_csv, to_json
 from tupu.errors import UsageError
@@ -55,7 +55,7 @@ def bulletin(app: AppContext, period: str, out: Path | None, targets_name: str |
     require_data(store, period)
     cfg = load_analysis_config(app.settings.analysis_config)
     b = build_bulletin(store, period, plan_targets(store, targets_name), cfg.monitoring,
-                       cfg.clusters)
+                       cfg.clusters, cfg.gaps, cfg.candidates)
     if out is None:
         click.echo(_render(b, fmt))
         return
@@ -90,6 +90,7 @@ def _render(b: Bulletin, fmt: Format) -> str:
               help="Percentage points behind plan that make a project off track "
                    "(default: monitoring.off_track_margin).")
 @format_option
+@save_option
 @pass_app
 def projects(app: AppContext, period: str | None, only_off_track: bool, margin: float | None,
              fmt: Format) -> None:
@@ -113,6 +114,7 @@ def projects(app: AppContext, period: str | None, only_off_track: bool, margin: 
 @click.option("--period", default=None, help="Use data up to this quarter (yyyyQn).")
 @targets_option
 @format_option
+@save_option
 @pass_app
 def targets(app: AppContext, year: int | None, period: str | None, targets_name: str | None,
             fmt: Format) -> None:

@@ -58,7 +58,8 @@ def bulletin(store: GraphStore, cfg: AnalysisConfig, role: Role, period: str) ->
         require_data(store, period)
     except NoData as e:
         raise NotFound(str(e)) from e
-    b = build_bulletin(store, period, plan_targets(store, None), cfg.monitoring, cfg.clusters)
+    b = build_bulletin(store, period, plan_targets(store, None), cfg.monitoring, cfg.clusters,
+                       cfg.gaps, cfg.candidates)
     return b if role >= Role.analyst else redact.bulletin(b)
 
 

@@ -16,7 +16,11 @@ import numpy as np
 import pandas as pd
 
 from tupu.graph.analyses import frames
-from tupu.graph.analyses.config import ClusterConfig, MonitoringConfig, default_analysis_config
+from tupu.graph.analyses.candidates import candidates
+from tupu.graph.analyses.config import (
+    CandidateConfig, ClusterConfig, GapConfig, MonitoringConfig, default_analysis_config,
+)
+from tupu.graph.analyses.gaps import STATUS_ZH, gaps
 from tupu.graph.analyses.notice import dataset_notice
 from tupu.graph.analyses.monitoring import (
     LEVEL_ZH, PROJECT_STATUS_ZH, QUARTER_ZH, TARGET_STATUS_ZH, StartRate, check_period,
@@ -97,6 +101,11 @@ TOWN_HEADERS: Headers = (
     ("town_name", "区镇"), ("local_enterprises", "本地企业"), ("above_scale", "规上企业"),
     ("revenue_ttm", "近四季度营收（亿元）"), ("growth", "营收同比增长（%）"),
     ("projects", "重点项目"), ("off_track", "脱幅项目"),
+)
+GAP_HEADERS: Headers = (
+    ("chain_name", "产业链"), ("link_name", "环节"), ("status", "现状"), ("broken", "断链"),
+    ("local_enterprises", "本地企业"), ("priority", "招引优先级"), ("reasons", "缺口原因"),
+    ("candidates", "建议招引企业（前三）"),
 )
 STATUS_ORDER = ("planned", "signed", "started", "completed", "operating", "stalled")
 
@@ -247,7 +256,8 @@ def _kpis(tp: pd.DataFrame, plan: PlanTargets) -> Section:
 
 def build_bulletin(
     store: GraphStore, period: str, targets: PlanTargets, config: MonitoringConfig | None = None,
-    clusters_config: ClusterConfig | None = None,
+    clusters_config: ClusterConfig | None = None, gaps_config: GapConfig | None = None,
+    candidates_config: CandidateConfig | None = None,
 ) -> Bulletin:
     """The bulletin of quarter ``period`` (``yyyyQn``) against ``targets``."""
     cfg = config or default_analysis_config().monitoring
@@ -268,6 +278,7 @@ def build_bulletin(
         _project_status(pj, year, sr),
         _off_track(ot, cfg),
         _towns(q, pj),
+        _gaps(store, cfg, gaps_config, candidates_config),
     )
     counts = tp["status"].value_counts().to_dict()
     ttm = sum(q.revenue(e) for e in q.ents)
@@ -288,6 +299,23 @@ def build_bulletin(
                                                     for d in datasets),
         start=sr, summary=summary, sections=sections,
     )
+
+
+def _gaps(store: GraphStore, cfg: MonitoringConfig, gcfg: GapConfig | None,
+          ccfg: CandidateConfig | None) -> Section:
+    """缺口与招引: the gaps of highest priority and the first candidates for each."""
+    found = gaps(store, None, None, gcfg).head(cfg.bulletin_gaps)
+    rows = []
+    for r in found.itertuples(index=False):
+        top = candidates(store, str(r.link), 3, ccfg, gcfg)
+        rows.append({"chain_name": r.chain_name, "link_name": r.link_name,
+                     "status": STATUS_ZH.get(str(r.status), r.status), "broken": bool(r.broken),
+                     "local_enterprises": int(r.local_enterprises), "priority": r.priority,
+                     "reasons": r.reasons, "candidates": "；".join(top["name"].astype(str))})
+    df = pd.DataFrame(rows, columns=[c for c, _ in GAP_HEADERS])
+    note = ("按当前图谱计算（不分报告期）：缺失或薄弱的环节按招引优先级排序，建议招引企业为该环节"
+            "得分最高的外地企业，得分构成见招引候选清单。")
+    return Section("gaps", "缺口与招引", df, GAP_HEADERS, note)
 
 
 def _start_target(targets: PlanTargets) -> float:

@@ -81,6 +81,7 @@ class MonitoringConfig(_Frozen):
     stalled_statuses: tuple[str, ...]
     started_statuses: tuple[str, ...]
     bulletin_top: int
+    bulletin_gaps: int
     growth_min_base: float
     bulletin_title: str
     level_measures: tuple[str, ...]

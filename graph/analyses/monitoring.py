@@ -34,6 +34,7 @@ from tupu.graph.analyses import clusters as cluster_analysis
 from tupu.graph.analyses import frames
 from tupu.graph.analyses.config import ClusterConfig, MonitoringConfig, default_analysis_config
 from tupu.graph.analyses.periods import parse_period, revenue_summary, shift
+from tupu.graph.analyses.plain import plain_words
 from tupu.graph.analyses.progress import STATUS_ZH, Standing, judge, profile_of
 from tupu.graph.stores.store import GraphStore
 from tupu.graph.analyses.strength import locality
@@ -427,7 +428,7 @@ def core_enterprises(store: GraphStore, enterprises: set[str]) -> set[str]:
 
 def _new_key_projects(f: _Facts, t: Target) -> Measured:
     n = len(f.new_projects)
-    return Measured(n, f"{f.year}年列入且为新增（new_in_plan_year）的重点项目{n}个")
+    return Measured(n, f"{f.year}年列入且标为新增的重点项目{n}个")
 
 
 def _new_key_project_investment(f: _Facts, t: Target) -> Measured:
@@ -572,7 +573,9 @@ def target_progress(
         if t.scope == "partial" and t.scope_note:
             note += f"口径说明：{t.scope_note}"
         rows.append(_target_row(t, actual, _gap(t, actual), st, ref, note))
-    return pd.DataFrame(rows, columns=TARGET_COLUMNS)
+    df = pd.DataFrame(rows, columns=TARGET_COLUMNS)
+    df["note"] = [plain_words(str(n), store.schema) for n in df["note"]]
+    return df
 
 
 def standing(t: Target, actual: float | None, quarter: int | None,
