@@ -343,3 +343,60 @@ def test_pairs_are_new_by_default_and_separate(m: IndustryMap) -> None:
     assert not funds["existing"].any() and funds["score"].nunique() > 20
     one_fund = m.pairs("funds", limit=None, fund="引导基金")
     assert one_fund["fund"].nunique() == 1
+
+
+# -- outputs for the office ---------------------------------------------------------------------
+
+
+def test_bulletin_for_people(m: IndustryMap, tmp_path: Path) -> None:
+    import openpyxl
+
+    from tupu.graph.exports.bulletin import to_html, to_markdown, to_xlsx
+
+    b = m.bulletin_report(PERIOD)
+    gaps = b.section("gaps")
+    assert gaps.title == "缺口与招引" and len(gaps.frame) > 0
+    assert gaps.frame["candidates"].str.len().gt(0).all()
+    page = to_html(b)
+    assert page.count("<svg") == 2 and "<script" not in page and "://" not in page
+    text = to_markdown(b)
+    # no internal field name (ascii identifiers) outside ids and periods
+    words = set(re.findall(r"[A-Za-z_]{3,}[A-Za-z0-9_.=]*", text))
+    assert not {w for w in words if "_" in w or "=" in w or w[0].islower()}, words
+    wb = openpyxl.load_workbook(to_xlsx(b, tmp_path / "b.xlsx"))
+    kpi = wb[next(n for n in wb.sheetnames if "主要目标" in n)]
+    assert kpi.freeze_panes == "A2"
+    numbers = [c for row in kpi.iter_rows(min_row=2) for c in row
+               if isinstance(c.value, float)]
+    assert numbers and all(c.number_format == "0.00" for c in numbers)
+    assert all(round(c.value, 2) == c.value for c in numbers)
+
+
+def test_saved_tables_are_for_people(capsys: pytest.CaptureFixture[str], city: City,
+                                     tmp_path: Path) -> None:
+    import openpyxl
+
+    d = ["--data-dir", str(city.data_dir), "--store", "memory"]
+    out_csv, out_xlsx = tmp_path / "c.csv", tmp_path / "c.xlsx"
+    code, table, _ = _run(capsys, *d, "candidates", city.link, "--limit", "5", "--save",
+                          str(out_csv))
+    assert code == 0 and "排名" in table and "评分说明" in table and "rank" not in table
+    raw = out_csv.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    head = raw.decode("utf-8-sig").splitlines()[0].split(",")
+    assert head[:3] == ["排名", "标识", "名称"] and "园区得分" in head
+    code, _, _ = _run(capsys, *d, "gaps", "--save", str(out_xlsx))
+    ws = openpyxl.load_workbook(out_xlsx).active
+    assert code == 0 and ws is not None and ws.freeze_panes == "A4"
+    header = [c.value for c in ws[3]]
+    assert "近四季度营收（万元）" in header or "本地企业数" in header
+    code, machine, _ = _run(capsys, *d, "candidates", city.link, "--limit", "2", "--format",
+                            "json")
+    assert code == 0 and '"score"' in machine and '"rank"' in machine  # JSON keeps English keys
+    cells: dict[str, list[object]] = {"name": ["=HYPERLINK(1)", "甲"], "links": [["a", "b"], ["c"]]}
+    from tupu.graph.exports.office import to_people_csv
+
+    import pandas as pd
+
+    text = to_people_csv(pd.DataFrame(cells))
+    assert "'=HYPERLINK(1)" in text and "a；b" in text and "['a'" not in text

@@ -71,9 +71,9 @@ def parks(store: GraphStore) -> pd.DataFrame:
     ``local_enterprises`` in it."""
     where = locality(store)
     per_park: dict[str, int] = {}
-    for p in where.park.values():
-        if p is not None:
-            per_park[p] = per_park.get(p, 0) + 1
+    for at in where.park.values():
+        if at is not None:
+            per_park[at] = per_park.get(at, 0) + 1
     town_names = {n.key: str(n.props.get("name", n.key)) for n in store.find_nodes("Town")}
     in_town = {r.start.key: r.end.key for r in store.find_relationships("IN_TOWN")}
     link_names = {n.key: str(n.props.get("name", n.key)) for n in store.find_nodes("ChainLink")}

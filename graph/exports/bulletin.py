@@ -169,7 +169,7 @@ def _progress_svg(rows: Sequence[tuple[str, float, float | None, str]], title: s
     e = html.escape
     left, width, bar, gap = 230, 420, 16, 8
     height = 30 + len(rows) * (bar + gap)
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{left + width + 70}" '
+    out = [f'<svg role="img" width="{left + width + 70}" '
            f'height="{height}" viewBox="0 0 {left + width + 70} {height}" '
            f'aria-label="{e(title)}" font-size="12">',
            f'<text x="0" y="14" font-weight="bold">{e(title)}</text>']
