@@ -44,6 +44,8 @@ COMMANDS: dict[str, LazyCommand] = {
     "candidates": LazyCommand("tupu.api.commands.analyses", "candidates",
                               "Outside enterprises to attract for LINK (a chain link id), with an "
                               "explained score."),
+    "chains": LazyCommand("tupu.api.commands.lists", "chains",
+                          "Every industry chain: its id, Chinese name and number of links."),
     "clusters": LazyCommand("tupu.api.commands.matching", "clusters",
                             "特色产业集群: communities of local enterprises, counted against the "
                             "plan's 3–5."),
@@ -60,6 +62,9 @@ COMMANDS: dict[str, LazyCommand] = {
     "impact": LazyCommand("tupu.api.commands.matching", "impact",
                           "What breaks in the chains if the local enterprise ENTERPRISE_ID "
                           "leaves."),
+    "links": LazyCommand("tupu.api.commands.lists", "links",
+                         "Every chain link (of one chain with --chain): id, Chinese name, chain and "
+                         "stage."),
     "load": LazyCommand("tupu.api.commands.load", "load",
                         "Load data folders, canonical CSV files, RDF files, XLSX/CSV exports with "
                         "Chinese headers or a delivery manifest.yaml into the map."),
@@ -84,6 +89,8 @@ COMMANDS: dict[str, LazyCommand] = {
                          "Count the map's nodes by label and relationships by type; list "
                          "deliveries that are still loading (interrupted: their facts are only "
                          "partly in the counts)."),
+    "towns": LazyCommand("tupu.api.commands.lists", "towns",
+                         "Every town (区镇): id, Chinese name, its parks and local enterprises."),
     "targets": LazyCommand("tupu.api.commands.monitoring", "targets",
                            "The plan's targets (工作目标) against what the graph shows."),
 }
@@ -152,6 +159,9 @@ def cli(ctx: click.Context, store: str | None, data_dir: Path | None) -> None:
     ctx.call_on_close(app.close)
 
 
+GLOBAL_OPTIONS = ("--store", "--data-dir")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; turn domain errors into a message on stderr and an exit code."""
     logging.getLogger("neo4j").setLevel(logging.CRITICAL)  # failures reach us as exceptions
@@ -160,6 +170,12 @@ def main(argv: list[str] | None = None) -> int:
     except (click.exceptions.Abort, KeyboardInterrupt):
         click.echo(f"tupu: {msg('failure.interrupted')}", err=True)
         return 1
+    except click.NoSuchOption as e:
+        e.show()
+        if e.option_name in GLOBAL_OPTIONS and e.ctx is not None:
+            click.echo(msg("cli.option_after_command", option=e.option_name,
+                           command=e.ctx.info_name or ""), err=True)
+        return e.exit_code
     except click.ClickException as e:
         e.show()
         return e.exit_code

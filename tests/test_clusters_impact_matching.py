@@ -276,18 +276,22 @@ def test_short_place_names() -> None:
 
 
 def test_fund_and_university_pairs(loaded: GraphStore, planted: Planted) -> None:
-    funds = fund_pairs(loaded)
+    funds = fund_pairs(loaded, which="all")
     pair = funds[(funds["fund"] == planted.fund) & (funds["target"] == planted.project)]
     assert len(pair) == 1
     row = pair.iloc[0]
     assert row["target_kind"] == "project" and row["match_level"] == "group"
     assert bool(row["fit"]) and bool(row["existing"]) and row["size_term"] > 0
     terms = ["match", "stage_term", "size_term", "existing_term"]
+    new = fund_pairs(loaded)  # new pairs by default: the existing one is listed apart
+    assert not new["existing"].any() and planted.project not in set(
+        new[new["fund"] == planted.fund]["target"])
+    assert (fund_pairs(loaded, which="existing")["existing"]).all()
     assert (funds[terms].sum(axis=1).round(2) == funds["score"]).all()
     assert funds[(funds["fund"] == planted.other_fund)
                  & (funds["target"] == planted.project)].empty
 
-    unis = university_pairs(loaded)
+    unis = university_pairs(loaded, which="all")
     pair = unis[(unis["university"] == planted.university)
                 & (unis["enterprise"] == planted.ys[0])]
     assert len(pair) == 1
@@ -299,7 +303,11 @@ def test_fund_and_university_pairs(loaded: GraphStore, planted: Planted) -> None
 def test_parks_for_puts_a_positioned_park_with_room_first(
     loaded: GraphStore, planted: Planted
 ) -> None:
-    df = parks_for(loaded, planted.outside)
+    # the whole group (5,000 people) would need 50,000 ㎡: only PK has that much room
+    whole = default_analysis_config().candidates
+    whole = whole.model_copy(update={"park": whole.park.model_copy(
+        update={"branch_employees": 10000})})
+    df = parks_for(loaded, planted.outside, candidate_config=whole)
     first = df.iloc[0]
     assert first["park"] == planted.park
     assert first["positioned"] > 0 and first["space"] > 0
@@ -307,6 +315,11 @@ def test_parks_for_puts_a_positioned_park_with_room_first(
     assert ranks[planted.park] < ranks[planted.full_park]
     assert (df[["positioned", "space", "partners", "chain"]].sum(axis=1) == df["score"]).all()
     assert len(df) == len(loaded.find_nodes("Park"))
+    # by default the park term asks for the room of a branch (200 people), not the whole group
+    branch = parks_for(loaded, planted.outside)
+    assert set(branch["need"]) == {2000.0}
+    assert branch.set_index("park").loc[planted.park, "space"] > 0
+    assert (branch["space"] > 0).sum() > (df["space"] > 0).sum()
 
 
 # -- the two stores answer alike ------------------------------------------------------------
@@ -330,8 +343,9 @@ def test_memory_and_neo4j_answer_identically(
         assert a.to_dict() == b.to_dict()
         pd.testing.assert_frame_equal(parks_for(neo, planted.outside),
                                       parks_for(mem, planted.outside))
-        pd.testing.assert_frame_equal(university_pairs(neo), university_pairs(mem))
-        pd.testing.assert_frame_equal(fund_pairs(neo), fund_pairs(mem))
+        pd.testing.assert_frame_equal(university_pairs(neo, which="all"),
+                                      university_pairs(mem, which="all"))
+        pd.testing.assert_frame_equal(fund_pairs(neo, which="all"), fund_pairs(mem, which="all"))
     finally:
         neo.clear()
 
@@ -369,11 +383,14 @@ def test_cli_commands(capsys: pytest.CaptureFixture[str], planted: Planted) -> N
 
     code, out = _run(capsys, "parks", planted.outside, "--format", "csv")
     assert code == 0
-    assert next(csv.DictReader(out.splitlines()))["park"] == planted.park
+    mem = MemoryStore(None)
+    load([planted.folder], mem)
+    assert next(csv.DictReader(out.splitlines()))["park"] == str(
+        parks_for(mem, planted.outside)["park"].iloc[0])
 
-    code, out = _run(capsys, "pairs", "funds", "--limit", "0", "--format", "json")
+    code, out = _run(capsys, "pairs", "funds", "--all", "--limit", "0", "--format", "json")
     assert code == 0
     assert any(r["fund"] == planted.fund and r["target"] == planted.project
                for r in json.loads(out))
     code, out = _run(capsys, "pairs", "universities", "--limit", "5")
-    assert code == 0 and len(out.splitlines()) == 2 + 5
+    assert code == 0 and len(out.splitlines()) == 2 + 5 + 2  # and the line on existing pairs

@@ -144,7 +144,7 @@ def test_a_well_tied_candidate_with_a_matching_park_ranks_first(
     assert "与本地3家企业存在供应关系" in top["explanation"]
     for p in partners:
         assert (p.props.get("short_name") or p.props["name"]) in top["explanation"]
-    assert "种植测试产业园定位匹配，空置2.1万㎡" in top["explanation"]
+    assert "种植测试产业园定位于本环节，空置2.1万㎡" in top["explanation"]
     assert top["score"] == pytest.approx(sum(top[t] for t in TERMS))
     assert list(ranked["rank"]) == list(range(1, len(ranked) + 1))
 

@@ -170,7 +170,12 @@ def test_start_rate_and_targets_against_hand_counts(store: GraphStore, planted: 
 
     sr = mon.start_rate(store, 2025, PERIOD)
     assert (sr.new_projects, sr.started) == (len(new), len(started))
-    assert sr.rate == round(100 * len(started) / len(new), 1)
+    assert sr.rate_all == round(100 * len(started) / len(new), 1)
+    # 开工率 counts only the projects due by the period (planned start on or before its end)
+    due = [p for p in new if p["planned_start"] and p["planned_start"] <= "2025-06-30"]
+    due_started = [p for p in due if status[p["id"]] in STARTED]
+    assert (sr.due, sr.due_started) == (len(due), len(due_started)) and len(due) < len(new)
+    assert sr.rate == round(100 * len(due_started) / len(due), 1)
     assert sr.met is False and NOSTART in sr.not_started and LAG not in sr.not_started
 
     plan = load_targets("taicang-2025")
@@ -184,14 +189,16 @@ def test_start_rate_and_targets_against_hand_counts(store: GraphStore, planted: 
     assert tp.loc["new-key-projects", "actual"] == len(new) > 10
     assert tp.loc["new-key-projects", "status"] == "met"
     assert tp.loc["new-project-start-rate", "actual"] == sr.rate
-    assert tp.loc["new-project-start-rate", "status"] == "not_met"
+    assert tp.loc["new-project-start-rate", "status"] == "behind"  # a rate: due every quarter
 
     # missed: the sample sets up fewer than 6 city-level parks in 2025
     parks = [p for p in read_rows(folder / "nodes" / "Park.csv")
              if p["level"] == "city" and p["established"].startswith("2025")
              and p["established"] <= "2025-06-30"]
-    assert tp.loc["new-city-parks", "actual"] == len(parks) < 6
-    assert tp.loc["new-city-parks", "status"] == "not_met"
+    assert tp.loc["new-city-parks", "actual"] == len(parks) < 6 / 2
+    # behind: at Q2 half of the annual 6 is expected (pro rata)
+    assert tp.loc["new-city-parks", "expected"] == 3
+    assert tp.loc["new-city-parks", "status"] == "behind"
     assert tp.loc["new-city-parks", "gap"] == len(parks) - 6
 
     # new above-scale enterprises: above scale in 2025's latest quarter, not at the end of 2024
@@ -209,7 +216,7 @@ def test_start_rate_and_targets_against_hand_counts(store: GraphStore, planted: 
 
     found = summary(clusters(store))
     assert tp.loc["industry-clusters", "actual"] == found.significant
-    assert tp.loc["industry-clusters", "status"] == ("met" if found.meets_plan else "not_met")
+    assert tp.loc["industry-clusters", "status"] == ("met" if found.meets_plan else "behind")
 
     for tid in ("provincial-demo-parks", "revenue-contribution-growth"):
         assert tp.loc[tid, "status"] == "no_data" and pd.isna(tp.loc[tid, "actual"])
@@ -247,7 +254,7 @@ def test_bulletin_renders_kpis_off_track_and_notice(
     assert b.title in cover and NOTICE_WORD in cover
     assert len(wb.sheetnames) == 1 + len(b.sections)
     kpi = wb[next(n for n in wb.sheetnames if "主要目标" in n)]
-    assert [c.value for c in kpi[1]][:3] == ["指标", "目标", "完成值"]
+    assert [c.value for c in kpi[1]][:4] == ["指标", "全年目标", "截至本期完成", "本期应完成"]
     off = wb[next(n for n in wb.sheetnames if "脱幅项目" in n)]
     assert [c.value for c in off[1]][0] == "项目名称"
     assert LAG_NAME in {row[0] for row in off.iter_rows(min_row=2, values_only=True)}
@@ -271,7 +278,7 @@ def test_cli_bulletin_projects_targets(
     assert main(["targets", "--format", "json"]) == 0
     targets = {r["target"]: r for r in json.loads(capsys.readouterr().out)}
     assert targets["new-key-project-investment"]["status"] == "met"
-    assert targets["new-city-parks"]["status"] == "not_met"
+    assert targets["new-city-parks"]["status"] == "behind"
     assert main(["bulletin", "2025Q5"]) == 2
     assert main(["bulletin", PERIOD, "--out", str(tmp_path / "x.pdf")]) == 2
 

@@ -8,10 +8,14 @@ the edge. Causes are kept with ``raise ... from e``.
     TupuError                         exit 1 unless a subclass says otherwise
     ├── InputError                    bad input data (exit 1)
     │   ├── ValidationFailed          one or more row problems, each naming file, row and column
-    │   └── BadValue                  a malformed value on the command line or in a request
-    │                                 (exit 1, HTTP 400), e.g. a period that is not yyyyQn
+    │   ├── BadValue                  a malformed value on the command line or in a request
+    │   │                             (exit 1, HTTP 400), e.g. a period that is not yyyyQn
+    │   ├── UnknownName               a name or id that matches no node (did you mean …)
+    │   ├── AmbiguousName             a name that matches several nodes (listed)
+    │   └── NoData                    a period or selection with no data (the valid choices)
     ├── SchemaError                   a label, type or property unknown to the ontology (exit 1)
     ├── UsageError                    a wrong command line or argument (exit 2)
+    │   └── ReadOnlyQuery             a Cypher query given to a read-only entry that writes
     ├── ConfigError                   settings that cannot be used (exit 2)
     └── StoreError                    the graph store failed (exit 3)
         └── StoreUnavailable          the store cannot be reached or opened (exit 3)
@@ -22,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from tupu.messages import msg
+from tupu.messages import MissingMessage, msg
 
 
 class TupuError(Exception):
@@ -77,6 +81,49 @@ class BadValue(InputError):
     exit_code = 1
 
 
+class UnknownName(InputError):
+    """A name or id that matches no node of a label; says what was meant and what is valid."""
+
+    def __init__(self, label: str, text: str, suggestions: Sequence[str],
+                 valid: Sequence[str]) -> None:
+        self.label, self.text = label, text
+        self.suggestions, self.valid = tuple(suggestions), tuple(valid)
+        what = _label_zh(label)
+        parts = [msg("names.unknown", what=what, text=text)]
+        if self.suggestions:
+            parts.append(msg("names.did_you_mean", names="、".join(self.suggestions)))
+        if self.valid:
+            parts.append(msg("names.valid", what=what, names="、".join(self.valid)))
+        super().__init__("".join(parts))
+
+
+class AmbiguousName(InputError):
+    """A name that matches several nodes of a label; lists them (id and name)."""
+
+    def __init__(self, label: str, text: str, matches: Sequence[str],
+                 total: int | None = None) -> None:
+        self.label, self.text, self.matches = label, text, tuple(matches)
+        n = total if total is not None else len(self.matches)
+        super().__init__(msg("names.ambiguous", what=_label_zh(label), text=text, count=n,
+                             names="、".join(self.matches)))
+
+
+class NoData(InputError):
+    """A period (or another selection) for which the map holds no data; names the valid ones."""
+
+    def __init__(self, message: str, valid: Sequence[str] = ()) -> None:
+        self.valid = tuple(valid)
+        super().__init__(message)
+
+
+def _label_zh(label: str) -> str:
+    key = f"names.label.{label}"
+    try:
+        return msg(key)
+    except MissingMessage:
+        return label
+
+
 class SchemaError(TupuError):
     """A label, relationship type or property that the ontology does not define."""
 
@@ -87,6 +134,14 @@ class UsageError(TupuError):
     """A command or argument that cannot be carried out as given."""
 
     exit_code = 2
+
+
+class ReadOnlyQuery(UsageError):
+    """A Cypher query that tries to write where only reading is allowed (``IndustryMap.cypher``)."""
+
+    def __init__(self, detail: str) -> None:
+        self.detail = detail
+        super().__init__(msg("python.cypher_write", detail=detail))
 
 
 class ConfigError(TupuError):

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 import pandas as pd
 
-from tupu.api.commands.common import format_option, pass_app
+from tupu.api.commands.common import SAVE_KEY, format_option, pass_app, save_option
+from tupu.graph.exports.office import people_frame, to_people_csv, write_xlsx
+from tupu.messages import MESSAGES, msg
 from tupu.api.context import AppContext
 from tupu.api.output import Format, render_rows
 from tupu.graph.analyses.candidates import candidates as rank_candidates
 from tupu.graph.analyses.config import load_analysis_config
+from tupu.graph.analyses.chain_links import STAGE_ZH
 from tupu.graph.analyses.gaps import STATUS_ZH, gaps as find_gaps, panorama
+from tupu.graph.analyses.names import resolve, resolve_optional
+from tupu.graph.analyses.notice import dataset_notice
 from tupu.graph.analyses.scope import parse_scope
 from tupu.graph.stores.store import GraphStore
 from tupu.ontology.vocab import REG_STATUS_ZH, RegStatus
@@ -19,7 +26,7 @@ GAP_TABLE = ["chain_name", "link", "link_name", "stage", "local_enterprises", "l
              "broken", "priority", "reasons"]
 PANORAMA_TABLE = ["chain_name", "link", "link_name", "stage", "local_enterprises", "above_scale",
                   "revenue", "growth", "outside_enterprises", "lq", "status", "broken"]
-CANDIDATE_TABLE = ["rank", "name", "city", "score", "ties", "park", "explanation"]
+CANDIDATE_TABLE = ["rank", "id", "name", "city", "score", "ties", "park", "explanation"]
 
 
 def frame_rows(df: pd.DataFrame) -> list[dict[str, object]]:
@@ -28,24 +35,66 @@ def frame_rows(df: pd.DataFrame) -> list[dict[str, object]]:
             for r in df.to_dict("records")]
 
 
-def show(df: pd.DataFrame, fmt: Format, table_columns: list[str]) -> None:
-    rows = frame_rows(df)
-    click.echo(render_rows(rows, fmt, table_columns if fmt == "table" else list(df.columns)))
+def show(df: pd.DataFrame, fmt: Format, table_columns: list[str],
+         headers: dict[str, str] | None = None) -> None:
+    """Print ``df``: a table for people (``table_columns`` with Chinese headers, lists joined
+    with "；"), or every column with its English key (json, csv). With ``--save FILE`` the table
+    is also written for people (CSV with BOM or XLSX with number formats)."""
+    if fmt == "table":
+        shown = people_frame(df, table_columns, headers)
+        click.echo(render_rows(frame_rows(shown), fmt, list(shown.columns)))
+    else:
+        click.echo(render_rows(frame_rows(df), fmt, list(df.columns)))
+    ctx = click.get_current_context(silent=True)
+    path = ctx.meta.get(SAVE_KEY) if ctx is not None else None
+    if path is not None:
+        name = ctx.info_name if ctx is not None else ""
+        title = msg(f"title.{name}") if f"title.{name}" in MESSAGES else str(name)
+        save(df, path, table_columns, title, headers)
+
+
+def app_saving() -> bool:
+    """Whether ``--save`` was given to the running command."""
+    ctx = click.get_current_context(silent=True)
+    return ctx is not None and ctx.meta.get(SAVE_KEY) is not None
+
+
+def dataset_notice_of() -> str:
+    """The loaded datasets' notice (e.g. that the data is fictional), for a saved workbook."""
+    ctx = click.get_current_context(silent=True)
+    app = ctx.find_object(AppContext) if ctx is not None else None
+    return dataset_notice(app.store) if app is not None else ""
+
+
+def save(df: pd.DataFrame, path: Path, columns: list[str], title: str,
+         headers: dict[str, str] | None = None) -> None:
+    """Write ``df`` for people: ``.csv`` (UTF-8 with BOM) or ``.xlsx`` (module office)."""
+    cols = [c for c in ("id", *columns) if c in df.columns] if "id" not in columns else columns
+    cols = list(dict.fromkeys(cols))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() == ".xlsx":
+        write_xlsx(df, path, title, dataset_notice_of(), cols, headers)
+    else:
+        path.write_text(to_people_csv(df, cols, headers), encoding="utf-8")
+    click.echo(msg("cli.saved", path=path, rows=len(df)), err=True)
 
 
 @click.command()
-@click.option("--chain", default=None, help="Only this chain (its id, e.g. esports-games).")
+@click.option("--chain", default=None,
+              help="Only this chain (id or Chinese name, e.g. esports-games or 电竞游戏).")
 @click.option("--scope", "scope_text", default="city", show_default=True,
-              help="city, town:<id> or park:<id>.")
+              help="city, town:<id or name> or park:<id or name>.")
 @click.option("--all", "show_all", is_flag=True, help="Every link (the panorama), not only gaps.")
 @click.option("--limit", type=int, default=None, help="At most this many rows.")
 @format_option
+@save_option
 @pass_app
 def gaps(app: AppContext, chain: str | None, scope_text: str, show_all: bool, limit: int | None,
          fmt: Format) -> None:
     """Chain links that are missing or weak locally, ranked by priority with reasons."""
     store = app.store
     scope = parse_scope(scope_text, store)
+    chain = resolve_optional(store, "Chain", chain)
     cfg = load_analysis_config(app.settings.analysis_config).gaps
     if show_all:
         df = panorama(store, scope, chain, cfg)
@@ -55,8 +104,8 @@ def gaps(app: AppContext, chain: str | None, scope_text: str, show_all: bool, li
         cols = GAP_TABLE
     if limit is not None:
         df = df.head(limit)
-    if fmt == "table":
-        df = df.assign(status=df["status"].map(STATUS_ZH))
+    if fmt == "table" or app_saving():
+        df = df.assign(status=df["status"].map(STATUS_ZH), stage=df["stage"].map(STAGE_ZH))
     show(df, fmt, cols)
 
 
@@ -64,14 +113,17 @@ def gaps(app: AppContext, chain: str | None, scope_text: str, show_all: bool, li
 @click.argument("link")
 @click.option("--limit", type=int, default=20, show_default=True, help="At most this many.")
 @format_option
+@save_option
 @pass_app
 def candidates(app: AppContext, link: str, limit: int, fmt: Format) -> None:
-    """Outside enterprises to attract for LINK (a chain link id), with an explained score."""
+    """Outside enterprises to attract for LINK (a chain link's id or Chinese name, or
+    CHAIN/LINK), with an explained score."""
     cfg = load_analysis_config(app.settings.analysis_config)
-    df = rank_candidates(app.store, link, limit, cfg.candidates, cfg.gaps)
+    key = resolve(app.store, "ChainLink", link)
+    df = rank_candidates(app.store, key, limit, cfg.candidates, cfg.gaps, cfg.matching)
     if fmt == "table" and not df.empty:
         df = df.assign(name=with_status(app.store, df["id"], df["name"]))
-    show(df, fmt, CANDIDATE_TABLE)
+    show(df, fmt, CANDIDATE_TABLE, {"park": msg("col.park_term")})
 
 
 def with_status(store: GraphStore, ids: pd.Series, names: pd.Series) -> list[str]:

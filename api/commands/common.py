@@ -5,9 +5,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+
+from tupu.errors import UsageError
+from tupu.messages import msg
 
 from tupu.api.context import AppContext
 from tupu.api.output import FORMATS
@@ -24,6 +28,23 @@ format_option = click.option(
 )
 
 pass_app = click.make_pass_decorator(AppContext)
+
+SAVE_KEY = "tupu.save"
+
+
+def _remember_save(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
+    if value is not None:
+        if value.suffix.lower() not in (".csv", ".xlsx"):
+            raise UsageError(msg("cli.save_kind", path=value))
+        ctx.meta[SAVE_KEY] = value
+
+
+save_option = click.option(
+    "--save", type=click.Path(dir_okay=False, path_type=Path), default=None, expose_value=False,
+    callback=_remember_save,
+    help="Also write the table for people: FILE.csv (UTF-8 with BOM) or FILE.xlsx, Chinese "
+         "headers.",
+)
 
 
 @contextmanager

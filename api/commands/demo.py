@@ -41,7 +41,7 @@ def demo(app: AppContext, fresh: bool, fmt: Format) -> None:
     top_gaps = gaps(store, config=cfg.gaps).head(5)
     first = str(top_gaps["link"].iloc[0]) if not top_gaps.empty else None
     top_candidates = (
-        candidates(store, first, 5, cfg.candidates, cfg.gaps) if first is not None else None
+        candidates(store, first, 5, cfg.candidates, cfg.gaps, cfg.matching) if first is not None else None
     )
     if fmt == "json":
         chains = [

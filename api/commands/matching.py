@@ -6,26 +6,28 @@ from __future__ import annotations
 import click
 
 from tupu.api.commands.analyses import frame_rows, show
-from tupu.api.commands.common import format_option, pass_app
+from tupu.api.commands.common import format_option, pass_app, save_option
 from tupu.api.context import AppContext
 from tupu.api.output import Format, to_json
 from tupu.graph.analyses.clusters import clusters as find_clusters, summary as cluster_summary
 from tupu.graph.analyses.config import load_analysis_config
 from tupu.graph.analyses.gaps import STATUS_ZH
 from tupu.graph.analyses.impact import anchor_impact, anchors as rank_anchors
-from tupu.graph.analyses.matching import fund_pairs, parks_for, university_pairs
+from tupu.graph.analyses.matching import fund_pairs, pair_scope, parks_for, university_pairs
+from tupu.graph.analyses.names import resolve, resolve_optional
+from tupu.messages import msg
 
 CLUSTER_TABLE = ["cluster", "label", "size", "above_scale", "revenue", "significant", "links",
                  "internal_ties", "leader"]
 IMPACT_LINK_TABLE = ["chain_name", "link_name", "local_before", "local_after", "status_before",
                      "status_after", "broken_after", "change"]
 ORPHAN_TABLE = ["name", "park", "town", "loses_zh", "product", "annual_value"]
-ANCHOR_TABLE = ["rank", "name", "park", "annual_revenue", "links_down", "newly_broken",
+ANCHOR_TABLE = ["rank", "id", "name", "park", "annual_revenue", "links_down", "newly_broken",
                 "lose_supplier", "lose_customer", "score", "explanation"]
-PARK_TABLE = ["rank", "park_name", "town", "vacant_area", "score", "current", "reasons"]
-UNIVERSITY_TABLE = ["rank", "university_name", "enterprise_name", "local", "existing", "score",
+PARK_TABLE = ["rank", "park", "park_name", "town", "vacant_area", "score", "current", "reasons"]
+UNIVERSITY_TABLE = ["rank", "university", "university_name", "enterprise", "enterprise_name", "local", "existing", "score",
                     "reasons"]
-FUND_TABLE = ["rank", "fund_name", "target_kind", "target_name", "stage", "score", "fit",
+FUND_TABLE = ["rank", "fund", "fund_name", "target_kind", "target", "target_name", "stage", "score", "fit",
               "existing", "reasons"]
 
 
@@ -35,6 +37,7 @@ def _limit(limit: int) -> int | None:
 
 @click.command()
 @format_option
+@save_option
 @pass_app
 def clusters(app: AppContext, fmt: Format) -> None:
     """特色产业集群: communities of local enterprises, counted against the plan's 3–5.
@@ -56,15 +59,16 @@ def clusters(app: AppContext, fmt: Format) -> None:
 
 
 @click.command()
-@click.argument("enterprise_id")
+@click.argument("enterprise")
 @click.option("--show", "part", type=click.Choice(["links", "orphans"]), default="links",
               show_default=True, help="What csv lists (table and json show both).")
 @format_option
 @pass_app
-def impact(app: AppContext, enterprise_id: str, part: str, fmt: Format) -> None:
-    """What breaks in the chains if the local enterprise ENTERPRISE_ID leaves."""
+def impact(app: AppContext, enterprise: str, part: str, fmt: Format) -> None:
+    """What breaks in the chains if the local ENTERPRISE (id, Chinese full or short name) leaves."""
     cfg = load_analysis_config(app.settings.analysis_config)
-    result = anchor_impact(app.store, enterprise_id, cfg.impact, cfg.gaps)
+    key = resolve(app.store, "Enterprise", enterprise)
+    result = anchor_impact(app.store, key, cfg.impact, cfg.gaps)
     if fmt == "json":
         click.echo(to_json(result.to_dict()))
         return
@@ -88,6 +92,7 @@ def impact(app: AppContext, enterprise_id: str, part: str, fmt: Format) -> None:
 @click.command()
 @click.option("--top", type=int, default=20, show_default=True, help="At most this many (0: all).")
 @format_option
+@save_option
 @pass_app
 def anchors(app: AppContext, top: int, fmt: Format) -> None:
     """Local enterprises ranked by what their leaving would break (anchor impact)."""
@@ -97,14 +102,23 @@ def anchors(app: AppContext, top: int, fmt: Format) -> None:
 
 
 @click.command()
-@click.argument("enterprise_id")
+@click.argument("enterprise", required=False)
 @click.option("--limit", type=int, default=0, help="At most this many parks (0: all).")
 @format_option
+@save_option
 @pass_app
-def parks(app: AppContext, enterprise_id: str, limit: int, fmt: Format) -> None:
-    """Best parks for ENTERPRISE_ID (a local enterprise or an outside candidate), with reasons."""
+def parks(app: AppContext, enterprise: str | None, limit: int, fmt: Format) -> None:
+    """Without ENTERPRISE: every park with its id, town, space and positioning. With ENTERPRISE
+    (id, Chinese full or short name; local or an outside candidate): the best parks for it."""
+    if enterprise is None:
+        from tupu.api.commands.lists import PARK_LIST_TABLE
+        from tupu.graph.analyses.lists import parks as list_parks
+
+        show(list_parks(app.store), fmt, PARK_LIST_TABLE)
+        return
     cfg = load_analysis_config(app.settings.analysis_config)
-    df = parks_for(app.store, enterprise_id, cfg.matching, cfg.candidates)
+    key = resolve(app.store, "Enterprise", enterprise)
+    df = parks_for(app.store, key, cfg.matching, cfg.candidates)
     n = _limit(limit)
     show(df if n is None else df.head(n), fmt, PARK_TABLE)
 
@@ -112,13 +126,36 @@ def parks(app: AppContext, enterprise_id: str, limit: int, fmt: Format) -> None:
 @click.command()
 @click.argument("kind", type=click.Choice(["universities", "funds"]))
 @click.option("--limit", type=int, default=50, show_default=True, help="At most this many (0: all).")
+@click.option("--existing", "which", flag_value="existing",
+              help="Only the pairs that already work together (listed apart from the new ones).")
+@click.option("--all", "which", flag_value="all", help="New and existing pairs together.")
+@click.option("--chain", default=None, help="Only enterprises of this chain (id or name).")
+@click.option("--link", default=None, help="Only enterprises of this chain link (id or name).")
+@click.option("--enterprise", default=None, help="Only this enterprise (id or name).")
+@click.option("--university", default=None, help="Only this university (id or name).")
+@click.option("--fund", default=None, help="Only this fund (id or name).")
 @format_option
+@save_option
 @pass_app
-def pairs(app: AppContext, kind: str, limit: int, fmt: Format) -> None:
-    """产学研结对 (universities) or 融资对接 (funds): ranked pairs with reasons."""
+def pairs(app: AppContext, kind: str, limit: int, which: str | None, chain: str | None,
+          link: str | None, enterprise: str | None, university: str | None, fund: str | None,
+          fmt: Format) -> None:
+    """产学研结对 (universities) or 融资对接 (funds): new pairs ranked with reasons (existing
+    ones with --existing)."""
     cfg = load_analysis_config(app.settings.analysis_config).matching
+    store = app.store
+    scope = pair_scope(store, resolve_optional(store, "Chain", chain),
+                       resolve_optional(store, "ChainLink", link),
+                       resolve_optional(store, "Enterprise", enterprise))
+    chosen = which or "new"
     if kind == "universities":
-        show(university_pairs(app.store, cfg, _limit(limit)), fmt, UNIVERSITY_TABLE)
+        unis = None if university is None else {resolve(store, "University", university)}
+        df = university_pairs(store, cfg, _limit(limit), chosen, scope, unis)  # type: ignore[arg-type]
+        show(df, fmt, UNIVERSITY_TABLE)
     else:
-        show(fund_pairs(app.store, cfg, _limit(limit)), fmt, FUND_TABLE)
-
+        funds = None if fund is None else {resolve(store, "Fund", fund)}
+        df = fund_pairs(store, cfg, _limit(limit), chosen, scope, funds)  # type: ignore[arg-type]
+        show(df, fmt, FUND_TABLE)
+    if fmt == "table" and chosen == "new":
+        click.echo("")
+        click.echo(msg("pairs.existing_apart", kind=kind))

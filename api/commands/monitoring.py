@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from tupu.api.commands.analyses import frame_rows, show
-from tupu.api.commands.common import format_option, pass_app
+from tupu.api.commands.common import format_option, pass_app, save_option
 from tupu.api.context import AppContext
 from tupu.api.output import Format, to_csv, to_json
 from tupu.api.params import period_param
@@ -18,6 +18,7 @@ from tupu.graph.analyses.config import load_analysis_config
 from tupu.graph.analyses.monitoring import plan_targets
 from tupu.graph.analyses.monitoring import (
     PROJECT_STATUS_ZH, TARGET_STATUS_ZH, check_period, off_track, projects as list_projects,
+    require_data,
     target_progress,
 )
 
@@ -25,7 +26,7 @@ PROJECT_TABLE = ["project", "name", "town_name", "status", "progress", "planned_
                  "off_track", "reason"]
 OFF_TRACK_TABLE = ["project", "name", "town_name", "owner_name", "status", "progress",
                    "planned_progress", "reason"]
-TARGET_TABLE = ["name", "wording", "actual", "unit", "gap", "status", "note"]
+TARGET_TABLE = ["target", "name", "wording", "actual", "expected", "unit", "status", "note"]
 OUT_KINDS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html",
              ".xlsx": "xlsx"}
 
@@ -52,9 +53,10 @@ def bulletin(app: AppContext, period: str, out: Path | None, targets_name: str |
         if kind is None:
             raise UsageError(f"--out {out}: give a .md, .html or .xlsx file")
     store = app.store
+    require_data(store, period)
     cfg = load_analysis_config(app.settings.analysis_config)
     b = build_bulletin(store, period, plan_targets(store, targets_name), cfg.monitoring,
-                       cfg.clusters)
+                       cfg.clusters, cfg.gaps, cfg.candidates)
     if out is None:
         click.echo(_render(b, fmt))
         return
@@ -89,6 +91,7 @@ def _render(b: Bulletin, fmt: Format) -> str:
               help="Percentage points behind plan that make a project off track "
                    "(default: monitoring.off_track_margin).")
 @format_option
+@save_option
 @pass_app
 def projects(app: AppContext, period: str | None, only_off_track: bool, margin: float | None,
              fmt: Format) -> None:
@@ -113,6 +116,7 @@ def projects(app: AppContext, period: str | None, only_off_track: bool, margin: 
 @click.option("--period", default=None, help="Use data up to this quarter (yyyyQn).")
 @targets_option
 @format_option
+@save_option
 @pass_app
 def targets(app: AppContext, year: int | None, period: str | None, targets_name: str | None,
             fmt: Format) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from tupu.api import disclosure
 from tupu.api.auth import Role
 from tupu.api.http_errors import NotFound
+from tupu.api.queries.names import named
 from tupu.api.serialize import Record, records
 from tupu.graph.analyses.candidates import candidates as rank_candidates
 from tupu.graph.analyses.config import AnalysisConfig
@@ -16,18 +17,18 @@ from tupu.graph.stores.store import GraphStore
 
 
 def scope_of(store: GraphStore, text: str) -> Scope:
-    """``city``, ``town:<id>`` or ``park:<id>``; an unknown town or park is :class:`NotFound`."""
+    """``city``, ``town:<id or name>`` or ``park:<id or name>``; an unknown town or park is
+    :class:`NotFound`."""
     scope = parse_scope(text)
     if scope.id is not None:
         label = "Town" if scope.kind == "town" else "Park"
-        if store.get_node(label, scope.id) is None:
-            raise NotFound(f"scope {text!r}: there is no {label} with id {scope.id!r}")
+        return Scope(scope.kind, named(store, label, scope.id))
     return scope
 
 
-def check_chain(store: GraphStore, chain: str | None) -> None:
-    if chain is not None and store.get_node("Chain", chain) is None:
-        raise NotFound(f"no chain {chain!r}")
+def check_chain(store: GraphStore, chain: str | None) -> str | None:
+    """The id of the chain ``chain`` names (None passes through); :class:`NotFound` otherwise."""
+    return None if chain is None else named(store, "Chain", chain)
 
 
 def gaps(store: GraphStore, cfg: AnalysisConfig, role: Role, scope: str = "city",
@@ -35,7 +36,7 @@ def gaps(store: GraphStore, cfg: AnalysisConfig, role: Role, scope: str = "city"
          limit: int | None = None) -> list[Record]:
     """The gaps ranked by priority (``every_link``: the whole panorama) in a scope."""
     where = scope_of(store, scope)
-    check_chain(store, chain)
+    chain = check_chain(store, chain)
     if every_link:
         df = panorama(store, where, chain, cfg.gaps)
     else:
@@ -46,6 +47,7 @@ def gaps(store: GraphStore, cfg: AnalysisConfig, role: Role, scope: str = "city"
 
 def link_info(store: GraphStore, link: str) -> dict[str, Any]:
     """A chain link's id, name, stage and chain; :class:`NotFound` when there is none."""
+    link = named(store, "ChainLink", link)
     node = store.get_node("ChainLink", link)
     if node is None:
         raise NotFound(f"no chain link {link!r}")
@@ -61,5 +63,6 @@ def candidates(store: GraphStore, cfg: AnalysisConfig, role: Role, link: str,
                limit: int | None = 20) -> dict[str, Any]:
     """The link and its candidates ranked by their explained score."""
     info = link_info(store, link)
-    rows = records(rank_candidates(store, link, limit, cfg.candidates, cfg.gaps))
+    link = str(info["link"])
+    rows = records(rank_candidates(store, link, limit, cfg.candidates, cfg.gaps, cfg.matching))
     return {**info, "candidates": disclosure.candidates(role, rows)}

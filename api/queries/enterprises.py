@@ -7,6 +7,7 @@ from typing import Any
 from tupu.api import disclosure
 from tupu.api.auth import Role
 from tupu.api.http_errors import NotFound
+from tupu.api.queries.names import named
 from tupu.api.serialize import Record, native, records
 from tupu.graph.analyses import frames
 from tupu.graph.stores.model import Node, NodeRef, Relationship, Subgraph
@@ -35,7 +36,8 @@ def node_name(node: Node) -> str:
 
 
 def require_enterprise(store: GraphStore, enterprise_id: str) -> Node:
-    node = store.get_node("Enterprise", enterprise_id)
+    """The enterprise ``enterprise_id`` names (its id, Chinese full or short name)."""
+    node = store.get_node("Enterprise", named(store, "Enterprise", enterprise_id))
     if node is None:
         raise NotFound(f"no enterprise {enterprise_id!r}")
     return node
@@ -70,6 +72,7 @@ def _partner(r: Relationship, me: NodeRef, nodes: dict[NodeRef, Node], local: se
 def enterprise(store: GraphStore, role: Role, enterprise_id: str) -> dict[str, Any]:
     """An enterprise's profile; enterprise figures and quarterly observations for analysts only."""
     node = require_enterprise(store, enterprise_id)
+    enterprise_id = node.key
     where = locality(store)
     sub = store.neighbourhood(node.ref, 1, NEIGHBOURHOOD_TYPES)
     nodes = {n.ref: n for n in sub.nodes}

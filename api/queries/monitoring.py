@@ -7,11 +7,13 @@ from typing import Any
 from tupu.api import disclosure
 from tupu.api.auth import Role
 from tupu.api.serialize import Record, records
+from tupu.api.http_errors import NotFound
+from tupu.errors import NoData
 from tupu.graph.analyses.bulletin import Bulletin, build_bulletin
 from tupu.graph.analyses.clusters import clusters as find_clusters, summary
 from tupu.graph.analyses.config import AnalysisConfig
 from tupu.graph.analyses.monitoring import plan_targets
-from tupu.graph.analyses.monitoring import check_period, off_track, projects as list_projects, \
+from tupu.graph.analyses.monitoring import check_period, require_data, off_track, projects as list_projects, \
     target_progress
 from tupu.graph.stores.store import GraphStore
 
@@ -56,7 +58,12 @@ def periods(store: GraphStore) -> list[str]:
 def bulletin(store: GraphStore, cfg: AnalysisConfig, role: Role, period: str) -> Bulletin:
     """The bulletin of ``period``; without enterprise figures for a viewer."""
     check_period(period)
-    b = build_bulletin(store, period, plan_targets(store, None), cfg.monitoring, cfg.clusters)
+    try:
+        require_data(store, period)
+    except NoData as e:
+        raise NotFound(str(e)) from e
+    b = build_bulletin(store, period, plan_targets(store, None), cfg.monitoring, cfg.clusters,
+                       cfg.gaps, cfg.candidates)
     return disclosure.bulletin(store, cfg, role, b)
 
 

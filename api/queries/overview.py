@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tupu.api.http_errors import NotFound
+from tupu.api.queries.names import named
 from tupu.api.serialize import Record, native, records
 from tupu.graph.analyses.chain_links import STAGE_ZH, chain_links
 from tupu.graph.analyses.notice import dataset_notice
@@ -55,7 +56,8 @@ def chains(store: GraphStore) -> list[Record]:
 
 
 def chain(store: GraphStore, chain_id: str) -> Record:
-    """One chain with its links; :class:`NotFound` when there is none."""
+    """One chain (its id or Chinese name) with its links; :class:`NotFound` when there is none."""
+    chain_id = named(store, "Chain", chain_id)
     for c in chains(store):
         if c["id"] == chain_id:
             return c

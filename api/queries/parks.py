@@ -7,6 +7,7 @@ from typing import Any
 from tupu.api import disclosure
 from tupu.api.auth import Role
 from tupu.api.http_errors import NotFound
+from tupu.api.queries.names import named
 from tupu.api.queries.enterprises import require_enterprise
 from tupu.api.serialize import Record, native, records
 from tupu.graph.analyses.config import AnalysisConfig
@@ -53,6 +54,7 @@ def park(store: GraphStore, role: Role, park_id: str) -> dict[str, Any]:
 
     Enterprise figures (revenue, employees) of the enterprises listed for analysts only.
     """
+    park_id = named(store, "Park", park_id)
     node = store.get_node("Park", park_id)
     if node is None:
         raise NotFound(f"no park {park_id!r}")
@@ -92,6 +94,7 @@ def parks_for(store: GraphStore, cfg: AnalysisConfig, role: Role,
               enterprise_id: str) -> dict[str, Any]:
     """The parks ranked for an enterprise (local or outside), with reasons."""
     node = require_enterprise(store, enterprise_id)
+    enterprise_id = node.key
     rows = records(rank_parks(store, enterprise_id, cfg.matching, cfg.candidates))
     return {"enterprise": enterprise_id, "name": node.props.get("name", enterprise_id),
             "parks": disclosure.parks_for(role, rows)}

@@ -16,7 +16,11 @@ import numpy as np
 import pandas as pd
 
 from tupu.graph.analyses import frames
-from tupu.graph.analyses.config import ClusterConfig, MonitoringConfig, default_analysis_config
+from tupu.graph.analyses.candidates import candidates
+from tupu.graph.analyses.config import (
+    CandidateConfig, ClusterConfig, GapConfig, MonitoringConfig, default_analysis_config,
+)
+from tupu.graph.analyses.gaps import STATUS_ZH, gaps
 from tupu.graph.analyses.notice import dataset_notice
 from tupu.graph.analyses.monitoring import (
     LEVEL_ZH, PROJECT_STATUS_ZH, QUARTER_ZH, TARGET_STATUS_ZH, StartRate, check_period,
@@ -68,7 +72,8 @@ class Bulletin:
 
 
 KPI_HEADERS: Headers = (
-    ("name", "指标"), ("wording", "目标"), ("actual", "完成值"), ("unit", "单位"), ("gap", "差距"),
+    ("name", "指标"), ("wording", "全年目标"), ("actual", "截至本期完成"),
+    ("expected", "本期应完成"), ("unit", "单位"), ("gap", "与全年目标差距"),
     ("status", "完成情况"), ("note", "计算说明"),
 )
 NEW_HEADERS: Headers = (
@@ -96,6 +101,11 @@ TOWN_HEADERS: Headers = (
     ("town_name", "区镇"), ("local_enterprises", "本地企业"), ("above_scale", "规上企业"),
     ("revenue_ttm", "近四季度营收（亿元）"), ("growth", "营收同比增长（%）"),
     ("projects", "重点项目"), ("off_track", "脱幅项目"),
+)
+GAP_HEADERS: Headers = (
+    ("chain_name", "产业链"), ("link_name", "环节"), ("status", "现状"), ("broken", "断链"),
+    ("local_enterprises", "本地企业"), ("priority", "招引优先级"), ("reasons", "缺口原因"),
+    ("candidates", "建议招引企业（前三）"),
 )
 STATUS_ORDER = ("planned", "signed", "started", "completed", "operating", "stalled")
 
@@ -246,7 +256,8 @@ def _kpis(tp: pd.DataFrame, plan: PlanTargets) -> Section:
 
 def build_bulletin(
     store: GraphStore, period: str, targets: PlanTargets, config: MonitoringConfig | None = None,
-    clusters_config: ClusterConfig | None = None,
+    clusters_config: ClusterConfig | None = None, gaps_config: GapConfig | None = None,
+    candidates_config: CandidateConfig | None = None,
 ) -> Bulletin:
     """The bulletin of quarter ``period`` (``yyyyQn``) against ``targets``."""
     cfg = config or default_analysis_config().monitoring
@@ -267,13 +278,14 @@ def build_bulletin(
         _project_status(pj, year, sr),
         _off_track(ot, cfg),
         _towns(q, pj),
+        _gaps(store, cfg, gaps_config, candidates_config),
     )
     counts = tp["status"].value_counts().to_dict()
     ttm = sum(q.revenue(e) for e in q.ents)
     summary = (
         f"依据《{targets.title}》，通报截至{period_zh(period)}末的监测情况。",
-        f"{len(tp)}项目标中，达成{counts.get('met', 0)}项、未达成{counts.get('not_met', 0)}项、"
-        f"暂无图谱数据{counts.get('no_data', 0)}项。",
+        f"{len(tp)}项目标中，已完成{counts.get('met', 0)}项、按进度{counts.get('on_track', 0)}项、"
+        f"滞后{counts.get('behind', 0)}项、暂无图谱数据{counts.get('no_data', 0)}项。",
         sr.describe(),
         f"在库重点项目{len(pj)}个，脱幅项目{len(ot)}个"
         + (f"（{'、'.join(ot['name'].astype(str))}）。" if len(ot) else "。"),
@@ -287,6 +299,23 @@ def build_bulletin(
                                                     for d in datasets),
         start=sr, summary=summary, sections=sections,
     )
+
+
+def _gaps(store: GraphStore, cfg: MonitoringConfig, gcfg: GapConfig | None,
+          ccfg: CandidateConfig | None) -> Section:
+    """缺口与招引: the gaps of highest priority and the first candidates for each."""
+    found = gaps(store, None, None, gcfg).head(cfg.bulletin_gaps)
+    rows = []
+    for r in found.itertuples(index=False):
+        top = candidates(store, str(r.link), 3, ccfg, gcfg)
+        rows.append({"chain_name": r.chain_name, "link_name": r.link_name,
+                     "status": STATUS_ZH.get(str(r.status), r.status), "broken": bool(r.broken),
+                     "local_enterprises": int(r.local_enterprises), "priority": r.priority,
+                     "reasons": r.reasons, "candidates": "；".join(top["name"].astype(str))})
+    df = pd.DataFrame(rows, columns=[c for c, _ in GAP_HEADERS])
+    note = ("按当前图谱计算（不分报告期）：缺失或薄弱的环节按招引优先级排序，建议招引企业为该环节"
+            "得分最高的外地企业，得分构成见招引候选清单。")
+    return Section("gaps", "缺口与招引", df, GAP_HEADERS, note)
 
 
 def _start_target(targets: PlanTargets) -> float:

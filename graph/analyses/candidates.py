@@ -12,11 +12,16 @@ The score of a candidate is the sum of these terms (weights in ``graph/analysis.
 - ``funds``: funds and banks focusing on the link's sub-sectors or already invested in it;
 - ``universities``: local universities strong in the link's sub-sectors, or cooperating with it.
 
-Each term's contribution is a column; ``score`` is their sum; ``explanation`` states the top
-reasons in Chinese. The facts are read once per link (:func:`link_facts`, through the named graph
-queries around the link, so a large outside pool stays fast); scoring a candidate
-(:func:`score_candidate`) is pure. Every candidate is ranked on the facts its score rests on;
-only those shown are read whole and explained.
+Each term's contribution is a column; ``score`` is their sum; ``explanation`` states every
+non-zero term with its points in Chinese, so the sentence adds up to the score. ``best_park`` (and
+``best_park_id``) is the park :func:`tupu.graph.analyses.matching.parks_for` ranks first for the
+candidate — the one best-park rule of ``tupu candidates``, ``tupu parks`` and the pages. The park
+term asks for the space a branch or project of the candidate would need (:func:`space_need`), not
+its whole group's headcount. Dead enterprises (:func:`tupu.ontology.vocab.is_dead`) are never
+ranked. The facts are read once per link (:func:`link_facts`, through the named graph queries
+around the link, so a large outside pool stays fast); scoring a candidate (:func:`score_candidate`)
+is pure. Every candidate is ranked on the facts its score rests on; only those shown are read
+whole and explained.
 """
 
 from __future__ import annotations
@@ -30,7 +35,9 @@ from typing import Any
 import pandas as pd
 
 from tupu.errors import UsageError
-from tupu.graph.analyses.config import CandidateConfig, GapConfig, default_analysis_config
+from tupu.graph.analyses.config import (
+    CandidateConfig, GapConfig, MatchingConfig, default_analysis_config,
+)
 from tupu.graph.analyses.scope import Scope
 from tupu.graph.analyses.strength import Locality, link_strength, locality
 from tupu.graph.stores.queries import CandidateTies, LinkContext, names_of
@@ -41,7 +48,8 @@ TIE_TYPES = {"SUPPLIES": ("供应", "采购"), "COOPERATES_WITH": ("合作", "�
              "SUBSIDIARY_OF": ("股权", "股权")}
 TERMS = ["scale", "brand", "ties", "indirect", "fit", "park", "funds", "universities"]
 COLUMNS = ["rank", "id", "name", "province", "city", "annual_revenue", "employees", "listed",
-           "unicorn", "top30", *TERMS, "score", "local_partners", "best_park", "explanation"]
+           "unicorn", "top30", *TERMS, "score", "local_partners", "best_park_id", "best_park",
+           "explanation"]
 
 
 @dataclass
@@ -149,8 +157,22 @@ def with_profiles(store: GraphStore, f: LinkFacts, keys: list[str]) -> LinkFacts
                    local_names=_names(store, "Enterprise", shown, short=True))
 
 
+def space_need(employees: Any, cfg: CandidateConfig) -> float:
+    """The vacant space (㎡) an enterprise's branch or project would need: the people it would
+    bring (its headcount, at most ``park.branch_employees``: a national group lands a branch, not
+    its whole staff) times ``park.space_per_employee``, and at least ``park.min_space``. The one
+    rule of the candidates' park term and of the parks ranking."""
+    people = min(float(employees or 0), cfg.park.branch_employees)
+    return max(cfg.park.min_space, people * cfg.park.space_per_employee)
+
+
+def _pts(x: float) -> str:
+    return f"（+{x:g}分）"
+
+
 def score_candidate(key: str, f: LinkFacts, cfg: CandidateConfig) -> dict[str, Any]:
-    """One candidate's terms, score, partners, best park and explanation."""
+    """One candidate's terms, score, partners and explanation: every non-zero term is stated with
+    its points, so the sentence adds up to the score."""
     p = f.profiles.get(key, {})
     revenue = float(p.get("annual_revenue") or 0.0)
     reasons: list[tuple[float, str]] = []
@@ -172,35 +194,53 @@ def score_candidate(key: str, f: LinkFacts, cfg: CandidateConfig) -> dict[str, A
     if ties_with:
         kinds = "/".join(sorted(set(ties_with.values())))
         names = "、".join(f.local_names.get(e, e) for e in sorted(ties_with))
-        reasons.append((ties, f"与本地{len(ties_with)}家企业存在{kinds}关系（{names}）"))
-    reached = set().union(*(f.reach.get(x, set()) for x in f.partners.get(key, set())))
+        capped = "，已达上限" if cfg.ties.direct * len(ties_with) > cfg.ties.direct_cap else ""
+        reasons.append((ties, f"与本地{len(ties_with)}家企业存在{kinds}关系（{names}）"
+                              f"，每家{cfg.ties.direct:g}分{capped}"))
+    via = f.partners.get(key, set())
+    reached = set().union(*(f.reach.get(x, set()) for x in via))
     reached -= set(ties_with)
     indirect = min(cfg.ties.indirect_cap, cfg.ties.indirect * len(reached))
     if reached:
-        reasons.append((indirect, f"经合作伙伴间接关联本地{len(reached)}家企业"))
+        names = "、".join(f.local_names.get(e, e) for e in sorted(reached)[:5])
+        more = f"等{len(reached)}家" if len(reached) > 5 else ""
+        reasons.append((indirect, f"经{len(via)}家合作伙伴间接关联本地企业{names}{more}"
+                                  f"（以商引商），每家{cfg.ties.indirect:g}分"))
     fit = round(f.fit, 2)
     if fit:
         reasons.append((fit, f.fit_text))
-    need = max(cfg.park.min_space, float(p.get("employees") or 0) * cfg.park.space_per_employee)
+    need = space_need(p.get("employees"), cfg)
     fitting = [pk for pk in f.parks if pk[0] >= need]
     park = cfg.park.weight if fitting else 0.0
     if fitting:
-        reasons.append((park, f"{fitting[0][2]}定位匹配，空置{area_text(fitting[0][0])}"))
+        reasons.append((park, f"{fitting[0][2]}定位于本环节，空置{area_text(fitting[0][0])}，"
+                              f"满足约{area_text(need)}需求"))
     inv = f.invested.get(key, set())
     funds_set = f.focus_funds | inv
     funds = min(cfg.fund_cap, cfg.fund * len(funds_set))
     if funds_set:
         done = f"已获{'、'.join(sorted(f.fund_names[x] for x in inv))}投资；" if inv else ""
-        reasons.append((funds, f"{done}{len(funds_set)}家基金或银行可对接"))
+        focus = sorted(f.fund_names.get(x, x) for x in f.focus_funds - inv)
+        named = f"关注本环节的{'、'.join(focus)}" if focus else ""
+        cap = f"，每家{cfg.fund:g}分，上限{cfg.fund_cap:g}分" if cfg.fund * len(funds_set) > \
+            cfg.fund_cap else ""
+        reasons.append((funds, f"{done}可对接基金或银行{len(funds_set)}家"
+                               f"{named and '：' + named}{cap}"))
     unis = f.universities | f.coop_unis.get(key, set())
     universities = min(cfg.university_cap, cfg.university * len(unis))
     if unis:
-        reasons.append((universities,
-                        "可对接高校：" + "、".join(sorted(f.uni_names[u] for u in unis))))
+        coop = sorted(f.uni_names[u] for u in f.coop_unis.get(key, set()))
+        strong = sorted(f.uni_names[u] for u in f.universities - f.coop_unis.get(key, set()))
+        parts = ([f"已与{'、'.join(coop)}合作"] if coop else []) + (
+            [f"本地{'、'.join(strong)}在本环节领域有优势"] if strong else [])
+        cap = f"，每所{cfg.university:g}分，上限{cfg.university_cap:g}分" if \
+            cfg.university * len(unis) > cfg.university_cap else ""
+        reasons.append((universities, "可对接高校：" + "；".join(parts) + cap))
 
     terms = {"scale": scale, "brand": brand, "ties": ties, "indirect": indirect, "fit": fit,
              "park": park, "funds": funds, "universities": universities}
-    top = [text for _, text in sorted(reasons, key=lambda t: -t[0])[:4]]
+    said = [f"{text}{_pts(points)}" for points, text in sorted(reasons, key=lambda t: -t[0])
+            if points]
     return {
         "id": key, "name": p.get("name", key), "province": p.get("province"),
         "city": p.get("city"), "annual_revenue": p.get("annual_revenue"),
@@ -208,7 +248,7 @@ def score_candidate(key: str, f: LinkFacts, cfg: CandidateConfig) -> dict[str, A
         "unicorn": p.get("unicorn") is True, "top30": p.get("top30") is True, **terms,
         "score": round(sum(terms.values()), 2),
         "local_partners": "、".join(f.local_names.get(e, e) for e in sorted(ties_with)),
-        "best_park": fitting[0][2] if fitting else None, "explanation": "；".join(top),
+        "explanation": "；".join(said),
     }
 
 
@@ -218,6 +258,7 @@ def candidates(
     limit: int | None = 20,
     config: CandidateConfig | None = None,
     gap_config: GapConfig | None = None,
+    matching_config: MatchingConfig | None = None,
 ) -> pd.DataFrame:
     """Outside enterprises in ``link`` ranked by their attraction score (see module doc)."""
     cfg = config or default_analysis_config().candidates
@@ -232,4 +273,10 @@ def candidates(
     facts = with_profiles(store, facts, shown)
     df = pd.DataFrame([score_candidate(key, facts, cfg) for key in shown])
     df.insert(0, "rank", range(1, len(df) + 1))
+    from tupu.graph.analyses.matching import best_parks  # matching builds on this module
+
+    df = df.copy()
+    best = best_parks(store, list(df["id"]), matching_config, cfg)
+    df["best_park_id"] = [best[k][0] for k in df["id"]]
+    df["best_park"] = [best[k][1] for k in df["id"]]
     return df[COLUMNS]

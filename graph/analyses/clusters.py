@@ -27,6 +27,7 @@ import pandas as pd
 
 from tupu.graph.analyses import frames
 from tupu.graph.analyses.wording import money_text
+from tupu.graph.analyses.progress import judge
 from tupu.graph.analyses.config import ClusterConfig, default_analysis_config
 from tupu.graph.analyses.periods import revenue_summary
 from tupu.graph.stores.store import GraphStore
@@ -53,7 +54,10 @@ class ClusterSummary:
 
     @property
     def meets_plan(self) -> bool:
-        return self.plan_min <= self.significant <= self.plan_max
+        """The plan's range judged by the one rule of :mod:`tupu.graph.analyses.progress` (the
+        same as ``tupu targets``): reaching the lower bound completes it."""
+        return judge("range", self.significant, low=self.plan_min,
+                     high=self.plan_max).status == "met"
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "labels": list(self.labels), "meets_plan": self.meets_plan}
@@ -242,12 +246,9 @@ def summary(df: pd.DataFrame, config: ClusterConfig | None = None) -> ClusterSum
     sig = df[df["significant"]] if not df.empty else df
     n, k = len(df), len(sig)
     target = f"方案目标“形成{cfg.plan_min}-{cfg.plan_max}个特色产业集群”"
-    if k < cfg.plan_min:
-        verdict = f"尚差{cfg.plan_min - k}个"
-    elif k > cfg.plan_max:
-        verdict = f"已超过{cfg.plan_max}个，可考虑整合提升"
-    else:
-        verdict = "已达到"
+    st = judge("range", k, low=cfg.plan_min, high=cfg.plan_max, unit="个")
+    verdict = st.status_zh + "，" + (st.note if st.status == "met"
+                                     else f"尚差{cfg.plan_min - k}个")
     text = (f"识别出{n}个集群（不少于{cfg.min_size}家企业），其中{k}个达到{cfg.significant_size}家以上"
             f"的特色集群规模；对照{target}：{verdict}")
     if k:

@@ -58,6 +58,7 @@ class ParkWeights(_Frozen):
     weight: float
     space_per_employee: float
     min_space: float
+    branch_employees: float
 
 
 class CandidateConfig(_Frozen):
@@ -80,8 +81,11 @@ class MonitoringConfig(_Frozen):
     stalled_statuses: tuple[str, ...]
     started_statuses: tuple[str, ...]
     bulletin_top: int
+    bulletin_gaps: int
     growth_min_base: float
     bulletin_title: str
+    level_measures: tuple[str, ...]
+    target_profiles: dict[str, Literal["pro_rata", "level"] | tuple[float, float, float, float]]
 
 
 class AnalysisConfig(_Frozen):
@@ -170,6 +174,10 @@ class ParkMatchConfig(_Frozen):
 class UniversityMatchConfig(_Frozen):
     match: TaxonomyMatch
     local: float
+    breadth: float
+    scale: float
+    full_at_revenue: float
+    open: float
     existing: float
 
 

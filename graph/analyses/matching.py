@@ -18,14 +18,15 @@ its term columns, and ``reasons`` states each term's contribution in Chinese.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
 from tupu.errors import UsageError
-from tupu.graph.analyses.candidates import TIE_TYPES
+from tupu.graph.analyses.candidates import TIE_TYPES, space_need
 from tupu.graph.analyses.wording import area_text, money_text
 from tupu.graph.analyses.config import (
     CandidateConfig,
@@ -39,6 +40,7 @@ from tupu.graph.analyses.config import (
 from tupu.graph.analyses.periods import parse_period
 from tupu.graph.stores.store import GraphStore
 from tupu.graph.analyses.strength import link_members, locality
+from tupu.ontology.vocab import is_dead
 
 LEVEL_ZH = {"exact": "同一细分领域", "group": "所属中类", "category": "所属大类"}
 STAGE_ZH = {"seed": "种子期", "early": "初创期", "growth": "成长期", "mature": "成熟期",
@@ -48,11 +50,13 @@ PARK_TERMS = ["positioned", "space", "partners", "chain"]
 PARK_COLUMNS = ["rank", "park", "park_name", "town", "level", "vacant_area", "need",
                 "positioned_links", "partner_names", "chain_enterprises", *PARK_TERMS, "score",
                 "current", "reasons"]
-UNIVERSITY_TERMS = ["match", "local_term", "existing_term"]
+UNIVERSITY_TERMS = ["match", "local_term", "breadth_term", "scale_term", "open_term",
+                    "existing_term"]
 UNIVERSITY_COLUMNS = ["rank", "enterprise", "enterprise_name", "park", "town", "university",
                       "university_name", "local", "existing", "matched_code", "matched_name",
                       "match_level", *UNIVERSITY_TERMS, "score", "reasons"]
 FUND_TERMS = ["match", "stage_term", "size_term", "existing_term"]
+Which = Literal["new", "existing", "all"]
 FUND_COLUMNS = ["rank", "fund", "fund_name", "fund_kind", "target_kind", "target", "target_name",
                 "park", "town", "stage", "need_min", "need_max", "ticket_min", "ticket_max",
                 "matched_code", "matched_name", "match_level", *FUND_TERMS, "score", "fit",
@@ -142,20 +146,54 @@ def _display(props: Mapping[str, Any], key: str) -> str:
 # -- parks ---------------------------------------------------------------------------------------
 
 
-def space_need(employees: Any, cfg: CandidateConfig) -> float:
-    """The vacant space (㎡) an enterprise needs: the candidates' rule."""
-    return max(cfg.park.min_space, float(employees or 0) * cfg.park.space_per_employee)
+
+
+class ParkContext:
+    """What ranking parks needs beyond one enterprise, read once and shared by several rankings
+    (a candidates list ranks the parks of each candidate it shows)."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.where = locality(store)
+        self.parks = store.find_nodes("Park")
+        self.town_names = {n.key: str(n.props.get("name", n.key))
+                           for n in store.find_nodes("Town")}
+        self.in_town = {r.start.key: r.end.key for r in store.find_relationships("IN_TOWN")}
+        self._members: dict[str, set[str]] = {}
+        self._store = store
+
+    def members(self, links: Collection[str]) -> set[str]:
+        """The enterprises in any of ``links`` (read once per link)."""
+        missing = sorted(set(links) - set(self._members))
+        if missing:
+            self._members.update(link_members(self._store, missing))
+        return set().union(*(self._members.get(x, set()) for x in links)) if links else set()
+
+
+def best_parks(store: GraphStore, keys: Collection[str], config: MatchingConfig | None = None,
+               candidate_config: CandidateConfig | None = None
+               ) -> dict[str, tuple[str | None, str | None]]:
+    """The park :func:`parks_for` ranks first for each enterprise of ``keys``: (id, name), or
+    (None, None) without parks. The one best-park rule of candidates, parks and the pages."""
+    context = ParkContext(store)
+    out: dict[str, tuple[str | None, str | None]] = {}
+    for key in keys:
+        df = parks_for(store, key, config, candidate_config, context)
+        out[key] = (None, None) if df.empty else (str(df["park"].iloc[0]),
+                                                  str(df["park_name"].iloc[0]))
+    return out
 
 
 def parks_for(store: GraphStore, enterprise_id: str, config: MatchingConfig | None = None,
-              candidate_config: CandidateConfig | None = None) -> pd.DataFrame:
+              candidate_config: CandidateConfig | None = None,
+              context: ParkContext | None = None) -> pd.DataFrame:
     """Every park ranked for ``enterprise_id`` (local or outside), best first (module doc)."""
     cfg = (config or default_analysis_config().matching).parks
     ccfg = candidate_config or default_analysis_config().candidates
     ent = store.get_node("Enterprise", enterprise_id)
     if ent is None:
         raise UsageError(f"no enterprise {enterprise_id!r}")
-    where = locality(store)
+    ctx = context or ParkContext(store)
+    where = ctx.where
     codes = _enterprise_codes(store, [enterprise_id]).get(enterprise_id, [])
     links = sorted({r.start.key for r in store.adjacent("COVERS", "SubSector", codes, "in")})
     link_names = {n.key: str(n.props.get("name", n.key))
@@ -177,14 +215,13 @@ def parks_for(store: GraphStore, enterprise_id: str, config: MatchingConfig | No
 
     near = sorted({r.start.key for r in store.adjacent("FEEDS", "ChainLink", links, "in")}
                   | {r.end.key for r in store.adjacent("FEEDS", "ChainLink", links, "out")})
-    chain_firms = set().union(*link_members(store, near).values()) if near else set()
+    chain_firms = ctx.members(near)
     chain_firms.discard(enterprise_id)
 
-    town_names = {n.key: str(n.props.get("name", n.key)) for n in store.find_nodes("Town")}
-    in_town = {r.start.key: r.end.key for r in store.find_relationships("IN_TOWN")}
+    town_names, in_town = ctx.town_names, ctx.in_town
     current = where.park.get(enterprise_id)
     rows = []
-    for park in store.find_nodes("Park"):
+    for park in ctx.parks:
         p = park.props
         vacant = float(p.get("vacant_area") or 0.0)
         reasons: list[str] = []
@@ -224,52 +261,116 @@ def parks_for(store: GraphStore, enterprise_id: str, config: MatchingConfig | No
 # -- universities --------------------------------------------------------------------------------
 
 
+def pair_scope(store: GraphStore, chain: str | None = None, link: str | None = None,
+               enterprise: str | None = None) -> set[str] | None:
+    """The enterprises a pairs list is restricted to: those in ``link``, in any link of
+    ``chain``, or ``enterprise`` alone (ids; None: no restriction)."""
+    keys: set[str] | None = None
+    if chain is not None or link is not None:
+        links = {link} if link is not None else {
+            r.end.key for r in store.adjacent("HAS_LINK", "Chain", [str(chain)], "out")}
+        if chain is not None and link is not None:
+            links &= {r.end.key for r in store.adjacent("HAS_LINK", "Chain", [chain], "out")}
+        keys = set().union(*link_members(store, sorted(links)).values()) if links else set()
+    if enterprise is not None:
+        keys = {enterprise} if keys is None else keys & {enterprise}
+    return keys
+
+
+def _keep(existing: bool, which: Which) -> bool:
+    return which == "all" or (which == "existing") == existing
+
+
+def _scale(revenue: Any, weight: float, full_at: float) -> float:
+    """``weight`` times revenue on a log scale, full at ``full_at`` (万元): a continuous term."""
+    value = float(revenue or 0.0)
+    if value <= 0:
+        return 0.0
+    return round(weight * min(1.0, math.log10(1 + value) / math.log10(1 + full_at)), 2)
+
+
 def university_pairs(store: GraphStore, config: MatchingConfig | None = None,
-                     limit: int | None = None) -> pd.DataFrame:
-    """产学研结对: local enterprise × university pairs, local universities first (module doc)."""
+                     limit: int | None = None, which: Which = "new",
+                     enterprises: Collection[str] | None = None,
+                     universities: Collection[str] | None = None) -> pd.DataFrame:
+    """产学研结对: local enterprise × university pairs, local universities first (module doc).
+
+    ``which``: ``new`` pairs (no cooperation yet; the default), ``existing`` ones or ``all``.
+    ``enterprises`` / ``universities`` restrict the pairs (ids; see :func:`pair_scope`). Besides
+    the taxonomy match and the local campus, continuous terms separate the pairs: ``breadth``
+    (the share of the enterprise's sub-sectors the university is strong in), ``scale`` (the
+    enterprise's revenue, log scale) and ``open`` (it already works with another university).
+    """
     cfg: UniversityMatchConfig = (config or default_analysis_config().matching).universities
     tax = Taxonomy(store)
     where = locality(store)
-    local = sorted(where.local)
+    local = sorted(where.local if enterprises is None else where.local & set(enterprises))
     profiles = {n.key: n.props for n in store.get_nodes("Enterprise", local)}
+    local = [k for k in local if not is_dead(profiles.get(k, {}).get("reg_status"))]
     unis = {n.key: n.props for n in store.find_nodes("University")}
     strong: dict[str, set[str]] = {}
+    strong_of: dict[str, set[str]] = {}
     for r in store.find_relationships("STRONG_IN"):
-        strong.setdefault(r.end.key, set()).add(r.start.key)
+        if universities is None or r.start.key in universities:
+            strong.setdefault(r.end.key, set()).add(r.start.key)
+            strong_of.setdefault(r.start.key, set()).add(r.end.key)
     existing: dict[tuple[str, str], Mapping[str, Any]] = {}
     for r in store.adjacent("COOPERATES_WITH", "Enterprise", local, "out"):
         if r.end.label == "University":
             existing[(r.start.key, r.end.key)] = r.props
+    cooperating: dict[str, set[str]] = {}
+    for ent, uni in existing:
+        cooperating.setdefault(ent, set()).add(uni)
     codes = _enterprise_codes(store, local)
     rows = []
     for ent in local:
-        for uni, m in sorted(best_matches(codes.get(ent, []), strong, tax, cfg.match).items()):
+        own = codes.get(ent, [])
+        for uni, m in sorted(best_matches(own, strong, tax, cfg.match).items()):
+            coop = existing.get((ent, uni))
+            if not _keep(coop is not None, which):
+                continue
             u = unis.get(uni, {})
             is_local = u.get("local") is True
-            coop = existing.get((ent, uni))
             reasons = [f"高校优势领域「{tax.label(m.code)}」为企业{LEVEL_ZH[m.level]}（+{m.points:g}）"]
             local_term = cfg.local if is_local else 0.0
             if is_local:
                 reasons.append(f"本地高校（+{local_term:g}）")
+            covered = [c for c in own if any(a in strong_of.get(uni, set())
+                                             for a, _ in tax.lineage(c))]
+            breadth = round(cfg.breadth * len(covered) / len(own), 2) if own else 0.0
+            if breadth:
+                reasons.append(f"覆盖企业{len(own)}个细分领域中的{len(covered)}个（+{breadth:g}）")
+            p = profiles.get(ent, {})
+            scale = _scale(p.get("annual_revenue"), cfg.scale, cfg.full_at_revenue)
+            if scale:
+                reasons.append(f"企业营业收入{money_text(float(p['annual_revenue']))}，"
+                               f"有合作研发的体量（+{scale:g}）")
+            others = cooperating.get(ent, set()) - {uni}
+            open_term = cfg.open if others else 0.0
+            if others:
+                names = "、".join(sorted(str(unis.get(o, {}).get("name", o)) for o in others))
+                reasons.append(f"已与{names}开展产学研合作（+{open_term:g}）")
             existing_term = cfg.existing if coop is not None else 0.0
             if coop is not None:
                 kind = coop.get("kind") or "合作"
                 since = coop.get("since")
                 when = f"，{since.year}年起" if isinstance(since, dt.date) else ""
                 reasons.append(f"已有合作（{kind}{when}）（+{existing_term:g}）")
-            p = profiles.get(ent, {})
+            terms = [m.points, local_term, breadth, scale, open_term, existing_term]
             rows.append({
                 "enterprise": ent, "enterprise_name": p.get("name", ent),
                 "park": where.park.get(ent), "town": where.town.get(ent),
                 "university": uni, "university_name": u.get("name", uni), "local": is_local,
                 "existing": coop is not None, "matched_code": m.code,
                 "matched_name": tax.name.get(m.code), "match_level": m.level, "match": m.points,
-                "local_term": local_term, "existing_term": existing_term,
-                "score": round(m.points + local_term + existing_term, 2),
-                "reasons": "；".join(reasons),
+                "local_term": local_term, "breadth_term": breadth, "scale_term": scale,
+                "open_term": open_term, "existing_term": existing_term,
+                "score": round(sum(terms), 2), "reasons": "；".join(reasons),
+                "_reasons": len(reasons),
             })
-    return _ranked(rows, UNIVERSITY_COLUMNS, ["local", "score", "enterprise", "university"],
-                   [False, False, True, True], limit)
+    return _ranked(rows, UNIVERSITY_COLUMNS,
+                   ["local", "score", "_reasons", "enterprise", "university"],
+                   [False, False, False, True, True], limit)
 
 
 # -- funds ---------------------------------------------------------------------------------------
@@ -343,8 +444,15 @@ def _targets(store: GraphStore, cfg: FundMatchConfig) -> list[_Target]:
 
 
 def fund_pairs(store: GraphStore, config: MatchingConfig | None = None,
-               limit: int | None = None) -> pd.DataFrame:
-    """融资对接: fund × local enterprise and fund × key project pairs, best first (module doc)."""
+               limit: int | None = None, which: Which = "new",
+               enterprises: Collection[str] | None = None,
+               funds_only: Collection[str] | None = None) -> pd.DataFrame:
+    """融资对接: fund × local enterprise and fund × key project pairs, best first (module doc).
+
+    ``which``: ``new`` pairs (not invested yet; the default), ``existing`` ones or ``all``.
+    ``enterprises`` restricts the targets (enterprises, and projects they own); ``funds_only``
+    the funds. The size term is continuous: its weight times the share of the target's need
+    range that the fund's ticket range covers."""
     cfg: FundMatchConfig = (config or default_analysis_config().matching).funds
     tax = Taxonomy(store)
     funds = {n.key: n.props for n in store.find_nodes("Fund")}
@@ -354,9 +462,21 @@ def fund_pairs(store: GraphStore, config: MatchingConfig | None = None,
     invested: dict[tuple[str, str], Mapping[str, Any]] = {
         (r.start.key, r.end.key): r.props for r in store.find_relationships("INVESTED_IN")
     }
+    if funds_only is not None:
+        focus = {code: {f for f in fs if f in funds_only} for code, fs in focus.items()}
+    owners: dict[str, set[str]] = {}
+    if enterprises is not None:
+        for r in store.find_relationships("OWNS", "Enterprise", "Project"):
+            owners.setdefault(r.end.key, set()).add(r.start.key)
     rows = []
     for t in _targets(store, cfg):
+        if enterprises is not None and not (
+                t.key in enterprises if t.kind == "enterprise"
+                else owners.get(t.key, set()) & set(enterprises)):
+            continue
         for fund, m in sorted(best_matches(t.codes, focus, tax, cfg.match).items()):
+            if not _keep((fund, t.key) in invested, which):
+                continue
             f = funds.get(fund, {})
             stages = {s.strip() for s in str(f.get("stages") or "").split(";") if s.strip()}
             reasons = [f"基金关注「{tax.label(m.code)}」，为{_what(t)}{LEVEL_ZH[m.level]}（+{m.points:g}）"]
@@ -366,7 +486,7 @@ def fund_pairs(store: GraphStore, config: MatchingConfig | None = None,
                            f"（+{stage_term:g}）")
             tmin, tmax = _float(f.get("ticket_min")), _float(f.get("ticket_max"))
             size_ok, size_text = _ticket_fit(tmin, tmax, t.need)
-            size_term = cfg.size if size_ok else 0.0
+            size_term = round(cfg.size * _cover(tmin, tmax, t.need), 2) if size_ok else 0.0
             reasons.append(f"{size_text}（+{size_term:g}）")
             inv = invested.get((fund, t.key))
             existing_term = cfg.existing if inv is not None else 0.0
@@ -385,10 +505,22 @@ def fund_pairs(store: GraphStore, config: MatchingConfig | None = None,
                 "stage_term": stage_term, "size_term": size_term, "existing_term": existing_term,
                 "score": round(m.points + stage_term + size_term + existing_term, 2),
                 "fit": stage_ok and size_ok, "existing": inv is not None,
-                "reasons": "；".join(reasons),
+                "reasons": "；".join(reasons), "_reasons": len(reasons),
             })
-    return _ranked(rows, FUND_COLUMNS, ["score", "fund", "target_kind", "target"],
-                   [False, True, True, True], limit)
+    return _ranked(rows, FUND_COLUMNS, ["score", "_reasons", "fund", "target_kind", "target"],
+                   [False, False, True, True, True], limit)
+
+
+def _cover(tmin: float | None, tmax: float | None, need: tuple[float, float] | None) -> float:
+    """The share (0..1) of the need range that the ticket range covers: a continuous fit."""
+    if need is None:
+        return 0.0
+    lo, hi = need
+    if hi <= lo:
+        return 1.0
+    a = max(lo, tmin if tmin is not None else lo)
+    b = min(hi, tmax if tmax is not None else hi)
+    return max(0.0, min(1.0, (b - a) / (hi - lo)))
 
 
 def _what(t: _Target) -> str:

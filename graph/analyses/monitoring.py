@@ -7,8 +7,10 @@
   ``monitoring``).
 - :func:`start_rate`: 新增项目开工率, the share of a year's new projects that have started.
 - :func:`target_progress`: every target of a plan (``ontology/targets/*.yaml``) against the actual
-  the graph gives, with the gap, a status (met / not_met / no_data) and a note on how the actual
-  was computed and for which period.
+  the graph gives to date, the value expected at this point of the year, the gap, a status
+  (met 已完成 / on_track 按进度 / behind 滞后 / no_data 无数据, the one rule of
+  :mod:`tupu.graph.analyses.progress`) and a note on how the actual was computed and for which
+  period.
 
 "Up to a period" means the latest observation whose period is at most that quarter; without a
 period, the latest quarter observed. Everything is read through :class:`GraphStore`, so both
@@ -26,11 +28,14 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from tupu.errors import UsageError
+from tupu.errors import NoData, UsageError
+from tupu.messages import msg
 from tupu.graph.analyses import clusters as cluster_analysis
 from tupu.graph.analyses import frames
 from tupu.graph.analyses.config import ClusterConfig, MonitoringConfig, default_analysis_config
 from tupu.graph.analyses.periods import parse_period, revenue_summary, shift
+from tupu.graph.analyses.plain import plain_words
+from tupu.graph.analyses.progress import STATUS_ZH, Standing, judge, profile_of
 from tupu.graph.stores.store import GraphStore
 from tupu.graph.analyses.strength import locality
 from tupu.ontology.targets import PlanTargets, Target, load_targets
@@ -39,7 +44,7 @@ PROJECT_STATUS_ZH = {
     "planned": "储备", "signed": "签约", "started": "开工在建", "completed": "竣工",
     "operating": "投运", "stalled": "停滞",
 }
-TARGET_STATUS_ZH = {"met": "达成", "not_met": "未达成", "no_data": "无数据"}
+TARGET_STATUS_ZH = STATUS_ZH  # met 已完成, on_track 按进度, behind 滞后, no_data 无数据
 LEVEL_ZH = {"provincial": "省级", "municipal": "苏州市级", "city": "市级"}
 QUARTER_ZH = {1: "一", 2: "二", 3: "三", 4: "四"}
 
@@ -54,8 +59,8 @@ OFF_TRACK_COLUMNS = [
     "planned_start", "progress", "planned_progress", "lag", "reason",
 ]
 TARGET_COLUMNS = [
-    "target", "name", "measure", "wording", "unit", "scope", "actual", "gap", "status", "period",
-    "note",
+    "target", "name", "measure", "wording", "unit", "scope", "annual", "actual", "expected",
+    "gap", "status", "period", "note",
 ]
 _PERIOD = re.compile(r"^\d{4}Q[1-4]$")
 
@@ -78,6 +83,26 @@ def check_period(period: str) -> str:
     if not _PERIOD.match(period):
         raise UsageError(f"period {period!r}: write a quarter as yyyyQn, e.g. 2025Q2")
     return period
+
+
+def observed_periods(
+    store: GraphStore, labels: tuple[str, ...] = ("ProjectObservation", "EnterpriseObservation"),
+) -> list[str]:
+    """Every quarter observed in observations of ``labels``, in order."""
+    return sorted({str(v) for label in labels for n in store.node_values(label, ["period"])
+                   if (v := n.props.get("period"))})
+
+
+def require_data(store: GraphStore, period: str) -> str:
+    """``period`` if some observation falls in it; :class:`tupu.errors.NoData` naming the
+    quarters that have data otherwise (a bulletin of an empty quarter would be all zeros)."""
+    check_period(period)
+    have = observed_periods(store)
+    if period in have:
+        return period
+    if not have:
+        raise NoData(msg("period.no_data_at_all", period=period))
+    raise NoData(msg("period.no_data", period=period, periods="、".join(have)), have)
 
 
 def period_end(period: str) -> dt.date:
@@ -262,7 +287,13 @@ class StartRate:
 
     @property
     def rate(self) -> float | None:
-        """Percent of the new projects started; None without new projects."""
+        """Percent of the new projects due by the period (planned start on or before its end)
+        that have started; None when none is due yet. Projects not yet due do not count."""
+        return round(100.0 * self.due_started / self.due, 1) if self.due else None
+
+    @property
+    def rate_all(self) -> float | None:
+        """Percent of all the year's new projects started (due or not); None without any."""
         return round(100.0 * self.started / self.new_projects, 1) if self.new_projects else None
 
     @property
@@ -271,13 +302,16 @@ class StartRate:
 
     def describe(self) -> str:
         """One Chinese sentence: the rate, the counts and the target."""
-        if self.rate is None:
+        if not self.new_projects:
             return f"{self.year}年无新增重点项目，开工率无从计算。"
         when = f"截至{self.period}" if self.period else "按项目最新状态"
+        if self.rate is None:
+            return (f"{when}，{self.year}年新增重点项目{self.new_projects}个，均未到计划开工日期，"
+                    f"开工率暂不计算；已提前开工{self.started}个。")
         return (
-            f"{when}，{self.year}年新增重点项目{self.new_projects}个，已开工{self.started}个，"
-            f"开工率{self.rate:g}%（目标{self.target:g}%）；其中计划开工日期已到的{self.due}个，"
-            f"已开工{self.due_started}个。"
+            f"{when}，{self.year}年新增重点项目{self.new_projects}个，其中计划开工日期已到的"
+            f"{self.due}个中已开工{self.due_started}个，开工率{self.rate:g}%（目标"
+            f"{self.target:g}%）；全部新增项目已开工{self.started}个。"
         )
 
 
@@ -394,7 +428,7 @@ def core_enterprises(store: GraphStore, enterprises: set[str]) -> set[str]:
 
 def _new_key_projects(f: _Facts, t: Target) -> Measured:
     n = len(f.new_projects)
-    return Measured(n, f"{f.year}年列入且为新增（new_in_plan_year）的重点项目{n}个")
+    return Measured(n, f"{f.year}年列入且标为新增的重点项目{n}个")
 
 
 def _new_key_project_investment(f: _Facts, t: Target) -> Measured:
@@ -466,9 +500,9 @@ def _start_rate(f: _Facts, t: Target) -> Measured | None:
     if sr.rate is None:
         return None
     started = "、".join(PROJECT_STATUS_ZH.get(s, s) for s in f.cfg.started_statuses)
-    return Measured(sr.rate, f"{f.year}年新增重点项目{sr.new_projects}个中已开工{sr.started}个"
-                             f"（状态为{started}）；计划开工日期已到的{sr.due}个中已开工"
-                             f"{sr.due_started}个")
+    return Measured(sr.rate, f"{f.year}年新增重点项目{sr.new_projects}个中计划开工日期已到的"
+                             f"{sr.due}个，已开工{sr.due_started}个（状态为{started}）；"
+                             f"未到期项目不计入（全部新增项目已开工{sr.started}个）")
 
 
 def _clusters(f: _Facts, t: Target) -> Measured:
@@ -529,15 +563,28 @@ def target_progress(
             measured = MEASURES[t.measure](facts, t)
             why = f"图谱中无{year}年的企业季度监测数据"
         if measured is None:
-            rows.append(_target_row(t, None, None, "no_data", ref, why + "。"))
+            rows.append(_target_row(t, None, None, standing(t, None, None, cfg), ref, why + "。"))
             continue
         when = f"（截至{ref}）" if ref else "（该年度尚无季度监测数据）"
-        note = measured.note + (when if measured.dated else "") + "。"
+        actual = float(measured.actual)
+        quarter = parse_period(ref)[1] if ref is not None and measured.dated else None
+        st = standing(t, actual, quarter, cfg)
+        note = measured.note + (when if measured.dated else "") + f"。{st.note}。"
         if t.scope == "partial" and t.scope_note:
             note += f"口径说明：{t.scope_note}"
-        actual = float(measured.actual)
-        rows.append(_target_row(t, actual, _gap(t, actual), t.evaluate(actual), ref, note))
-    return pd.DataFrame(rows, columns=TARGET_COLUMNS)
+        rows.append(_target_row(t, actual, _gap(t, actual), st, ref, note))
+    df = pd.DataFrame(rows, columns=TARGET_COLUMNS)
+    df["note"] = [plain_words(str(n), store.schema) for n in df["note"]]
+    return df
+
+
+def standing(t: Target, actual: float | None, quarter: int | None,
+             config: MonitoringConfig | None = None) -> Standing:
+    """Where target ``t`` stands with ``actual`` at the end of ``quarter`` of its year (None:
+    the year is complete), by the one rule of :mod:`tupu.graph.analyses.progress`."""
+    cfg = _config(config)
+    profile = profile_of(t.id, t.measure, cfg.target_profiles, cfg.level_measures)
+    return judge(t.operator, actual, t.value, t.min, t.max, quarter, profile, t.unit)
 
 
 def _gap(t: Target, actual: float) -> float:
@@ -550,8 +597,10 @@ def _gap(t: Target, actual: float) -> float:
     return round(g, 2)
 
 
-def _target_row(t: Target, actual: float | None, gap: float | None, status: str,
+def _target_row(t: Target, actual: float | None, gap: float | None, st: Standing,
                 period: str | None, note: str) -> dict[str, object]:
+    annual = t.value if t.operator != "range" else t.min
     return {"target": t.id, "name": t.name, "measure": t.measure, "wording": t.wording,
-            "unit": t.unit, "scope": t.scope, "actual": actual, "gap": gap, "status": status,
-            "period": period, "note": note}
+            "unit": t.unit, "scope": t.scope, "annual": annual, "actual": actual,
+            "expected": st.expected if actual is not None else None, "gap": gap,
+            "status": st.status, "period": period, "note": note}

@@ -8,6 +8,7 @@ from typing import Literal
 import pandas as pd
 
 from tupu.errors import UsageError
+from tupu.messages import msg
 from tupu.graph.stores.store import GraphStore
 
 
@@ -27,13 +28,16 @@ class Scope:
 
 
 def parse_scope(text: str, store: GraphStore | None = None) -> Scope:
-    """``city``, ``town:<id>`` or ``park:<id>``; the id is checked when a store is given."""
-    if text == "city":
+    """``city``, ``town:<id or name>`` or ``park:<id or name>``; with a store, the town or park
+    is resolved by :func:`tupu.graph.analyses.names.resolve` (an unknown one raises
+    :class:`tupu.errors.UnknownName` with the valid choices)."""
+    from tupu.graph.analyses.names import resolve
+
+    if text in ("city", "全市"):
         return Scope("city")
     kind, _, ident = text.partition(":")
-    if kind not in ("town", "park") or not ident:
-        raise UsageError(f"scope {text!r}: write city, town:<id> or park:<id>")
+    if kind not in ("town", "park") or not ident.strip():
+        raise UsageError(msg("scope.bad", text=text))
     label = "Town" if kind == "town" else "Park"
-    if store is not None and store.get_node(label, ident) is None:
-        raise UsageError(f"scope {text!r}: there is no {label} with id {ident!r}")
-    return Scope(kind, ident)  # type: ignore[arg-type]
+    key = resolve(store, label, ident) if store is not None else ident
+    return Scope(kind, key)  # type: ignore[arg-type]

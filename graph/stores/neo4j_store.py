@@ -37,9 +37,10 @@ from neo4j.exceptions import (
     ServiceUnavailable,
     SessionExpired,
 )
+from neo4j.graph import Node as Neo4jNode, Relationship as Neo4jRelationship
 from neo4j.time import Date
 
-from tupu.errors import StoreError, StoreUnavailable
+from tupu.errors import ReadOnlyQuery, StoreError, StoreUnavailable
 from tupu.graph.stores import cypher, cypher_queries
 from tupu.graph.stores.model import (
     ChangeSet,
@@ -656,3 +657,35 @@ class Neo4jStore(GraphStore):
                 (rec["name"], tuple(rec["labels"]), tuple(rec["properties"]))
                 for rec in session.run(query)
             ]
+
+    def read_query(self, query: str, params: Mapping[str, Any]) -> tuple[list[str], list[list[Any]]]:
+        """Run a user's Cypher ``query`` (values as ``$params``) in a read transaction: its
+        column names and rows, values as :func:`from_neo4j` gives them (nodes and relationships
+        as property dicts). A query that writes is refused by the server (read access mode) and
+        raised as :class:`tupu.errors.ReadOnlyQuery`."""
+
+        def work(tx: ManagedTransaction) -> tuple[list[str], list[list[Any]]]:
+            result = self._run(tx, query, dict(params))
+            keys = list(result.keys())
+            rows = [[_plain(v) for v in rec.values()] for rec in result]
+            return keys, rows
+
+        try:
+            return self._read(work)
+        except StoreError as e:
+            cause = e.__cause__
+            if isinstance(cause, Neo4jError) and cause.code is not None and (
+                    "AccessMode" in cause.code or "ForbiddenDueToTransactionType" in cause.code):
+                raise ReadOnlyQuery(_one_line(cause)) from cause
+            raise
+
+
+def _plain(value: Any) -> Any:
+    """A returned value as plain Python: nodes and relationships as dicts of their properties."""
+    if isinstance(value, (Neo4jNode, Neo4jRelationship)):
+        return props_from_neo4j(dict(value))
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return from_neo4j(value)
