@@ -25,6 +25,37 @@ MESSAGES: dict[str, str] = {
     # -- the CLI (tupu …) --------------------------------------------------------------------------
 
     # -- the web UI and HTTP API ------------------------------------------------------------------
+    # dashboard charts, profiles, impact, pairing and provenance pages (h-pages)
+    "web.chart.targets": "工作目标完成进度",
+    "web.chart.targets_axis": "完成值占目标（%）",
+    "web.chart.targets_goal": "目标线 100%",
+    "web.chart.revenue_by_chain": "各产业链本地企业季度营收",
+    "web.chart.revenue_axis": "营业收入",
+    "web.chart.period_axis": "报告期",
+    "web.chart.towns": "区镇比较",
+    "web.chart.towns_count_axis": "企业（家）",
+    "web.chart.towns_revenue_axis": "近四季度营收",
+    "web.chart.towns_enterprises": "本地企业",
+    "web.chart.towns_above_scale": "规上企业",
+    "web.chart.towns_revenue": "近四季度营收",
+    "web.chart.projects": "重点项目推进状态",
+    "web.chart.projects_unit": "个",
+    "web.chart.suppressed": "不予显示（汇总企业过少，按统计保密规则隐去）",
+    "web.chart.no_data": "无数据",
+    "web.chart.actual": "完成值",
+    "web.chart.goal": "目标",
+    "web.chart.share": "占目标",
+    "web.chart.count_unit": "家",
+    "web.chart.load_failed": "图表数据读取失败，请刷新页面重试",
+    "web.chart.empty": "暂无可绘制的数据",
+    "web.not_found.town": "图谱中没有区镇“{key}”",
+    "web.not_found.university": "图谱中没有高校“{key}”",
+    "web.not_found.fund": "图谱中没有基金或金融机构“{key}”",
+    "web.not_found.node": "图谱中没有{label}“{key}”",
+    "web.not_found.relationship": "图谱中没有从“{start}”到“{end}”的{type}关系",
+    "web.bad_label": "“{label}”不是图谱中的节点类型；可用：{known}",
+    "web.bad_type": "“{type}”不是图谱中的关系类型；可用：{known}",
+    "web.impact_not_local": "“{name}”不是本地企业：只有本地企业才谈得上离开的影响",
 
     # -- security and failures (limits, corrupted files, disclosure control) ----------------------
 
