@@ -18,7 +18,7 @@ from tupu.api.serialize import Record, records
 from tupu.graph.analyses import dashboard as agg
 from tupu.graph.analyses.bulletin import Bulletin
 from tupu.graph.analyses.config import AnalysisConfig
-from tupu.graph.analyses.monitoring import TARGET_STATUS_ZH, plan_targets, projects
+from tupu.graph.analyses.monitoring import TARGET_STATUS_ZH, check_period, plan_targets, projects
 from tupu.graph.stores.store import GraphStore
 
 STATUS_KEY = {zh: key for key, zh in TARGET_STATUS_ZH.items()}
@@ -51,7 +51,7 @@ def home(store: GraphStore, cfg: AnalysisConfig, role: Role, period: str | None 
          root: str = "") -> dict[str, Any]:
     """The four charts of the home page, up to ``period`` (default: the latest quarter)."""
     if period is not None:
-        monitoring.check_period(period)
+        check_period(period)
     else:
         found = monitoring.periods(store)
         period = found[0] if found else None
