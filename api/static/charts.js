@@ -36,7 +36,7 @@
   function base(spec) {
     return {
       color: PALETTE,
-      title: { text: spec.title, left: "center", textStyle: { fontSize: 15 } },
+      title: { text: spec.title, left: 8, top: 6, textStyle: { fontSize: 15 } },
       tooltip: { renderMode: "richText", confine: true },
       toolbox: { right: 8, feature: { saveAsImage: { name: spec.title } } },
       animation: false
@@ -50,7 +50,7 @@
     var highest = Math.max.apply(null, points.map(function (p) { return p.value || 0; }));
     top = Math.min(PROGRESS_CAP, Math.max(120, Math.ceil(highest / 20) * 20));
     var option = base(spec);
-    option.grid = { left: 8, right: 48, top: 40, bottom: 32, containLabel: true };
+    option.grid = { left: 8, right: 48, top: 60, bottom: 32, containLabel: true };
     option.tooltip.trigger = "item";
     option.tooltip.formatter = function (p) {
       var pt = points[p.dataIndex];
@@ -109,8 +109,8 @@
 
   function line(spec) {
     var option = base(spec);
-    option.legend = { type: "scroll", top: 26 };
-    option.grid = { left: 8, right: 24, top: 64, bottom: 32, containLabel: true };
+    option.legend = { type: "scroll", top: 34, left: 8, right: 8 };
+    option.grid = { left: 8, right: 24, top: 92, bottom: 32, containLabel: true };
     option.tooltip.trigger = "axis";
     option.tooltip.formatter = axisTooltip(spec);
     option.xAxis = { type: "category", data: spec.categories, name: spec.x_name,
@@ -124,8 +124,8 @@
 
   function bar(spec) {
     var option = base(spec);
-    option.legend = { top: 26 };
-    option.grid = { left: 8, right: 8, top: 64, bottom: 8, containLabel: true };
+    option.legend = { top: 34, left: 8 };
+    option.grid = { left: 8, right: 8, top: 92, bottom: 8, containLabel: true };
     option.tooltip.trigger = "axis";
     option.tooltip.formatter = axisTooltip(spec);
     option.xAxis = { type: "category", data: spec.categories,
