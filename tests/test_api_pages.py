@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -30,6 +31,7 @@ from tupu.graph.analyses.scope import Scope
 from tupu.graph.analyses.strength import locality
 from tupu.graph.analyses.wording import money_text
 from tupu.graph.stores.memory_store import MemoryStore
+from tupu.graph.stores.store import GraphStore
 from tupu.loaders.pipeline import load
 from tupu.settings import Settings, load_settings
 
@@ -96,7 +98,7 @@ def api_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
                          api_tokens=TOKENS, env="development")
 
 
-def app_on(settings: Settings, store: MemoryStore) -> FastAPI:
+def app_on(settings: Settings, store: GraphStore) -> FastAPI:
     web = create_app(settings)
     web.dependency_overrides[get_store] = lambda: store
     return web
@@ -531,3 +533,35 @@ def test_names_link_to_the_profiles(analyst: TestClient, store: MemoryStore, anc
     assert any(u.startswith("/enterprises/") for u in uni.urls)
     nav = parse(analyst.get("/").text).urls
     assert {"/towns", "/universities", "/funds", "/anchors"} <= set(nav)
+
+
+# -- both stores ------------------------------------------------------------------------------
+@pytest.mark.neo4j
+def test_memory_and_neo4j_give_the_same_dashboard_and_profiles(
+    api_settings: Settings, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    from tupu.graph.analyses import dashboard as agg
+
+    neo: GraphStore = request.getfixturevalue("neo4j_session_store")
+    folder, town, keep = thin_city(tmp_path / "thin")
+    mem = MemoryStore(None)
+    load([folder], mem)
+    neo.clear()
+    try:
+        load([folder], neo)
+        for frame in (agg.revenue_by_chain, agg.towns_compared):
+            pd.testing.assert_frame_equal(frame(neo), frame(mem))
+        pd.testing.assert_frame_equal(agg.projects_by_status(projects(neo)),
+                                      agg.projects_by_status(projects(mem)))
+        fund = next(r.start.key for r in mem.find_relationships("INVESTED_IN"))
+        uni = mem.find_relationships("COOPERATES_WITH", "Enterprise", "University")[0].end.key
+        urls = ["/api/v1/dashboard", f"/api/v1/towns/{town}", "/api/v1/towns",
+                f"/api/v1/universities/{uni}", f"/api/v1/funds/{fund}",
+                f"/api/v1/impact/{sorted(keep)[0]}", "/api/v1/pairs/funds?limit=30"]
+        for role in ("viewer", "analyst"):
+            on_mem = TestClient(app_on(api_settings, mem), headers=bearer(role))
+            on_neo = TestClient(app_on(api_settings, neo), headers=bearer(role))
+            for url in urls:
+                assert on_neo.get(url).json() == on_mem.get(url).json(), (role, url)
+    finally:
+        neo.clear()
