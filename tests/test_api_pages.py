@@ -300,8 +300,9 @@ def test_viewer_gets_no_enterprise_figure_from_the_new_endpoints(
     assert any("需求约" in p["reasons"] for p in seen)
     for p in shown:
         assert not {"score", "stage", "fit", "size_term"} & set(p)
-        assert not any(w in p["reasons"] for w in (*MONEY_WORDS, "需求", "投资阶段")), p["reasons"]
-    # the revenue of every local enterprise named in a viewer's page is nowhere in it
+        words = (*MONEY_WORDS, "需求", "投资阶段")
+        assert not any(w in p["reasons"] for w in words), p["reasons"]
+    # the anchor's revenue is nowhere in a viewer's impact and anchors pages
     node = store.get_node("Enterprise", anchor)
     assert node is not None
     text = viewer.get(f"/impact/{anchor}").text + viewer.get("/anchors?top=50").text

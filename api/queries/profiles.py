@@ -30,7 +30,8 @@ PAIRS_SHOWN = 20
 PRESENT = ("strong", "ok")
 UNIVERSITY_PROPS = ("name", "city", "local", "disciplines")
 FUND_PROPS = ("name", "kind", "city", "size", "stages", "ticket_min", "ticket_max")
-FUND_KIND_ZH = {"guidance_fund": "政府引导基金", "fund": "产业投资基金", "bank": "银行信贷产品"}
+FUND_KIND_ZH = {"guidance_fund": "政府引导基金", "fund": "产业投资基金",
+                "bank": "银行信贷产品"}
 STAGE_ZH = {"seed": "种子期", "early": "初创期", "growth": "成长期", "mature": "成熟期"}
 
 

@@ -1,4 +1,5 @@
-"""``GET /api/v1/dashboard``: the home page's charts (targets, revenue by chain, towns, projects)."""
+"""``GET /api/v1/dashboard``: the home page's charts (targets, revenue by chain, towns,
+projects)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``/api/v1/funds``: funds and financial institutions (基金与金融机构) and their profiles."""
+"""``/api/v1/funds``: funds and financial institutions (基金与金融机构), their profiles."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``/api/v1/impact/{enterprise}`` and ``/api/v1/anchors``: anchor impact (龙头企业离开的影响)."""
+"""``/api/v1/impact/{enterprise}`` and ``/api/v1/anchors``: anchor impact (离开的影响)."""
 
 from __future__ import annotations
 

@@ -63,7 +63,8 @@
     };
     option.xAxis = { type: "value", max: top, name: spec.axis, nameLocation: "middle",
       nameGap: 24, axisLabel: { formatter: "{value}%" } };
-    option.yAxis = { type: "category", data: names, axisLabel: { width: 180, overflow: "truncate" } };
+    option.yAxis = { type: "category", data: names,
+      axisLabel: { width: 180, overflow: "truncate" } };
     option.series = [{
       type: "bar", barMaxWidth: 18,
       data: points.map(function (pt) {

@@ -75,8 +75,8 @@ def towns_compared(store: GraphStore, period: str | None = None) -> pd.DataFrame
     rows = []
     for town, name in towns.items():
         ents = [e for e in where.local if where.town.get(e) == town]
-        above = sum(1 for e in ents
-                    if _true(last[e] if e in last.index else profiles.get(e, {}).get("above_scale")))
+        above = sum(1 for e in ents if _true(
+            last[e] if e in last.index else profiles.get(e, {}).get("above_scale")))
         rows.append({
             "town": town, "town_name": name, "local_enterprises": len(ents), "above_scale": above,
             "parks": sum(1 for t in parks.values() if t == town),
