@@ -28,11 +28,18 @@ TOTAL_ROW = "合计"
 def _disclosed(role: Role, chains: list[Record], towns: list[Record]) -> tuple[list[Record],
                                                                                list[Record]]:
     """Revenue by chain and by town as ``role`` may see it: for a viewer, no revenue summed over
-    fewer enterprises than the disclosure rules allow."""
+    fewer enterprises than the disclosure rules allow. The towns partition the city, whose total
+    the bulletin states, so one town hidden alone could be recovered by subtraction: a second
+    one, the smallest shown, is then hidden with it (complementary suppression)."""
     if role >= Role.analyst:
         return chains, towns
-    return (redact.suppress_small_groups(chains, "enterprises", ("revenue",)),
-            redact.suppress_small_groups(towns, "local_enterprises", ("revenue_ttm",)))
+    towns = redact.suppress_small_groups(towns, "local_enterprises", ("revenue_ttm",))
+    hidden = [r for r in towns if r["revenue_ttm"] is None and r["local_enterprises"]]
+    shown = [r for r in towns if r["revenue_ttm"] is not None and r["local_enterprises"]]
+    if len(hidden) == 1 and shown:
+        second = min(shown, key=lambda r: (r["revenue_ttm"], str(r["town"])))
+        towns = [{**r, "revenue_ttm": None} if r is second else r for r in towns]
+    return redact.suppress_small_groups(chains, "enterprises", ("revenue",)), towns
 
 
 def _town_links(root: str, rows: list[Record]) -> list[str | None]:
