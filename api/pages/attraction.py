@@ -11,13 +11,15 @@ from tupu.api.deps import AnalysisDep, StoreDep
 from tupu.api.pages.base import PageDep
 from tupu.api.queries import attraction, overview, parks
 from tupu.graph.analyses.chain_links import STAGES
+from tupu.messages import msg
 
 router = APIRouter()
 
 
 @router.get("/", response_class=HTMLResponse)
 def home(page: PageDep, store: StoreDep) -> HTMLResponse:
-    return page.render("index.html", stats=overview.stats(store), chains=overview.chains(store))
+    return page.render("index.html", stats=overview.stats(store), chains=overview.chains(store),
+                       chart_error=msg("web.chart.load_failed"))
 
 
 def scope_choices(store: StoreDep) -> list[tuple[str, str]]:

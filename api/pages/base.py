@@ -23,7 +23,8 @@ filters.install(templates.env)
 
 NAV: tuple[tuple[str, str], ...] = (
     ("/", "首页"), ("/gaps", "缺口"), ("/clusters", "产业集群"), ("/parks", "园区"),
-    ("/enterprises", "企业检索"), ("/projects", "项目监测"), ("/targets", "目标进度"),
+    ("/enterprises", "企业检索"), ("/towns", "区镇"), ("/universities", "高校"), ("/funds", "基金"),
+    ("/anchors", "龙头影响"), ("/projects", "项目监测"), ("/targets", "目标进度"),
     ("/bulletin", "季度通报"), ("/docs", "接口文档"),
 )
 

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tupu.api.deps import AnalysisDep, StoreDep
 from tupu.api.pages.base import PageDep
-from tupu.api.queries import monitoring
+from tupu.api.queries import dashboard, monitoring
 from tupu.graph.exports.bulletin import cell
 from tupu.graph.analyses.monitoring import check_period, period_zh
 
@@ -35,8 +35,10 @@ def projects(page: PageDep, store: StoreDep, cfg: AnalysisDep,
 def targets(page: PageDep, store: StoreDep, cfg: AnalysisDep,
             period: Annotated[str | None, Query()] = None) -> HTMLResponse:
     period = period or None
-    return page.render("targets.html", result=monitoring.targets(store, cfg, None, period, page.role),
-                       period=period, periods=monitoring.periods(store))
+    result = monitoring.targets(store, cfg, None, period, page.role)
+    return page.render("targets.html", result=result, period=period,
+                       periods=monitoring.periods(store),
+                       charts=dashboard.targets_page(store, result["targets"]))
 
 
 @router.get("/bulletin", response_class=HTMLResponse, response_model=None)
@@ -59,5 +61,7 @@ def bulletin(period: str, page: PageDep, store: StoreDep, cfg: AnalysisDep) -> H
         df = s.display()
         sections.append((s, [str(c) for c in df.columns],
                          [[cell(v) for v in row] for row in df.itertuples(index=False)]))
+    charts = dashboard.bulletin_page(store, page.role, b, page.request.scope.get("root_path", ""))
     return page.render("bulletin.html", b=b, sections=sections, period=period,
-                       period_zh=period_zh(period), periods=monitoring.periods(store))
+                       period_zh=period_zh(period), periods=monitoring.periods(store),
+                       charts=charts)

@@ -9,6 +9,7 @@ from tupu.api.routers import (
     targets,
 )
 from tupu.api.routers import load as loading
+from tupu.api.routers import dashboard, funds, impact, pairs, provenance, towns, universities
 
 PREFIX = "/api/v1"
 
@@ -17,6 +18,7 @@ def api_router() -> APIRouter:
     """Every resource's router under :data:`PREFIX`."""
     router = APIRouter(prefix=PREFIX)
     for module in (stats, chains, gaps, candidates, enterprises, parks, clusters, projects,
-                   targets, bulletin, export, loading):
+                   targets, bulletin, export, loading, dashboard, towns, universities, funds,
+                   impact, pairs, provenance):
         router.include_router(module.router)
     return router
