@@ -309,6 +309,10 @@ def _graph(path: Path, manifest: dict[str, Any], body: memoryview) -> nx.MultiDi
         raise SnapshotCorrupt(msg("store.snapshot_corrupt", path=path)) from e
     finally:
         if collecting:
+            # the new objects (acyclic dicts and tuples, freed by reference counting) would all
+            # sit in the youngest generation, and the next collections would walk every one of
+            # them: move them out of the collector's sight, as for long-lived data
+            gc.freeze()
             gc.enable()
     return g
 
