@@ -53,7 +53,7 @@ test: setup
 	exit $$status
 
 test-fast: setup
-	$(BIN)/pytest -m 'not slow and not neo4j' $(PYTEST_ARGS)
+	$(BIN)/pytest -m 'not slow and not neo4j and not bench' $(PYTEST_ARGS)
 
 generate: setup
 	$(BIN)/python data/generate_sample.py

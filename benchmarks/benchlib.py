@@ -179,7 +179,7 @@ def neo4j_for_bench(mode: str) -> Iterator[tuple[Any, dict[str, Any]]]:
         data_dir=folder, neo4j_bolt_port=port, neo4j_uri=neo4j_server.bolt_uri(port)
     )
     print(f"starting a private Neo4j in {folder} on port {port} …", flush=True)
-    info = neo4j_server.start(settings)
+    info = neo4j_server.start(settings, timeout=600)  # a busy shared machine starts slowly
     try:
         store = Neo4jStore.connect(settings)
         CPU.server_pid = info.pid

@@ -93,7 +93,7 @@ def test_a_first_load_is_imported_and_equals_a_merge_load(
     _require_java_and_maven()
     monkeypatch.setenv("TUPU_NEO4J_BULK_ROWS", "1")
     settings = load_settings()
-    ns.start(settings)
+    ns.start(settings, timeout=600)  # a first start on a busy machine can take minutes
     store = Neo4jStore.connect(settings)
     try:
         city = write_city(tmp_path / "mini")

@@ -1,17 +1,18 @@
 """The memory store's snapshot file: data tables with a checksummed manifest, replaced atomically.
 
 Format (version 2). The file holds no code and nothing that runs code when read (it replaced a
-pickle, which does): a header line, a JSON manifest and Arrow IPC tables.
+pickle, which does): a header line, Arrow IPC tables, a JSON manifest and a trailer line.
 
 ::
 
-    TUPU-SNAPSHOT 2 <manifest length> <SHA-256 of the manifest>\\n
-    <manifest: JSON, UTF-8>
+    TUPU-SNAPSHOT 2\n
     <table 1: an Arrow IPC stream> <table 2> ...
+    <manifest: JSON, UTF-8>
+    \nTUPU-MANIFEST <manifest length> <SHA-256 of the manifest>\n
 
 - the manifest names the format and version, when the snapshot was written, and each table:
   its name (``nodes/<Label>`` or ``rels/<TYPE>/<start label>/<end label>``), byte offset and
-  length after the manifest, row count, SHA-256, and how each column is stored;
+  length after the header line, row count, SHA-256, and how each column is stored;
 - a node table has a ``key`` column and one column per property; a relationship table has
   ``start`` and ``end`` (node keys) and one column per property. A null cell is a property the
   element does not have. A column whose values all have one Python type (str, int, float, bool,
@@ -47,6 +48,7 @@ from tupu.messages import msg
 FORMAT = "tupu-snapshot"
 FORMAT_VERSION = 2
 MAGIC = b"TUPU-SNAPSHOT"
+TRAILER = b"TUPU-MANIFEST"
 MAX_HEADER = 200  # bytes of the first line
 MAX_MANIFEST = 64 * 1024 * 1024
 FILE_MODE = 0o600
@@ -65,35 +67,36 @@ class SnapshotCorrupt(StoreUnavailable):
 
 
 def write_snapshot(path: Path, graph: nx.MultiDiGraph, meta: dict[str, Any]) -> None:
-    """Write ``graph`` to ``path`` atomically. Call it holding :func:`write_lock`."""
+    """Write ``graph`` to ``path`` atomically. Call it holding :func:`write_lock`.
+
+    The tables are written to the temporary file as they are encoded (one at a time in memory);
+    the manifest and its trailer come last, so a file cut short anywhere has no valid trailer.
+    """
     make_private_dir(path.parent)
     for stale in path.parent.glob(f"{path.name}.tmp-*"):  # left by a writer that was killed
         with contextlib.suppress(FileNotFoundError):
             stale.unlink()
-    tables = list(_tables(graph))
-    blobs: list[bytes] = []
-    entries: list[dict[str, Any]] = []
-    offset = 0
-    for name, rows, columns, blob in tables:
-        entries.append({"name": name, "offset": offset, "length": len(blob), "rows": rows,
-                        "columns": columns, "sha256": hashlib.sha256(blob).hexdigest()})
-        blobs.append(blob)
-        offset += len(blob)
-    manifest = json.dumps(
-        {"format": FORMAT, "version": FORMAT_VERSION, **meta, "tables": entries},
-        ensure_ascii=False, separators=(",", ":"),
-    ).encode("utf-8")
-    header = b"%s %d %d %s\n" % (MAGIC, FORMAT_VERSION, len(manifest),
-                                 hashlib.sha256(manifest).hexdigest().encode("ascii"))
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
         with os.fdopen(fd, "wb") as f:
             os.fchmod(f.fileno(), FILE_MODE)  # also when a stale file of this pid was there
-            f.write(header)
-            f.write(manifest)
-            for blob in blobs:
+            f.write(b"%s %d\n" % (MAGIC, FORMAT_VERSION))
+            entries: list[dict[str, Any]] = []
+            offset = 0
+            for name, rows, columns, blob in _tables(graph):
+                entries.append({"name": name, "offset": offset, "length": len(blob),
+                                "rows": rows, "columns": columns,
+                                "sha256": hashlib.sha256(blob).hexdigest()})
                 f.write(blob)
+                offset += len(blob)
+            manifest = json.dumps(
+                {"format": FORMAT, "version": FORMAT_VERSION, **meta, "tables": entries},
+                ensure_ascii=False, separators=(",", ":"),
+            ).encode("utf-8")
+            f.write(manifest)
+            f.write(b"\n%s %d %s\n" % (TRAILER, len(manifest),
+                                        hashlib.sha256(manifest).hexdigest().encode("ascii")))
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -224,20 +227,31 @@ def read_snapshot(path: Path) -> tuple[dict[str, Any], nx.MultiDiGraph]:
 def _manifest(path: Path, data: bytes) -> tuple[dict[str, Any], memoryview]:
     end = data.find(b"\n", 0, MAX_HEADER)
     parts = data[:end].split(b" ") if end > 0 else []
-    if len(parts) != 4 or parts[0] != MAGIC:
+    if len(parts) != 2 or parts[0] != MAGIC:
         raise SnapshotCorrupt(msg("store.snapshot_not_ours", path=path))
     try:
-        version, length = int(parts[1]), int(parts[2])
-        digest = parts[3].decode("ascii")
-    except (ValueError, UnicodeDecodeError) as e:
+        version = int(parts[1])
+    except ValueError as e:
         raise SnapshotCorrupt(msg("store.snapshot_corrupt", path=path)) from e
     if version != FORMAT_VERSION:
         raise SnapshotCorrupt(msg("store.snapshot_version", path=path, version=version,
                                   supported=FORMAT_VERSION))
     start = end + 1
-    raw = data[start:start + length]
-    if not 0 < length <= MAX_MANIFEST or len(raw) != length \
-            or hashlib.sha256(raw).hexdigest() != digest:
+    # the trailer: "\nTUPU-MANIFEST <length> <sha256>\n" at the very end
+    if not data.endswith(b"\n"):
+        raise SnapshotCorrupt(msg("store.snapshot_corrupt", path=path))
+    cut = data.rfind(b"\n", max(start, len(data) - MAX_HEADER), len(data) - 1)
+    trailer = data[cut + 1:-1].split(b" ") if cut >= start else []
+    if len(trailer) != 3 or trailer[0] != TRAILER:
+        raise SnapshotCorrupt(msg("store.snapshot_corrupt", path=path))
+    try:
+        length, digest = int(trailer[1]), trailer[2].decode("ascii")
+    except (ValueError, UnicodeDecodeError) as e:
+        raise SnapshotCorrupt(msg("store.snapshot_corrupt", path=path)) from e
+    if not 0 < length <= min(MAX_MANIFEST, cut - start):
+        raise SnapshotCorrupt(msg("store.snapshot_corrupt", path=path))
+    raw = data[cut - length:cut]
+    if hashlib.sha256(raw).hexdigest() != digest:
         raise SnapshotCorrupt(msg("store.snapshot_corrupt", path=path))
     try:
         manifest = json.loads(raw.decode("utf-8"))
@@ -246,7 +260,7 @@ def _manifest(path: Path, data: bytes) -> tuple[dict[str, Any], memoryview]:
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT \
             or not isinstance(manifest.get("tables"), list):
         raise SnapshotCorrupt(msg("store.snapshot_corrupt", path=path))
-    body = memoryview(data)[start + length:]
+    body = memoryview(data)[start:cut - length]
     total = sum(int(t["length"]) for t in manifest["tables"])
     if total != len(body):
         raise SnapshotCorrupt(msg("store.snapshot_corrupt", path=path))
@@ -295,6 +309,10 @@ def _graph(path: Path, manifest: dict[str, Any], body: memoryview) -> nx.MultiDi
         raise SnapshotCorrupt(msg("store.snapshot_corrupt", path=path)) from e
     finally:
         if collecting:
+            # the new objects (acyclic dicts and tuples, freed by reference counting) would all
+            # sit in the youngest generation, and the next collections would walk every one of
+            # them: move them out of the collector's sight, as for long-lived data
+            gc.freeze()
             gc.enable()
     return g
 
