@@ -9,6 +9,7 @@ sub-sectors, less the enterprises counted twice (in several of its sub-sectors) 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection
 from typing import Any
 
@@ -86,17 +87,24 @@ class Neo4jQueries(GraphQueries):
         degrees = {r["link"]: (set(r["codes"]), r["incidences"])
                    for r in self._all(cq.subsector_degrees(self.schema), {"links": wanted})}
         codes = sorted(set().union(*(c for c, _ in degrees.values())))
-        multi = [(set(r["codes"]), r["n"])
+        multi = [(r["codes"], r["n"])
                  for r in self._all(cq.multi_subsector(self.schema), {"codes": codes})]
-        dead = [set(r["codes"]) for r in
+        dead = [r["codes"] for r in
                 self._all(cq.dead_subsectors(self.schema), {"dead": list(DEAD)})]
-        out = {}
-        for lk in wanted:
-            covered, incidences = degrees.get(lk, (set(), 0))
-            twice = sum(n * (len(c & covered) - 1) for c, n in multi if len(c & covered) > 1)
-            gone = sum(1 for c in dead if c & covered)
-            out[lk] = incidences - twice - gone
-        return out
+        links_of: dict[str, list[str]] = {}
+        for lk, (covered, _) in degrees.items():
+            for code in covered:
+                links_of.setdefault(code, []).append(lk)
+        twice: Counter[str] = Counter()  # per link: enterprises counted more than once, extra
+        for group, n in multi:
+            for lk, k in Counter(lk for c in set(group) for lk in links_of.get(c, ())).items():
+                if k > 1:
+                    twice[lk] += n * (k - 1)
+        gone: Counter[str] = Counter()  # per link: dead members
+        for group in dead:
+            gone.update({lk for c in group for lk in links_of.get(c, ())})
+        return {lk: degrees[lk][1] - twice[lk] - gone[lk] if lk in degrees else 0
+                for lk in wanted}
 
     def link_members(self, links: Collection[str]) -> dict[str, frozenset[str]]:
         wanted = sorted(set(links))
