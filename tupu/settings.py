@@ -45,10 +45,11 @@ from pathlib import Path
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tupu.errors import ConfigError
+from tupu.messages import msg
 
 DEV_PASSWORD = "tupu-dev-password"
 
@@ -141,8 +142,15 @@ def load_settings(**overrides: object) -> Settings:
     """Read the settings, applying explicit overrides (command-line options) on top."""
     try:
         return Settings(**{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
+    except ValidationError as e:
+        # never the values given (a token, a password): the setting's name and what is wrong
+        problems = "；".join(
+            f"TUPU_{str(err['loc'][0]).upper() if err['loc'] else 'SETTINGS'}：{err['msg']}"
+            for err in e.errors(include_input=False, include_url=False, include_context=False)
+        )
+        raise ConfigError(msg("failure.settings", problems=problems)) from None
     except ValueError as e:
-        raise ConfigError(f"settings cannot be used: {e}") from e
+        raise ConfigError(msg("failure.settings", problems=str(e))) from None
 
 
 @lru_cache(maxsize=1)
