@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable, Iterator, Sequence
-from typing import TextIO
+from typing import TextIO, cast
 
 from tupu.loaders.tables import Cell, column_letter
 from tupu.messages import msg
@@ -79,15 +79,16 @@ class RowGuard:
             if last >= lim.max_columns:
                 raise FileProblem(msg("file.too_many_columns", row=number, count=last + 1,
                                       limit=lim.max_columns), number)
+        texts: Sequence[str]
         if self.text_only:
-            texts = cells
-            self.cells += len(cells) - cells.count("")  # type: ignore[attr-defined]
+            texts = cast(Sequence[str], cells)
+            self.cells += len(texts) - texts.count("")
         else:
             texts = [c for c in cells if isinstance(c, str)]
             self.cells += len(texts) - texts.count("") + sum(
                 1 for c in cells if c is not None and not isinstance(c, str))
         longest = max(map(len, texts), default=0)
-        if longest > lim.max_field_chars or CONTROL_CHARS.search("".join(texts)):  # type: ignore[arg-type]
+        if longest > lim.max_field_chars or CONTROL_CHARS.search("".join(texts)):
             self._locate(number, cells)  # the rare bad row: find and name the cell
         if self.cells > lim.max_cells:
             raise FileProblem(msg("file.too_many_cells", row=number, limit=lim.max_cells), number)
