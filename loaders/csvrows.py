@@ -37,7 +37,7 @@ def parse_csv(lines: Iterable[str], source: str, limits: Limits | None = None) -
     lim = limits or current_limits()
     use_field_limit(lim)
     reader = csv.reader(iter(lines))
-    guard = RowGuard(lim)
+    guard = RowGuard(lim, text_only=True)
     try:
         first = next(reader)
     except StopIteration:

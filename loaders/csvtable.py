@@ -62,7 +62,7 @@ def parse_rows(lines: Iterable[str], delimiter: str = ",") -> Iterator[RawRow]:
 
 def _guarded(rows: Iterator[RawRow], codec: str, limits: Limits) -> Iterator[RawRow]:
     last = 0
-    guard = RowGuard(limits)
+    guard = RowGuard(limits, text_only=True)
     try:
         for number, cells in rows:
             last = number

@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable, Iterator, Sequence
-from typing import TextIO
+from typing import TextIO, cast
 
 from tupu.loaders.tables import Cell, column_letter
 from tupu.messages import msg
@@ -60,9 +60,11 @@ def shown(column: str) -> str:
 class RowGuard:
     """Checks each row a reader streams against the limits; keeps the count of cells."""
 
-    def __init__(self, limits: Limits, column_name: Callable[[int], str] = letter_name) -> None:
+    def __init__(self, limits: Limits, column_name: Callable[[int], str] = letter_name,
+                 text_only: bool = False) -> None:
         self.limits = limits
         self.column_name = column_name
+        self.text_only = text_only  # every cell is a str (CSV): a faster check
         self.cells = 0
 
     def check(self, number: int, cells: Sequence[Cell]) -> None:
@@ -77,10 +79,23 @@ class RowGuard:
             if last >= lim.max_columns:
                 raise FileProblem(msg("file.too_many_columns", row=number, count=last + 1,
                                       limit=lim.max_columns), number)
+        texts: Sequence[str]
+        if self.text_only:
+            texts = cast(Sequence[str], cells)
+            self.cells += len(texts) - texts.count("")
+        else:
+            texts = [c for c in cells if isinstance(c, str)]
+            self.cells += len(texts) - texts.count("") + sum(
+                1 for c in cells if c is not None and not isinstance(c, str))
+        longest = max(map(len, texts), default=0)
+        if longest > lim.max_field_chars or CONTROL_CHARS.search("".join(texts)):
+            self._locate(number, cells)  # the rare bad row: find and name the cell
+        if self.cells > lim.max_cells:
+            raise FileProblem(msg("file.too_many_cells", row=number, limit=lim.max_cells), number)
+
+    def _locate(self, number: int, cells: Sequence[Cell]) -> None:
+        lim = self.limits
         for j, cell in enumerate(cells):
-            if cell is None or cell == "":
-                continue
-            self.cells += 1
             if not isinstance(cell, str):
                 continue
             if len(cell) > lim.max_field_chars:
@@ -91,10 +106,7 @@ class RowGuard:
             if char is not None:
                 column = self.column_name(j)
                 raise FileProblem(msg("file.control_char", row=number, column=shown(column),
-                                      char=char),
-                                  number, column)
-        if self.cells > lim.max_cells:
-            raise FileProblem(msg("file.too_many_cells", row=number, limit=lim.max_cells), number)
+                                      char=char), number, column)
 
 
 def bounded_lines(text: TextIO, limit: int) -> Iterator[str]:

@@ -242,3 +242,12 @@ def test_the_canonical_export_round_trips_formula_like_names_exactly(
 
     load([out], store)
     assert {n.props["id"]: n.props["name"] for n in store.find_nodes("Town")} == names
+
+
+def test_bad_settings_never_print_the_token(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TUPU_API_TOKENS", '{"supersecret-token-0123456789": "root"}')
+    code, err = run(capsys, "stats")
+    assert code == 2
+    assert "TUPU_API_TOKENS" in one_line(err) and "supersecret" not in err

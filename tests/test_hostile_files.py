@@ -78,7 +78,7 @@ def town_doc(context: object) -> dict[str, object]:
 def problems_of(paths: list[Path], store: GraphStore) -> list[str]:
     with pytest.raises(ValidationFailed) as e:
         load(paths, store, dry_run=False)
-    assert store.count_nodes() == {}, "nothing may be written"
+    assert not any(store.count_nodes().values()), "nothing may be written"
     return [str(p) for p in e.value.problems]
 
 
@@ -164,7 +164,7 @@ def test_tupu_context_named_by_its_iri_is_the_bundled_copy(tmp_path: Path,
     path.write_text(json.dumps([town_doc(context_iri(store.schema))]), encoding="utf-8")
     report = load([path], store)
     assert report.nodes == {"Town": 1}
-    assert store.count_nodes() == {"Town": 1}
+    assert store.count_nodes().get("Town") == 1
 
 
 def test_jsonld_syntax_error_is_one_problem_with_the_line(tmp_path: Path,

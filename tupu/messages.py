@@ -299,6 +299,7 @@ MESSAGES: dict[str, str] = {
     "failure.os": "无法访问“{path}”（{reason}）；请检查该位置是否存在、是否有读写权限",
     "failure.interrupted": "已中断",
     "failure.internal_api": "服务器内部错误，操作未完成；详细信息已记入服务器日志，请联系系统管理员",
+    "failure.settings": "设置无法使用：{problems}",
     "failure.bad_period": "报告期“{period}”的写法不对；请写成 年份+Q+季度，如 2025Q2",
     "failure.bad_request": "请求参数有误：{detail}",
 
