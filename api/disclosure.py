@@ -90,7 +90,7 @@ class Rules:
 
 
 def is_viewer(role: Role) -> bool:
-    return role < Role.analyst
+    return bool(role < Role.analyst)
 
 
 # -- the sensitivity rule and the protection of a table ----------------------------------------
@@ -166,15 +166,15 @@ def violations(shown: Sequence[frozenset[str]], sensitive_cells: Sequence[frozen
     a = _matrix(shown, index, n)
     # the thin SVD through the eigenvectors of the small Gram matrix A A^T (m × m, m cells):
     # several times faster than LAPACK's SVD of A here, and exact enough for 0/1 rows
-    lam, u_ = np.linalg.eigh(a @ a.T)
-    keep = lam > max(a.shape) * np.finfo(float).eps * max(float(lam.max()), 1.0) * 1e3
-    sr, ur = np.sqrt(lam[keep]), u_[:, keep]
+    eig, u_ = np.linalg.eigh(a @ a.T)
+    keep = eig > max(a.shape) * np.finfo(float).eps * max(float(eig.max()), 1.0) * 1e3
+    sr, ur = np.sqrt(eig[keep]), u_[:, keep]
     vr = (ur.T @ a) / sr[:, None]  # r × n, orthonormal rows spanning the published cells
     proj = np.eye(n) - vr.T @ vr  # symmetric: row i is the null-space part of unit i
 
     def used(target: np.ndarray) -> list[frozenset[str]]:
         y = ur @ ((vr @ target) / sr)  # the least-norm combination of published cells
-        return [shown[i] for i in np.flatnonzero(np.abs(y) > 1e-7)]
+        return [shown[int(i)] for i in np.flatnonzero(np.abs(y) > 1e-7)]
 
     eps = 1e-7
     diag = np.clip(np.diag(proj), 0.0, None)
@@ -185,7 +185,7 @@ def violations(shown: Sequence[frozenset[str]], sensitive_cells: Sequence[frozen
     np.fill_diagonal(cos, 0.0)
     for i, j in zip(*np.nonzero(cos > 1 - 1e-9), strict=True):
         if i < j:  # e_j - λ e_i lies in the row space: an insider i learns j
-            lam = float(proj[i, j]) / float(diag[i])
+            lam: float = float(proj[i, j]) / float(diag[i])
             out.append(used(np.eye(n)[j] - lam * np.eye(n)[i]))
     if out:
         return out

@@ -76,7 +76,8 @@ def is_https(scope: Scope, trust_forwarded: bool) -> bool:
     if trust_forwarded:
         for name, value in scope.get("headers", ()):
             if name == b"x-forwarded-proto":
-                return value.split(b",")[0].strip().lower() == b"https"
+                proto: bytes = value.split(b",")[0].strip().lower()
+                return proto == b"https"
     return False
 
 

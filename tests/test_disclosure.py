@@ -126,6 +126,8 @@ class Knowledge:
         self.scopes = (["city"] + [f"town:{t}" for t in self.towns]
                        + [f"park:{p}" for p in self.parks])
         tied = {r.start.key for r in store.find_relationships("SUPPLIES")}
+        # profiles and candidate lists name enterprises and carry no totals: a sample of them
+        self.sample_links = self.links[::9]
         self.enterprises = sorted(where.local & tied)[:12] + sorted(
             n.key for n in store.find_nodes("Enterprise") if n.key not in where.local)[:4]
 
@@ -164,7 +166,7 @@ def app_routes(app: FastAPI) -> list[tuple[str, APIRoute]]:
 
 def requests_of(app: FastAPI, know: Knowledge, periods: list[str]) -> Iterator[tuple[str, dict[str, Any]]]:
     """Every GET a viewer can make: each route of the app with every parameter value."""
-    values = {"chains": know.chains, "links": know.links, "enterprises": know.enterprises,
+    values = {"chains": know.chains, "links": know.sample_links, "enterprises": know.enterprises,
               "parks": know.parks, "periods": periods, "scopes": know.scopes,
               "years": sorted({int(p[:4]) for p in periods})}
     for full_path, route in app_routes(app):
@@ -181,20 +183,24 @@ def requests_of(app: FastAPI, know: Knowledge, periods: list[str]) -> Iterator[t
         path_choices = [values[PATH_VALUES[n]] for n in path_names]
         aliases = [next(p.alias for p in route.dependant.query_params if p.name == n)
                    for n in query_names]
-        crossed = [a for a in aliases if a in CROSSED]
-        single = [a for a in aliases if a not in CROSSED]
-
         def choices(a: str) -> list[Any]:
             v = QUERY_VALUES[a]
             return list(values[v]) if isinstance(v, str) else list(v)
 
-        # scope × all crossed (each scope is other cells); every other parameter one at a time
-        variants: list[dict[str, Any]] = []
-        for combo in itertools.product(*[[None, *choices(a)] for a in crossed]):
-            base = {a: v for a, v in zip(crossed, combo, strict=True) if v is not None}
-            variants.append(base)
-            if base.get("scope", "city") == "city":
-                variants += [{**base, a: v} for a in single for v in choices(a)]
+        # The API in every scope (each scope is other cells) with the whole panorama, both
+        # answers of ``all``, and every other parameter one value at a time. The pages render
+        # the same query functions' rows: each is fetched with its defaults (for every path
+        # parameter), so that none fails or shows what the API does not.
+        variants: list[dict[str, Any]] = [{}]
+        if full_path.startswith("/api/"):
+            full = {"all": True} if "all" in aliases else {}
+            if "scope" in aliases:
+                variants += [{"scope": sc, **full} for sc in know.scopes]
+            if "all" in aliases:
+                variants += [{"all": True}, {"all": False}]
+            for a in aliases:
+                if a not in CROSSED:
+                    variants += [{a: v, **(full if a == "chain" else {})} for v in choices(a)]
         for pv in itertools.product(*path_choices):
             path = full_path
             for n, v in zip(path_names, pv, strict=True):

@@ -253,6 +253,7 @@ MESSAGES: dict[str, str] = {
     "web.bad_label": "“{label}”不是图谱中的节点类型；可用：{known}",
     "web.bad_type": "“{type}”不是图谱中的关系类型；可用：{known}",
     "web.impact_not_local": "“{name}”不是本地企业：只有本地企业才谈得上离开的影响",
+    "api.suppressed_note": "为防止推算单个企业数据，企业过少、由少数企业主导或可由其他汇总数推算的格子不予显示；园区范围的营收仅对分析角色显示。",
 
     # -- security and failures (limits, corrupted files, disclosure control) ----------------------
     # the memory store's snapshot (graph/stores/snapshot.py)

@@ -16,10 +16,12 @@ from tupu.api.http_errors import TITLES_ZH
 from tupu.api.queries.overview import FICTIONAL_NOTICE, Notice, notice
 from tupu.api.state import AppState
 from tupu.api.pages import filters
+from tupu.messages import msg
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
 filters.install(templates.env)
+templates.env.globals["msg"] = msg  # the catalogue's texts in templates
 
 NAV: tuple[tuple[str, str], ...] = (
     ("/", "首页"), ("/gaps", "缺口"), ("/clusters", "产业集群"), ("/parks", "园区"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from tupu.api import disclosure
@@ -45,7 +46,7 @@ def require_enterprise(store: GraphStore, enterprise_id: str) -> Node:
 
 def neighbourhood(sub: Subgraph, role: Role) -> dict[str, Any]:
     """Nodes (label, key, name) and relationships (type, ends; amounts only for analysts)."""
-    def keep(props: dict[str, Any]) -> dict[str, Any]:
+    def keep(props: Mapping[str, Any]) -> dict[str, Any]:
         return disclosure.relationship_props(role, props)
     return {
         "nodes": [{"id": str(n.ref), "label": n.label, "key": n.key, "name": node_name(n)}
