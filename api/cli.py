@@ -73,6 +73,8 @@ def _register() -> None:
     cli.add_command(lists.chains)
     cli.add_command(lists.links)
     cli.add_command(lists.towns)
+    from tupu.api.commands import handbook
+    cli.add_command(handbook.handbook)
 
 
 _register()

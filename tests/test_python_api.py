@@ -400,3 +400,30 @@ def test_saved_tables_are_for_people(capsys: pytest.CaptureFixture[str], city: C
 
     text = to_people_csv(pd.DataFrame(cells))
     assert "'=HYPERLINK(1)" in text and "a；b" in text and "['a'" not in text
+
+
+# -- 招商手册 -----------------------------------------------------------------------------------
+
+
+def test_handbook_of_a_chain_and_of_a_park(capsys: pytest.CaptureFixture[str], city: City,
+                                          m: IndustryMap, tmp_path: Path) -> None:
+    d = ["--data-dir", str(city.data_dir), "--store", "memory"]
+    out = tmp_path / "手册.html"
+    code, said, _ = _run(capsys, *d, "handbook", "电竞游戏", "--out", str(out))
+    assert code == 0 and "招商手册" in said
+    page = out.read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in page and "@media print" in page and "<script" not in page
+    assert "://" not in page and "<svg" in page and "虚构" in page
+    for heading in ("产业链基础", "希望补齐的环节", "可落地的园区", "可合作的高校", "可对接的基金"):
+        assert heading in page
+    gaps = m.gaps(chain="电竞游戏")
+    assert all(name in page for name in gaps["link_name"])
+    assert "理想电竞测试园" in page  # positioned for a link of the chain, with its space
+    # aggregates only: no enterprise is named, no enterprise figure is shown
+    ents = m.candidates(city.link, limit=None)
+    assert not any(str(n) in page for n in ents["name"])
+    assert "深圳理想互娱科技有限公司" not in page and "200,000" not in page
+    code, _, _ = _run(capsys, *d, "handbook", "理想电竞测试园", "--out", str(tmp_path / "p.html"))
+    assert code == 0 and "电竞赛事运营" in (tmp_path / "p.html").read_text(encoding="utf-8")
+    code, _, err = _run(capsys, *d, "handbook", "不存在", "--out", str(tmp_path / "x.html"))
+    assert code == 1 and "可选的产业链" in err and not (tmp_path / "x.html").exists()

@@ -264,6 +264,15 @@ class IndustryMap:
         rows = [origin.as_dict()] if origin is not None else []
         return pd.DataFrame(rows, columns=_ORIGIN_COLUMNS)
 
+    def load(self, *paths: str | Path) -> pd.DataFrame:
+        """Validate and load data folders or files (as ``tupu load``) into this map, all or
+        nothing; returns the counts written: ``kind`` (node / relationship), ``name``,
+        ``count``. Problems raise ``ValidationFailed`` naming file, row and column."""
+        from tupu.loaders.pipeline import load
+
+        load([Path(p) for p in paths], self.store)
+        return self.stats()
+
     # -- graph and Cypher -------------------------------------------------------------------
     def to_networkx(self, labels: Iterable[str] | None = None,
                     types: Iterable[str] | None = None) -> nx.MultiDiGraph:
