@@ -77,6 +77,12 @@ class IndustryMap:
 
         return resolve(self.store, label, text)
 
+    def notice(self) -> str:
+        """The loaded datasets' notice (e.g. that the data is fictional); "" when none."""
+        from tupu.graph.analyses.notice import dataset_notice
+
+        return dataset_notice(self.store)
+
     def stats(self) -> pd.DataFrame:
         """Counts: ``kind`` (node / relationship), ``name`` (label or type), ``count``."""
         rows = [{"kind": "node", "name": k, "count": v}

@@ -49,9 +49,9 @@ def build_handbook(store: GraphStore, chain: str | None = None, park: str | None
     """The handbook of ``chain`` (id) or of ``park`` (id: the chains it is positioned for)."""
     every = lists.links(store)
     parks = lists.parks(store)
-    positioned = {r.start.key: set() for r in store.find_relationships("POSITIONED_FOR")}
+    positioned: dict[str, set[str]] = {}
     for r in store.find_relationships("POSITIONED_FOR"):
-        positioned[r.start.key].add(r.end.key)
+        positioned.setdefault(r.start.key, set()).add(r.end.key)
     if park is not None:
         chain_ids = sorted(set(every[every["link"].isin(positioned.get(park, set()))]["chain"]))
         subject = str(parks.set_index("park").loc[park, "name"])
