@@ -32,6 +32,7 @@ EXPECTED: dict[str, list[str]] = {
     "03-SPARQL与Cypher.ipynb": ["虚构", "三者一致", "跳过 Cypher", "tupu neo4j start"],
     "04-季度监测与计划对照.ipynb": ["虚构", "按进度", "滞后", "脱幅项目", "缺口与招引", "<svg",
                                 "没有监测数据"],
+    "05-对标其他城市.ipynb": ["虚构", "对接清单", "候选总分最高的城市", "<svg"],
 }
 NEO4J_EXPECTED = [
     "Cypher 与 DataFrame 接口（同一个 Neo4j）结果一致",
