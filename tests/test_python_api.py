@@ -202,6 +202,8 @@ def test_cli_takes_names_and_lists_choices(capsys: pytest.CaptureFixture[str], c
     assert code == 0 and "film-tv" in out and "影视制作" in out
     code, out, _ = _run(capsys, *d, "gaps", "--scope", "town:浏河镇", "--limit", "2")
     assert code == 0
+    code, out, _ = _run(capsys, *d, "provenance", "Park", "理想电竞测试园")
+    assert code == 0 and "Park:ideal-park" in out
 
     code, _, err = _run(capsys, *d, "gaps", "--chain", "film")
     assert code == 1 and "您是否要找：影视制作（film-tv）" in err and "可选的产业链" in err
