@@ -59,6 +59,7 @@ COMMANDS: dict[str, LazyCommand] = {
     "gaps": LazyCommand("tupu.api.commands.analyses", "gaps",
                         "Chain links that are missing or weak locally, ranked by priority with "
                         "reasons."),
+    "handbook": LazyCommand("tupu.api.commands.handbook", "handbook", "招商手册 of SUBJECT, a chain or a park (id or Chinese name): what the city has along the chain (aggregates only), the gaps it wants filled, parks, universities and funds."),
     "impact": LazyCommand("tupu.api.commands.matching", "impact",
                           "What breaks in the chains if the local enterprise ENTERPRISE_ID "
                           "leaves."),

@@ -30,6 +30,9 @@ EXPECTED: dict[str, list[str]] = {
     "01-产业链全景与缺口.ipynb": ["虚构", "断链", "各项之和等于总分：已核对", "落地园区建议"],
     "02-集群与锚点企业.ipynb": ["虚构", "中介中心性前十名", "特色产业集群", "模块度", "假设「"],
     "03-SPARQL与Cypher.ipynb": ["虚构", "三者一致", "跳过 Cypher", "tupu neo4j start"],
+    "04-季度监测与计划对照.ipynb": ["虚构", "按进度", "滞后", "脱幅项目", "缺口与招引", "<svg",
+                                "没有监测数据"],
+    "05-对标其他城市.ipynb": ["虚构", "对接清单", "候选总分最高的城市", "<svg"],
 }
 NEO4J_EXPECTED = [
     "Cypher 与 DataFrame 接口（同一个 Neo4j）结果一致",
@@ -114,7 +117,7 @@ def _execute(path: Path, work: Path) -> str:
         for out in cell.get("outputs", []):
             if out.get("output_type") == "stream":
                 texts.append(str(out.get("text", "")))
-            for mime in ("text/plain", "text/html"):
+            for mime in ("text/plain", "text/html", "image/svg+xml"):
                 value = out.get("data", {}).get(mime)
                 if value:
                     texts.append("".join(value) if isinstance(value, list) else str(value))

@@ -27,6 +27,7 @@ from tupu.errors import AmbiguousName, NoData, UnknownName, UsageError
 from tupu.graph.analyses.candidates import TERMS
 from tupu.graph.analyses.monitoring import target_progress
 from tupu.loaders.pipeline import load
+from tupu.graph.stores.store import GraphStore
 from tupu.map import IndustryMap
 from tupu.ontology.targets import read_targets
 from tupu.settings import get_settings
@@ -201,6 +202,8 @@ def test_cli_takes_names_and_lists_choices(capsys: pytest.CaptureFixture[str], c
     assert code == 0 and "film-tv" in out and "影视制作" in out
     code, out, _ = _run(capsys, *d, "gaps", "--scope", "town:浏河镇", "--limit", "2")
     assert code == 0
+    code, out, _ = _run(capsys, *d, "provenance", "Park", "理想电竞测试园")
+    assert code == 0 and "Park:ideal-park" in out
 
     code, _, err = _run(capsys, *d, "gaps", "--chain", "film")
     assert code == 1 and "您是否要找：影视制作（film-tv）" in err and "可选的产业链" in err
@@ -400,3 +403,59 @@ def test_saved_tables_are_for_people(capsys: pytest.CaptureFixture[str], city: C
 
     text = to_people_csv(pd.DataFrame(cells))
     assert "'=HYPERLINK(1)" in text and "a；b" in text and "['a'" not in text
+
+
+# -- 招商手册 -----------------------------------------------------------------------------------
+
+
+def test_handbook_of_a_chain_and_of_a_park(capsys: pytest.CaptureFixture[str], city: City,
+                                          m: IndustryMap, tmp_path: Path) -> None:
+    d = ["--data-dir", str(city.data_dir), "--store", "memory"]
+    out = tmp_path / "手册.html"
+    code, said, _ = _run(capsys, *d, "handbook", "电竞游戏", "--out", str(out))
+    assert code == 0 and "招商手册" in said
+    page = out.read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in page and "@media print" in page and "<script" not in page
+    assert "://" not in page and "<svg" in page and "虚构" in page
+    for heading in ("产业链基础", "希望补齐的环节", "可落地的园区", "可合作的高校", "可对接的基金"):
+        assert heading in page
+    gaps = m.gaps(chain="电竞游戏")
+    assert all(name in page for name in gaps["link_name"])
+    assert "理想电竞测试园" in page  # positioned for a link of the chain, with its space
+    # aggregates only: no enterprise is named, no enterprise figure is shown
+    ents = m.candidates(city.link, limit=None)
+    assert not any(str(n) in page for n in ents["name"])
+    assert "深圳理想互娱科技有限公司" not in page and "200,000" not in page
+    code, _, _ = _run(capsys, *d, "handbook", "理想电竞测试园", "--out", str(tmp_path / "p.html"))
+    assert code == 0 and "电竞赛事运营" in (tmp_path / "p.html").read_text(encoding="utf-8")
+    code, _, err = _run(capsys, *d, "handbook", "不存在", "--out", str(tmp_path / "x.html"))
+    assert code == 1 and "可选的产业链" in err and not (tmp_path / "x.html").exists()
+
+
+@pytest.mark.neo4j
+def test_cypher_reads_and_refuses_writes_on_neo4j(
+    neo4j_session_store: GraphStore, city: City
+) -> None:
+    from tupu.errors import ReadOnlyQuery
+    from tupu.settings import load_settings
+
+    st = neo4j_session_store
+    st.clear()
+    try:
+        load([tupu.sample_data()], st)
+        with tupu.open(store="neo4j") as neo, _open(city.data_dir) as mem:
+            parks = neo.cypher("MATCH (p:Park) WHERE p.vacant_area >= $space "
+                               "RETURN p.id AS park, p.name AS name ORDER BY park", space=10000)
+            assert list(parks.columns) == ["park", "name"] and len(parks) > 0
+            every = neo.parks()
+            big = every[every["vacant_area"] >= 10000].sort_values("park")
+            assert list(parks["park"]) == list(big["park"])
+            node = neo.cypher("MATCH (c:Chain {id: $id}) RETURN c", id="film-tv")
+            assert node.iloc[0]["c"]["name"] == "影视制作"
+            with pytest.raises(ReadOnlyQuery):
+                neo.cypher("CREATE (:Chain {id: 'x', name: 'x'})")
+            assert neo.cypher("MATCH (c:Chain {id: 'x'}) RETURN count(c) AS n").iloc[0]["n"] == 0
+            assert neo.resolve("Chain", "影视制作") == mem.resolve("Chain", "影视制作")
+            assert load_settings(store="neo4j").store == "neo4j"
+    finally:
+        st.clear()

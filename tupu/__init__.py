@@ -22,7 +22,14 @@ if TYPE_CHECKING:
     from tupu.map import IndustryMap
 
 __version__ = "0.1.0"
-__all__ = ["__version__", "open"]
+__all__ = ["__version__", "open", "sample_data"]
+
+
+def sample_data() -> Path:
+    """The folder of the fictional sample city shipped with tupu (``m.load(tupu.sample_data())``)."""
+    from importlib import resources
+
+    return Path(str(resources.files("tupu.data").joinpath("sample")))
 
 
 def open(store: Literal["memory", "neo4j"] | None = None,  # noqa: A001 - tupu.open() is the API

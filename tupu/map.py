@@ -77,6 +77,12 @@ class IndustryMap:
 
         return resolve(self.store, label, text)
 
+    def notice(self) -> str:
+        """The loaded datasets' notice (e.g. that the data is fictional); "" when none."""
+        from tupu.graph.analyses.notice import dataset_notice
+
+        return dataset_notice(self.store)
+
     def stats(self) -> pd.DataFrame:
         """Counts: ``kind`` (node / relationship), ``name`` (label or type), ``count``."""
         rows = [{"kind": "node", "name": k, "count": v}
@@ -263,6 +269,15 @@ class IndustryMap:
         origin = node_origin(self.store, label, resolved)
         rows = [origin.as_dict()] if origin is not None else []
         return pd.DataFrame(rows, columns=_ORIGIN_COLUMNS)
+
+    def load(self, *paths: str | Path) -> pd.DataFrame:
+        """Validate and load data folders or files (as ``tupu load``) into this map, all or
+        nothing; returns the counts written: ``kind`` (node / relationship), ``name``,
+        ``count``. Problems raise ``ValidationFailed`` naming file, row and column."""
+        from tupu.loaders.pipeline import load
+
+        load([Path(p) for p in paths], self.store)
+        return self.stats()
 
     # -- graph and Cypher -------------------------------------------------------------------
     def to_networkx(self, labels: Iterable[str] | None = None,

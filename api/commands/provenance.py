@@ -8,7 +8,10 @@ from tupu.api.commands.common import format_option, pass_app
 from tupu.api.context import AppContext
 from tupu.api.output import Format, render_rows, to_json
 from tupu.errors import InputError, UsageError
+from tupu.graph.analyses.names import resolve
 from tupu.graph.analyses.provenance import Origin, node_origin, relationship_origins
+
+NAMED = ("Enterprise", "Park", "Town", "Chain", "ChainLink", "University", "Fund", "Project")
 
 USAGE = "give LABEL KEY (a node) or TYPE START END (a relationship), e.g. Enterprise 9132…"
 
@@ -17,6 +20,8 @@ def _origins(app: AppContext, args: tuple[str, ...]) -> list[Origin]:
     schema = app.store.schema
     if len(args) == 2 and args[0] in schema.labels:
         origin = node_origin(app.store, *args)
+        if origin is None and args[0] in NAMED:  # a Chinese full or short name
+            origin = node_origin(app.store, args[0], resolve(app.store, args[0], args[1]))
         if origin is None:
             raise InputError(f"the map has no {args[0]} with key {args[1]!r}")
         return [origin]

@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tupu.graph.analyses.bulletin import Bulletin, Section
 from tupu.graph.analyses.monitoring import period_zh
+from tupu.graph.exports.charts import bars_svg
 from tupu.graph.exports.office import DECIMAL, INTEGER, PERCENT, number_format
 from tupu.inert import inert
 
@@ -134,9 +135,6 @@ def to_html(b: Bulletin) -> str:
     return "\n".join(parts)
 
 
-STATUS_COLOURS = {"已完成": "#2e7d32", "按进度": "#1565c0", "滞后": "#c62828", "无数据": "#9e9e9e"}
-
-
 def chart_svg(s: Section) -> str:
     """An inline SVG chart for the sections that have one (targets: completion against the value
     expected by now; gaps: priority), or "" — no script, no external asset."""
@@ -146,12 +144,12 @@ def chart_svg(s: Section) -> str:
                  str(r["status"]))
                 for _, r in s.frame.iterrows()
                 if _num(r.get("actual")) is not None and _num(r.get("annual"))]
-        return _progress_svg(rows, "全年目标完成比例（竖线：本期应完成）")
+        return bars_svg(rows, "全年目标完成比例（竖线：本期应完成）")
     if s.key == "gaps" and not s.frame.empty:
         rows = [(f"{r['chain_name']}·{r['link_name']}", float(r["priority"]), None, "滞后")
                 for _, r in s.frame.iterrows()]
         top = max(v for _, v, _, _ in rows) or 1.0
-        return _progress_svg([(n, v / top, None, st) for n, v, _, st in rows], "招引优先级",
+        return bars_svg([(n, v / top, None, st) for n, v, _, st in rows], "招引优先级",
                              scale=top)
     return ""
 
@@ -162,37 +160,6 @@ def _num(v: object) -> float | None:
     if isinstance(v, bool) or not isinstance(v, (int, float)) or pd.isna(v):
         return None
     return float(v)
-
-
-def _progress_svg(rows: Sequence[tuple[str, float, float | None, str]], title: str,
-                  scale: float | None = None) -> str:
-    if not rows:
-        return ""
-    e = html.escape
-    left, width, bar, gap = 230, 420, 16, 8
-    height = 30 + len(rows) * (bar + gap)
-    out = [f'<svg role="img" width="{left + width + 70}" '
-           f'height="{height}" viewBox="0 0 {left + width + 70} {height}" '
-           f'aria-label="{e(title)}" font-size="12">',
-           f'<text x="0" y="14" font-weight="bold">{e(title)}</text>']
-    for i, (name, share, expected, status) in enumerate(rows):
-        y = 26 + i * (bar + gap)
-        w = max(0.0, min(1.5, share)) / 1.5 * width
-        colour = STATUS_COLOURS.get(status, "#1565c0")
-        label = f"{share * scale:g}" if scale is not None else f"{share * 100:.0f}%"
-        out += [f'<text x="{left - 6}" y="{y + 12}" text-anchor="end">{e(name[:18])}</text>',
-                f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar}" fill="{colour}"/>',
-                f'<text x="{left + w + 4:.1f}" y="{y + 12}">{e(label)}</text>']
-        if expected is not None:
-            x = left + min(1.5, expected) / 1.5 * width
-            out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y - 2}" y2="{y + bar + 2}" '
-                       'stroke="#000" stroke-width="2"/>')
-    if scale is None:
-        x = left + width / 1.5
-        out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="22" y2="{height}" stroke="#666" '
-                   'stroke-dasharray="4 3"/>')
-    out.append("</svg>")
-    return "".join(out)
 
 
 def _html_table(df: pd.DataFrame) -> str:
