@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from tupu.api.pages import attraction, docs, monitoring, places, signin
+from tupu.api.pages import attraction, docs, graphs, monitoring, places, signin
 
 
 def pages_router() -> APIRouter:
     router = APIRouter(include_in_schema=False)
-    for module in (attraction, places, monitoring, signin, docs):
+    for module in (attraction, graphs, places, monitoring, signin, docs):
         router.include_router(module.router)
     return router

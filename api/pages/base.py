@@ -23,6 +23,7 @@ filters.install(templates.env)
 
 NAV: tuple[tuple[str, str], ...] = (
     ("/", "首页"), ("/gaps", "缺口"), ("/clusters", "产业集群"), ("/parks", "园区"),
+    ("/map", "产业图谱"), ("/explore", "图谱探索"),
     ("/enterprises", "企业检索"), ("/projects", "项目监测"), ("/targets", "目标进度"),
     ("/bulletin", "季度通报"), ("/docs", "接口文档"),
 )

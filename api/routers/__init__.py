@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from tupu.api.routers import (
-    bulletin, candidates, chains, clusters, enterprises, export, gaps, parks, projects, stats,
-    targets,
+    bulletin, candidates, chains, clusters, enterprises, export, gaps, graph, parks, projects,
+    stats, targets,
 )
 from tupu.api.routers import load as loading
 
@@ -17,6 +17,6 @@ def api_router() -> APIRouter:
     """Every resource's router under :data:`PREFIX`."""
     router = APIRouter(prefix=PREFIX)
     for module in (stats, chains, gaps, candidates, enterprises, parks, clusters, projects,
-                   targets, bulletin, export, loading):
+                   targets, bulletin, export, loading, graph):
         router.include_router(module.router)
     return router
