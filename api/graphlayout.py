@@ -17,6 +17,8 @@ Positions are vis-network canvas coordinates (pixels at zoom 1, y down).
 from __future__ import annotations
 
 import math
+import random
+import threading
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 
 import igraph
@@ -28,12 +30,13 @@ Point = tuple[float, float]
 COLUMN_GAP = 300.0  # between stage columns
 ROW_GAP = 130.0  # between links of one stage (the largest dot and its label fit)
 BAND_GAP = 170.0  # between chains stacked in the city view
-NODE_SPACING = 85.0  # mean distance between neighbouring nodes of a large force layout
+NODE_SPACING = 110.0  # mean distance between neighbouring nodes of a large force layout
 SMALL_VIEW = 150  # views up to this many nodes get room for every label
 SMALL_SPACING = 170.0
 RING_GAP = 110.0  # between the rings of an expansion
 RING_SPACING = 140.0  # between neighbours along a ring (a label's width)
 FR_ITERATIONS = 300
+_RANDOM = threading.Lock()
 
 
 def stage_columns(links: Sequence[Mapping[str, object]], top: float = 0.0,
@@ -95,10 +98,51 @@ def force_layout(nodes: Sequence[Hashable],
                     for a, b in edges if a in index and b in index and a != b})
     graph = igraph.Graph(n=len(nodes), edges=pairs)
     start = [list(_spiral(i)) for i in range(len(nodes))]
-    layout = graph.layout_fruchterman_reingold(seed=start, niter=FR_ITERATIONS,
-                                               grid=len(nodes) > 1000)
+    with _RANDOM:  # igraph draws random numbers from one process-wide generator
+        igraph.set_random_number_generator(random.Random(len(nodes)))
+        try:
+            layout = graph.layout_fruchterman_reingold(seed=start, niter=FR_ITERATIONS,
+                                                       grid=len(nodes) > 1000)
+        finally:
+            igraph.set_random_number_generator(random)
     coords = _spread([(float(x), float(y)) for x, y in layout.coords], pairs)
+    _ring_leaves(coords, pairs)
     return {n: coords[i] for n, i in index.items()}
+
+
+def _ring_leaves(coords: list[Point], pairs: Sequence[tuple[int, int]]) -> None:
+    """Nodes with one neighbour (most of an expansion) pile up around it in a force layout:
+    put them on rings around that neighbour instead, turned to face away from the picture's
+    centre, so that every label can be read."""
+    degree = [0] * len(coords)
+    for a, b in pairs:
+        degree[a] += 1
+        degree[b] += 1
+    leaves: dict[int, list[int]] = {}
+    for a, b in pairs:
+        for leaf, hub in ((a, b), (b, a)):
+            if degree[leaf] == 1 and degree[hub] > 1:
+                leaves.setdefault(hub, []).append(leaf)
+    for hub, mine in leaves.items():
+        mine.sort(key=lambda i: math.atan2(coords[i][1] - coords[hub][1],
+                                           coords[i][0] - coords[hub][0]))
+        for leaf, spot in zip(mine, _fan(coords[hub], len(mine)), strict=True):
+            coords[leaf] = spot
+
+
+def _fan(centre: Point, count: int) -> list[Point]:
+    """``count`` places on rings around ``centre`` at small-node spacing."""
+    out: list[Point] = []
+    ring = 1
+    while len(out) < count:
+        radius = NODE_SPACING * 0.9 * ring
+        room = max(6, int(2 * math.pi * radius / (NODE_SPACING * 0.8)))
+        n = min(room, count - len(out))
+        out += [(centre[0] + radius * math.cos(2 * math.pi * k / n + ring * 0.5),
+                 centre[1] + radius * math.sin(2 * math.pi * k / n + ring * 0.5))
+                for k in range(n)]
+        ring += 1
+    return out
 
 
 def rings(centre: Point, count: int, taken: int = 0) -> list[Point]:
