@@ -232,7 +232,7 @@ def explorer_node(rec: Mapping[str, Any], pos: tuple[float, float], title: str,
     colour = COLOURS.get(kind, "#78909c")
     if kind == "Enterprise" and not rec.get("local"):
         colour = OUTSIDE_COLOUR
-    size = {"Enterprise": 14, "Group": 20}.get(kind, 18)
+    size: float = {"Enterprise": 14, "Group": 20}.get(kind, 18)
     label = _label(short_name(str(rec["name"])) if kind == "Enterprise" else str(rec["name"]), 12)
     if kind == "Group":
         label = f"{_label(str(rec['name']), 8)}\n{rec['count']} 家"

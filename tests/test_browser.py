@@ -381,7 +381,7 @@ def test_a_two_thousand_node_view_draws_within_the_budget(
 
 def test_screenshots_for_the_readme_exist() -> None:
     """The README shows the chain map and the explorer as these tests drew them."""
-    for name in ("chain-map.png", "explorer.png"):
+    for name in ("chain-map.png", "explorer.png"):  # out/screenshots/memory/chain-map-panel.png, explorer-expanded.png
         assert (REPO / "docs" / "screenshots" / name).stat().st_size > 10_000
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert "docs/screenshots/chain-map.png" in readme and "docs/screenshots/explorer.png" in readme

@@ -25,6 +25,10 @@ MESSAGES: dict[str, str] = {
     # -- the CLI (tupu …) --------------------------------------------------------------------------
 
     # -- the web UI and HTTP API ------------------------------------------------------------------
+    # graph views (chain map, explorer: api/queries/graphs.py)
+    "web.graph.bad_node": "不是图谱中的节点：{text}（应写作“标签:键”，例如 Enterprise:统一社会信用代码）",
+    "web.graph.bad_types": "不是可展开的关系类型：{types}",
+    "web.graph.no_node": "图谱中没有该节点：{label} {key}",
 
     # -- security and failures (limits, corrupted files, disclosure control) ----------------------
 

@@ -18,8 +18,9 @@ from tupu.api.auth import Role
 from tupu.api.http_errors import NotFound
 from tupu.api.queries import attraction, overview
 from tupu.api.queries.enterprises import LABEL_ZH, node_name
-from tupu.api.serialize import Record, native, records
+from tupu.api.serialize import Record, native
 from tupu.errors import UsageError
+from tupu.messages import msg
 from tupu.graph.analyses import frames
 from tupu.graph.analyses.candidates import TIE_TYPES
 from tupu.graph.analyses.config import AnalysisConfig
@@ -188,7 +189,7 @@ def parse_ref(text: str) -> NodeRef:
     """``Label:key`` as a reference to an explorable node; :class:`NotFound` otherwise."""
     label, sep, key = text.partition(":")
     if not sep or not key or label not in EXPLORE_LABELS:
-        raise UsageError(f"not a node of the map: {text!r} (write Label:key)")
+        raise UsageError(msg("web.graph.bad_node", text=text))
     return NodeRef(label, key)
 
 
@@ -199,14 +200,15 @@ def check_types(types: Iterable[str] | None) -> tuple[str, ...]:
     wanted = tuple(t for t in types if t)
     bad = [t for t in wanted if t not in EXPLORE_TYPES]
     if bad:
-        raise UsageError(f"not a relationship type of the map: {', '.join(bad)}")
+        raise UsageError(msg("web.graph.bad_types", types="、".join(bad)))
     return wanted
 
 
 def seed(store: GraphStore, view: View, ref: NodeRef) -> Node:
     node = store.get_node(ref.label, ref.key)
     if node is None:
-        raise NotFound(f"no {ref.label} {ref.key!r}")
+        raise NotFound(msg("web.graph.no_node", label=KIND_ZH.get(ref.label, ref.label),
+                           key=ref.key))
     view.nodes.setdefault(str(ref), node)
     return node
 
@@ -344,8 +346,14 @@ def node_record(n: Node, here: Locality) -> Record:
         rec |= {"local": n.key in here.local, "town": here.town.get(n.key),
                 "park": here.park.get(n.key),
                 "reg_status": status,
-                "reg_status_zh": REG_STATUS_ZH.get(status, status)}
+                "reg_status_zh": _reg_status_zh(status)}
     return rec
+
+
+def _reg_status_zh(status: object) -> str | None:
+    if status is None:
+        return None
+    return next((zh for code, zh in REG_STATUS_ZH.items() if code == status), str(status))
 
 
 def view_records(store: GraphStore, view: View,
