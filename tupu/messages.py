@@ -254,6 +254,10 @@ MESSAGES: dict[str, str] = {
     "web.bad_type": "“{type}”不是图谱中的关系类型；可用：{known}",
     "web.impact_not_local": "“{name}”不是本地企业：只有本地企业才谈得上离开的影响",
     "api.suppressed_note": "为防止推算单个企业数据，企业过少、由少数企业主导或可由其他汇总数推算的格子不予显示；园区范围的营收仅对分析角色显示。",
+    # graph views (chain map, explorer: api/queries/graphs.py)
+    "web.graph.bad_node": "不是图谱中的节点：{text}（应写作“标签:键”，例如 Enterprise:统一社会信用代码）",
+    "web.graph.bad_types": "不是可展开的关系类型：{types}",
+    "web.graph.no_node": "图谱中没有该节点：{label} {key}",
 
     # -- security and failures (limits, corrupted files, disclosure control) ----------------------
     # the memory store's snapshot (graph/stores/snapshot.py)

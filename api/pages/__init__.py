@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from tupu.api.pages import analyses, attraction, docs, monitoring, places, profiles, signin
+from tupu.api.pages import analyses, attraction, docs, graphs, monitoring, places, profiles, signin
 
 
 def pages_router() -> APIRouter:
     router = APIRouter(include_in_schema=False)
-    for module in (attraction, places, profiles, analyses, monitoring, signin, docs):
+    for module in (attraction, graphs, places, profiles, analyses, monitoring, signin, docs):
         router.include_router(module.router)
     return router

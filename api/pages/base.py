@@ -25,6 +25,7 @@ templates.env.globals["msg"] = msg  # the catalogue's texts in templates
 
 NAV: tuple[tuple[str, str], ...] = (
     ("/", "首页"), ("/gaps", "缺口"), ("/clusters", "产业集群"), ("/parks", "园区"),
+    ("/map", "产业图谱"), ("/explore", "图谱探索"),
     ("/enterprises", "企业检索"), ("/towns", "区镇"), ("/universities", "高校"), ("/funds", "基金"),
     ("/anchors", "龙头影响"), ("/projects", "项目监测"), ("/targets", "目标进度"),
     ("/bulletin", "季度通报"), ("/docs", "接口文档"),

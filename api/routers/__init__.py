@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from tupu.api.routers import (
-    bulletin, candidates, chains, clusters, enterprises, export, gaps, parks, projects, stats,
-    targets,
+    bulletin, candidates, chains, clusters, enterprises, export, gaps, graph, parks, projects,
+    stats, targets,
 )
 from tupu.api.routers import load as loading
 from tupu.api.routers import dashboard, funds, impact, pairs, provenance, towns, universities
@@ -19,6 +19,6 @@ def api_router() -> APIRouter:
     router = APIRouter(prefix=PREFIX)
     for module in (stats, chains, gaps, candidates, enterprises, parks, clusters, projects,
                    targets, bulletin, export, loading, dashboard, towns, universities, funds,
-                   impact, pairs, provenance):
+                   impact, pairs, provenance, graph):
         router.include_router(module.router)
     return router

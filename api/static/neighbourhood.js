@@ -1,16 +1,15 @@
-// An enterprise's neighbourhood drawn with vis-network. The graph travels in a
-// <script type="application/json" id="graph-data"> block (data, never executed) and the page
-// root in the container's data-root attribute, so no inline script is needed.
+/* An enterprise's one-hop neighbourhood (its profile page): positions come with the data. */
 (function () {
   "use strict";
-  var container = document.getElementById("graph");
-  var data = document.getElementById("graph-data");
-  if (!container || !data) { return; }
-  var root = container.getAttribute("data-root") || "";
-  var g = JSON.parse(data.textContent);
-  var net = new vis.Network(container, {nodes: new vis.DataSet(g.nodes), edges: new vis.DataSet(g.edges)}, g.options);
+  var box = document.getElementById("graph");
+  var source = document.getElementById("graph-data");
+  if (!box || !source) { return; }
+  var root = box.dataset.root || "";
+  var data = JSON.parse(source.textContent);
+  var drawn = window.tupuGraph.draw(box, data);
+  drawn.net.fit({animation: false});
   var pages = {"Enterprise": "/enterprises/", "Park": "/parks/"};
-  net.on("doubleClick", function (params) {
+  drawn.net.on("doubleClick", function (params) {
     if (!params.nodes.length) { return; }
     var id = String(params.nodes[0]);
     var at = id.indexOf(":");
