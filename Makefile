@@ -7,8 +7,7 @@ STAMP  := $(VENV)/.installed
 TEST_NEO4J_DIR  ?= $(CURDIR)/.tupu/test-neo4j
 TEST_NEO4J_PORT ?= 7697
 
-.PHONY: setup lock demo test test-fast neo4j-start neo4j-stop generate benchmarks typecheck clean
-.PHONY: setup demo test test-fast browser-deps neo4j-start neo4j-stop generate benchmarks typecheck clean
+.PHONY: setup lock demo test test-fast browser-deps neo4j-start neo4j-stop generate benchmarks typecheck clean
 
 setup: $(STAMP)
 
@@ -35,7 +34,6 @@ demo: setup
 # deadline counts from the launch). In CI TUPU_REQUIRE_NEO4J=1 turns a missing or failed Neo4j
 # into a failure before any test runs, instead of skipped Neo4j tests. Tests marked `bench`
 # (scale checks) are left out: run them with `.venv/bin/pytest -m bench`.
-test: setup
 # The browser tests drive Debian's chromium (never a downloaded browser) with a CJK font;
 # installed with apt when missing (as root, else through sudo), skipped when already there.
 browser-deps:
@@ -44,8 +42,6 @@ browser-deps:
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium fonts-noto-cjk; \
 	fi
 
-# The whole suite. Neo4j is started when Java and Maven are there (always in CI, where
-# TUPU_REQUIRE_NEO4J=1 turns a missing Neo4j into a failure instead of a skip).
 test: setup browser-deps
 	@set -e; \
 	export TUPU_NEO4J_URI=bolt://127.0.0.1:$(TEST_NEO4J_PORT) TUPU_NEO4J_BOLT_PORT=$(TEST_NEO4J_PORT); \

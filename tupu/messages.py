@@ -221,7 +221,6 @@ MESSAGES: dict[str, str] = {
     "api.settings_tokens_invalid": "应为 JSON 对象，键为令牌，值为 viewer、analyst 或 admin 之一（令牌内容不予显示）",
     "api.settings_dev_password": "TUPU_NEO4J_PASSWORD 仍是开发用默认密码：TUPU_ENV=production 时请设置真实密码",
     "api.suppressed": "（保密）",
-    "api.suppressed_note": "为防止推算单个企业数据，企业少于 {min_count} 家、由少数企业主导或可由其他汇总数推算的格子不予显示；园区范围的营收仅对分析角色显示。",
     # dashboard charts, profiles, impact, pairing and provenance pages (h-pages)
     "web.chart.targets": "工作目标完成进度",
     "web.chart.targets_axis": "完成值占目标（%）",

@@ -177,14 +177,6 @@ def _field_problem(field: str) -> str:
     if field == "api_tokens":
         return msg("api.settings_invalid", name=name, why=msg("api.settings_tokens_invalid"))
     return msg("api.settings_invalid", name=name, why=msg("api.settings_invalid_value"))
-        # never the values given (a token, a password): the setting's name and what is wrong
-        problems = "；".join(
-            f"TUPU_{str(err['loc'][0]).upper() if err['loc'] else 'SETTINGS'}：{err['msg']}"
-            for err in e.errors(include_input=False, include_url=False, include_context=False)
-        )
-        raise ConfigError(msg("failure.settings", problems=problems)) from None
-    except ValueError as e:
-        raise ConfigError(msg("failure.settings", problems=str(e))) from None
 
 
 @lru_cache(maxsize=1)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from tupu.api import charts, redact
+from tupu.api import charts
 from tupu.api.auth import Role
 from tupu.api.queries import monitoring
 from tupu.api.serialize import Record, records
@@ -33,13 +33,10 @@ def _disclosed(role: Role, chains: list[Record], towns: list[Record]) -> tuple[l
     one, the smallest shown, is then hidden with it (complementary suppression)."""
     if role >= Role.analyst:
         return chains, towns
-    towns = redact.suppress_small_groups(towns, "local_enterprises", ("revenue_ttm",))
-    hidden = [r for r in towns if r["revenue_ttm"] is None and r["local_enterprises"]]
-    shown = [r for r in towns if r["revenue_ttm"] is not None and r["local_enterprises"]]
-    if len(hidden) == 1 and shown:
-        second = min(shown, key=lambda r: (r["revenue_ttm"], str(r["town"])))
-        towns = [{**r, "revenue_ttm": None} if r is second else r for r in towns]
-    return redact.suppress_small_groups(chains, "enterprises", ("revenue",)), towns
+    # Viewers: the towns and chains overlap the link x town cells that api/disclosure.py protects
+    # (docs/security.md); rather than publish a second, unchecked set of sums, no revenue here.
+    return ([{**r, "revenue": None} for r in chains],
+            [{**r, "revenue_ttm": None} for r in towns])
 
 
 def _town_links(root: str, rows: list[Record]) -> list[str | None]:

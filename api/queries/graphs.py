@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from tupu.api import redact
+from tupu.api import disclosure
 from tupu.api.auth import Role
 from tupu.api.http_errors import NotFound
 from tupu.api.queries import attraction, overview
@@ -100,7 +100,7 @@ def _enterprise_rows(store: GraphStore, role: Role, keys: Sequence[str],
     for n in store.get_nodes("Enterprise", keys):
         if is_dead(n.props.get("reg_status")):
             continue
-        props = dict(n.props) if role >= Role.analyst else redact.enterprise_props(n.props)
+        props = dict(n.props) if role >= Role.analyst else disclosure.enterprise_props(role, n.props)
         row: Record = {"id": n.key, "name": props.get("name", n.key),
                        "short_name": props.get("short_name"),
                        "above_scale": props.get("above_scale") is True,

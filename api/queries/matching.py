@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from tupu.api import redact
+from tupu.api import disclosure
 from tupu.api.auth import Role
 from tupu.api.queries.enterprises import require_enterprise
 from tupu.api.serialize import Record, records
@@ -36,12 +36,12 @@ FUND_PAIR_CLAUSES = ("投资阶段",)  # reasons clauses on the stage, which is 
 def _viewer_rows(kind: str, rows: Iterable[Record]) -> list[Record]:
     """``rows`` of ``kind`` (orphans, anchors, fund_pairs) as a viewer may see them."""
     if kind == "orphans":
-        return redact.drop(rows, ORPHAN_FIGURES)
+        return disclosure.drop(rows, ORPHAN_FIGURES)
     if kind == "anchors":
-        return redact.drop(rows, ANCHOR_FIGURES)
+        return disclosure.drop(rows, ANCHOR_FIGURES)
     out = []
-    for r in redact.drop(rows, FUND_PAIR_FIGURES):
-        text = redact.without_figures(r.get("reasons")) or ""
+    for r in disclosure.drop(rows, FUND_PAIR_FIGURES):
+        text = disclosure.without_figures(r.get("reasons")) or ""
         kept = [c for c in text.split("；") if c and not c.startswith(FUND_PAIR_CLAUSES)]
         out.append({**r, "reasons": "；".join(kept)})
     return out

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tupu.api import redact
+from tupu.api import disclosure
 from tupu.api.auth import Role
 from tupu.api.http_errors import NotFound
 from tupu.api.queries import attraction, matching, monitoring, parks
@@ -149,7 +149,7 @@ def _investments(store: GraphStore, role: Role, fund_id: str) -> list[Record]:
     out = []
     for r in store.adjacent("INVESTED_IN", "Fund", [fund_id], "out"):
         target = store.get_node(r.end.label, r.end.key)
-        props = dict(r.props) if role >= Role.analyst else redact.relationship_props(r.props)
+        props = dict(r.props) if role >= Role.analyst else disclosure.relationship_props(role, r.props)
         out.append({"label": r.end.label, "label_zh": LABEL_ZH.get(r.end.label, r.end.label),
                     "id": r.end.key, "name": node_name(target) if target else r.end.key,
                     "local": r.end.key in where.local if r.end.label == "Enterprise" else None,
