@@ -13,7 +13,7 @@ setup: $(STAMP)
 
 # Dependencies come from the lock file (exact versions and hashes, runtime + dev); tupu itself is
 # installed editable on top without resolving anything again. `make lock` regenerates the lock from
-# pyproject.toml; docs/security-files.md says how to audit it.
+# pyproject.toml; docs/security.md says how to audit it.
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip

@@ -405,7 +405,7 @@ def _write(path: Path, rows: list[dict[str, str]]) -> None:
         w.writerows(rows)
 
 
-def test_viewer_charts_hide_revenue_summed_over_few_enterprises(
+def test_viewer_charts_show_no_revenue(
     api_settings: Settings, tmp_path: Path
 ) -> None:
     folder, town, keep = thin_city(tmp_path / "thin")
@@ -421,12 +421,8 @@ def test_viewer_charts_hide_revenue_summed_over_few_enterprises(
     assert seen["towns"]["series"][2]["data"][i] > 0
     assert shown["towns"]["series"][2]["data"][i] is None
     assert shown["towns"]["series"][2]["suppressed"][i] is True
-    # one more town is hidden with it, so that the city total minus the others does not give it
-    others = [j for j, n in enumerate(seen["towns"]["series"][0]["data"]) if n >= 3]
-    hidden = [j for j in others if shown["towns"]["series"][2]["data"][j] is None]
-    assert len(hidden) == 1 and len(others) > 1
-    assert all(shown["towns"]["series"][2]["data"][j] == seen["towns"]["series"][2]["data"][j]
-               for j in others if j not in hidden)
+    # towns and chains overlap the link x town cells of api/disclosure.py: a viewer sees no revenue
+    assert all(v is None for v in shown["towns"]["series"][2]["data"])
     figures = [v for s in seen["revenue_by_chain"]["series"] for v in s["data"] if v]
     assert figures
     for s in shown["revenue_by_chain"]["series"]:

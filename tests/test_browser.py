@@ -127,13 +127,35 @@ def browser(served: Served, tmp_path_factory: pytest.TempPathFactory) -> Iterato
             context.close()
 
 
+def sign_in(url: str, token: str) -> str:
+    """Sign in as a person does (POST /login with the token); the session id the server set."""
+    import http.client
+    import urllib.parse
+
+    where = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(where.hostname or "127.0.0.1", where.port, timeout=10)
+    try:
+        conn.request("POST", "/login", body=urllib.parse.urlencode({"token": token, "next": "/"}),
+                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+        response = conn.getresponse()
+        cookies = response.headers.get_all("Set-Cookie") or []
+    finally:
+        conn.close()
+    for cookie in cookies:
+        name, _, rest = cookie.partition("=")
+        if name.strip() == "tupu_session":
+            return rest.split(";", 1)[0]
+    raise AssertionError(f"no session cookie after signing in: {cookies}")
+
+
 class Watched:
     """A page whose requests and console errors are recorded."""
 
     def __init__(self, context: Any, served: Served, role: str = "analyst") -> None:
         token = next(t for t, r in TOKENS.items() if r == role)
         context.clear_cookies()
-        context.add_cookies([{"name": "tupu_token", "value": token, "url": served.url}])
+        context.add_cookies([{"name": "tupu_session", "value": sign_in(served.url, token),
+                              "url": served.url}])
         self.page = context.new_page()
         self.served = served
         self.requests: list[str] = []

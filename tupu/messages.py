@@ -273,7 +273,7 @@ MESSAGES: dict[str, str] = {
         "图谱快照 {path} 已损坏（校验和不符或文件被截断），未读取任何数据；"
         "请从备份恢复该文件，或将其移走后重新导入数据（tupu load）。"
     ),
-    # files from outside (loaders' readers; docs/security-files.md)
+    # files from outside (loaders' readers; docs/security.md)
     "file.too_big": "文件有 {size} MB，超过 {limit} MB 的上限（{setting}）；请拆分后分批提交",
     "file.too_many_rows": "第{row}行：文件超过 {limit} 行的上限（TUPU_LOAD_MAX_ROWS）；请拆分为几个文件分批提交",
     "file.too_many_columns": "第{row}行有 {count} 列，超过 {limit} 列的上限（TUPU_LOAD_MAX_COLUMNS）；请删去多余的列",

@@ -72,7 +72,7 @@ def _default_data_dir() -> Path:
 @dataclass(frozen=True)
 class Limits:
     """How much one file from outside may hold; past a limit the file is refused (see
-    docs/security-files.md). Read from the settings (``TUPU_LOAD_MAX_*``)."""
+    docs/security.md). Read from the settings (``TUPU_LOAD_MAX_*``)."""
 
     max_rows: int = 2_000_000
     max_columns: int = 500
@@ -116,7 +116,7 @@ class Settings(BaseSettings):
     )
     upload_max_mb: int = Field(default=200, ge=1)  # largest upload POST /api/v1/load accepts
     debug: bool = False  # the CLI prints the traceback of an unforeseen error (developers)
-    # limits on one file from outside (tupu.settings.Limits; docs/security-files.md)
+    # limits on one file from outside (tupu.settings.Limits; docs/security.md)
     load_max_rows: int = Field(default=Limits.max_rows, ge=1)
     load_max_columns: int = Field(default=Limits.max_columns, ge=1)
     load_max_field_chars: int = Field(default=Limits.max_field_chars, ge=1)
