@@ -37,63 +37,60 @@ class LazyCommand:
 # rdflib, the Neo4j driver, FastAPI and openpyxl are imported by the commands that need them).
 COMMANDS: dict[str, LazyCommand] = {
     "anchors": LazyCommand("tupu.api.commands.matching", "anchors",
-                           "Local enterprises ranked by what their leaving would break (anchor "
-                           "impact)."),
+        "Local enterprises ranked by what their leaving would break (anchor impact)."),
     "bulletin": LazyCommand("tupu.api.commands.monitoring", "bulletin",
-                            "The quarterly bulletin (季度通报) for PERIOD, e.g."),
+        "The quarterly bulletin (季度通报) for PERIOD, e.g. 2025Q2 (Markdown unless --out)."),
     "candidates": LazyCommand("tupu.api.commands.analyses", "candidates",
-                              "Outside enterprises to attract for LINK (a chain link id), with an "
-                              "explained score."),
+        "Outside enterprises to attract for LINK (a chain link's id or Chinese name, or "
+        "CHAIN/LINK), with an explained score."),
     "chains": LazyCommand("tupu.api.commands.lists", "chains",
-                          "Every industry chain: its id, Chinese name and number of links."),
+        "Every industry chain: its id, Chinese name and number of links."),
     "clusters": LazyCommand("tupu.api.commands.matching", "clusters",
-                            "特色产业集群: communities of local enterprises, counted against the "
-                            "plan's 3–5."),
+        "特色产业集群: communities of local enterprises, counted against the plan's 3–5."),
     "demo": LazyCommand("tupu.api.commands.demo", "demo",
-                        "Load the fictional sample city and print counts and the chains with "
-                        "their links."),
+        "Load the fictional sample city and print counts and the chains with their links."),
     "export": LazyCommand("tupu.api.commands.export", "export",
-                          "Export the map: ttl or jsonld (RDF under the ontology's URIs; `tupu "
-                          "load` reads it back), graphml (one file) or csv (a canonical folder "
-                          "that `tupu load` reads)."),
+        "Export the map: ttl or jsonld (RDF under the ontology's URIs; `tupu load` reads "
+        "it back), graphml (one file) or csv (a canonical folder that `tupu load` reads)."),
     "gaps": LazyCommand("tupu.api.commands.analyses", "gaps",
-                        "Chain links that are missing or weak locally, ranked by priority with "
-                        "reasons."),
-    "handbook": LazyCommand("tupu.api.commands.handbook", "handbook", "招商手册 of SUBJECT, a chain or a park (id or Chinese name): what the city has along the chain (aggregates only), the gaps it wants filled, parks, universities and funds."),
+        "Chain links that are missing or weak locally, ranked by priority with reasons."),
+    "handbook": LazyCommand("tupu.api.commands.handbook", "handbook",
+        "招商手册 of SUBJECT, a chain or a park (id or Chinese name): what the city has along"
+        " the chain (aggregates only), the gaps it wants filled, parks, universities and "
+        "funds."),
     "impact": LazyCommand("tupu.api.commands.matching", "impact",
-                          "What breaks in the chains if the local enterprise ENTERPRISE_ID "
-                          "leaves."),
+        "What breaks in the chains if the local ENTERPRISE (id, Chinese full or short "
+        "name) leaves."),
     "links": LazyCommand("tupu.api.commands.lists", "links",
-                         "Every chain link (of one chain with --chain): id, Chinese name, chain and "
-                         "stage."),
+        "Every chain link (of one chain with --chain): id, Chinese name, chain and stage."),
     "load": LazyCommand("tupu.api.commands.load", "load",
-                        "Load data folders, canonical CSV files, RDF files, XLSX/CSV exports with "
-                        "Chinese headers or a delivery manifest.yaml into the map."),
+        "Load data folders, canonical CSV files, RDF files, XLSX/CSV exports with Chinese"
+        " headers or a delivery manifest.yaml into the map."),
     "neo4j": LazyCommand("tupu.api.commands.neo4j", "neo4j",
-                         "The bundled Neo4j Community server (Java 17 and Maven; Bolt on "
-                         "127.0.0.1)."),
+        "The bundled Neo4j Community server (Java 17 and Maven; Bolt on 127.0.0.1)."),
     "pairs": LazyCommand("tupu.api.commands.matching", "pairs",
-                         "产学研结对 (universities) or 融资对接 (funds): ranked pairs with reasons."),
+        "产学研结对 (universities) or 融资对接 (funds): new pairs ranked with reasons (existing "
+        "ones with --existing)."),
     "parks": LazyCommand("tupu.api.commands.matching", "parks",
-                         "Best parks for ENTERPRISE_ID (a local enterprise or an outside "
-                         "candidate), with reasons."),
+        "Without ENTERPRISE: every park with its id, town, space and positioning. With "
+        "ENTERPRISE (id, Chinese full or short name; local or an outside candidate): the "
+        "best parks for it."),
     "projects": LazyCommand("tupu.api.commands.monitoring", "projects",
-                            "Key projects (重点项目) with their latest progress, town, owner and "
-                            "off-track flag."),
+        "Key projects (重点项目) with their latest progress, town, owner and off-track flag."),
     "provenance": LazyCommand("tupu.api.commands.provenance", "provenance",
-                              "Where a node (LABEL KEY) or a relationship (TYPE START END) came "
-                              "from: its delivery, file, row and load time."),
+        "Where a node (LABEL KEY) or a relationship (TYPE START END) came from: its "
+        "delivery, file, row and load time. A key merged into another enterprise is found"
+        " through its aliases."),
     "serve": LazyCommand("tupu.api.commands.serve", "serve",
-                         "Serve the zh-CN pages under / and the JSON API under /api/v1 (docs at "
-                         "/docs), offline."),
+        "Serve the zh-CN pages under / and the JSON API under /api/v1 (docs at /docs), "
+        "offline."),
     "stats": LazyCommand("tupu.api.commands.stats", "stats",
-                         "Count the map's nodes by label and relationships by type; list "
-                         "deliveries that are still loading (interrupted: their facts are only "
-                         "partly in the counts)."),
-    "towns": LazyCommand("tupu.api.commands.lists", "towns",
-                         "Every town (区镇): id, Chinese name, its parks and local enterprises."),
+        "Count the map's nodes by label and relationships by type; list deliveries that "
+        "are still loading (interrupted: their facts are only partly in the counts)."),
     "targets": LazyCommand("tupu.api.commands.monitoring", "targets",
-                           "The plan's targets (工作目标) against what the graph shows."),
+        "The plan's targets (工作目标) against what the graph shows."),
+    "towns": LazyCommand("tupu.api.commands.lists", "towns",
+        "Every town (区镇): id, Chinese name, its parks and local enterprises."),
 }
 
 
