@@ -123,6 +123,8 @@ class Knowledge:
         self.towns = sorted(n.key for n in store.find_nodes("Town"))
         self.parks = sorted(n.key for n in store.find_nodes("Park"))
         self.chains = sorted(n.key for n in store.find_nodes("Chain"))
+        self.universities = sorted(n.key for n in store.find_nodes("University"))[:6]
+        self.funds = sorted(n.key for n in store.find_nodes("Fund"))[:6]
         self.scopes = (["city"] + [f"town:{t}" for t in self.towns]
                        + [f"park:{p}" for p in self.parks])
         tied = {r.start.key for r in store.find_relationships("SUPPLIES")}
@@ -140,13 +142,20 @@ class Knowledge:
 
 
 PATH_VALUES = {"chain_id": "chains", "link": "links", "enterprise_id": "enterprises",
-               "park_id": "parks", "period": "periods"}
+               "park_id": "parks", "period": "periods", "town_id": "towns",
+               "university_id": "universities", "fund_id": "funds", "label": "labels",
+               "key": "enterprises", "enterprise": "enterprises"}
 QUERY_VALUES: dict[str, Any] = {"scope": "scopes", "chain": "chains", "all": [True, False],
                                 "period": "periods", "off_track": [True, False],
-                                "year": "years", "q": ["文化", "科技"]}
+                                "year": "years", "q": ["文化", "科技"], "top": [10, 1000]}
 CROSSED = ("scope", "all")
-SKIP_QUERY = {"limit", "format", "next"}  # size, file format (same rows) and a redirect target
-SKIP_PATHS = {"/static/vendor/swagger-ui/{name}", "/api/v1/export/{kind}", "/logout"}
+SKIP_QUERY = {"limit", "format", "next",  # size, file format (same rows) and a redirect target
+              # filters that select among the same rows, and the explorer's view state (the
+              # explorer sends no enterprise figure: tests/test_graph_views.py)
+              "university", "fund", "nodes", "expanded", "types", "node", "x", "y", "shown"}
+SKIP_PATHS = {"/static/vendor/swagger-ui/{name}", "/api/v1/export/{kind}", "/logout",
+              # a relationship's provenance: where it came from, its figures dropped for viewers
+              "/api/v1/provenance/{rel_type}/{start}/{end}"}
 
 
 def app_routes(app: FastAPI) -> list[tuple[str, APIRoute]]:
@@ -168,7 +177,8 @@ def requests_of(app: FastAPI, know: Knowledge, periods: list[str]) -> Iterator[t
     """Every GET a viewer can make: each route of the app with every parameter value."""
     values = {"chains": know.chains, "links": know.sample_links, "enterprises": know.enterprises,
               "parks": know.parks, "periods": periods, "scopes": know.scopes,
-              "years": sorted({int(p[:4]) for p in periods})}
+              "years": sorted({int(p[:4]) for p in periods}), "towns": know.towns,
+              "universities": know.universities, "funds": know.funds, "labels": ["Enterprise"]}
     for full_path, route in app_routes(app):
         if "GET" not in route.methods or full_path in SKIP_PATHS:
             continue

@@ -182,12 +182,12 @@ def test_a_cell_over_131072_characters_is_refused_naming_row_and_column(
     folder = write_city(tmp_path / "city", {
         "nodes/Town.csv": "id,name,kind,city\nt1," + "镇" * 131_073 + ",town,迷你市\n"})
     problems = problems_of([folder], store)
-    assert any("Town.csv, row 2, column 'name'" in p and "131072" in p for p in problems)
+    assert any("Town.csv，第2行，“name”列" in p and "131072" in p for p in problems)
     export = tmp_path / "企业名录.csv"
     export.write_text("单位详细名称,统一社会信用代码\n" + "名" * 140_000 + f",{E1}\n",
                       encoding="utf-8")
     (problem,) = problems_of([export], store)
-    assert "row 2, column 'A'" in problem and "TUPU_LOAD_MAX_FIELD_CHARS" in problem
+    assert "第2行，“A”列" in problem and "TUPU_LOAD_MAX_FIELD_CHARS" in problem
 
 
 def test_limits_on_rows_columns_cells_and_lines() -> None:
@@ -296,11 +296,11 @@ def test_control_characters_are_refused_naming_row_and_column(
         "nodes/Town.csv": f"id,name,kind,city\nt1,一镇,town,迷你市\nt2,二街道,street,迷你市\n"
                           f"t3,三{char}镇,town,迷你市\n"})
     (problem,) = problems_of([folder], store)
-    assert "Town.csv, row 4, column 'name'" in problem and f"U+{ord(char):04X}" in problem
+    assert "Town.csv，第4行，“name”列" in problem and f"U+{ord(char):04X}" in problem
     export = tmp_path / "企业名录.csv"
     export.write_text(f"单位详细名称,统一社会信用代码\n迷你{char}公司,{E1}\n", encoding="utf-8")
     (problem,) = problems_of([export], store)
-    assert "row 2, column 'A'" in problem and "控制字符" in problem
+    assert "第2行，“A”列" in problem and "控制字符" in problem
 
 
 def test_control_characters_in_turtle_are_refused(tmp_path: Path, store: GraphStore) -> None:
