@@ -4,16 +4,13 @@ Chinese line, before any analysis runs."""
 
 from __future__ import annotations
 
-import re
-
 from tupu.errors import BadValue
 from tupu.messages import msg
-
-_PERIOD = re.compile(r"^\d{4}Q[1-4]$")
+from tupu.ontology.values import is_period
 
 
 def period_param(value: str | None) -> str | None:
     """``value`` when it is a quarter written ``yyyyQn`` (or None); :class:`BadValue` otherwise."""
-    if value is None or _PERIOD.match(value):
+    if value is None or is_period(value):
         return value
     raise BadValue(msg("failure.bad_period", period=value[:40]))

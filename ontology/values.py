@@ -19,6 +19,11 @@ _FALSE = {"false", "0", "no", "n", "否", "f"}
 _PERIOD = re.compile(r"^(\d{4})Q([1-4])$")
 
 
+def is_period(text: str) -> bool:
+    """Whether ``text`` is a quarter written ``yyyyQn`` (the one format of a period)."""
+    return _PERIOD.match(text) is not None
+
+
 class CellError(ValueError):
     """A cell whose text cannot be read as its property's type; the message says what to do."""
 

@@ -17,8 +17,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from tests.conftest import SAMPLE
+from tests import webapp
 from tests.minicity import write_city
+from tests.webapp import FIGURE_KEYS, TOKENS, app_on, bearer, web_settings
 from tupu.api.app import create_app
 from tupu.api.auth import COOKIE
 from tupu.api.cli import main
@@ -42,39 +43,24 @@ from tupu.graph.analyses.scope import Scope
 from tupu.graph.stores.store import GraphStore
 from tupu.graph.analyses.strength import locality
 from tupu.graph.analyses.wording import money_text
-from tupu.loaders.pipeline import load
 from tupu.settings import Settings, load_settings
 
-TOKENS = {"viewer-token-0123456789": "viewer", "analyst-token-0123456789": "analyst",
-          "admin-token-0123456789ab": "admin"}
-FIGURE_KEYS = {"annual_revenue", "employees", "registered_capital", "revenue_ttm", "revenue_ytd",
-               "revenue_ytd_prev", "annual_value", "amount", "need", "observations", "scale"}
-
-
-def bearer(role: str) -> dict[str, str]:
-    token = next(t for t, r in TOKENS.items() if r == role)
-    return {"Authorization": f"Bearer {token}"}
 
 
 # -- fixtures ---------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def sample_store() -> MemoryStore:
-    store = MemoryStore(None)
-    load([SAMPLE], store)
-    return store
+    return webapp.sample_store()
 
 
 @pytest.fixture(scope="module")
 def api_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return load_settings(data_dir=tmp_path_factory.mktemp("data"), store="memory",
-                         api_tokens=TOKENS, env="development")
+    return web_settings(tmp_path_factory.mktemp("data"))
 
 
 @pytest.fixture(scope="module")
 def app(api_settings: Settings, sample_store: MemoryStore) -> FastAPI:
-    web = create_app(api_settings)
-    web.dependency_overrides[get_store] = lambda: sample_store
-    return web
+    return app_on(api_settings, sample_store)
 
 
 @pytest.fixture(scope="module")

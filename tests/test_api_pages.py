@@ -9,6 +9,7 @@ import hashlib
 import json
 import shutil
 from html.parser import HTMLParser
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +19,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.conftest import SAMPLE
-from tupu.api.app import create_app
-from tupu.api.deps import get_store
+from tupu.graph.analyses.progress import STATUS_ZH
+from tests.webapp import FIGURE_KEYS, app_on, bearer, sample_store, web_settings
 from tupu.api.queries.overview import FICTIONAL_NOTICE
 from tupu.api.serialize import records
 from tupu.graph.analyses.config import AnalysisConfig
@@ -33,18 +34,11 @@ from tupu.graph.analyses.wording import money_text
 from tupu.graph.stores.memory_store import MemoryStore
 from tupu.graph.stores.store import GraphStore
 from tupu.loaders.pipeline import load
-from tupu.settings import Settings, load_settings
+from tupu.settings import Settings
 
 ECHARTS = "/static/vendor/echarts/echarts.common.min.js"
 ECHARTS_SHA256 = "61f13280aba3161f77fc801bf5f9c786f55f10432153a0683fc5cc0700b013d5"
 MONEY_WORDS = ("万元", "亿元")
-TOKENS = {"viewer-token-0123456789": "viewer", "analyst-token-0123456789": "analyst"}
-FIGURE_KEYS = {"annual_revenue", "employees", "registered_capital", "revenue_ttm", "revenue_ytd",
-               "revenue_ytd_prev", "annual_value", "amount", "need", "observations", "scale"}
-
-
-def bearer(role: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {next(t for t, r in TOKENS.items() if r == role)}"}
 
 
 def roundtrip(value: Any) -> Any:
@@ -87,21 +81,12 @@ def parse(html: str) -> Assets:
 # -- fixtures ---------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def store() -> MemoryStore:
-    s = MemoryStore(None)
-    load([SAMPLE], s)
-    return s
+    return sample_store()
 
 
 @pytest.fixture(scope="module")
 def api_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return load_settings(data_dir=tmp_path_factory.mktemp("data"), store="memory",
-                         api_tokens=TOKENS, env="development")
-
-
-def app_on(settings: Settings, store: GraphStore) -> FastAPI:
-    web = create_app(settings)
-    web.dependency_overrides[get_store] = lambda: store
-    return web
+    return web_settings(tmp_path_factory.mktemp("data"))
 
 
 @pytest.fixture(scope="module")
@@ -565,3 +550,15 @@ def test_memory_and_neo4j_give_the_same_dashboard_and_profiles(
                 assert on_neo.get(url).json() == on_mem.get(url).json(), (role, url)
     finally:
         neo.clear()
+
+
+def test_the_target_chart_has_a_colour_for_every_target_status() -> None:
+    """The progress chart colours a bar by its target's status: every status the analysis gives
+    (已完成 / 按进度 / 滞后 / 无数据) has its own colour, none falls back to the default grey."""
+    script = (Path(__file__).resolve().parent.parent / "api" / "static" / "charts.js").read_text(
+        encoding="utf-8")
+    found = re.search(r"STATUS_COLOURS = \{([^}]*)\}", script)
+    assert found, "charts.js: no STATUS_COLOURS"
+    colours = dict(re.findall(r"(\w+):\s*\"(#[0-9a-f]{6})\"", found.group(1)))
+    assert set(colours) == set(STATUS_ZH)
+    assert len(set(colours.values())) == len(colours)

@@ -157,3 +157,16 @@ def test_candidates_are_outside_enterprises_of_the_link_only(sample_store: Memor
     assert not ranked.empty
     assert set(ranked["id"]) == members - local
     assert list(ranked["score"]) == sorted(ranked["score"], reverse=True)
+
+
+def test_explanations_name_local_partners_never_by_their_code(sample_store: MemoryStore) -> None:
+    """Every local enterprise a candidate's sentence mentions — tied directly or reached through
+    a partner (以商引商) — is named by its short name, not by its credit code."""
+    local = locality(sample_store).local
+    indirect_seen = 0
+    for link in sorted(_covers(sample_store))[::6]:
+        df = candidates(sample_store, link, 10)
+        indirect_seen += int((df["indirect"] > 0).sum())
+        for text in df["explanation"]:
+            assert not any(code in text for code in local), text
+    assert indirect_seen > 0, "the sample should have 以商引商 paths to check"

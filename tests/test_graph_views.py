@@ -12,10 +12,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from tests.conftest import SAMPLE
+from tests.webapp import app_on, bearer, sample_store, web_settings
 from tupu.api import graphlayout, graphview
-from tupu.api.app import create_app
-from tupu.api.deps import get_store
 from tupu.api.queries import graphs
 from tupu.graph.analyses import frames
 from tupu.graph.analyses.candidates import candidates as rank_candidates
@@ -24,31 +22,22 @@ from tupu.graph.analyses.gaps import gaps as find_gaps, panorama
 from tupu.graph.analyses.scope import Scope
 from tupu.graph.analyses.strength import link_members, locality
 from tupu.graph.stores.memory_store import MemoryStore
-from tupu.loaders.pipeline import load
-from tupu.settings import load_settings
 
-TOKENS = {"viewer-token-graph-0123456": "viewer", "analyst-token-graph-0123456": "analyst"}
 FIGURES = {"annual_revenue", "employees", "registered_capital", "scale", "score"}
 
 
 @pytest.fixture(scope="module")
 def sample() -> MemoryStore:
-    store = MemoryStore(None)
-    load([SAMPLE], store)
-    return store
+    return sample_store()
 
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory, sample: MemoryStore) -> FastAPI:
-    web = create_app(load_settings(data_dir=tmp_path_factory.mktemp("data"), store="memory",
-                                   api_tokens=TOKENS, env="development"))
-    web.dependency_overrides[get_store] = lambda: sample
-    return web
+    return app_on(web_settings(tmp_path_factory.mktemp("data")), sample)
 
 
 def client(app: FastAPI, role: str) -> TestClient:
-    token = next(t for t, r in TOKENS.items() if r == role)
-    return TestClient(app, headers={"Authorization": f"Bearer {token}"})
+    return TestClient(app, headers=bearer(role))
 
 
 @pytest.fixture(scope="module")

@@ -206,6 +206,8 @@ MESSAGES: dict[str, str] = {
 
     # -- the CLI (tupu …) --------------------------------------------------------------------------
 
+    "cli.no_relationship": "图谱中没有从「{start}」到「{end}」的 {type} 关系",
+    "cli.provenance_usage": "用法：tupu provenance {usage}（节点标签：{labels}；关系类型：{types}）",
     # -- the web UI and HTTP API ------------------------------------------------------------------
     "api.unauthorized": "缺少或无效的访问令牌：请登录，或以 Authorization: Bearer <令牌> 访问",
     "api.forbidden_analyst": "需要“分析”或“管理”角色：企业明细数据与导出仅对分析人员开放",
@@ -308,6 +310,8 @@ MESSAGES: dict[str, str] = {
     "failure.bad_request": "请求参数有误：{detail}",
 
     # -- analyses, targets and outputs for the office ---------------------------------------------
+    "analysis.no_plan_targets": "载入的数据未指明规划目标；请用 --targets 指定，例如 taicang-2025",
+    "analysis.period_not_in_year": "报告期 {period} 不在 {year} 年内；请选该年的季度",
     "names.unknown": "没有找到{what}「{text}」。",
     "names.did_you_mean": "您是否要找：{names}？",
     "names.valid": "可选的{what}：{names}。",

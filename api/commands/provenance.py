@@ -7,7 +7,8 @@ import click
 from tupu.api.commands.common import format_option, pass_app
 from tupu.api.context import AppContext
 from tupu.api.output import Format, render_rows, to_json
-from tupu.errors import InputError, UsageError
+from tupu.errors import InputError, UnknownName, UsageError
+from tupu.messages import msg
 from tupu.graph.analyses.names import resolve
 from tupu.graph.analyses.provenance import Origin, node_origin, relationship_origins
 
@@ -23,15 +24,15 @@ def _origins(app: AppContext, args: tuple[str, ...]) -> list[Origin]:
         if origin is None and args[0] in NAMED:  # a Chinese full or short name
             origin = node_origin(app.store, args[0], resolve(app.store, args[0], args[1]))
         if origin is None:
-            raise InputError(f"the map has no {args[0]} with key {args[1]!r}")
+            raise UnknownName(args[0], args[1], (), ())
         return [origin]
     if len(args) == 3 and args[0] in schema.relationships:
         origins = relationship_origins(app.store, *args)
         if not origins:
-            raise InputError(f"the map has no {args[0]} relationship from {args[1]!r} to {args[2]!r}")
+            raise InputError(msg("cli.no_relationship", type=args[0], start=args[1], end=args[2]))
         return origins
-    known = f"labels: {', '.join(schema.labels)}; types: {', '.join(schema.relationships)}"
-    raise UsageError(f"tupu provenance: {USAGE} ({known})")
+    raise UsageError(msg("cli.provenance_usage", usage=USAGE, labels="、".join(schema.labels),
+                         types="、".join(schema.relationships)))
 
 
 @click.command()

@@ -7,6 +7,7 @@ from typing import Any
 from tupu.api import disclosure
 from tupu.api.auth import Role
 from tupu.api.http_errors import NotFound
+from tupu.errors import UnknownName
 from tupu.api.queries.names import named
 from tupu.api.serialize import Record, records
 from tupu.graph.analyses.candidates import candidates as rank_candidates
@@ -50,7 +51,7 @@ def link_info(store: GraphStore, link: str) -> dict[str, Any]:
     link = named(store, "ChainLink", link)
     node = store.get_node("ChainLink", link)
     if node is None:
-        raise NotFound(f"no chain link {link!r}")
+        raise NotFound(str(UnknownName("ChainLink", link, (), ())))
     has = store.adjacent("HAS_LINK", "ChainLink", [link], "in")
     chain = store.get_node("Chain", has[0].start.key) if has else None
     return {"link": link, "link_name": node.props.get("name", link),

@@ -8,6 +8,7 @@ from typing import Any
 from tupu.api import disclosure
 from tupu.api.auth import Role
 from tupu.api.http_errors import NotFound
+from tupu.errors import UnknownName
 from tupu.api.queries.names import named
 from tupu.api.serialize import Record, native, records
 from tupu.graph.analyses import frames
@@ -40,7 +41,7 @@ def require_enterprise(store: GraphStore, enterprise_id: str) -> Node:
     """The enterprise ``enterprise_id`` names (its id, Chinese full or short name)."""
     node = store.get_node("Enterprise", named(store, "Enterprise", enterprise_id))
     if node is None:
-        raise NotFound(f"no enterprise {enterprise_id!r}")
+        raise NotFound(str(UnknownName("Enterprise", enterprise_id, (), ())))
     return node
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tupu.api.http_errors import NotFound
+from tupu.errors import UnknownName
 from tupu.api.queries.names import named
 from tupu.api.serialize import Record, native, records
 from tupu.graph.analyses.chain_links import STAGE_ZH, chain_links
@@ -61,4 +62,4 @@ def chain(store: GraphStore, chain_id: str) -> Record:
     for c in chains(store):
         if c["id"] == chain_id:
             return c
-    raise NotFound(f"no chain {chain_id!r}")
+    raise NotFound(str(UnknownName("Chain", chain_id, (), ())))

@@ -7,6 +7,7 @@ from typing import Any
 from tupu.api import disclosure
 from tupu.api.auth import Role
 from tupu.api.http_errors import NotFound
+from tupu.errors import UnknownName
 from tupu.api.queries.names import named
 from tupu.api.queries.enterprises import require_enterprise
 from tupu.api.serialize import Record, native, records
@@ -57,7 +58,7 @@ def park(store: GraphStore, role: Role, park_id: str) -> dict[str, Any]:
     park_id = named(store, "Park", park_id)
     node = store.get_node("Park", park_id)
     if node is None:
-        raise NotFound(f"no park {park_id!r}")
+        raise NotFound(str(UnknownName("Park", park_id, (), ())))
     in_town, town_names = _towns(store)
     town = in_town.get(park_id)
     links = {n.key: n.props for n in store.get_nodes(

@@ -11,7 +11,7 @@
 (function () {
   "use strict";
 
-  var STATUS_COLOURS = { met: "#2e7d32", not_met: "#c62828", no_data: "#9e9e9e" };
+  var STATUS_COLOURS = { met: "#2e7d32", on_track: "#1565c0", behind: "#c62828", no_data: "#9e9e9e" };
   var PALETTE = ["#b71c1c", "#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#ad1457",
     "#5d4037", "#546e7a", "#9e9d24"];
   var PROGRESS_CAP = 200;

@@ -34,7 +34,7 @@ from typing import Any
 
 import pandas as pd
 
-from tupu.errors import UsageError
+from tupu.errors import UnknownName
 from tupu.graph.analyses.config import (
     CandidateConfig, GapConfig, MatchingConfig, default_analysis_config,
 )
@@ -121,7 +121,7 @@ def link_facts(store: GraphStore, link: str, cfg: CandidateConfig, gcfg: GapConf
     queries = store.queries()
     ctx = queries.link_context(link)
     if ctx is None:
-        raise UsageError(f"no chain link {link!r}; `tupu gaps --all --format json` lists the links")
+        raise UnknownName("ChainLink", link, (), ())
     members = queries.link_pool(link)
     f = LinkFacts(pool=[m.key for m in members],
                   profiles={m.key: dict(m.props) for m in members}, local_names={})
@@ -149,8 +149,11 @@ def link_facts(store: GraphStore, link: str, cfg: CandidateConfig, gcfg: GapConf
 
 def with_profiles(store: GraphStore, f: LinkFacts, keys: list[str]) -> LinkFacts:
     """``f`` with the whole profiles of the candidates ``keys`` and the short names of the local
-    enterprises they are tied to (what their rows and explanations show)."""
+    enterprises they are tied to, directly or through a partner (what their rows and explanations
+    show)."""
     shown = {local for key in keys for local in f.direct.get(key, {})}
+    shown |= {local for key in keys for partner in f.partners.get(key, ())
+              for local in f.reach.get(partner, ())}  # the 以商引商 clause names them too
     profiles = dict(f.profiles)
     profiles.update((n.key, n.props) for n in store.get_nodes("Enterprise", keys))
     return replace(f, profiles=profiles,

@@ -19,7 +19,8 @@ from typing import Any
 
 import pandas as pd
 
-from tupu.errors import UsageError
+from tupu.errors import UnknownName, UsageError
+from tupu.messages import msg
 from tupu.graph.analyses import frames
 from tupu.graph.analyses.config import GapConfig, ImpactConfig, default_analysis_config
 from tupu.graph.analyses.gaps import STATUS_ZH, Flank, link_flanks
@@ -145,9 +146,9 @@ def anchor_impact(store: GraphStore, enterprise_id: str, config: ImpactConfig | 
     ctx = _context(store, gcfg)
     if enterprise_id not in ctx.where.local:
         if store.get_node("Enterprise", enterprise_id) is None:
-            raise UsageError(f"no enterprise {enterprise_id!r}")
+            raise UnknownName("Enterprise", enterprise_id, (), ())
         raise UsageError(
-            f"enterprise {enterprise_id!r} is not local: only a local enterprise can leave"
+            msg("web.impact_not_local", name=enterprise_id)
         )
     after = link_strength(store, ctx.link_ids, Scope("city"), gcfg, ctx.where,
                           exclude=[enterprise_id])

@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from tupu.errors import UsageError
+from tupu.errors import UnknownName
 from tupu.graph.analyses.candidates import TIE_TYPES, space_need
 from tupu.graph.analyses.wording import area_text, money_text
 from tupu.graph.analyses.config import (
@@ -191,7 +191,7 @@ def parks_for(store: GraphStore, enterprise_id: str, config: MatchingConfig | No
     ccfg = candidate_config or default_analysis_config().candidates
     ent = store.get_node("Enterprise", enterprise_id)
     if ent is None:
-        raise UsageError(f"no enterprise {enterprise_id!r}")
+        raise UnknownName("Enterprise", enterprise_id, (), ())
     ctx = context or ParkContext(store)
     where = ctx.where
     codes = _enterprise_codes(store, [enterprise_id]).get(enterprise_id, [])

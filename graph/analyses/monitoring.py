@@ -20,7 +20,6 @@ stores give identical frames.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -29,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from tupu.errors import NoData, UsageError
+from tupu.ontology.values import is_period
 from tupu.messages import msg
 from tupu.graph.analyses import clusters as cluster_analysis
 from tupu.graph.analyses import frames
@@ -62,7 +62,6 @@ TARGET_COLUMNS = [
     "target", "name", "measure", "wording", "unit", "scope", "annual", "actual", "expected",
     "gap", "status", "period", "note",
 ]
-_PERIOD = re.compile(r"^\d{4}Q[1-4]$")
 
 
 # -- periods --------------------------------------------------------------------------------
@@ -72,16 +71,16 @@ def plan_targets(store: GraphStore, name: str | None) -> PlanTargets:
         named = sorted({str(d.props["targets"]) for d in store.find_nodes("Dataset")
                         if d.props.get("targets")})
         if not named:
-            raise UsageError("no plan targets: the loaded data names none; pass --targets NAME "
-                             "(e.g. taicang-2025)")
+            raise UsageError(msg("analysis.no_plan_targets"))
         name = named[0]
     return load_targets(name)
 
 
 def check_period(period: str) -> str:
-    """``period`` if it is a quarter written ``yyyyQn``; :class:`UsageError` otherwise."""
-    if not _PERIOD.match(period):
-        raise UsageError(f"period {period!r}: write a quarter as yyyyQn, e.g. 2025Q2")
+    """``period`` if it is a quarter written ``yyyyQn``; :class:`UsageError` (a command's
+    argument) with one Chinese line otherwise."""
+    if not is_period(period):
+        raise UsageError(msg("failure.bad_period", period=period[:40]))
     return period
 
 
@@ -545,7 +544,7 @@ def target_progress(
     if period is not None:
         check_period(period)
         if parse_period(period)[0] != year:
-            raise UsageError(f"period {period} is not in the year {year}")
+            raise UsageError(msg("analysis.period_not_in_year", period=period, year=year))
     ref = period or latest_period(store, f"{year}Q4")
     if ref is not None and parse_period(ref)[0] != year:
         ref = None

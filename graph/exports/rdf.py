@@ -42,7 +42,6 @@ from tupu.graph.stores.iris import label_prefixes, node_iri, statement_iri
 from tupu.graph.stores.jsonld import jsonld_context
 from tupu.graph.stores.model import Node, Relationship
 from tupu.graph.stores.store import GraphStore
-from tupu.ontology.owl import XSD_TYPES
 from tupu.ontology.schema import LabelDef, PropertyDef, RelTypeDef, Schema
 
 RdfFormat = TypingLiteral["ttl", "jsonld"]
