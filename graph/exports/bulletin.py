@@ -249,8 +249,8 @@ def _xlsx_value(v: object) -> object:
         return "是" if v else "否"
     if isinstance(v, str):
         return inert(v)
-    if isinstance(v, float):
-        return round(v, 2)
+    if isinstance(v, float):  # a whole number (15 个) is shown as one, not as 15.00
+        return int(v) if v.is_integer() else round(v, 2)
     if isinstance(v, (int, dt.date)):
         return v
     return inert(str(v))
