@@ -120,6 +120,7 @@ def test_unreachable_neo4j_exits_3_with_one_line(
     code, out, err = run(capsys, "--store", "neo4j", "stats")
     assert code == 3
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert "连不上" in err and "tupu neo4j start" in err  # Chinese, and says what to do
 
 
 @pytest.mark.usefixtures("settings")

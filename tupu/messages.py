@@ -204,6 +204,15 @@ MESSAGES: dict[str, str] = {
                              "见 docs/sources.md",
     "load.folder_empty": "{folder}：没有 nodes/*.csv 或 relationships/*.csv；见 docs/canonical-format.md",
 
+    # -- the stores (Neo4j connection, the data folder)
+    "store.neo4j_bad_scheme": "无法使用 Neo4j 地址 {uri}：协议须为 {schemes} 之一；请设置 TUPU_NEO4J_URI，例如 bolt://127.0.0.1:7687",
+    "store.neo4j_bad_uri": "无法使用 Neo4j 地址 {uri}（{detail}）；请把 TUPU_NEO4J_URI 设为 bolt://主机:端口 或 neo4j://主机:端口",
+    "store.neo4j_auth": "{uri} 的 Neo4j 拒绝了用户 {user}（{detail}）；请检查 TUPU_NEO4J_USER 和 TUPU_NEO4J_PASSWORD",
+    "store.neo4j_unreachable": "连不上 {uri} 的 Neo4j（{detail}）；请运行 `tupu neo4j start`，或把 TUPU_NEO4J_URI 设为可用的 Neo4j",
+    "store.neo4j_database": "{uri} 的 Neo4j 无法使用数据库 {database}（{detail}）；请检查 TUPU_NEO4J_URI 和 TUPU_NEO4J_DATABASE",
+    "store.neo4j_failed": "{uri} 的 Neo4j 执行失败：{detail}",
+    "store.data_dir": "无法打开数据目录 {path}：{reason}；请检查 TUPU_DATA_DIR 与其权限",
+
     # -- the CLI (tupu …) --------------------------------------------------------------------------
 
     "cli.no_relationship": "图谱中没有从「{start}」到「{end}」的 {type} 关系",

@@ -41,6 +41,7 @@ from neo4j.graph import Node as Neo4jNode, Relationship as Neo4jRelationship
 from neo4j.time import Date
 
 from tupu.errors import ReadOnlyQuery, StoreError, StoreUnavailable
+from tupu.messages import msg
 from tupu.graph.stores import cypher, cypher_queries
 from tupu.graph.stores.model import (
     ChangeSet,
@@ -70,7 +71,6 @@ R = TypeVar("R")
 
 log = logging.getLogger(__name__)
 
-START_HINT = "run `tupu neo4j start` or set TUPU_NEO4J_URI"
 URI_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 TX_MEMORY_FULL = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
 
@@ -188,10 +188,8 @@ class Neo4jStore(GraphStore):
         uri = settings.neo4j_uri
         scheme = uri.partition("://")[0].lower()
         if scheme not in URI_SCHEMES:
-            raise StoreUnavailable(
-                f"cannot use Neo4j URI {uri!r}: its scheme must be one of "
-                f"{', '.join(URI_SCHEMES)}; set TUPU_NEO4J_URI, e.g. bolt://127.0.0.1:7687"
-            )
+            raise StoreUnavailable(msg("store.neo4j_bad_scheme", uri=uri,
+                                       schemes="、".join(URI_SCHEMES)))
         try:
             driver = GraphDatabase.driver(
                 uri,
@@ -205,10 +203,7 @@ class Neo4jStore(GraphStore):
                 ],
             )
         except (ConfigurationError, ValueError) as e:
-            raise StoreUnavailable(
-                f"cannot use Neo4j URI {uri!r} ({_one_line(e)}); "
-                "set TUPU_NEO4J_URI to bolt://host:port or neo4j://host:port"
-            ) from e
+            raise StoreUnavailable(msg("store.neo4j_bad_uri", uri=uri, detail=_one_line(e))) from e
         store = cls(driver, settings.neo4j_database, settings.batch_size, uri, tracer=tracer,
                     tx_rows=settings.neo4j_tx_rows)
         store.settings = settings
@@ -217,21 +212,17 @@ class Neo4jStore(GraphStore):
             store._create_constraints()
         except AuthError as e:
             driver.close()
-            raise StoreUnavailable(
-                f"Neo4j at {uri} refused user {settings.neo4j_user!r} ({_one_line(e)}); "
-                "set TUPU_NEO4J_USER and TUPU_NEO4J_PASSWORD"
-            ) from e
+            raise StoreUnavailable(msg("store.neo4j_auth", uri=uri, user=settings.neo4j_user,
+                                       detail=_one_line(e))) from e
         except (ServiceUnavailable, SessionExpired, OSError) as e:
             driver.close()
-            raise StoreUnavailable(
-                f"Neo4j is not reachable at {uri} ({_one_line(e)}); {START_HINT}"
-            ) from e
+            raise StoreUnavailable(msg("store.neo4j_unreachable", uri=uri,
+                                       detail=_one_line(e))) from e
         except (Neo4jError, DriverError) as e:
             driver.close()
-            raise StoreUnavailable(
-                f"Neo4j at {uri} cannot be used as database {settings.neo4j_database!r} "
-                f"({_one_line(e)}); check TUPU_NEO4J_URI and TUPU_NEO4J_DATABASE"
-            ) from e
+            raise StoreUnavailable(msg("store.neo4j_database", uri=uri,
+                                       database=settings.neo4j_database,
+                                       detail=_one_line(e))) from e
         return store
 
     def close(self) -> None:
@@ -244,15 +235,14 @@ class Neo4jStore(GraphStore):
         try:
             yield
         except (ServiceUnavailable, SessionExpired) as e:
-            raise StoreUnavailable(
-                f"Neo4j at {self.uri} is unavailable ({_one_line(e)}); {START_HINT}"
-            ) from e
+            raise StoreUnavailable(msg("store.neo4j_unreachable", uri=self.uri,
+                                       detail=_one_line(e))) from e
         except Neo4jError as e:
             if e.code == TX_MEMORY_FULL:
                 raise StoreError(self._too_large(e)) from e
-            raise StoreError(f"Neo4j at {self.uri} failed: {_one_line(e)}") from e
+            raise StoreError(msg("store.neo4j_failed", uri=self.uri, detail=_one_line(e))) from e
         except DriverError as e:
-            raise StoreError(f"Neo4j at {self.uri} failed: {_one_line(e)}") from e
+            raise StoreError(msg("store.neo4j_failed", uri=self.uri, detail=_one_line(e))) from e
 
     def _too_large(self, error: Neo4jError) -> str:
         return (

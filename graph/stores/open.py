@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tupu.errors import StoreUnavailable
+from tupu.messages import msg
 from tupu.graph.stores.store import GraphStore, Tracer
 from tupu.settings import Settings
 
@@ -15,7 +16,8 @@ def open_store(settings: Settings, tracer: Tracer | None = None) -> GraphStore:
         try:
             return MemoryStore(settings.snapshot_path, tracer=tracer)
         except OSError as e:
-            raise StoreUnavailable(f"cannot open the data folder {settings.data_dir}: {e}") from e
+            raise StoreUnavailable(msg("store.data_dir", path=settings.data_dir,
+                                          reason=e.strerror or e)) from e
     from tupu.graph.stores.neo4j_store import Neo4jStore
 
     return Neo4jStore.connect(settings, tracer=tracer)
