@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -423,8 +424,10 @@ def read_targets(data: Mapping[str, Any], source: str) -> PlanTargets:
     )
 
 
+@lru_cache(maxsize=8)
 def load_targets(name: str) -> PlanTargets:
-    """The packaged targets file ``ontology/targets/<name>.yaml``, read and checked."""
+    """The packaged targets file ``ontology/targets/<name>.yaml``, read and checked (once per
+    process: the files ship with tupu and the result is frozen)."""
     source = f"ontology/targets/{name}.yaml"
     if not _NAME.match(name):
         raise ValidationFailed(
