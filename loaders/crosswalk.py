@@ -59,24 +59,16 @@ class IndustryNode:
 
 @dataclass(frozen=True)
 class Industries:
-    """The part of GB/T 4754-2017 tupu ships (``ontology/data/gbt-4754-2017.csv``): every section
-    and division, and the groups and classes the culture crosswalk names."""
+    """GB/T 4754-2017 as tupu ships it (``ontology/data/gbt-4754-2017.csv``): every section,
+    division, group and class."""
 
     nodes: Mapping[str, IndustryNode]
     by_name: Mapping[str, str]  # normalised name → code (the most specific level wins)
+    classes: Mapping[str, tuple[str, ...]]  # any code → the 4-digit classes at or below it
 
     def classes_under(self, code: str) -> list[str]:
         """The listed 4-digit classes at or below ``code``."""
-        return sorted(c for c, n in self.nodes.items() if n.level == "class" and
-                      (c == code or self._below(c, code)))
-
-    def _below(self, code: str, ancestor: str) -> bool:
-        node = self.nodes.get(code)
-        while node is not None and node.parent:
-            if node.parent == ancestor:
-                return True
-            node = self.nodes.get(node.parent)
-        return False
+        return list(self.classes.get(code, ()))
 
     def section_of(self, division: str) -> str | None:
         node = self.nodes.get(division)
@@ -97,7 +89,13 @@ def load_industries() -> Industries:
     by_name: dict[str, str] = {}
     for node in sorted(nodes.values(), key=lambda n: order[n.level]):
         by_name[_norm(node.name)] = node.code
-    return Industries(nodes, by_name)
+    classes: dict[str, list[str]] = {}
+    for code in sorted(c for c, n in nodes.items() if n.level == "class"):
+        node: IndustryNode | None = nodes[code]
+        while node is not None:
+            classes.setdefault(node.code, []).append(code)
+            node = nodes.get(node.parent) if node.parent else None
+    return Industries(nodes, by_name, {k: tuple(v) for k, v in classes.items()})
 
 
 def industry_by_name(text: str, industries: Industries) -> str | None:
