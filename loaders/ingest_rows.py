@@ -205,12 +205,20 @@ def _industry(ctx: _Context, rec: Record, me: Target, name: str) -> None:
         return
     placed: set[str] = set()
     undecided: list[str] = []
+    outside = 0  # classes under the name that are not culture at all
     for code in ctx.industries.classes_under(node):
         found = crosswalk(code, scope, ctx.taxonomy, ctx.rules)
         placed.update(found.codes)
         if found.review and ctx.taxonomy.by_industry_code(code):
             undecided.append(code)
-    if len(placed) == 1 and not undecided:
+        elif not found.codes:
+            outside += 1
+    if (placed or undecided) and outside:  # the name alone cannot say it is culture
+        shown = sorted(placed) + [f"{c}*" for c in undecided]
+        add_note("review", ctx.source, rec.row, column, text,
+                 msg("load.industry_name_partly", name=name, value=text,
+                     classes="、".join(shown[:12]) + ("等" if len(shown) > 12 else "")))
+    elif len(placed) == 1 and not undecided:
         end = Target(("SubSector",), placed.pop(), None, column, text)
         ctx.rel("IN_SUBSECTOR", me, end, rec, {"primary": True})
     elif placed or undecided:

@@ -228,3 +228,38 @@ def refused_file(folder: Path) -> Path:
         ["迷你正常文化有限公司", uscc(632), "8710", "一镇", "abc"],
     ]
     return write_xlsx(folder / "有问题的名录.xlsx", rows)
+
+
+# -- industries outside the culture crosswalk, and names at every level of GB/T 4754-2017 ---------
+R1 = uscc(641)  # 1311 稻谷加工: a real class, not culture
+R2 = uscc(642)  # 所属行业 at 中类 level: 玩具制造 (245) → 0930
+R3 = uscc(643)  # 所属行业 at 小类 level: 录音制作 (8770) → 0222
+R4 = uscc(644)  # 所属行业 at 中类 level outside culture: 谷物磨制 (131)
+R5 = uscc(645)  # 所属行业 at 中类 level, only partly culture: 专用化学产品制造 (266)
+
+
+def industry_levels(folder: Path) -> Path:
+    """A registry list naming industries by code and by name at the 中类 and 小类 levels."""
+    rows: list[Row] = [
+        ["迷你市市场主体名录（虚构测试数据）"],
+        ["统一社会信用代码", "企业名称", "所属镇（区）", "行业代码", "所属行业"],
+        [R1, "迷你粮油加工有限公司", "一镇", "1311", None],
+        [R2, "迷你童趣玩具有限公司", "一镇", None, "玩具制造"],
+        [R3, "迷你声音工坊文化有限公司", "二街道", None, "R 文化、体育和娱乐业>录音制作"],
+        [R4, "迷你面粉厂有限公司", "二街道", None, "谷物磨制"],
+        [R5, "迷你精细化工有限公司", "一镇", None, "专用化学产品制造"],
+    ]
+    return write_xlsx(folder / "市场主体名录_行业.xlsx", rows)
+
+
+def made_up_codes(folder: Path) -> Path:
+    """Codes shaped right but absent from GB/T 4754-2017, in several divisions."""
+    rows: list[Row] = [
+        ["企业名称", "统一社会信用代码", "行业代码", "所属镇（区）"],
+        ["迷你虚构代码甲有限公司", uscc(651), "0100", "一镇"],
+        ["迷你虚构代码乙有限公司", uscc(652), "8799", "一镇"],
+        ["迷你虚构代码丙有限公司", uscc(653), "C1398", "一镇"],
+        ["迷你虚构代码丁有限公司", uscc(654), "1315", "二街道"],
+        ["迷你真实代码有限公司", uscc(655), "1319", "二街道"],
+    ]
+    return write_csv(folder / "虚构代码名录.csv", rows, "utf-8-sig")

@@ -222,6 +222,60 @@ def test_a_refused_file_names_every_row_and_writes_nothing(
     assert (store.count_nodes(), store.count_relationships()) == before
 
 
+# -- the complete GB/T 4754-2017 table --------------------------------------------------------------
+def test_industries_outside_culture_load_and_names_map_at_every_level(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    city(store, tmp_path)
+    report, notes = load_noted([rw.industry_levels(tmp_path)], store)
+    assert summary(report)["Enterprise"]["new"] == 5
+    # a real class outside the culture crosswalk: loaded, no sub-sector, on the review list
+    assert props(store, "Enterprise", rw.R1)["name"] == "迷你粮油加工有限公司"
+    assert subsectors(store, rw.R1) == set() and town_of(store, rw.R1) == {"t1"}
+    assert any(n.kind == "review" and n.value == "1311" and "不在文化及相关产业分类" in n.message
+               for n in notes)
+    # names at the 中类 and 小类 levels map through the crosswalk
+    assert subsectors(store, rw.R2) == {"0930"} and subsectors(store, rw.R3) == {"0222"}
+    # a 中类 outside culture, and one only partly culture, are not placed and are said so
+    assert subsectors(store, rw.R4) == set() and subsectors(store, rw.R5) == set()
+    said = {str(n.value): n.message for n in notes if n.kind == "review"}
+    assert "不属于文化及相关产业分类" in said["谷物磨制"]
+    assert "只有部分小类" in said["专用化学产品制造"] and "0715" in said["专用化学产品制造"]
+
+
+def test_codes_absent_from_the_standard_are_refused_in_any_division(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    city(store, tmp_path)
+    before = (store.count_nodes(), store.count_relationships())
+    with pytest.raises(ValidationFailed) as err:
+        load([rw.made_up_codes(tmp_path)], store)
+    problems = sorted((p.row, p.column, p.value, p.message) for p in err.value.problems)
+    assert [(row, col, value) for row, col, value, _ in problems] == [
+        (2, "行业代码", "0100"), (3, "行业代码", "8799"), (4, "行业代码", "C1398"),
+        (5, "行业代码", "1315")]
+    assert all("GB/T 4754-2017" in m and "请核对" in m for *_, m in problems)
+    assert "01大类下没有这个小类" in problems[0][3] and "13大类下没有这个小类" in problems[3][3]
+    assert all(p.file == "虚构代码名录.csv" for p in err.value.problems)
+    assert (store.count_nodes(), store.count_relationships()) == before
+
+
+def test_the_industry_table_is_complete() -> None:
+    from tupu.loaders.crosswalk import load_industries
+
+    nodes = load_industries().nodes.values()
+    count = {lvl: sum(1 for n in nodes if n.level == lvl)
+             for lvl in ("section", "division", "group", "class")}
+    assert count == {"section": 20, "division": 97, "group": 473, "class": 1381}
+    assert all(n.complete for n in nodes if n.level == "division")
+    by_code = {n.code: n for n in nodes}
+    for n in nodes:  # every node hangs under an existing parent of the level above
+        if n.level != "section":
+            parent = by_code[n.parent]
+            assert (parent.level, n.level) in {("section", "division"), ("division", "group"),
+                                               ("group", "class")}, n
+
+
 @pytest.mark.usefixtures("settings")
 def test_the_cli_reports_in_chinese_and_json_keeps_cells_machine_readable(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]

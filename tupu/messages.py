@@ -515,6 +515,10 @@ MESSAGES: dict[str, str] = {
     "pairs.existing_apart": "以上为尚未合作的新结对；已有合作的结对另列：tupu pairs {kind} --existing。",
     "python.unknown_pairs": "pairs() 的种类为 universities（产学研）或 funds（融资），不是「{kind}」。",
 
+    # -- s-loaders (issue 8): industry names, RDF and taxonomy files, registration status ----------
+    "load.industry_name_partly": "{name}：所属行业“{value}”下只有部分小类属于文化及相关产业（{classes}），"
+                                 "仅凭行业名称不能确定；请人工复核，或补填“行业代码”或“文化产业类别代码”",
+
 }
 
 
