@@ -82,9 +82,8 @@ def load_industries() -> Industries:
     lines = [ln for ln in resource.read_text(encoding="utf-8").splitlines()
              if ln and not ln.startswith("#")]
     nodes: dict[str, IndustryNode] = {}
-    for row in csv.DictReader(lines):
-        nodes[row["code"]] = IndustryNode(row["code"], row["name"], row["level"], row["parent"],
-                                          row["complete"] == "true")
+    for code, name, level, parent, complete in csv.reader(lines[1:]):  # after the header
+        nodes[code] = IndustryNode(code, name, level, parent, complete == "true")
     order = {"section": 0, "division": 1, "group": 2, "class": 3}
     by_name: dict[str, str] = {}
     for node in sorted(nodes.values(), key=lambda n: order[n.level]):
