@@ -134,21 +134,21 @@ def _norm(text: str) -> str:
 def parse_partial_keywords(raw: Any, source: str) -> dict[str, tuple[PartialRule, ...]]:
     """Check and read the parsed YAML of the keyword table."""
     if not isinstance(raw, Mapping):
-        raise InputError(f"{source}: must map industry codes to their culture classes")
+        raise InputError(msg("keywords.not_a_map", source=source))
     rules: dict[str, tuple[PartialRule, ...]] = {}
     for code, entry in raw.items():
         code = str(code)
         if not re.fullmatch(r"\d{4}", code) or not isinstance(entry, Mapping):
-            raise InputError(f"{source}: {code!r} must be a 4-digit industry code with classes")
+            raise InputError(msg("keywords.bad_code", source=source, code=code))
         found: list[PartialRule] = []
         for item in entry.get("classes") or []:
             keywords = item.get("keywords") if isinstance(item, Mapping) else None
             if not isinstance(keywords, list) or not keywords or "class" not in item:
-                raise InputError(f"{source}: {code}: each class needs `class:` and `keywords:`")
+                raise InputError(msg("keywords.class_fields", source=source, code=code))
             found.append(PartialRule(code, str(entry.get("industry", "")), str(item["class"]),
                                      tuple(_norm(str(k)) for k in keywords)))
         if not found:
-            raise InputError(f"{source}: {code}: list at least one class under `classes:`")
+            raise InputError(msg("keywords.no_class", source=source, code=code))
         rules[code] = tuple(found)
     return rules
 
@@ -172,10 +172,7 @@ def industry_code(cell: Cell, industries: Industries | None = None) -> str:
         text = _norm(cell_text(cell)).upper()
         m = _CODE.match(text)
         if m is None:
-            raise CellError(
-                f"行业代码“{cell_text(cell)}”不是GB/T 4754-2017的4位小类代码（如 8710 或 R8710）；"
-                "请填写国民经济行业小类代码"
-            )
+            raise CellError(msg("load.industry_code_shape", value=cell_text(cell)))
         code, letter = m.group(2), m.group(1)
     table = industries or load_industries()
     division = table.nodes.get(code[:2])
@@ -201,10 +198,7 @@ def crosswalk(
     """The culture classes of an enterprise with industry ``code`` and the given business scope."""
     hits = taxonomy.by_industry_code(code)
     if not hits:
-        return Crosswalked((), (
-            f"行业代码{code}不在文化及相关产业分类（2018）的范围内，未归入任何文化产业细分领域；"
-            "请复核行业代码，如属文化企业请补填“文化产业类别代码”"
-        ))
+        return Crosswalked((), msg("load.industry_code_outside", code=code))
     codes = [entry.code for entry, partial in hits if not partial]
     scope = _norm(business_scope or "")
     undecided: list[str] = []
@@ -221,9 +215,7 @@ def crosswalk(
     if undecided and not codes:
         industry = next((r.industry_name for r in rules.get(code, ())), "")
         named = f"{code}（{industry}）" if industry else code
-        why = "经营范围为空" if not scope else "经营范围中没有可据以判定的关键词"
-        review = (
-            f"行业代码{named}只有部分活动属于文化产业（可能属于：{'、'.join(undecided)}），{why}；"
-            "请人工复核，如属文化企业请补填“文化产业类别代码”"
-        )
+        why = msg("load.scope_empty") if not scope else msg("load.scope_no_keyword")
+        review = msg("load.industry_code_partial", code=named, classes="、".join(undecided),
+                     why=why)
     return Crosswalked(tuple(codes), review)

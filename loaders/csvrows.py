@@ -16,6 +16,7 @@ from typing import IO
 from tupu.errors import InputError
 from tupu.loaders.guard import FileProblem, RowGuard, bounded_lines, csv_error_problem, use_field_limit
 from tupu.loaders.tables import column_letter
+from tupu.messages import msg
 from tupu.settings import Limits, current_limits
 
 
@@ -83,12 +84,10 @@ def open_csv(path: Path, source: str, limits: Limits | None = None) -> tuple[IO[
         f.readline(lim.max_line_chars + 3)
         f.seek(0)
     except UnicodeDecodeError as e:
-        raise InputError(
-            f"{source}: is not UTF-8 (byte {e.start}); save it as UTF-8 CSV "
-            "(Excel: 另存为 → CSV UTF-8)"
-        ) from e
+        raise InputError(msg("file.csv_not_utf8", source=source, byte=e.start)) from e
     except OSError as e:
-        raise InputError(f"{source}: cannot be read: {e}") from e
+        raise InputError(msg("failure.cannot_read", path=source,
+                             reason=e.strerror or type(e).__name__)) from e
     try:
         return f, parse_csv(bounded_lines(f, lim.max_line_chars), source, lim)
     except (FileProblem, UnicodeDecodeError):

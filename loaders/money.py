@@ -88,16 +88,16 @@ def parse_rates(raw: Any, source: str) -> RateTable:
     """The newest table of a parsed rate file (ConfigError naming ``source`` when malformed)."""
     tables = raw.get("tables") if isinstance(raw, Mapping) else None
     if not isinstance(tables, list) or not tables:
-        raise ConfigError(f"{source}: needs `tables:`, a list of {{date, source, rates}}")
+        raise ConfigError(msg("rates.no_tables", source=source))
     found: list[RateTable] = []
     for t in tables:
         if not isinstance(t, Mapping) or not isinstance(t.get("date"), dt.date) or \
                 not isinstance(t.get("rates"), Mapping):
-            raise ConfigError(f"{source}: every table needs a `date:` (yyyy-mm-dd) and `rates:`")
+            raise ConfigError(msg("rates.table_fields", source=source))
         rates: dict[str, float] = {}
         for code, rate in t["rates"].items():
             if not isinstance(rate, (int, float)) or isinstance(rate, bool) or rate <= 0:
-                raise ConfigError(f"{source}: rate of {code} must be a positive number")
+                raise ConfigError(msg("rates.bad_rate", source=source, code=code))
             rates[str(code).upper()] = float(rate)
         found.append(RateTable(t["date"], str(t.get("source", "")), rates))
     return max(found, key=lambda r: r.date)
@@ -110,7 +110,8 @@ def load_rates(path: Path | None = None) -> RateTable:
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as e:
-            raise ConfigError(f"{path}: cannot read the exchange rates ({e})") from e
+            raise ConfigError(msg("rates.unreadable", path=path,
+                                  reason=e.strerror or type(e).__name__)) from e
         return parse_rates(yaml.safe_load(text), str(path))
     resource = resources.files("tupu.loaders").joinpath(RATES_FILE)
     return parse_rates(yaml.safe_load(resource.read_text(encoding="utf-8")), str(resource))

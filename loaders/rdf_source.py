@@ -77,15 +77,16 @@ def literal_value(term: RdfNode, prop: PropertyDef) -> Value | None:
     xsd = f"xsd:{str(XSD_TYPES[prop.type]).rsplit('#', 1)[-1]}"
     example = EXAMPLES[prop.type]
     if not isinstance(term, Literal):
-        raise CellError(f"{prop.name} must be a literal such as {example}, not a node")
+        raise CellError(msg("rdf.literal_not_node", prop=prop.name, example=example))
     if prop.type in ("string", "period"):
         ok = term.datatype == XSD.string or (term.datatype is None and term.language is None)
     else:
         ok = term.datatype == XSD_TYPES[prop.type]
     if not ok:
-        raise CellError(f"{prop.name} must be an {xsd} literal, e.g. {example}")
+        raise CellError(msg("rdf.literal_type", prop=prop.name, xsd=xsd, example=example))
     if term.ill_typed:
-        raise CellError(f"{prop.name}: {str(term)!r} is not a valid {xsd}; write it like {example}")
+        raise CellError(msg("rdf.literal_invalid", prop=prop.name, value=str(term), xsd=xsd,
+                            example=example))
     char = control_char(str(term))
     if char is not None:
         raise CellError(msg("file.rdf_control_char", prop=prop.name, char=char))
@@ -154,15 +155,15 @@ class _Reader:
             prop = owner.properties.get(name) or self.schema.provenance.get(name)
             if prop is None:
                 self.problem(subject, name, None,
-                             f"{owner.name} has no property {name!r}; rename or remove it "
-                             f"(known: {', '.join(owner.properties) or '-'})")
+                             msg("rdf.no_property", owner=owner.name, name=name,
+                                 known="、".join(owner.properties) or "-"))
                 ok = False
                 continue
             value = self.prop_value(subject, o, prop)
             if value is None:
                 ok = ok and subject not in self.reported
             elif name in props:
-                self.problem(subject, name, o.n3(), f"{name} has more than one value; keep one")
+                self.problem(subject, name, o.n3(), msg("rdf.two_values", name=name))
                 ok = False
             else:
                 props[name] = value
@@ -181,16 +182,16 @@ class _Reader:
                 labels.append(self.schema.labels[name])
             elif name is not None:
                 self.problem(subject, "rdf:type", t.n3(),
-                             f"unknown class tupu:{name}; known: {', '.join(self.schema.labels)}")
+                             msg("rdf.unknown_class", name=name,
+                                 known="、".join(self.schema.labels)))
                 self.reported.add(subject)
             elif t != RDF_STATEMENT:
-                self.problem(subject, "rdf:type", t.n3(),
-                             "is not a class of the ontology; type nodes with a tupu: class")
+                self.problem(subject, "rdf:type", t.n3(), msg("rdf.not_a_class"))
                 self.reported.add(subject)
         if len(labels) > 1:
             self.problem(subject, "rdf:type", None,
-                         f"has {len(labels)} classes ({', '.join(lbl.name for lbl in labels)}); "
-                         "a node has exactly one")
+                         msg("rdf.many_classes", count=len(labels),
+                             names="、".join(lbl.name for lbl in labels)))
             self.reported.add(subject)
             return None
         return labels[0] if labels else None
@@ -201,9 +202,8 @@ class _Reader:
             return
         for name in ldef.required:
             if name not in props:
-                what = "the key" if name == ldef.key else "required"
-                self.problem(subject, name, None,
-                             f"{name} ({what} of {ldef.name}) is missing; add a tupu:{name} triple")
+                key = "rdf.missing_key" if name == ldef.key else "rdf.missing_required"
+                self.problem(subject, name, None, msg(key, name=name, label=ldef.name))
                 self.reported.add(subject)
         if subject in self.reported:
             return
@@ -225,11 +225,11 @@ class _Reader:
                 return why
         named = parse_node_iri(self.schema, str(subject)) if isinstance(subject, URIRef) else None
         if named is not None and named != NodeRef(ldef.name, key):
-            return (f"the IRI names {named.label} {named.key!r} but the node is a {ldef.name} "
-                    f"with key {key!r}; make them agree")
+            return msg("rdf.iri_key_mismatch", named_label=named.label, named_key=named.key,
+                       label=ldef.name, key=key)
         seen = self.d.node_origin.get((ldef.name, key))
         if seen is not None:
-            return f"duplicate {ldef.name} key: already given in {seen[0]}; keep one"
+            return msg("rdf.duplicate_key", label=ldef.name, where=seen[0])
         return None
 
     def read_subjects(self) -> None:
@@ -239,15 +239,11 @@ class _Reader:
                 if p not in ALLOWED and self.local(p) is None and not (
                     statement and p in STATEMENT_PARTS
                 ):
-                    self.problem(subject, p.n3(), None,
-                                 "is not a term of the ontology; tupu reads tupu: terms, rdf:type, "
-                                 "rdfs:label and rdfs:comment (and rdf:subject, rdf:predicate, "
-                                 "rdf:object on statements)")
+                    self.problem(subject, p.n3(), None, msg("rdf.foreign_predicate"))
             ldef = self.label_of(subject)
             if statement:
                 if ldef is not None:
-                    self.problem(subject, "rdf:type", None,
-                                 "is both a statement and a node; keep one class")
+                    self.problem(subject, "rdf:type", None, msg("rdf.statement_and_node"))
                 else:
                     self.read_statement(subject)
             elif ldef is not None:
@@ -256,33 +252,28 @@ class _Reader:
                 (name := self.local(p)) is not None and name not in self.schema.relationships
                 for p, _ in pairs
             ):
-                self.problem(subject, "rdf:type", None,
-                             "has tupu: properties but no tupu: class; add `a tupu:<Label>`")
+                self.problem(subject, "rdf:type", None, msg("rdf.no_class"))
                 self.reported.add(subject)
 
     # -- statements --
     def read_statement(self, st: RdfNode) -> None:
         parts = [[o for p, o in self.po[st] if p == part] for part in STATEMENT_PARTS]
         if any(len(values) != 1 for values in parts):
-            self.problem(st, "rdf:Statement", None,
-                         "a statement needs exactly one rdf:subject, rdf:predicate and rdf:object")
+            self.problem(st, "rdf:Statement", None, msg("rdf.statement_parts"))
             return
         triple: Triple = (parts[0][0], parts[1][0], parts[2][0])
-        self.names[st] = f"the statement about {triple[0].n3()} {triple[1].n3()} {triple[2].n3()}"
+        self.names[st] = msg("rdf.statement_name", s=triple[0].n3(), p=triple[1].n3(),
+                             o=triple[2].n3())
         rtype = self.local(triple[1])
         if rtype is None or rtype not in self.schema.relationships:
             self.problem(st, "rdf:predicate", triple[1].n3(),
-                         "must be a relationship type of the ontology; known: "
-                         + ", ".join(self.schema.relationships))
+                         msg("rdf.not_rel_type", known="、".join(self.schema.relationships)))
             return
         if triple not in self.triples:
-            self.problem(st, rtype, None,
-                         "the file does not state this relationship itself; add the triple or "
-                         "remove the statement")
+            self.problem(st, rtype, None, msg("rdf.statement_without_triple"))
             return
         if triple in self.rel_props or triple in self.refused:
-            self.problem(st, rtype, None,
-                         "a second statement about the same relationship; keep one")
+            self.problem(st, rtype, None, msg("rdf.second_statement"))
             return
         props = self.properties(st, self.schema.relationships[rtype])
         if props is None:
@@ -300,9 +291,8 @@ class _Reader:
         if named is not None and named.label in self.schema.labels:
             return named
         self.problem(term, rtype, None,
-                     f"the {side} of a {rtype} relationship is neither a node of this file nor a "
-                     f"node IRI ({self.schema.data_namespace}<Label>/<key>); describe it with a "
-                     "tupu: class and its key")
+                     msg("rdf.dangling_end", rtype=rtype, side=msg(f"rdf.side_{side}"),
+                         ns=self.schema.data_namespace))
         self.reported.add(term)
         return None
 
@@ -315,22 +305,22 @@ class _Reader:
 
     def read_relationship(self, s: RdfNode, p: RdfNode, o: RdfNode, rdef: RelTypeDef) -> None:
         if not isinstance(o, URIRef | BNode):
-            self.problem(s, rdef.name, o.n3(), f"{rdef.name} must point at a node, not a literal")
+            self.problem(s, rdef.name, o.n3(), msg("rdf.rel_to_literal", rtype=rdef.name))
             return
         start, end = self.end(s, rdef.name, "start"), self.end(o, rdef.name, "end")
         if start is None or end is None or (s, p, o) in self.refused:
             return
         if not rdef.allows(start.label, end.label):
             self.problem(s, rdef.name, o.n3(),
-                         f"{rdef.name} cannot join {start.label} to {end.label}; allowed: "
-                         + ", ".join(f"{a}→{b}" for a, b in rdef.pairs))
+                         msg("rdf.rel_not_allowed", rtype=rdef.name, start=start.label,
+                             end=end.label, pairs="、".join(f"{a}→{b}" for a, b in rdef.pairs)))
             return
         ident = (rdef.name, start.label, start.key, end.label, end.key)
         seen = self.d.rel_origin.get(ident)
         if seen is not None:
             self.problem(s, rdef.name, o.n3(),
-                         f"duplicate {rdef.name} from {start} to {end}: already given in "
-                         f"{seen[0]}; keep one")
+                         msg("rdf.duplicate_rel", rtype=rdef.name, start=str(start), end=str(end),
+                             where=seen[0]))
             return
         self.d.rel_origin[ident] = (self.source, NO_ROW)
         for ref, column in ((start, "start"), (end, "end")):
@@ -450,8 +440,7 @@ def parse_rdf_file(
         line = getattr(e, "lines", None)  # Turtle: 0-based; JSON: lineno, 1-based
         row = line + 1 if isinstance(line, int) else getattr(e, "lineno", None)
         d.problem(source, row, None, None,
-                  f"cannot be read as {_FORMAT_NAMES[fmt]} ({_why(e)}); fix the syntax, or "
-                  "export the map again with `tupu export ttl|jsonld`")
+                  msg("rdf.unreadable", fmt=_FORMAT_NAMES[fmt], why=_why(e)))
         return None
 
 
@@ -469,9 +458,7 @@ def read_rdf_file(d: Delivery, path: Path, source: str, schema: Schema) -> None:
     """Read one Turtle or JSON-LD file into the delivery."""
     g = parse_rdf_file(d, path, source, schema)
     if g is not None and len(g) == 0:
-        d.problem(source, None, None, None,
-                  "holds no triples; a JSON-LD file needs an @context that maps its terms "
-                  "(see `tupu export jsonld`)")
+        d.problem(source, None, None, None, msg("rdf.no_triples"))
     elif g is not None:
         read_rdf_graph(d, g, source, schema)
     d.sources.append(source)

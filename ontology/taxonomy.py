@@ -32,6 +32,7 @@ from importlib import resources
 from typing import Literal
 
 from tupu.errors import InputError, Problem, ValidationFailed
+from tupu.messages import msg
 
 __all__ = [
     "COLUMNS",
@@ -187,7 +188,7 @@ def read_taxonomy(rows: Iterable[Mapping[str, str]], source: str) -> Taxonomy:
     raw_rows = list(rows)
     if not raw_rows:
         raise ValidationFailed(
-            [Problem(source, None, None, None, "the taxonomy has no rows; add its entries")]
+            [Problem(source, None, None, None, msg("taxonomy.no_rows"))]
         )
     header = _check_header(_clean(raw_rows[0]), source)
     if header:
@@ -200,8 +201,7 @@ def read_taxonomy(rows: Iterable[Mapping[str, str]], source: str) -> Taxonomy:
     for number, (raw, record) in enumerate(zip(raw_rows, records), start=2):
         if None in raw:  # csv.DictReader puts surplus cells under the key None
             problems.append(
-                Problem(source, number, None, None, "the row has more cells than the header; "
-                        "remove the extra cells or quote a cell that contains a comma")
+                Problem(source, number, None, None, msg("taxonomy.extra_cells"))
             )
         code, level = record["code"], _LEVELS.get(record["level"])
         if code and level is not None and code not in first_row:
@@ -234,10 +234,15 @@ def _load_builtin(name: str) -> Taxonomy:
     path = _BUILTIN.get(name)
     if path is None:
         known = ", ".join(sorted(_BUILTIN))
-        raise InputError(f"unknown taxonomy {name!r}; use one of: {known}")
+        raise InputError(msg("taxonomy.unknown", name=name, known=known))
     resource = resources.files("tupu.ontology").joinpath(path)
     text = resource.read_text(encoding="utf-8-sig")
     return read_taxonomy(csv.DictReader(io.StringIO(text, newline="")), str(resource))
+
+
+def _level_zh(level: str) -> str:
+    """A level as the problems name it (``小类（class）``)."""
+    return msg(f"taxonomy.level_{level}")
 
 
 def _clean(row: Mapping[str, object]) -> dict[str, str]:
@@ -252,14 +257,14 @@ def _clean(row: Mapping[str, object]) -> dict[str, str]:
 def _check_header(first: Mapping[str, str], source: str) -> list[Problem]:
     expected = ",".join(COLUMNS)
     problems = [
-        Problem(source, 1, column, None, f"column {column!r} is missing; the header must be "
-                f"exactly: {expected}")
+        Problem(source, 1, column, None, msg("taxonomy.missing_column", column=column,
+                                              expected=expected))
         for column in COLUMNS
         if column not in first
     ]
     problems += [
-        Problem(source, 1, column, None, f"unknown column {column!r}; the header must be "
-                f"exactly: {expected}")
+        Problem(source, 1, column, None, msg("taxonomy.unknown_column", column=column,
+                                              expected=expected))
         for column in first
         if column not in COLUMNS
     ]
@@ -285,36 +290,36 @@ def _check_row(
     domain = _DOMAINS.get(record["domain"])
 
     if level is None:
-        problem("level", "level must be one of: category, group, class")
+        problem("level", msg("taxonomy.level"))
     if domain is None:
-        problem("domain", "domain must be one of: core, related")
+        problem("domain", msg("taxonomy.domain"))
     if not name:
-        problem("name", "the name is empty; write the name the standard gives")
+        problem("name", msg("taxonomy.name_empty"))
     if not code.isdigit() or not code.isascii():
-        problem("code", "the code must be made of digits only")
+        problem("code", msg("taxonomy.code_digits"))
     elif level is not None and len(code) != _CODE_DIGITS[level]:
         digits = _CODE_DIGITS[level]
-        problem("code", f"a {level} code has {digits} digits; fix the code or the level")
+        problem("code", msg("taxonomy.code_length", level=_level_zh(level), digits=digits))
     elif first_row.get(code, number) != number:
-        problem("code", f"duplicate code, already used on row {first_row[code]}; give each "
-                        "entry its own code")
+        problem("code", msg("taxonomy.code_duplicate", row=first_row[code]))
 
     parent: str | None = None
     if level == "category":
         if parent_code:
-            problem("parent", "a category has no parent; leave the cell empty")
+            problem("parent", msg("taxonomy.category_parent"))
     elif level is not None:
         expected = _PARENT_LEVEL[level]
         if not parent_code:
-            problem("parent", f"a {level} needs the code of its {expected} as parent")
+            problem("parent", msg("taxonomy.parent_missing", level=_level_zh(level),
+                                  expected=_level_zh(expected)))
         elif parent_code not in levels:
-            problem("parent", "unknown parent code; add the parent row or fix the code")
+            problem("parent", msg("taxonomy.parent_unknown"))
         elif levels[parent_code] != expected:
-            problem("parent", f"the parent of a {level} must be a {expected}, not a "
-                              f"{levels[parent_code]}")
+            problem("parent", msg("taxonomy.parent_level", level=_level_zh(level),
+                                  expected=_level_zh(expected),
+                                  actual=_level_zh(levels[parent_code])))
         elif not code.startswith(parent_code):
-            problem("parent", f"the code {code!r} does not start with its parent's code; fix "
-                              "one of them")
+            problem("parent", msg("taxonomy.parent_prefix", code=code))
         else:
             parent = parent_code
 
@@ -331,19 +336,18 @@ def _check_industry_codes(
     if not cell:
         return ()
     if level != "class":
-        problem("industry_codes", "only classes carry industry codes; leave the cell empty")
+        problem("industry_codes", msg("taxonomy.codes_only_classes"))
         return ()
     found: list[IndustryCode] = []
     seen: set[str] = set()
     for item in (part.strip() for part in cell.split(";")):
         match = _INDUSTRY_CODE.match(item)
         if match is None:
-            problem("industry_codes", f"{item!r} is not a 4-digit GB/T 4754-2017 class code "
-                                      "(optionally followed by *); separate codes with ;")
+            problem("industry_codes", msg("taxonomy.industry_code_bad", item=item))
             continue
         if match.group(1) in seen:
-            problem("industry_codes", f"industry code {match.group(1)} is listed twice; "
-                                      "keep one")
+            problem("industry_codes", msg("taxonomy.industry_code_twice",
+                                          code=match.group(1)))
             continue
         seen.add(match.group(1))
         found.append(IndustryCode(match.group(1), partial=match.group(2) == "*"))
@@ -365,6 +369,6 @@ def _check_domains(
         if entry.domain != category.domain:
             problems.append(
                 Problem(source, first_row[entry.code], "domain", entry.domain,
-                        f"the domain must match its category {category.code} "
-                        f"({category.domain}); fix this row or the category")
+                        msg("taxonomy.domain_mismatch", category=category.code,
+                            domain=category.domain))
             )

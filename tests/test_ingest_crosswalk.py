@@ -69,5 +69,5 @@ def test_industry_codes_that_are_not_classes(cell: str) -> None:
 def test_the_keyword_table_is_checked() -> None:
     with pytest.raises(InputError, match="keywords"):
         parse_partial_keywords({"6513": {"classes": [{"class": "0243"}]}}, "k.yaml")
-    with pytest.raises(InputError, match="4-digit"):
+    with pytest.raises(InputError, match="4位行业代码"):
         parse_partial_keywords({"65": {"classes": []}}, "k.yaml")

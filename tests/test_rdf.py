@@ -210,7 +210,7 @@ def test_broken_file_is_refused_and_nothing_written(
     assert cli(store, tmp_path, "load", str(path)) == 1
     err_text = capsys.readouterr().err
     assert "broken.ttl" in err_text and "未写入任何数据" in err_text
-    assert "LOCATED_IN cannot join Enterprise to University" in err_text
+    assert "LOCATED_IN不能连接Enterprise与University" in err_text
     assert content(store) == before
 
 

@@ -170,7 +170,7 @@ def test_industry_code_text() -> None:
 
 
 def test_unknown_taxonomy_name() -> None:
-    with pytest.raises(InputError, match="unknown taxonomy"):
+    with pytest.raises(InputError, match="未知的产业分类“nope”"):
         load_taxonomy("nope")
 
 
@@ -216,7 +216,7 @@ def test_reader_refuses_an_unknown_parent() -> None:
     assert (problem.file, problem.row, problem.column, problem.value) == (
         SOURCE, 4, "parent", "019"
     )
-    assert "unknown parent" in problem.message
+    assert "上级代码不存在" in problem.message
 
 
 def test_reader_refuses_a_duplicate_code() -> None:
@@ -225,7 +225,7 @@ def test_reader_refuses_a_duplicate_code() -> None:
     assert (problem.file, problem.row, problem.column, problem.value) == (
         SOURCE, 8, "code", "0110"
     )
-    assert "row 4" in problem.message
+    assert "第4行" in problem.message
 
 
 def test_reader_refuses_a_bad_domain() -> None:
@@ -240,21 +240,21 @@ def test_reader_refuses_a_domain_that_differs_from_the_category() -> None:
     rows[5]["domain"] = "core"
     [problem] = _problems(rows)
     assert (problem.file, problem.row, problem.column) == (SOURCE, 7, "domain")
-    assert "category 07" in problem.message
+    assert "大类 07" in problem.message
 
 
 @pytest.mark.parametrize(
     ("index", "column", "value", "fragment"),
     [
-        (2, "parent", "01", "must be a group"),  # class under a category
-        (2, "code", "0210", "does not start with"),  # reported on the parent column
-        (2, "code", "011", "has 4 digits"),
-        (2, "level", "subclass", "level must be one of"),
-        (2, "industry_codes", "861", "not a 4-digit"),
-        (2, "industry_codes", "8610;8610", "listed twice"),
-        (1, "industry_codes", "8610", "only classes"),
-        (0, "parent", "07", "has no parent"),
-        (2, "name", "", "name is empty"),
+        (2, "parent", "01", "上级应为中类"),  # class under a category
+        (2, "code", "0210", "不以其上级代码开头"),  # reported on the parent column
+        (2, "code", "011", "应为4位"),
+        (2, "level", "subclass", "层级（level）必须是"),
+        (2, "industry_codes", "861", "不是GB/T 4754-2017的4位小类代码"),
+        (2, "industry_codes", "8610;8610", "重复列出"),
+        (1, "industry_codes", "8610", "只有小类"),
+        (0, "parent", "07", "大类没有上级"),
+        (2, "name", "", "名称为空"),
     ],
 )
 def test_reader_refuses_broken_cells(index: int, column: str, value: str, fragment: str) -> None:

@@ -518,6 +518,82 @@ MESSAGES: dict[str, str] = {
     # -- s-loaders (issue 8): industry names, RDF and taxonomy files, registration status ----------
     "load.industry_name_partly": "{name}：所属行业“{value}”下只有部分小类属于文化及相关产业（{classes}），"
                                  "仅凭行业名称不能确定；请人工复核，或补填“行业代码”或“文化产业类别代码”",
+    "load.industry_code_shape": "行业代码“{value}”不是GB/T 4754-2017的4位小类代码（如 8710 或 R8710）；"
+                                "请填写国民经济行业小类代码",
+    "load.industry_code_outside": "行业代码{code}不在文化及相关产业分类（2018）的范围内，未归入任何文化产业"
+                                  "细分领域；请复核行业代码，如属文化企业请补填“文化产业类别代码”",
+    "load.industry_code_partial": "行业代码{code}只有部分活动属于文化产业（可能属于：{classes}），{why}；"
+                                  "请人工复核，如属文化企业请补填“文化产业类别代码”",
+    "load.scope_empty": "经营范围为空",
+    "load.scope_no_keyword": "经营范围中没有可据以判定的关键词",
+    "keywords.not_a_map": "{source}：应把行业代码对应到其文化产业类别（code: classes: …）",
+    "keywords.bad_code": "{source}：“{code}”应是带 classes: 的4位行业代码",
+    "keywords.class_fields": "{source}：{code}：每个类别都需要 class: 和 keywords:",
+    "keywords.no_class": "{source}：{code}：classes: 下至少列出一个类别",
+    "file.csv_not_utf8": "{source}：不是UTF-8编码（第{byte}字节）；请另存为“CSV UTF-8”格式",
+    "rates.no_tables": "{source}：需要 tables:，即汇率表的列表（每个表含 date:、source:、rates:）",
+    "rates.table_fields": "{source}：每个汇率表都需要 date:（yyyy-mm-dd）和 rates:",
+    "rates.bad_rate": "{source}：{code}的汇率必须是正数",
+    "rates.unreadable": "无法读取汇率表“{path}”（{reason}）；请检查 TUPU_EXCHANGE_RATES 指向的文件",
+    # RDF files (Turtle, JSON-LD): a problem names the node, then says what is wrong
+    "rdf.literal_not_node": "{prop}应为字面量（例如 {example}），而不是节点",
+    "rdf.literal_type": "{prop}应为{xsd}类型的字面量，例如 {example}",
+    "rdf.literal_invalid": "{prop}：“{value}”不是有效的{xsd}；请写成 {example} 的形式",
+    "rdf.no_property": "{owner}没有属性“{name}”；请改名或删除（已有属性：{known}）",
+    "rdf.two_values": "{name}有多个值；请只保留一个",
+    "rdf.unknown_class": "未知的类 tupu:{name}；本体中的类：{known}",
+    "rdf.not_a_class": "不是本体中的类；请用 tupu: 类标注节点的类型",
+    "rdf.many_classes": "有{count}个类（{names}）；一个节点只能有一个类",
+    "rdf.missing_key": "缺少{name}（{label}的键）；请添加 tupu:{name} 三元组",
+    "rdf.missing_required": "缺少{name}（{label}的必填属性）；请添加 tupu:{name} 三元组",
+    "rdf.iri_key_mismatch": "IRI 指向 {named_label}“{named_key}”，但该节点是键为“{key}”的{label}；"
+                            "请使二者一致",
+    "rdf.duplicate_key": "{label}的键重复：已在 {where} 中给出；请只保留一个",
+    "rdf.foreign_predicate": "不是本体中的术语；tupu 只读取 tupu: 术语、rdf:type、rdfs:label、"
+                             "rdfs:comment（陈述另可有 rdf:subject、rdf:predicate、rdf:object）",
+    "rdf.statement_and_node": "既是陈述又是节点；请只保留一个类",
+    "rdf.no_class": "有 tupu: 属性却没有 tupu: 类；请添加“a tupu:<类名>”",
+    "rdf.statement_parts": "陈述必须恰有一个 rdf:subject、一个 rdf:predicate 和一个 rdf:object",
+    "rdf.statement_name": "关于 {s} {p} {o} 的陈述",
+    "rdf.not_rel_type": "应为本体中的关系类型；本体中的关系类型：{known}",
+    "rdf.statement_without_triple": "文件本身没有写出这条关系；请添加该三元组，或删除此陈述",
+    "rdf.second_statement": "同一条关系的第二个陈述；请只保留一个",
+    "rdf.side_start": "起点",
+    "rdf.side_end": "终点",
+    "rdf.dangling_end": "{rtype}关系的{side}既不是本文件中的节点，也不是节点IRI（{ns}<类名>/<键>）；"
+                        "请用 tupu: 类及其键描述该节点",
+    "rdf.rel_to_literal": "{rtype}应指向节点，而不是字面量",
+    "rdf.rel_not_allowed": "{rtype}不能连接{start}与{end}；允许的连接：{pairs}",
+    "rdf.duplicate_rel": "从{start}到{end}的{rtype}重复：已在 {where} 中给出；请只保留一个",
+    "rdf.unreadable": "无法按{fmt}格式读取（解析器提示：{why}）；请修正语法，或用“tupu export "
+                      "ttl|jsonld”重新导出",
+    "rdf.no_triples": "文件中没有任何三元组；JSON-LD 文件需要能映射其术语的 @context"
+                      "（参见“tupu export jsonld”）",
+    # taxonomy tables (文化及相关产业分类)
+    "taxonomy.unknown": "未知的产业分类“{name}”；可用的分类：{known}",
+    "taxonomy.no_rows": "分类表没有任何条目；请添加其条目",
+    "taxonomy.missing_column": "缺少“{column}”列；表头必须恰好是“{expected}”",
+    "taxonomy.unknown_column": "未知的列“{column}”；表头必须恰好是“{expected}”",
+    "taxonomy.extra_cells": "该行的单元格比表头多；请删除多余的单元格，或给含逗号的单元格加引号",
+    "taxonomy.level": "层级（level）必须是 category（大类）、group（中类）或 class（小类）",
+    "taxonomy.domain": "领域（domain）必须是 core（核心领域）或 related（相关领域）",
+    "taxonomy.name_empty": "名称为空；请填写标准中的名称",
+    "taxonomy.code_digits": "代码只能由数字组成",
+    "taxonomy.code_length": "{level}的代码应为{digits}位；请修正代码或层级",
+    "taxonomy.code_duplicate": "代码重复，第{row}行已使用；每个条目应有自己的代码",
+    "taxonomy.category_parent": "大类没有上级；请将上级代码留空",
+    "taxonomy.parent_missing": "{level}需要填写其所属{expected}的代码作为上级",
+    "taxonomy.parent_unknown": "上级代码不存在；请添加上级条目，或修正代码",
+    "taxonomy.parent_level": "{level}的上级应为{expected}，而不是{actual}",
+    "taxonomy.parent_prefix": "代码“{code}”不以其上级代码开头；请修正其中之一",
+    "taxonomy.codes_only_classes": "只有小类填写行业代码；请将此格留空",
+    "taxonomy.industry_code_bad": "“{item}”不是GB/T 4754-2017的4位小类代码（末尾可加 *）；"
+                                  "多个代码用 ; 分隔",
+    "taxonomy.industry_code_twice": "行业代码{code}重复列出；请只保留一个",
+    "taxonomy.domain_mismatch": "领域应与其所属大类 {category}（{domain}）一致；请修正本行或该大类",
+    "taxonomy.level_category": "大类（category）",
+    "taxonomy.level_group": "中类（group）",
+    "taxonomy.level_class": "小类（class）",
 
 }
 
