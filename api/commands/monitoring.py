@@ -22,8 +22,8 @@ from tupu.graph.analyses.monitoring import (
     target_progress,
 )
 
-PROJECT_TABLE = ["project", "name", "town_name", "status", "progress", "planned_progress",
-                 "off_track", "reason"]
+PROJECT_TABLE = ["project", "name", "town_name", "owner_name", "status", "progress",
+                 "planned_progress", "off_track", "reason"]
 OFF_TRACK_TABLE = ["project", "name", "town_name", "owner_name", "status", "progress",
                    "planned_progress", "reason"]
 TARGET_TABLE = ["target", "name", "wording", "actual", "expected", "unit", "status", "note"]

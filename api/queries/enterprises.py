@@ -11,6 +11,7 @@ from tupu.api.http_errors import NotFound
 from tupu.errors import UnknownName
 from tupu.api.queries.names import named
 from tupu.api.serialize import Record, native, records
+from tupu.graph.analyses.regstatus import named as shown_name
 from tupu.graph.analyses import frames
 from tupu.graph.stores.model import Node, NodeRef, Relationship, Subgraph
 from tupu.graph.stores.store import GraphStore
@@ -34,6 +35,8 @@ LABEL_ZH = {"Enterprise": "企业", "University": "高校", "Park": "园区", "T
 def node_name(node: Node) -> str:
     if node.label == "SubSector":
         return f"{node.key} {node.props.get('name', '')}".strip()
+    if node.label == "Enterprise":  # with its status unless plain (注销, 吊销 …)
+        return shown_name(node.props.get("name", node.key), node.props.get("reg_status"))
     return str(node.props.get("name", node.key))
 
 

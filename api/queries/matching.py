@@ -57,7 +57,8 @@ def impact(store: GraphStore, cfg: AnalysisConfig, role: Role,
     result = anchor_impact(store, enterprise_id, cfg.impact, cfg.gaps)
     orphans = records(result.orphans)
     return {
-        "enterprise": result.enterprise, "name": result.name, "score": result.score,
+        "enterprise": result.enterprise, "name": result.name, "reg_status": result.reg_status,
+        "score": result.score,
         "terms": result.terms, "explanation": result.explanation,
         "newly_broken": list(result.newly_broken), "links": records(result.links),
         "orphans": orphans if role >= Role.analyst else _viewer_rows("orphans", orphans),

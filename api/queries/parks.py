@@ -9,10 +9,11 @@ from tupu.api.auth import Role
 from tupu.api.http_errors import NotFound
 from tupu.errors import UnknownName
 from tupu.api.queries.names import named
-from tupu.api.queries.enterprises import require_enterprise
+from tupu.api.queries.enterprises import node_name, require_enterprise
 from tupu.api.serialize import Record, native, records
 from tupu.graph.analyses.config import AnalysisConfig
 from tupu.graph.analyses.matching import parks_for as rank_parks
+from tupu.graph.analyses.regstatus import named as shown_name, status_code
 from tupu.graph.stores.store import GraphStore
 from tupu.graph.analyses.strength import locality
 
@@ -68,7 +69,8 @@ def park(store: GraphStore, role: Role, park_id: str) -> dict[str, Any]:
     enterprises = []
     for e in store.get_nodes("Enterprise", members):
         props = disclosure.enterprise_props(role, e.props)
-        row = {"id": e.key, "name": props.get("name", e.key),
+        row = {"id": e.key, "name": shown_name(props.get("name", e.key), e.props.get("reg_status")),
+               "reg_status": status_code(e.props.get("reg_status")),
                "short_name": props.get("short_name"),
                "above_scale": props.get("above_scale") is True}
         if role >= Role.analyst:
@@ -97,5 +99,6 @@ def parks_for(store: GraphStore, cfg: AnalysisConfig, role: Role,
     node = require_enterprise(store, enterprise_id)
     enterprise_id = node.key
     rows = records(rank_parks(store, enterprise_id, cfg.matching, cfg.candidates))
-    return {"enterprise": enterprise_id, "name": node.props.get("name", enterprise_id),
+    return {"enterprise": enterprise_id, "name": node_name(node),
+            "reg_status": status_code(node.props.get("reg_status")),
             "parks": disclosure.parks_for(role, rows)}

@@ -21,6 +21,7 @@ import pandas as pd
 
 from tupu.errors import UnknownName, UsageError
 from tupu.messages import msg
+from tupu.graph.analyses.regstatus import named, status_code
 from tupu.graph.analyses import frames
 from tupu.graph.analyses.config import GapConfig, ImpactConfig, default_analysis_config
 from tupu.graph.analyses.gaps import STATUS_ZH, Flank, link_flanks
@@ -40,12 +41,13 @@ LINK_COLUMNS = [
     "chain", "chain_name", "link", "link_name", "local_before", "local_after", "lq_before",
     "lq_after", "status_before", "status_after", "broken_before", "broken_after", "change",
 ]
-ORPHAN_COLUMNS = ["enterprise", "name", "park", "town", "loses", "loses_zh", "product",
-                  "annual_value"]
+ORPHAN_COLUMNS = ["enterprise", "name", "reg_status", "park", "town", "loses", "loses_zh",
+                  "product", "annual_value"]
 LOSES_ZH = {"supplier": "失去唯一本地供应商", "customer": "失去唯一本地客户"}
 TERMS = ["status", "broken", "orphans"]
 ANCHOR_COLUMNS = [
-    "rank", "id", "name", "park", "town", "annual_revenue", "links_down", "newly_broken",
+    "rank", "id", "name", "reg_status", "park", "town", "annual_revenue", "links_down",
+    "newly_broken",
     "lose_supplier", "lose_customer", *TERMS, "score", "explanation",
 ]
 
@@ -62,10 +64,12 @@ class AnchorImpact:
     terms: dict[str, float]
     score: float
     explanation: str
+    reg_status: str | None = None  # the enterprise's (RegStatus code); ``name`` shows it
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "enterprise": self.enterprise, "name": self.name, "score": self.score,
+            "enterprise": self.enterprise, "name": self.name, "reg_status": self.reg_status,
+            "score": self.score,
             "terms": self.terms, "explanation": self.explanation,
             "newly_broken": list(self.newly_broken),
             "links": _records(self.links), "orphans": _records(self.orphans),
@@ -159,6 +163,7 @@ def anchor_impact(store: GraphStore, enterprise_id: str, config: ImpactConfig | 
         newly_broken=tuple(out.newly_broken),
         orphans=pd.DataFrame(out.orphans, columns=ORPHAN_COLUMNS),
         terms=out.terms, score=out.score, explanation=out.explanation,
+        reg_status=_status(ctx, enterprise_id),
     )
 
 
@@ -173,7 +178,8 @@ def anchors(store: GraphStore, top: int | None = 20, config: ImpactConfig | None
         out = _evaluate(ctx, key, _by_link(strength_rows(ctx.facts, gcfg, [key])), cfg)
         revenue = ctx.profiles.get(key, {}).get("annual_revenue")
         rows.append({
-            "id": key, "name": _name(ctx, key), "park": ctx.where.park.get(key),
+            "id": key, "name": _name(ctx, key), "reg_status": _status(ctx, key),
+            "park": ctx.where.park.get(key),
             "town": ctx.where.town.get(key), "annual_revenue": revenue,
             "links_down": out.links_down, "newly_broken": len(out.newly_broken),
             "lose_supplier": sum(1 for o in out.orphans if o["loses"] == "supplier"),
@@ -192,7 +198,13 @@ def anchors(store: GraphStore, top: int | None = 20, config: ImpactConfig | None
 
 
 def _name(ctx: _Context, key: str) -> str:
-    return str(ctx.profiles.get(key, {}).get("name", key))
+    """The enterprise's name as shown: with its status unless it is plain (regstatus)."""
+    props = ctx.profiles.get(key, {})
+    return named(props.get("name", key), props.get("reg_status"))
+
+
+def _status(ctx: _Context, key: str) -> str | None:
+    return status_code(ctx.profiles.get(key, {}).get("reg_status"))
 
 
 def _evaluate(ctx: _Context, key: str, after: dict[str, dict[str, Any]],
@@ -263,7 +275,8 @@ def _evaluate(ctx: _Context, key: str, after: dict[str, dict[str, Any]],
 
 def _orphan(ctx: _Context, key: str, loses: str, tie: Mapping[str, Any]) -> dict[str, Any]:
     return {
-        "enterprise": key, "name": _name(ctx, key), "park": ctx.where.park.get(key),
+        "enterprise": key, "name": _name(ctx, key), "reg_status": _status(ctx, key),
+        "park": ctx.where.park.get(key),
         "town": ctx.where.town.get(key), "loses": loses, "loses_zh": LOSES_ZH[loses],
         "product": tie.get("product"), "annual_value": tie.get("annual_value"),
     }

@@ -26,6 +26,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from tupu.errors import UnknownName
+from tupu.graph.analyses.regstatus import named, status_code
 from tupu.graph.analyses.candidates import TIE_TYPES, space_need
 from tupu.graph.analyses.wording import area_text, money_text
 from tupu.graph.analyses.config import (
@@ -52,13 +53,14 @@ PARK_COLUMNS = ["rank", "park", "park_name", "town", "level", "vacant_area", "ne
                 "current", "reasons"]
 UNIVERSITY_TERMS = ["match", "local_term", "breadth_term", "scale_term", "open_term",
                     "existing_term"]
-UNIVERSITY_COLUMNS = ["rank", "enterprise", "enterprise_name", "park", "town", "university",
+UNIVERSITY_COLUMNS = ["rank", "enterprise", "enterprise_name", "reg_status", "park", "town",
+                      "university",
                       "university_name", "local", "existing", "matched_code", "matched_name",
                       "match_level", *UNIVERSITY_TERMS, "score", "reasons"]
 FUND_TERMS = ["match", "stage_term", "size_term", "existing_term"]
 Which = Literal["new", "existing", "all"]
 FUND_COLUMNS = ["rank", "fund", "fund_name", "fund_kind", "target_kind", "target", "target_name",
-                "park", "town", "stage", "need_min", "need_max", "ticket_min", "ticket_max",
+                "reg_status", "park", "town", "stage", "need_min", "need_max", "ticket_min", "ticket_max",
                 "matched_code", "matched_name", "match_level", *FUND_TERMS, "score", "fit",
                 "existing", "reasons"]
 
@@ -140,7 +142,7 @@ def _enterprise_codes(store: GraphStore, keys: Collection[str]) -> dict[str, lis
 
 
 def _display(props: Mapping[str, Any], key: str) -> str:
-    return str(props.get("short_name") or props.get("name") or key)
+    return named(props.get("short_name") or props.get("name") or key, props.get("reg_status"))
 
 
 # -- parks ---------------------------------------------------------------------------------------
@@ -358,7 +360,9 @@ def university_pairs(store: GraphStore, config: MatchingConfig | None = None,
                 reasons.append(f"已有合作（{kind}{when}）（+{existing_term:g}）")
             terms = [m.points, local_term, breadth, scale, open_term, existing_term]
             rows.append({
-                "enterprise": ent, "enterprise_name": p.get("name", ent),
+                "enterprise": ent, "enterprise_name": named(p.get("name", ent),
+                                                            p.get("reg_status")),
+                "reg_status": status_code(p.get("reg_status")),
                 "park": where.park.get(ent), "town": where.town.get(ent),
                 "university": uni, "university_name": u.get("name", uni), "local": is_local,
                 "existing": coop is not None, "matched_code": m.code,
@@ -410,6 +414,7 @@ class _Target:
     need: tuple[float, float] | None
     park: str | None
     town: str | None
+    reg_status: str | None = None  # an enterprise's (RegStatus code)
 
 
 def _targets(store: GraphStore, cfg: FundMatchConfig) -> list[_Target]:
@@ -424,9 +429,10 @@ def _targets(store: GraphStore, cfg: FundMatchConfig) -> list[_Target]:
         revenue = p.get("annual_revenue")
         need = (float(revenue) * cfg.enterprise_need[0], float(revenue) * cfg.enterprise_need[1]) \
             if revenue else None
-        out.append(_Target("enterprise", key, str(p.get("name", key)), codes.get(key, []),
-                           enterprise_stage(p, on, cfg.stages), need, where.park.get(key),
-                           where.town.get(key)))
+        out.append(_Target("enterprise", key, named(p.get("name", key), p.get("reg_status")),
+                           codes.get(key, []), enterprise_stage(p, on, cfg.stages), need,
+                           where.park.get(key), where.town.get(key),
+                           status_code(p.get("reg_status"))))
     projects = store.find_nodes("Project")
     owners: dict[str, list[str]] = {}
     for r in store.adjacent("OWNS", "Project", [n.key for n in projects], "in"):
@@ -496,7 +502,8 @@ def fund_pairs(store: GraphStore, config: MatchingConfig | None = None,
                                + f"（+{existing_term:g}）")
             rows.append({
                 "fund": fund, "fund_name": f.get("name", fund), "fund_kind": f.get("kind"),
-                "target_kind": t.kind, "target": t.key, "target_name": t.name, "park": t.park,
+                "target_kind": t.kind, "target": t.key, "target_name": t.name,
+                "reg_status": t.reg_status, "park": t.park,
                 "town": t.town, "stage": t.stage,
                 "need_min": round(t.need[0], 2) if t.need else None,
                 "need_max": round(t.need[1], 2) if t.need else None,

@@ -30,6 +30,7 @@ import pandas as pd
 from tupu.errors import NoData, UsageError
 from tupu.ontology.values import is_period
 from tupu.messages import msg
+from tupu.graph.analyses.regstatus import named
 from tupu.graph.analyses import clusters as cluster_analysis
 from tupu.graph.analyses import frames
 from tupu.graph.analyses.config import ClusterConfig, MonitoringConfig, default_analysis_config
@@ -181,7 +182,7 @@ def projects(
     owners: dict[str, list[str]] = {}
     for r in store.find_relationships("OWNS", "Enterprise", "Project"):
         owners.setdefault(r.end.key, []).append(r.start.key)
-    ent_names = {n.key: str(n.props.get("name", n.key))
+    ent_names = {n.key: named(n.props.get("name", n.key), n.props.get("reg_status"))
                  for n in store.get_nodes("Enterprise", {k for v in owners.values() for k in v})}
     year = parse_period(ref)[0] if ref is not None else None
     rows = []
