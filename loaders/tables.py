@@ -219,13 +219,23 @@ def data_rows(
     rows: Iterable[RawRow], skipped: Callable[[int, str, str], None]
 ) -> Iterator[RawRow]:
     """The data rows of ``rows``: empty rows dropped, totals rows and footnotes reported to
-    ``skipped(row number, reason, first text)`` and dropped."""
+    ``skipped(row number, reason, first text)`` and dropped.
+
+    A second table below the first (an empty row, then a lone title such as ``附表：分镇汇总``
+    over its own header and rows) ends the data: its title is reported once and nothing after it
+    is loaded."""
+    blank_before = False
     for number, cells in rows:
-        if not any(cell_text(c) for c in cells):
+        texts = [t for t in _texts(cells) if t]
+        if not texts:
+            blank_before = True
             continue
         reason = skip_reason(cells)
         if reason is not None:
-            first = next((t for t in _texts(cells) if t), "")
-            skipped(number, reason, first)
+            skipped(number, reason, texts[0])
             continue
+        if blank_before and len(texts) == 1 and not _is_number(texts[0]):
+            skipped(number, "另一张表的标题（本行及以下各行）", texts[0])
+            return
+        blank_before = False
         yield number, cells

@@ -1,9 +1,11 @@
 """Export files shaped as they really arrive, generated for the tests (all names and figures are
 invented; the credit codes are valid but fictional, serials 600 and up).
 
-Four shapes, each in two variants that differ as deliveries from different offices do (another
+Four shapes, each in three variants that differ as deliveries from different offices do (another
 column order, other header spellings, extra columns tupu does not know, another file format and
-encoding), so that the loader is not fitted to one file:
+encoding; the third adds a credit-code header with a space or full-width bracket, units in the
+cells, Excel serial dates, a 注 row in the middle, a trailing blank column, a second table below
+the first and merged title cells), so that the loader is not fitted to one file:
 
 - :func:`statistics_list`: the statistics bureau's list of above-scale cultural enterprises for a
   quarter — a title row, a 填报单位 row, a two-row header with 主要经济指标 merged over its
@@ -90,6 +92,26 @@ def statistics_list(folder: Path, variant: int) -> Path:
         ]
         return write_xlsx(folder / "规上文化企业主要指标_2025Q1.xlsx", rows,
                           merges=["F3:H3", "A3:A4", "B3:B4", "C3:C4", "D3:D4", "E3:E4"])
+    if variant == 3:  # Q1 again, from another office: figures in 万元, other order, extras
+        rows = [
+            ["迷你市规模以上文化企业主要经济指标（2025年1—3月）（虚构测试数据）", None, None, None,
+             None, None, None, None],
+            ["单位名称", "统一社会信用代码（18位）", "国民经济行业代码", "所在镇（区）",
+             "主要经济指标", None, None, None],
+            [None, None, None, None, "利润总额（万元）", "期末从业人员（人）", "营业收入（万元）", None],
+            ["迷你之声广播传媒有限公司", N2, "R8710", "二街道", None, "30", "500.05", None],
+            ["注：利润总额空白表示未报。", None, None, None, None, None, None, None],
+            ["迷你数字科技有限公司", E1, 6513, "一镇", 210, 120, 1234.5, None],
+            ["迷你像素动漫有限公司", N1, "6572", "一镇", "-35", 45, "800", None],
+            ["合  计", None, None, None, 175, 195, 2534.55, None],
+            [None, None, None, None, None, None, None, None],
+            ["附表：分镇汇总", None, None, None, None, None, None, None],
+            ["镇（区）", "企业数", "营业收入（万元）", None, None, None, None, None],
+            ["一镇", 2, 2034.5, None, None, None, None, None],
+            ["二街道", 1, 500.05, None, None, None, None, None],
+        ]
+        return write_xlsx(folder / "2025一季度规上文化企业（第三稿）.xlsx", rows,
+                          merges=["A1:H1", "E2:G2", "A2:A3", "B2:B3", "C2:C3", "D2:D3"])
     rows = [
         ["迷你市2025年第二季度规上文化企业主要指标（虚构测试数据）"],
         ["单位名称", "社会信用代码", "乡镇(街道)", "行业代码", "本期指标", "", "", "", "填报人"],
@@ -134,6 +156,25 @@ def business_export(folder: Path, variant: int) -> Path:
         ]
         rows: list[Row] = [["企业查询导出（虚构测试数据）"], header, *data]
         return write_xlsx(folder / "企业数据导出.xlsx", rows)
+    if variant == 3:  # a third platform: serial dates, capital in a 万元 column, blank last column
+        header = ["序号", "企业名称", "统一社会 信用代码", "成立日期", "注册资本(万元)", "实缴资本",
+                  "经营状态", "国民经济行业", "曾用名", "经营范围", "所属城市", ""]
+        data = [
+            [1, "上海幻境网络科技有限公司", Q2, 43171, "100万美元", "50万美元", "在业",
+             "I 信息传输、软件和信息技术服务业 > 65 软件和信息技术服务业 > 651 软件开发 > 6513 应用软件开发",
+             "-", "网络游戏开发、游戏引擎技术服务", "上海市", None],
+            [2, "北京星游互动科技有限公司", Q1, 42156, 5000, "1000万元", "存续（在营、开业、在册）",
+             "动漫、游戏数字内容服务", "-", "动漫设计；游戏美术外包", "北京市", None],
+            [3, "杭州停摆动漫有限公司", Q4, 40183, "1.2亿元", "-", "吊销，未注销",
+             "动漫、游戏数字内容服务", "-", "动漫制作", "杭州市", None],
+            [4, "北京新辰文化科技有限公司", Q5, 43780, "-", "-", "存续",
+             "软件和信息技术服务业", "北京旧辰网络科技有限公司,北京更早科技有限公司", "软件开发",
+             "北京市", None],
+            [5, "深圳旧梦游戏有限公司", Q3, 41182, "300万港元", None, "注销",
+             "应用软件开发", None, "手机游戏开发", "深圳市", None],
+        ]
+        rows = [["企业列表（共5家，导出时间：2025-07-01，虚构测试数据）", *[None] * 11], header, *data]
+        return write_xlsx(folder / "企业列表导出_第三方平台.xlsx", rows, merges=["A1:L1"])
     header = ["统一社会信用代码", "公司名称", "经营状态", "注册资金", "实缴资本(万元)", "成立时间",
               "省份", "城市", "国标行业", "曾用名称", "标签", "企业规模", "经营范围", "科技型企业",
               "联系方式"]
@@ -166,6 +207,16 @@ def change_list(folder: Path, variant: int) -> Path:
             [3, N1, "迷你像素动漫有限公司", "注销", "2025-03-20", "迷你市市场监督管理局", None],
         ]
         return write_csv(folder / "市场主体变动_2025Q1.csv", rows, "gbk")
+    if variant == 3:  # XLSX with a merged title, serial dates, a 注 row in the middle
+        rows = [
+            ["2025年第一季度企业登记变动清单（虚构测试数据）", None, None, None, None, None],
+            ["变动日期", "统一社会信用代码 ", "名称", "变动情况", "镇（区）", ""],
+            [45698, M1, "迷你迁来游戏科技有限公司", "迁入", "一镇", None],
+            ["注：迁入企业以迁入登记日期为准。", None, None, None, None, None],
+            ["2025年3月1日", E2, "迷你装备制造有限公司", "迁出", None, None],
+            ["2025/3/20", N1, "迷你像素动漫有限公司", "注销", None, None],
+        ]
+        return write_xlsx(folder / "登记变动清单_一季度.xlsx", rows, merges=["A1:F1"])
     rows = [
         ["2025年一季度企业迁移与注销名单"],
         ["企业名称", "变更类型", "所在镇（区）", "社会信用代码", "核准日期", "备注信息"],
@@ -194,6 +245,18 @@ def old_registry(folder: Path, variant: int) -> Path:
             ["合计", "", "", "", "", "", "", "", "7000.5", "146"],
         ]
         return write_csv(folder / "2023年规上企业名录.csv", rows, "gbk")
+    if variant == 3:  # revenue in 千元, capital with units in the cells, a trailing blank column
+        rows = [
+            ["2023年规模以上文化企业名录（虚构测试数据）", "", "", "", "", "", "", "", "", ""],
+            ["统一社会信用代码（法人）", "营业收入（千元）", "企业名称", "注册资本", "成立日期",
+             "所在镇（街道）", "国民经济行业代码", "期末从业人员", "登记状态", ""],
+            [N2, "19000", "迷你之声广播传媒有限公司", "800万元人民币", "2020年7月1日", "二街道",
+             "8710", "28", "在业", ""],
+            ["注：营业收入为全年数。", "", "", "", "", "", "", "", "", ""],
+            [E1, "51005", OLD_NAME_E1, "2000万元", "2016/3/2", "一镇", "6513", "118", "存续", ""],
+            ["合计", "70005", "", "", "", "", "", "146", "", ""],
+        ]
+        return write_csv(folder / "规上名录2023_v3.csv", rows, "gbk")
     rows = [
         ["规上企业名录（2023年，虚构测试数据）"],
         ["单位：万元"],

@@ -10,6 +10,7 @@ updates keeping what they do not bring, and nothing written when a file is refus
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from tupu.graph.stores.store import GraphStore
 from tupu.loaders.notes import Note, collect_notes
 from tupu.loaders.pipeline import LoadReport, load
 
-VARIANTS = [1, 2]
+VARIANTS = [1, 2, 3]
 
 
 def city(store: GraphStore, tmp_path: Path) -> None:
@@ -72,7 +73,7 @@ def test_a_statistics_list_creates_enterprises_and_records_the_period(
     city(store, tmp_path)
     path = rw.statistics_list(tmp_path, variant)
     report, notes = load_noted([path], store)
-    period = "2025Q1" if variant == 1 else "2025Q2"
+    period = "2025Q2" if variant == 2 else "2025Q1"
     s = summary(report)
     assert s["Enterprise"]["new"] == 2 and s["Enterprise"]["refused"] == 0
     assert s["Enterprise"]["new"] + s["Enterprise"]["updated"] + s["Enterprise"]["unchanged"] == 3
@@ -85,7 +86,7 @@ def test_a_statistics_list_creates_enterprises_and_records_the_period(
     assert "annual_revenue" not in n1  # a quarter's revenue is not a year's
     # figures in 千元 are stored in 万元
     obs = props(store, "EnterpriseObservation", f"{rw.N1}@{period}")
-    if variant == 1:
+    if variant in (1, 3):  # 千元 (1) and 万元 (3) columns store the same 万元
         assert obs["revenue"] == 800.0 and obs["employees"] == 45 and obs["profit"] == -35.0
         assert props(store, "EnterpriseObservation", f"{rw.N2}@{period}")["revenue"] == 500.05
         assert props(store, "EnterpriseObservation", f"{E1}@{period}")["revenue"] == 1234.5
@@ -98,6 +99,10 @@ def test_a_statistics_list_creates_enterprises_and_records_the_period(
     assert "同时记录报告期指标" in messages
     if variant == 2:  # an unknown column is ignored, and said so
         assert any(n.column == "填报人" and "已忽略" in n.message for n in notes)
+    if variant == 3:  # a second table below the first is not loaded, and said so
+        assert props(store, "EnterpriseObservation", f"{E1}@{period}")["profit"] == 210.0
+        assert any(n.value == "附表：分镇汇总" and "另一张表" in n.message for n in notes)
+        assert store.get_node("Town", "一镇") is None  # the summary's rows made nothing
 
 
 # -- a business-information platform's bulk export ------------------------------------------------
@@ -136,6 +141,9 @@ def test_a_business_export_keeps_capital_status_and_former_names(
     if variant == 2:
         unknown = {n.column for n in notes if "未识别的列" in n.message}
         assert unknown == {"标签", "科技型企业"}
+    if variant == 3:  # Excel serial dates
+        assert q1["founded"] == dt.date(2015, 6, 1) and q2["founded"] == dt.date(2018, 3, 12)
+        assert q3["founded"] == dt.date(2012, 9, 30)
 
 
 # -- the registry's change list -------------------------------------------------------------------
