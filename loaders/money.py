@@ -52,6 +52,9 @@ _CELL = re.compile(
 )
 _WORD = re.compile(rf"^(?P<scale>十万|百万|千万|万|亿|千)?(?:元)?(?P<cur>{_WORDS})(?:元)?$",
                    re.IGNORECASE)
+_NOTE = re.compile(rf"^(?P<base>.+?)\((?P<word>(?:万|亿)?(?:{_WORDS}))\)$", re.IGNORECASE)
+"""A unit or currency in brackets after the amount: ``500万(元)``, ``100万美元(USD)``."""
+_ANY_WORD = re.compile(_WORDS, re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,10 @@ def parse_capital(text: str, column_unit: Unit | None, column_currency: str | No
     t = _squeeze(text)
     if t in ("", "-", "--", "—", "——", "/", "无", "不详", "暂无", "null", "none"):
         return None
+    note = _NOTE.match(t)
+    if note is not None:  # the bracketed word completes the amount unless it says it again
+        base = note.group("base")
+        t = base if _ANY_WORD.search(base) else base + note.group("word")
     m = _CELL.match(t)
     if m is None:
         raise CellError(msg("load.capital_unreadable", column=what, value=text))

@@ -209,3 +209,18 @@ def test_generated_ids_are_stable_across_spellings_and_never_look_like_codes() -
     assert a != generated_id("太仓某某文化有限公司")
     assert is_generated(a) and not is_generated(uscc(1)) and len(a) == 20
     assert normalise_name("abc（太仓）") == "ABC(太仓)"
+
+
+@pytest.mark.parametrize(("cell", "yuan", "currency"), [
+    ("500万(元)", 500.0, "CNY"), ("500（万元）", 500.0, "CNY"), ("50万(人民币)", 50.0, "CNY"),
+    ("100万美元(USD)", 715.86, "USD"), ("300(万港元)", 273.585, "HKD"),
+    ("500.00万元人民币", 500.0, "CNY"), ("人民币500万元", 500.0, "CNY"), ("100万 美元", 715.86, "USD"),
+])
+def test_capital_with_its_unit_or_currency_in_brackets(cell: str, yuan: float,
+                                                       currency: str) -> None:
+    from tupu.loaders.money import RateTable, parse_capital
+
+    rates = RateTable(dt.date(2025, 6, 30), "test", {"USD": 7.1586, "HKD": 0.91195})
+    found = parse_capital(cell, None, None, rates, "注册资本")
+    assert found is not None and found.currency == currency
+    assert found.yuan == pytest.approx(yuan)
