@@ -368,6 +368,10 @@ def test_the_report_workbook_lists_the_ignored_columns(tmp_path: Path) -> None:
     ("经营状态", "reg_status"), ("所属省份", "province"), ("所属城市", "city"),
     ("曾用名", "former_names"), ("实缴资本", "paid_in_capital"), ("所属行业", "industry_name"),
     ("注册资本（万美元）", "registered_capital"), ("成立日期(yyyy-mm-dd)", "founded"),
+    ("统一社会 信用代码", "id"), ("统一社会信用代码（18位）", "id"), ("统一社会信用代码/注册号", "id"),
+    ("社会统一信用代码", "id"), ("1-3月营业收入（千元）", "annual_revenue"),
+    ("2025年1—3月营业收入(千元)", "annual_revenue"), ("平均从业人数", "employees"),
+    ("主要业务活动", "business_scope"), ("国标行业门类", "industry_name"),
 ])
 def test_the_header_vocabulary_of_real_exports(header: str, field: str) -> None:
     from tupu.loaders.headers import Recognised, Recogniser, kind_fields
