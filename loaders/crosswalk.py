@@ -90,10 +90,10 @@ def load_industries() -> Industries:
         by_name[_norm(node.name)] = node.code
     classes: dict[str, list[str]] = {}
     for code in sorted(c for c, n in nodes.items() if n.level == "class"):
-        node: IndustryNode | None = nodes[code]
-        while node is not None:
-            classes.setdefault(node.code, []).append(code)
-            node = nodes.get(node.parent) if node.parent else None
+        at: IndustryNode | None = nodes[code]
+        while at is not None:  # the class and each of its ancestors
+            classes.setdefault(at.code, []).append(code)
+            at = nodes.get(at.parent) if at.parent else None
     return Industries(nodes, by_name, {k: tuple(v) for k, v in classes.items()})
 
 

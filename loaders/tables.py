@@ -53,6 +53,9 @@ LOOK_AHEAD = 30
 _TOTAL = re.compile(
     r"^(?:全市|全区|全镇|全县|全园|本页|本表|以上)?(?:合计|总计|小计|汇总|总合计)(?:$|[:(\[【\d])"
 )
+_PART = re.compile(r"^其中[:：]")
+"""A breakdown row below a total (``其中：一镇``)."""
+_NOTE_WORD = re.compile(r"^(?:注|备注|说明)[:：]?$")
 _FOOTNOTE = re.compile(
     r"^(?:注|备注|说明|填表人|填报人|制表人|制表|审核人|审核|负责人|单位负责人|统计负责人|数据来源|资料来源|"
     r"联系电话|填报日期|报出日期|填表日期)\s*[:：0-9１-９、.．]"
@@ -208,10 +211,15 @@ def skip_reason(cells: Sequence[Cell]) -> str | None:
     if not texts:
         return None
     first = next((t for t in texts if not _is_number(t)), "")
-    if first and _TOTAL.match(_squeeze(first)):
+    if first and (_TOTAL.match(_squeeze(first)) or _PART.match(_squeeze(first))):
         return "合计行"
-    if len(texts) == 1 and _FOOTNOTE.match(_squeeze(texts[0])):
+    squeezed = [_squeeze(t) for t in texts]
+    if len(texts) == 1 and _FOOTNOTE.match(squeezed[0]):
         return "表尾注释行"
+    if all(_FOOTNOTE.match(t) for t in squeezed):  # 制表人：… 审核人：… 填报日期：…
+        return "表尾注释行"
+    if len(texts) == 2 and _NOTE_WORD.match(squeezed[0]) and not _is_number(texts[1]):
+        return "表尾注释行"  # 注： | 1.本表为虚构 (the note's text in the next cell)
     return None
 
 

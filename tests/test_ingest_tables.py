@@ -359,3 +359,36 @@ def test_records_stream_from_an_endless_source() -> None:
     assert table is not None
     first = list(itertools.islice(table.records, 3))
     assert [r.values["name"] for r in first] == ["企业2", "企业3", "企业4"]
+
+
+@pytest.mark.parametrize(("cells", "reason"), [
+    (["注：本表为虚构"], "表尾注释行"),
+    (["注：", "本表数据为虚构"], "表尾注释行"),  # the note's text in the next cell
+    (["注", "1.营业收入单位为千元"], "表尾注释行"),
+    (["制表人：张三", "审核人：李四", "填报日期：2025-04-10"], "表尾注释行"),
+    (["  合 计 ", 1, 2], "合计行"),
+    (["其中：一镇", 5, 2034.5], "合计行"),
+    (["迷你数字科技有限公司", "91320585000000001X", "6513"], None),
+    (["注册公司", "x"], None),
+])
+def test_totals_breakdowns_and_notes_are_not_data(cells: list[Cell], reason: str | None) -> None:
+    from tupu.loaders.tables import skip_reason
+
+    assert skip_reason(cells) == reason
+
+
+def test_a_second_table_below_the_first_ends_the_data() -> None:
+    from tupu.loaders.tables import data_rows
+
+    rows: list[RawRow] = [
+        (3, ["甲公司", 1]), (4, ["注：中间的注释", None]), (5, ["乙公司", 2]), (6, [None, None]),
+        (7, ["附表：分镇汇总", None]), (8, ["镇（区）", "企业数"]), (9, ["一镇", 2]),
+    ]
+    skipped: list[tuple[int, str, str]] = []
+    kept = list(data_rows(rows, lambda n, why, first: skipped.append((n, why, first))))
+    assert [n for n, _ in kept] == [3, 5]
+    assert [(n, first) for n, _, first in skipped] == [(4, "注：中间的注释"), (7, "附表：分镇汇总")]
+    assert "另一张表" in skipped[1][1]
+    # an empty row between data rows does not end the table
+    rows = [(3, ["甲公司", 1]), (4, [None, None]), (5, ["乙公司", 2])]
+    assert [n for n, _ in data_rows(rows, lambda *a: None)] == [3, 5]
