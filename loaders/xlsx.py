@@ -135,6 +135,25 @@ _NOT_XLSX = ("不是有效的XLSX工作簿（可能是旧版 .xls、加密文件
              "“另存为”→“Excel 工作簿 (*.xlsx)”重新提交")
 
 
+TABLE_LOOK_AHEAD = 30
+"""Rows of a sheet looked at to tell a table from a sheet of instructions."""
+
+
+def _first_table_sheet(sheets: list[Any]) -> Any:
+    """The sheet to read when none is named: the first whose first rows hold a row of three or
+    more filled cells (a table's header), so that a 填表说明 or 封面 sheet before the data is
+    passed over; the first sheet when none does."""
+    if len(sheets) == 1:
+        return sheets[0]
+    for ws in sheets:
+        if not hasattr(ws, "iter_rows"):
+            continue  # a chart sheet
+        rows = ws.iter_rows(max_row=TABLE_LOOK_AHEAD, values_only=True)
+        if any(sum(1 for c in row if c is not None and str(c).strip()) >= 3 for row in rows):
+            return ws
+    return sheets[0]
+
+
 @contextmanager
 def open_sheet(
     binary: BinaryIO, sheet: str | None = None, limits: Limits | None = None
@@ -157,7 +176,7 @@ def open_sheet(
         if sheet is None and not names:
             raise XlsxProblem(_NOT_XLSX)
         if sheet is None:
-            ws = wb.worksheets[0]
+            ws = _first_table_sheet(wb.worksheets)
         elif sheet in names:
             ws = wb[sheet]
         else:

@@ -119,6 +119,17 @@ def test_xlsx_first_or_named_sheet_with_excel_row_numbers_and_typed_cells() -> N
     assert rows[2][1][1] == dt.datetime(2020, 1, 2)
 
 
+def test_an_instructions_sheet_before_the_table_is_passed_over() -> None:
+    data = workbook(填表说明=[["本表为虚构测试数据"], ["1. 营业收入单位为千元"]],
+                    数据=[["2025年一季度"], ["统一社会信用代码", "单位名称", "营业收入"], ["x", "甲", 1]])
+    with open_sheet(data) as sheet:
+        assert sheet.title == "数据"
+        assert [n for n, _ in sheet.rows] == [1, 2, 3]
+    data = workbook(说明=[["只有说明"]], 备注=[["也只有一列"]])  # no table anywhere: the first
+    with open_sheet(data) as sheet:
+        assert sheet.title == "说明"
+
+
 def test_xlsx_missing_sheet_and_non_workbook_are_problems() -> None:
     with pytest.raises(XlsxProblem, match="没有名为“季报”的工作表"):
         with open_sheet(workbook(名录=[["a"]]), "季报"):
