@@ -166,7 +166,8 @@ def parse_date(cell: Cell, what: str, epoch: dt.datetime = EXCEL_1900) -> dt.dat
                 return _date_from_serial(float(cell), epoch)
             raise ValueError(cell)
         text = _squeeze(cell_text(cell))
-        m = _DATE.match(text)
+        spaced = " ".join(unicodedata.normalize("NFKC", cell_text(cell)).split())
+        m = _DATE.match(spaced) or _DATE.match(text)  # 2019/3/5 12:00:00 keeps its space
         if m:
             return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         if _COMPACT_DATE.match(text):

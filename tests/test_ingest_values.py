@@ -122,7 +122,7 @@ def test_excel_errors_are_reported() -> None:
     "cell",
     ["2025-03-01", "2025/3/1", "2025.03.01", "2025年3月1日", "2025 年 3 月 1 日", "20250301",
      "45717", 45717, 45717.0, 20250301, dt.datetime(2025, 3, 1), dt.date(2025, 3, 1),
-     "2025-03-01 00:00:00"],
+     "2025-03-01 00:00:00", "2025/3/1 12:00:00", "2025/03/01 0:00", "2025-3-1T08:30"],
 )
 def test_dates_in_common_chinese_forms_and_excel_serials(cell: Cell) -> None:
     assert parse_date(cell, "成立日期") == dt.date(2025, 3, 1)
