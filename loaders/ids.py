@@ -19,6 +19,7 @@ written (trimmed), so a later entity-resolution pass can compare the raw names.
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 
 from tupu.loaders.uscc import ALPHABET, check_character
@@ -44,9 +45,15 @@ def is_generated(key: str) -> bool:
     return key.startswith(GENERATED_PREFIX)
 
 
+_AS_TEXT = re.compile(r"^(?:['`‘’]|=\"|\")([0-9A-Za-z]{18})\"?$")
+
+
 def credit_code(text: str) -> tuple[str, str | None]:
     """A 统一社会信用代码 normalised, and why it is invalid (Chinese) or None when it is valid."""
     code = normalise_name(text).replace("-", "")
+    wrapped = _AS_TEXT.match(code)  # '9132…, `9132…, ="9132…" : marks that keep a code as text
+    if wrapped is not None:
+        code = wrapped.group(1)
     if len(code) != 18:
         hint = "（15位的是旧的工商注册号）" if len(code) == 15 and code.isdigit() else ""
         return code, (f"统一社会信用代码应为18位，这里是{len(code)}位{hint}；请从营业执照上重新抄录")

@@ -195,6 +195,8 @@ def test_credit_codes_are_normalised_and_checked_in_chinese() -> None:
     assert credit_code(f" {good.lower()} ") == (good, None)
     full_width = good.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
     assert credit_code(full_width) == (good, None)
+    for as_text in (f"'{good}", f'="{good}"', f'"{good}"', f"`{good}"):  # kept-as-text marks
+        assert credit_code(as_text) == (good, None), as_text
     wrong = good[:17] + ("0" if good[17] != "0" else "1")
     code, why = credit_code(wrong)
     assert code == wrong and why is not None and f"末位应为“{good[17]}”" in why
