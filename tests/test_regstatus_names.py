@@ -133,6 +133,8 @@ def test_the_cli_names_dead_enterprises_in_table_json_and_csv(
     assert main(["anchors", "--format", "csv"]) == 0
     rows = {r["id"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
     assert rows[E2]["name"] == DEAD_E2 and rows[E2]["reg_status"] == "deregistered"
+    assert main(["parks", E2]) == 0
+    assert f"适合{DEAD_E2}（{E2}）落地的园区" in capsys.readouterr().out
     assert main(["projects"]) == 0
     assert DEAD_E2 in capsys.readouterr().out
     assert main(["projects", "--format", "json"]) == 0

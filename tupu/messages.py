@@ -592,6 +592,7 @@ MESSAGES: dict[str, str] = {
     "taxonomy.industry_code_twice": "行业代码{code}重复列出；请只保留一个",
     "taxonomy.domain_mismatch": "领域应与其所属大类 {category}（{domain}）一致；请修正本行或该大类",
     "name.with_status": "{name}（{status}）",
+    "parks.for_enterprise": "适合{name}（{key}）落地的园区：",
     "taxonomy.level_category": "大类（category）",
     "taxonomy.level_group": "中类（group）",
     "taxonomy.level_class": "小类（class）",

@@ -15,6 +15,7 @@ from tupu.graph.analyses.gaps import STATUS_ZH
 from tupu.graph.analyses.impact import anchor_impact, anchors as rank_anchors
 from tupu.graph.analyses.matching import fund_pairs, pair_scope, parks_for, university_pairs
 from tupu.graph.analyses.names import resolve, resolve_optional
+from tupu.graph.analyses.regstatus import named
 from tupu.messages import msg
 
 CLUSTER_TABLE = ["cluster", "label", "size", "above_scale", "revenue", "significant", "links",
@@ -120,6 +121,11 @@ def parks(app: AppContext, enterprise: str | None, limit: int, fmt: Format) -> N
     key = resolve(app.store, "Enterprise", enterprise)
     df = parks_for(app.store, key, cfg.matching, cfg.candidates)
     n = _limit(limit)
+    if fmt == "table":  # who the parks are for, with its status unless plain (注销 …)
+        node = app.store.get_node("Enterprise", key)
+        props = node.props if node is not None else {}
+        click.echo(msg("parks.for_enterprise", key=key,
+                       name=named(props.get("name", key), props.get("reg_status"))))
     show(df if n is None else df.head(n), fmt, PARK_TABLE)
 
 
