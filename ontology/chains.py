@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Literal, cast
 
 from tupu.errors import Problem, ValidationFailed
+from tupu.messages import msg
 from tupu.ontology.schema import LabelDef, RelTypeDef, load_schema
 from tupu.ontology.vocab import Label, Rel
 
@@ -152,21 +153,21 @@ class _Rows:
         header = next(it, None)
         if header is None:
             problems.append(Problem(file, None, None, None,
-                                    f"empty file; its header must be {','.join(allowed)}"))
+                                    msg("chains.empty_file", header=",".join(allowed))))
             return
         header = [h.strip().lstrip("\ufeff") for h in header]
         ok = True
         for h in header:
             if h not in allowed:
                 problems.append(Problem(file, 1, h, h,
-                                        f"unknown column; allowed: {', '.join(allowed)}"))
+                                        msg("chains.unknown_column", allowed="、".join(allowed))))
                 ok = False
         for h in required:
             if h not in header:
-                problems.append(Problem(file, 1, h, None, "missing column; add it to the header"))
+                problems.append(Problem(file, 1, h, None, msg("chains.missing_column")))
                 ok = False
         if len(set(header)) != len(header):
-            problems.append(Problem(file, 1, None, ",".join(header), "a column appears twice"))
+            problems.append(Problem(file, 1, None, ",".join(header), msg("chains.twice")))
             ok = False
         if not ok:
             return
@@ -176,8 +177,8 @@ class _Rows:
                 continue
             if len(cells) != len(header):
                 problems.append(Problem(file, line, None, ",".join(cells),
-                                        f"{len(cells)} cells for {len(header)} columns; "
-                                        "quote cells that contain commas"))
+                                        msg("chains.cells", cells=len(cells),
+                                            columns=len(header))))
                 continue
             self.records.append((line, {h: c.strip() for h, c in zip(header, cells)}))
 
@@ -211,7 +212,7 @@ def parse_chain_template(
         raw = tables.get(rel)
         if raw is None:
             problems.append(Problem(file, None, None, None,
-                                    f"file missing; create it with header {','.join(allowed)}"))
+                                    msg("chains.file_missing", header=",".join(allowed))))
             return _Rows(file, [], allowed, required, [])
         return _Rows(file, raw, allowed, required, problems)
 
@@ -223,7 +224,7 @@ def parse_chain_template(
         ok = True
         for col in cols:
             if not _cell(rec, col):
-                problems.append(Problem(r.file, line, col, None, "empty; this column is required"))
+                problems.append(Problem(r.file, line, col, None, msg("chains.required")))
                 ok = False
         return ok
 
@@ -238,8 +239,7 @@ def parse_chain_template(
                 continue
             if key in first:
                 problems.append(Problem(r.file, line, "id", key,
-                                        f"duplicate id (first on row {first[key]}); "
-                                        "ids must be unique"))
+                                        msg("chains.duplicate_id", row=first[key])))
             first.setdefault(key, line)
         return set(first)
 
@@ -258,7 +258,7 @@ def parse_chain_template(
                 plan_format = False
             else:
                 problems.append(Problem(chain_rows.file, line, "plan_format", pf,
-                                        "not a boolean; write true or false"))
+                                        msg("chains.not_boolean")))
                 continue
         if rec["id"] not in seen_chains:
             seen_chains.add(rec["id"])
@@ -273,7 +273,7 @@ def parse_chain_template(
         stage = rec["stage"]
         if stage not in stage_values:
             problems.append(Problem(link_rows.file, line, "stage", stage,
-                                    f"unknown stage; use one of {', '.join(stage_values)}"))
+                                    msg("chains.unknown_stage", stages="、".join(stage_values))))
             continue
         position: int | None = None
         pos = _cell(rec, "position")
@@ -282,7 +282,7 @@ def parse_chain_template(
                 position = int(pos)
             except ValueError:
                 problems.append(Problem(link_rows.file, line, "position", pos,
-                                        "not a whole number; write the link's order, e.g. 3"))
+                                        msg("chains.not_whole")))
                 continue
         if rec["id"] not in seen_links:
             seen_links.add(rec["id"])
@@ -303,15 +303,15 @@ def parse_chain_template(
             ok = True
             if starts is not None and s not in starts:
                 problems.append(Problem(r.file, line, "start", s,
-                                        f"no {start_what} with this id; add it or fix the id"))
+                                        msg("chains.no_such", what=start_what)))
                 ok = False
             if ends is not None and e not in ends:
                 problems.append(Problem(r.file, line, "end", e,
-                                        f"no {end_what} with this id; add it or fix the id"))
+                                        msg("chains.no_such", what=end_what)))
                 ok = False
             if (s, e) in seen:
                 problems.append(Problem(r.file, line, "end", e,
-                                        f"duplicate of row {seen[(s, e)]}; remove one"))
+                                        msg("chains.duplicate_row", row=seen[(s, e)])))
                 ok = False
             else:
                 seen[(s, e)] = line
@@ -320,11 +320,10 @@ def parse_chain_template(
         return tuple(out)
 
     has_link = edges(HAS_LINK_FILE, Rel.HAS_LINK, chain_ids, link_ids,
-                     "chain in nodes/Chain.csv", "link in nodes/ChainLink.csv")
-    feeds = edges(FEEDS_FILE, Rel.FEEDS, link_ids, link_ids,
-                  "link in nodes/ChainLink.csv", "link in nodes/ChainLink.csv")
-    covers = edges(COVERS_FILE, Rel.COVERS, link_ids, None,
-                   "link in nodes/ChainLink.csv", "")
+                     msg("chains.a_chain"), msg("chains.a_link"))
+    feeds = edges(FEEDS_FILE, Rel.FEEDS, link_ids, link_ids, msg("chains.a_link"),
+                  msg("chains.a_link"))
+    covers = edges(COVERS_FILE, Rel.COVERS, link_ids, None, msg("chains.a_link"), "")
     if problems:
         raise ValidationFailed(problems)
     return ChainTemplate(name, source, tuple(chains), tuple(links), has_link, feeds, covers)
@@ -347,7 +346,7 @@ def read_chain_template(
             text = entry.read_bytes().decode("utf-8-sig")
         except UnicodeDecodeError as e:
             raise ValidationFailed([Problem(f"{source}/{rel}", None, None, None,
-                                            "not UTF-8 text; save the file as UTF-8 CSV")]) from e
+                                            msg("chains.not_utf8"))]) from e
         tables[rel] = list(csv.reader(io.StringIO(text, newline="")))
     return parse_chain_template(tables, name or folder.name, source)
 
@@ -357,11 +356,11 @@ def load_chain_template(name: str = "culture") -> ChainTemplate:
     source = f"ontology/chains/{name}"
     if not _NAME.match(name):
         raise ValidationFailed([Problem(source, None, None, name,
-                                        "not a template name; use e.g. 'culture'")])
+                                        msg("chains.bad_name"))])
     folder = resources.files("tupu.ontology").joinpath("chains").joinpath(name)
     if not folder.is_dir():
         raise ValidationFailed([Problem(source, None, None, name,
-                                        "no such chain template; see ontology/chains/")])
+                                        msg("chains.no_template"))])
     return read_chain_template(folder, name, source)
 
 
@@ -411,15 +410,13 @@ def check_chain_template(template: ChainTemplate, taxonomy_codes: set[str]) -> N
     for e in t.has_link:
         if e.end in chain_of:
             problems.append(Problem(has_file, e.row, "end", e.end,
-                                    f"link already belongs to chain {chain_of[e.end]!r}; "
-                                    "a link belongs to exactly one chain — remove this row "
-                                    "or give the other chain its own link"))
+                                    msg("chains.link_twice", chain=chain_of[e.end])))
         else:
             chain_of[e.end] = e.start
     for k in t.links:
         if k.id not in chain_of:
             problems.append(Problem(link_file, k.row, "id", k.id,
-                                    f"link belongs to no chain; add a row to {HAS_LINK_FILE}"))
+                                    msg("chains.link_orphan", file=HAS_LINK_FILE)))
 
     by_id = {k.id: k for k in t.links}
     for c in t.chains:
@@ -427,21 +424,20 @@ def check_chain_template(template: ChainTemplate, taxonomy_codes: set[str]) -> N
         chain_file = t.file(CHAIN_FILE)
         if len(members) < MIN_LINKS:
             problems.append(Problem(chain_file, c.row, "id", c.id,
-                                    f"chain has {len(members)} link(s); give it at least "
-                                    f"{MIN_LINKS} in {LINK_FILE} and {HAS_LINK_FILE}"))
-        missing = [f"{STAGE_ZH[s]} ({s})" for s in STAGES if all(k.stage != s for k in members)]
+                                    msg("chains.few_links", count=len(members), least=MIN_LINKS,
+                                        links=LINK_FILE, has=HAS_LINK_FILE)))
+        missing = [STAGE_ZH[s] for s in STAGES if all(k.stage != s for k in members)]
         if missing:
             problems.append(Problem(chain_file, c.row, "id", c.id,
-                                    f"chain has no {' / '.join(missing)} link; "
-                                    "a chain spans upstream, midstream and downstream"))
+                                    msg("chains.missing_stage", stages="、".join(missing))))
         positions: dict[int, str] = {}
         for k in sorted(members, key=lambda k: k.row):
             if k.position is None:
                 continue
             if k.position in positions:
                 problems.append(Problem(link_file, k.row, "position", str(k.position),
-                                        f"same position as {positions[k.position]!r} in chain "
-                                        f"{c.id!r}; give each link its own order"))
+                                        msg("chains.same_position", other=positions[k.position],
+                                            chain=c.id)))
             positions.setdefault(k.position, k.id)
 
     rank = {s: i for i, s in enumerate(STAGES)}
@@ -451,39 +447,35 @@ def check_chain_template(template: ChainTemplate, taxonomy_codes: set[str]) -> N
         cs, ce = chain_of.get(e.start), chain_of.get(e.end)
         if e.start == e.end:
             problems.append(Problem(feeds_file, e.row, "end", e.end,
-                                    "a link cannot feed itself; remove the row"))
+                                    msg("chains.feeds_itself")))
         elif cs is not None and ce is not None and cs != ce:
             problems.append(Problem(feeds_file, e.row, "end", e.end,
-                                    f"FEEDS crosses chains ({cs!r} → {ce!r}); FEEDS joins links "
-                                    "of one chain — link the chains through shared COVERS codes"))
+                                    msg("chains.feeds_crosses", start=cs, end=ce)))
         elif rank[by_id[e.start].stage] > rank[by_id[e.end].stage]:
             problems.append(Problem(feeds_file, e.row, "start", e.start,
-                                    f"a {by_id[e.start].stage} link feeds a "
-                                    f"{by_id[e.end].stage} one; FEEDS runs upstream → downstream, "
-                                    "swap start and end or fix the stages"))
+                                    msg("chains.feeds_backwards",
+                                        start=STAGE_ZH[by_id[e.start].stage],
+                                        end=STAGE_ZH[by_id[e.end].stage])))
     for cycle in _cycles((k.id for k in t.links), [e for e in t.feeds if e.start != e.end]):
         last = cycle[-1]
         route = " → ".join([cycle[0].start, *(e.end for e in cycle)])
         rows = ", ".join(str(e.row) for e in cycle)
         problems.append(Problem(feeds_file, last.row, "end", last.end,
-                                f"FEEDS has a cycle {route} (rows {rows}); remove the row that "
-                                "runs against the flow"))
+                                msg("chains.cycle", route=route, rows=rows)))
     for k in t.links:
         if k.id not in fed and k.id in chain_of:
             problems.append(Problem(link_file, k.row, "id", k.id,
-                                    f"link is not joined to its chain; add a row to {FEEDS_FILE} "
-                                    "from its supplier link or to its customer link"))
+                                    msg("chains.not_joined", file=FEEDS_FILE)))
 
     covered: set[str] = set()
     for e in t.covers:
         covered.add(e.start)
         if e.end not in taxonomy_codes:
             problems.append(Problem(covers_file, e.row, "end", e.end,
-                                    "not a 小类 (4-digit class) code of the taxonomy; use a code "
-                                    "with level 'class' from the taxonomy file"))
+                                    msg("chains.not_class")))
     for k in t.links:
         if k.id not in covered:
             problems.append(Problem(link_file, k.row, "id", k.id,
-                                    f"link covers no 小类 code; add rows to {COVERS_FILE}"))
+                                    msg("chains.covers_none", file=COVERS_FILE)))
     if problems:
         raise ValidationFailed(problems)

@@ -184,7 +184,7 @@ def test_a_cycle_is_refused_naming_file_row_and_column(
     folder = _copy(tmp_path)
     row = _append(folder, FEEDS_FILE, "esports-games.publishing,esports-games.rnd")
     problems = _refused(folder, class_codes)
-    [cycle] = [p for p in problems if "cycle" in p.message]
+    [cycle] = [p for p in problems if "环路" in p.message]
     assert cycle.file.endswith(FEEDS_FILE)
     assert cycle.row == row
     assert cycle.column == "end"
@@ -212,8 +212,8 @@ def test_feeds_across_chains_or_against_the_stages_are_refused(
     backwards = _append(folder, FEEDS_FILE, "esports-games.channels,esports-games.hardware")
     problems = _refused(folder, class_codes)
     assert [p.row for p in problems] == [across, backwards]
-    assert "crosses chains" in problems[0].message
-    assert "upstream → downstream" in problems[1].message
+    assert "跨越了产业链" in problems[0].message
+    assert "从上游指向下游" in problems[1].message
     assert problems[1].column == "start"
 
 
@@ -231,12 +231,12 @@ def test_a_thin_chain_and_a_bare_link_are_refused(tmp_path: Path, class_codes: s
     link_row = _append(folder, LINK_FILE, "thin.only,孤立环节,midstream,1,")
     problems = _refused(folder, class_codes)
     messages = " | ".join(p.message for p in problems)
-    assert f"at least {MIN_LINKS}" in messages
-    assert "no 上游 (upstream) / 下游 (downstream) link" in messages
+    assert f"至少给出{MIN_LINKS}个" in messages
+    assert "缺少上游、下游环节" in messages
     bare = [p for p in problems if p.file.endswith(LINK_FILE)]
     assert {p.row for p in bare} == {link_row}
-    assert any("covers no" in p.message for p in bare)
-    assert any("not joined" in p.message for p in bare)
+    assert any("没有覆盖任何小类代码" in p.message for p in bare)
+    assert any("未与所属产业链相连" in p.message for p in bare)
 
 
 def test_reading_refuses_unknown_columns_dangling_ends_and_bad_cells(tmp_path: Path) -> None:
