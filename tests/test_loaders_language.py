@@ -141,3 +141,23 @@ def test_a_broken_rate_table_is_named_in_chinese() -> None:
         with pytest.raises(ConfigError) as err:
             parse_rates(raw, "rates.yaml")
         assert str(err.value).startswith("rates.yaml：") and chinese(str(err.value))
+
+
+def test_every_chain_template_problem_is_chinese() -> None:
+    from tupu.ontology.chains import CHAIN_FILE, LINK_FILE, check_chain_template, \
+        load_chain_template, parse_chain_template
+
+    tables: dict[str, list[list[str]] | None] = {
+        CHAIN_FILE: [["id", "name", "colour"], ["c1", "甲链", "red"]],
+        LINK_FILE: [["id", "name", "stage", "position"], ["k1", "甲", "sideways", "x"],
+                    ["k1", "乙", "upstream", "1"], ["k3", "", "upstream", "2", "extra"]],
+    }
+    with pytest.raises(ValidationFailed) as err:
+        parse_chain_template(tables, "broken", "chains/broken")
+    assert len(err.value.problems) >= 5
+    for p in err.value.problems:
+        assert chinese(p.message), p.message
+    good = load_chain_template("culture")
+    with pytest.raises(ValidationFailed) as err:
+        check_chain_template(good, set())  # no taxonomy class: every COVERS row is wrong
+    assert all(chinese(p.message) for p in err.value.problems)
