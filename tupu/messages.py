@@ -514,6 +514,13 @@ MESSAGES: dict[str, str] = {
     "handbook.out_kind": "--out {path}：招商手册写为 .html 文件。",
     "pairs.existing_apart": "以上为尚未合作的新结对；已有合作的结对另列：tupu pairs {kind} --existing。",
     "python.unknown_pairs": "pairs() 的种类为 universities（产学研）或 funds（融资），不是「{kind}」。",
+    # -- s-analyst: charts, SPARQL and the Python entry point (tupu/charts.py, tupu/map.py) ------
+    "charts.no_cjk_font": "图表中的中文无法显示：本机没有可用的中文字体（已查找：{fonts}）。"
+                          "请安装一种，例如 Debian/Ubuntu 上 sudo apt-get install fonts-noto-cjk，"
+                          "然后重启内核再运行。",
+    "python.sparql_not_select": "sparql() 只接受 SELECT 查询；其他查询（{kind}）请用 to_rdf() 得到 rdflib 图后自行处理。",
+    "python.sparql_remote": "sparql() 不访问外部数据：查询中不能有 SERVICE、FROM 或 FROM NAMED（{detail}）。",
+    "python.sparql_bad": "SPARQL 查询有语法错误：{detail}",
 
 }
 
