@@ -152,6 +152,87 @@ def test_docs_examples_run(city: City, monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.failed == 0, "docs/python.md examples failed (see the output above)"
 
 
+def test_enterprises_and_their_links(m: IndustryMap, city: City) -> None:
+    ent = m.enterprises().set_index("id")
+    ideal = ent.loc[city.ideal]
+    assert ideal["name"] == "深圳理想互娱科技有限公司" and not ideal["local"]
+    assert ent.loc[city.dead, "reg_status"] == "deregistered"
+    local = m.enterprises(local=True)
+    assert local["local"].all() and local["town_name"].notna().all()
+    assert set(city.partners) <= set(local["id"]) and city.ideal not in set(local["id"])
+    park_names = m.parks().set_index("park")["name"]
+    in_park = local[local["park"].notna()]
+    assert len(in_park) > 0 and (in_park["park_name"] == in_park["park"].map(park_names)).all()
+    links = m.enterprise_links()
+    assert city.ideal in set(links.loc[links["link"] == city.link, "enterprise"])
+    assert set(links["link_name"]) <= set(m.links()["name"])
+    # the same count as the panorama's, link by link
+    counted = m.enterprise_links(local=True).groupby("link")["enterprise"].nunique()
+    panorama = m.gaps(all=True).set_index("link")["local_enterprises"]
+    assert (counted.reindex(panorama.index, fill_value=0) == panorama).all()
+
+
+def test_cluster_members_and_graph(m: IndustryMap) -> None:
+    import networkx as nx
+
+    cl = m.clusters()
+    members = m.cluster_members()
+    assert members.groupby("cluster").size().to_dict() == dict(
+        zip(cl["cluster"], cl["size"], strict=True))
+    assert members["name"].notna().all() and not members["enterprise"].duplicated().any()
+    g = m.cluster_graph()
+    assert set(members["enterprise"]) <= set(g.nodes)
+    assert all(d["weight"] > 0 for _, _, d in g.edges(data=True))
+    parts = [set(x["enterprise"]) for _, x in members.groupby("cluster")]
+    parts += [{k} for k in set(g.nodes) - set(members["enterprise"])]
+    assert nx.community.modularity(g, parts) > 0.3  # the clusters are communities of that graph
+
+
+def test_sparql_over_the_rdf_view(tmp_path: Path) -> None:
+    from tests.minicity import E1, E2, E3, write_city
+
+    folder = write_city(tmp_path / "src")
+    with tupu.open(store="memory", data_dir=tmp_path / "data") as mini:
+        mini.load(folder)
+        rdf = mini.to_rdf()
+        assert mini.to_rdf() is rdf and len(rdf) > 0
+        df = mini.sparql("SELECT ?id ?name WHERE { ?e a tupu:Enterprise ; tupu:id ?id ; "
+                         "tupu:name ?name } ORDER BY ?id")
+        assert list(df.columns) == ["id", "name"] and list(df["id"]) == sorted([E1, E2, E3])
+        query = "SELECT ?name WHERE { ?e tupu:id ?id ; tupu:name ?name }"
+        assert mini.sparql(query, id=E3)["name"].tolist() == ["外地游戏股份有限公司"]
+        assert mini.sparql(query, id=f'{E3}" }} ?e ?p ?name {{').empty  # a value, not text
+        unbound = mini.sparql("SELECT ?e ?x WHERE { ?e a tupu:Enterprise "
+                              "OPTIONAL { ?e tupu:no_such_property ?x } }")
+        assert len(unbound) == 3 and unbound["x"].isna().all()
+        for bad, said in [
+            ("SELECT ?s WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", "SERVICE"),
+            ("SELECT ?s FROM <http://127.0.0.1:9/x.ttl> WHERE { ?s ?p ?o }", "FROM"),
+            ("SELECT ?s FROM NAMED <http://127.0.0.1:9/x> WHERE { ?s ?p ?o }", "FROM NAMED"),
+            ("ASK { ?s ?p ?o }", "SELECT"),
+            ("SELECT WHERE", "语法"),
+        ]:
+            with pytest.raises(UsageError, match=said):
+                mini.sparql(bad)
+        mini.load(write_city(tmp_path / "again", {"nodes/Enterprise.csv": (
+            "id,name,short_name,province,city,annual_revenue,employees,listed,above_scale,founded\n"
+            f"{E1},迷你数字科技有限公司,迷你数字,江苏省,迷你市,5200.5,120,false,true,2016-03-02\n"
+            f"{E2},迷你装备制造有限公司,迷你装备,江苏省,迷你市,800,30,否,0,2020-07-15\n"
+            f"{E3},外地游戏股份有限公司,外地游戏,北京市,北京市,250000,900,true,true,2008-01-09\n"
+        )}))
+        assert mini.to_rdf() is not rdf  # a load makes the RDF view again
+
+
+def test_configured_store_follows_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    for store in ("neo4j", "memory"):
+        monkeypatch.setenv("TUPU_STORE", store)
+        get_settings.cache_clear()
+        try:
+            assert tupu.configured_store() == store
+        finally:
+            get_settings.cache_clear()
+
+
 # -- names, not ids -----------------------------------------------------------------------------
 
 
