@@ -8,7 +8,9 @@ more (the same ties, far more revenue, listed, unicorn) but deregistered.
 
 from __future__ import annotations
 
+import csv
 import doctest
+import io
 import re
 import subprocess
 import sys
@@ -29,6 +31,7 @@ from tupu.graph.analyses.monitoring import target_progress
 from tupu.loaders.pipeline import load
 from tupu.graph.stores.store import GraphStore
 from tupu.map import IndustryMap
+from tupu.messages import msg
 from tupu.ontology.targets import read_targets
 from tupu.settings import get_settings
 
@@ -477,6 +480,25 @@ def test_saved_tables_are_for_people(capsys: pytest.CaptureFixture[str], city: C
     code, machine, _ = _run(capsys, *d, "candidates", city.link, "--limit", "2", "--format",
                             "json")
     assert code == 0 and '"score"' in machine and '"rank"' in machine  # JSON keeps English keys
+    # --format csv is the same CSV as --save FILE.csv: one writer, for people
+    code, people, _ = _run(capsys, *d, "candidates", city.link, "--limit", "5", "--format", "csv")
+    assert code == 0 and people.startswith("\ufeff排名,标识,名称")
+    assert people.rstrip("\n") == raw.decode("utf-8").rstrip("\r\n")
+    rows = list(csv.DictReader(io.StringIO(people.removeprefix("\ufeff"))))
+    assert rows[0]["标识"] == city.ideal and "（" in rows[0]["名称"]  # id and registration status
+    code, gaps, _ = _run(capsys, *d, "gaps", "--all", "--format", "csv")
+    head = gaps.removeprefix("\ufeff").splitlines()[0]
+    assert code == 0 and "status" not in head and "环节" in head
+    statuses = {r[msg("col.status")] for r in csv.DictReader(io.StringIO(gaps.removeprefix("\ufeff")))}
+    assert statuses and statuses <= {"缺失", "薄弱", "一般", "优势"}
+    code, targets, _ = _run(capsys, *d, "targets", "--period", PERIOD, "--format", "csv")
+    assert code == 0 and "按进度" in targets and "on_track" not in targets
+    code, bulletin, _ = _run(capsys, *d, "bulletin", PERIOD, "--format", "csv")
+    assert code == 0 and bulletin.startswith("\ufeff# ") and bulletin.count("\ufeff") == 1
+    code, pairs, _ = _run(capsys, *d, "pairs", "universities", "--limit", "3", "--format", "csv")
+    assert code == 0 and "['" not in pairs  # lists joined with "；", never a Python repr
+    code, machine, _ = _run(capsys, *d, "targets", "--period", PERIOD, "--format", "json")
+    assert code == 0 and '"on_track"' in machine and '"status"' in machine  # JSON keeps codes
     cells: dict[str, list[object]] = {"name": ["=HYPERLINK(1)", "甲"], "links": [["a", "b"], ["c"]]}
     from tupu.graph.exports.office import to_people_csv
 

@@ -521,6 +521,21 @@ MESSAGES: dict[str, str] = {
     "python.sparql_not_select": "sparql() 只接受 SELECT 查询；其他查询（{kind}）请用 to_rdf() 得到 rdflib 图后自行处理。",
     "python.sparql_remote": "sparql() 不访问外部数据：查询中不能有 SERVICE、FROM 或 FROM NAMED（{detail}）。",
     "python.sparql_bad": "SPARQL 查询有语法错误：{detail}",
+    # column headers of the people's CSV of tupu provenance, export and demo (api/output.py)
+    "col.fact": "对象",
+    "col.delivery": "数据批次",
+    "col.file": "来源文件",
+    "col.row": "行号",
+    "col.loaded_at": "载入时间",
+    "col.delivery_status": "批次状态",
+    "col.delivery_sources": "批次来源",
+    "col.asked_as": "查询所用的键",
+    "col.aliases": "别名",
+    "col.path": "路径",
+    "col.files": "文件数",
+    "col.rows": "行数",
+    "col.chain_id": "产业链标识",
+    "col.link_id": "环节标识",
 
 }
 
