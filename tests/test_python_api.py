@@ -236,6 +236,32 @@ def test_configured_store_follows_the_settings(monkeypatch: pytest.MonkeyPatch) 
             get_settings.cache_clear()
 
 
+def test_tables_and_bulletin_saved_for_people(m: IndustryMap, city: City, tmp_path: Path) -> None:
+    import openpyxl
+
+    c = m.candidates(city.link, limit=5)
+    csv_path = m.save_table(c, tmp_path / "候选.csv")
+    raw = csv_path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    head = raw.decode("utf-8-sig").splitlines()[0].split(",")
+    assert head[:3] == ["排名", "标识", "名称"] and "score" not in head
+    xlsx = m.save_table(c, tmp_path / "候选.xlsx", title="靶向招引候选")
+    ws = openpyxl.load_workbook(xlsx).active
+    assert ws is not None and ws["A1"].value == "靶向招引候选" and "虚构" in str(ws["A2"].value)
+    assert ws.freeze_panes == "A4" and ws["A3"].value == "排名"
+    with pytest.raises(UsageError, match=".csv 或 .xlsx"):
+        m.save_table(c, tmp_path / "候选.txt")
+    page = m.save_bulletin(PERIOD, tmp_path / "通报.html").read_text(encoding="utf-8")
+    assert "缺口与招引" in page and "<svg" in page
+    assert m.save_bulletin(PERIOD, tmp_path / "通报.xlsx").stat().st_size > 0
+    assert "缺口与招引" in m.save_bulletin(PERIOD, tmp_path / "通报.md").read_text(encoding="utf-8")
+    with pytest.raises(UsageError):
+        m.save_bulletin(PERIOD, tmp_path / "通报.pdf")
+    with pytest.raises(NoData):
+        m.save_bulletin("2026Q1", tmp_path / "无.html")
+    assert not (tmp_path / "无.html").exists()
+
+
 # -- names, not ids -----------------------------------------------------------------------------
 
 

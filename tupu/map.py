@@ -308,8 +308,8 @@ class IndustryMap:
         return {s.key: s.display() for s in b.sections}
 
     def bulletin_report(self, period: str, targets: str | None = None) -> Bulletin:
-        """The bulletin of ``period`` as an object (``title``, ``summary``, ``sections``), which
-        ``tupu.graph.exports.bulletin.to_html`` / ``to_xlsx`` write out."""
+        """The bulletin of ``period`` as an object (``title``, ``summary``, ``sections``);
+        :meth:`save_bulletin` writes it out."""
         from tupu.graph.analyses.bulletin import build_bulletin
         from tupu.graph.analyses.monitoring import plan_targets, require_data
 
@@ -317,6 +317,40 @@ class IndustryMap:
         return build_bulletin(self.store, period, plan_targets(self.store, targets),
                               self.config.monitoring, self.config.clusters, self.config.gaps,
                               self.config.candidates)
+
+    def save_bulletin(self, period: str, path: str | Path, targets: str | None = None) -> Path:
+        """Write the bulletin of ``period`` to ``path``: ``.md`` (Markdown), ``.html`` (one
+        printable page with its charts) or ``.xlsx`` (a sheet per section, number formats),
+        as ``tupu bulletin PERIOD --out PATH`` does; returns the path."""
+        from tupu.graph.exports.bulletin import to_html, to_markdown, to_xlsx
+
+        out = Path(path)
+        kind = out.suffix.lower()
+        if kind not in (".md", ".html", ".xlsx"):
+            raise UsageError(msg("python.bulletin_kind", path=out))
+        b = self.bulletin_report(period, targets)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if kind == ".xlsx":
+            return to_xlsx(b, out)
+        out.write_text(to_html(b) if kind == ".html" else to_markdown(b), encoding="utf-8")
+        return out
+
+    def save_table(self, df: pd.DataFrame, path: str | Path, title: str = "") -> Path:
+        """Write ``df`` (any method's result) for people, as ``--save`` does: ``.csv`` in UTF-8
+        with a BOM, or ``.xlsx`` with ``title`` and the dataset's notice above a frozen header
+        row and number formats; Chinese headers, lists joined with "；", text cells inert.
+        Returns the path."""
+        from tupu.graph.exports.office import to_people_csv, write_xlsx
+
+        out = Path(path)
+        kind = out.suffix.lower()
+        if kind not in (".csv", ".xlsx"):
+            raise UsageError(msg("python.table_kind", path=out))
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if kind == ".xlsx":
+            return write_xlsx(df, out, title or out.stem, self.notice())
+        out.write_text(to_people_csv(df), encoding="utf-8")
+        return out
 
     def provenance(self, label: str, key: str) -> pd.DataFrame:
         """Where a node came from: ``fact``, ``delivery``, ``file``, ``row``, ``loaded_at``, …

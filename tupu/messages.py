@@ -521,6 +521,8 @@ MESSAGES: dict[str, str] = {
     "python.sparql_not_select": "sparql() 只接受 SELECT 查询；其他查询（{kind}）请用 to_rdf() 得到 rdflib 图后自行处理。",
     "python.sparql_remote": "sparql() 不访问外部数据：查询中不能有 SERVICE、FROM 或 FROM NAMED（{detail}）。",
     "python.sparql_bad": "SPARQL 查询有语法错误：{detail}",
+    "python.bulletin_kind": "save_bulletin() 写 .md、.html 或 .xlsx 文件，不是 {path}。",
+    "python.table_kind": "save_table() 写 .csv 或 .xlsx 文件，不是 {path}。",
     # column headers of the people's CSV of tupu provenance, export and demo (api/output.py)
     "col.fact": "对象",
     "col.delivery": "数据批次",
