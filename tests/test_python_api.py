@@ -328,18 +328,46 @@ def test_cli_takes_names_and_lists_choices(capsys: pytest.CaptureFixture[str], c
 # -- planted truths -----------------------------------------------------------------------------
 
 
-def test_a_dead_enterprise_is_never_ranked(m: IndustryMap, city: City) -> None:
+def test_a_dead_enterprise_is_never_ranked(m: IndustryMap, city: City,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from fastapi.testclient import TestClient
+
+    from tupu.api.app import create_app
+
     everyone = m.candidates(city.link, limit=None)
     assert city.dead not in set(everyone["id"])
     assert city.ideal in set(everyone["id"])
+    # the same on the CLI and the pages, where the 招商 teams read the lists
+    d = ["--data-dir", str(city.data_dir), "--store", "memory"]
+    code, out, _ = _run(capsys, *d, "candidates", city.link_name, "--limit", "0", "--format", "json")
+    assert code == 0 and city.ideal in out and city.dead not in out
+    with TestClient(create_app(m.settings)) as client:
+        api = client.get(f"/api/v1/candidates/{city.link}?limit=500").json()
+        page = client.get(f"/candidates/{city.link}")
+    assert city.dead not in {c["id"] for c in api["candidates"]}
+    assert page.status_code == 200 and "深圳理想互娱科技有限公司" in page.text
+    assert "深圳已销互娱科技股份有限公司" not in page.text
 
 
-def test_the_ideal_candidate_ranks_first_with_its_park(m: IndustryMap, city: City) -> None:
+def test_the_ideal_candidate_ranks_first_with_its_park(m: IndustryMap, city: City,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    from fastapi.testclient import TestClient
+
+    from tupu.api.app import create_app
+
     top = m.candidates(city.link, limit=5).iloc[0]
     assert top["id"] == city.ideal
     assert top["ties"] > 0 and top["park"] > 0 and top["scale"] > 0
     # a group of 2,500 people lands a branch: the park term asks for its room, not 25,000 ㎡
     assert "理想电竞测试园定位于本环节，空置3.0万㎡，满足约2,000㎡需求" in top["explanation"]
+    d = ["--data-dir", str(city.data_dir), "--store", "memory"]
+    code, out, _ = _run(capsys, *d, "candidates", city.link_name, "--limit", "3", "--format", "csv")
+    first = next(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
+    assert code == 0 and first["排名"] == "1" and first["标识"] == city.ideal
+    with TestClient(create_app(m.settings)) as client:
+        page = client.get(f"/candidates/{city.link_name}").text
+    assert page.index("深圳理想互娱科技有限公司") < min(
+        page.index(str(n)) for n in m.candidates(city.link, limit=5)["name"][1:] if str(n) in page)
 
 
 _POINTS = re.compile(r"（\+([0-9.]+)分）")
@@ -404,6 +432,33 @@ def test_target_statuses_at_q2(m: IndustryMap) -> None:
     assert tp.loc["clusters", "status"] == "behind"  # a range, judged on its lower bound
     with pytest.raises(NoData):
         m.bulletin("2026Q1")
+
+
+def test_target_statuses_at_q2_where_users_read_them(m: IndustryMap, city: City,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """The sample's plan at Q2: the same statuses, in Chinese, on the CLI and the page as in
+    Python — one on track (half of the year's target expected), one behind."""
+    from fastapi.testclient import TestClient
+
+    from tupu.api.app import create_app
+
+    t = m.targets(period=PERIOD).set_index("name")
+    on_track = t[(t["status"] == "on_track") & (t["expected"] < t["annual"])]
+    behind = t[t["status"] == "behind"]
+    assert len(on_track) and len(behind)
+    name_on, name_behind = on_track.index[0], behind.index[0]
+    assert t.loc[name_on, "actual"] >= t.loc[name_on, "expected"]
+    assert t.loc[name_behind, "actual"] < t.loc[name_behind, "expected"]
+    d = ["--data-dir", str(city.data_dir), "--store", "memory"]
+    code, out, _ = _run(capsys, *d, "targets", "--period", PERIOD, "--format", "csv")
+    rows = {r["名称"]: r for r in csv.DictReader(io.StringIO(out.removeprefix("\ufeff")))}
+    assert code == 0
+    assert rows[name_on][msg("col.status")] == "按进度"
+    assert rows[name_behind][msg("col.status")] == "滞后"
+    with TestClient(create_app(m.settings)) as client:
+        page = client.get("/targets", params={"period": PERIOD})
+    assert page.status_code == 200 and "按进度" in page.text and "滞后" in page.text
+    assert name_on in page.text and name_behind in page.text
 
 
 def test_targets_and_clusters_judge_the_range_alike(m: IndustryMap) -> None:

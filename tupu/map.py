@@ -167,12 +167,14 @@ class IndustryMap:
         """靶向招引: outside enterprises for ``link`` ranked by ``score``, the sum of the term
         columns ``scale``, ``brand``, ``ties``, ``indirect``, ``fit``, ``park``, ``funds``,
         ``universities``; ``explanation`` states every non-zero term with its points;
-        ``best_park`` is the park of :meth:`parks` ranked first for the enterprise."""
+        ``best_park`` is the park of :meth:`parks` ranked first for the enterprise.
+        ``limit=None`` (or 0, as on the CLI): every candidate."""
         from tupu.graph.analyses.candidates import candidates
         from tupu.graph.analyses.names import resolve
 
         key = resolve(self.store, "ChainLink", link)
-        return candidates(self.store, key, limit, self.config.candidates, self.config.gaps,
+        top = limit if limit is not None and limit > 0 else None
+        return candidates(self.store, key, top, self.config.candidates, self.config.gaps,
                           self.config.matching)
 
     def parks(self, enterprise: str | None = None, limit: int | None = None) -> pd.DataFrame:

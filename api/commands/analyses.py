@@ -128,7 +128,8 @@ def gaps(app: AppContext, chain: str | None, scope_text: str, show_all: bool, li
 
 @click.command()
 @click.argument("link")
-@click.option("--limit", type=int, default=20, show_default=True, help="At most this many.")
+@click.option("--limit", type=int, default=20, show_default=True,
+              help="At most this many (0: all).")
 @format_option
 @save_option
 @pass_app
@@ -137,7 +138,8 @@ def candidates(app: AppContext, link: str, limit: int, fmt: Format) -> None:
     CHAIN/LINK), with an explained score."""
     cfg = load_analysis_config(app.settings.analysis_config)
     key = resolve(app.store, "ChainLink", link)
-    df = rank_candidates(app.store, key, limit, cfg.candidates, cfg.gaps, cfg.matching)
+    df = rank_candidates(app.store, key, limit if limit > 0 else None, cfg.candidates, cfg.gaps,
+                         cfg.matching)
     if for_people(fmt) and not df.empty:
         df = df.assign(name=with_status(app.store, df["id"], df["name"]))
     show(df, fmt, CANDIDATE_TABLE, {"park": msg("col.park_term")})
