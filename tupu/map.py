@@ -414,9 +414,10 @@ class IndustryMap:
         text. The query reads this map only: ``SERVICE``, ``FROM`` and ``FROM NAMED`` are
         refused."""
         from pyparsing import ParseException
-        from rdflib import RDF, RDFS, XSD, Literal, Namespace, Variable
+        from rdflib import RDF, RDFS, XSD, Literal, Namespace
         from rdflib.plugins.sparql import prepareQuery
-        from rdflib.term import Node as RdfNode
+        from rdflib.query import ResultRow
+        from rdflib.term import IdentifiedNode, Identifier
 
         namespaces = {"tupu": Namespace(self.store.schema.namespace), "rdf": RDF,
                       "rdfs": RDFS, "xsd": XSD}
@@ -429,11 +430,17 @@ class IndustryMap:
         remote = _remote_parts(prepared.algebra)
         if remote:
             raise UsageError(msg("python.sparql_remote", detail="、".join(sorted(remote))))
-        init = {Variable(k): v if isinstance(v, RdfNode) else Literal(v)
-                for k, v in bindings.items()}
+        init: dict[str, Identifier] = {
+            k: v if isinstance(v, Identifier) else Literal(v) for k, v in bindings.items()}
         result = self.to_rdf().query(prepared, initBindings=init)
         columns = [str(v) for v in result.vars or []]
-        rows = [[None if term is None else term.toPython() for term in row] for row in result]
+
+        def python(term: object) -> object:
+            if isinstance(term, (Literal, IdentifiedNode)):
+                return term.toPython()
+            return None if term is None else str(term)
+
+        rows = [[python(t) for t in row] for row in result if isinstance(row, ResultRow)]
         return pd.DataFrame(rows, columns=columns)
 
     # -- helpers -----------------------------------------------------------------------------
