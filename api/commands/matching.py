@@ -19,8 +19,8 @@ from tupu.messages import msg
 
 CLUSTER_TABLE = ["cluster", "label", "size", "above_scale", "revenue", "significant", "links",
                  "internal_ties", "leader"]
-IMPACT_LINK_TABLE = ["chain_name", "link_name", "local_before", "local_after", "status_before",
-                     "status_after", "broken_after", "change"]
+IMPACT_LINK_TABLE = ["chain_name", "link", "link_name", "local_before", "local_after",
+                     "status_before", "status_after", "broken_after", "change"]
 ORPHAN_TABLE = ["enterprise", "name", "park", "town", "loses_zh", "product", "annual_value"]
 ANCHOR_TABLE = ["rank", "id", "name", "park", "annual_revenue", "links_down", "newly_broken",
                 "lose_supplier", "lose_customer", "score", "explanation"]

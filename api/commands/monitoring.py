@@ -26,7 +26,8 @@ PROJECT_TABLE = ["project", "name", "town_name", "status", "progress", "planned_
                  "off_track", "reason"]
 OFF_TRACK_TABLE = ["project", "name", "town_name", "owner_name", "status", "progress",
                    "planned_progress", "reason"]
-TARGET_TABLE = ["target", "name", "wording", "actual", "expected", "unit", "status", "note"]
+TARGET_TABLE = ["target", "name", "wording", "annual", "actual", "expected", "unit", "status",
+                "note"]
 OUT_KINDS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html",
              ".xlsx": "xlsx"}
 
