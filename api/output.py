@@ -12,11 +12,10 @@ import datetime as dt
 import json
 import unicodedata
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import pandas as pd
-
-from tupu.graph.exports.office import to_people_csv
+if TYPE_CHECKING:  # pandas and openpyxl are imported by the commands that write CSV, not by --help
+    import pandas as pd
 
 Format = Literal["table", "json", "csv"]
 FORMATS: tuple[str, ...] = ("table", "json", "csv")
@@ -58,11 +57,15 @@ def people_csv(df: pd.DataFrame, columns: Sequence[str] | None = None,
                headers: Mapping[str, str] | None = None) -> str:
     """The people's CSV of ``df`` (module doc) for standard output: ``click.echo`` ends the last
     line."""
+    from tupu.graph.exports.office import to_people_csv
+
     return to_people_csv(df, columns, headers).removesuffix("\r\n")
 
 
 def to_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None) -> str:
     """Rows as the people's CSV (module doc), ``columns`` (English keys) in that order."""
+    import pandas as pd
+
     cols = list(columns or (rows[0].keys() if rows else []))
     return people_csv(pd.DataFrame([{c: r.get(c) for c in cols} for r in rows], columns=cols))
 
