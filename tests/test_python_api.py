@@ -25,7 +25,7 @@ from tests.conftest import REPO
 from tests.minicity import uscc
 from tests.plant import add_rows, copy_sample, read_rows, write_rows
 from tupu.api.cli import main
-from tupu.errors import AmbiguousName, NoData, UnknownName, UsageError
+from tupu.errors import AmbiguousName, InputError, NoData, UnknownName, UsageError
 from tupu.graph.analyses.candidates import TERMS
 from tupu.graph.analyses.monitoring import target_progress
 from tupu.loaders.pipeline import load
@@ -614,6 +614,12 @@ def test_handbook_of_a_chain_and_of_a_park(capsys: pytest.CaptureFixture[str], c
     assert code == 0 and "电竞赛事运营" in (tmp_path / "p.html").read_text(encoding="utf-8")
     code, _, err = _run(capsys, *d, "handbook", "不存在", "--out", str(tmp_path / "x.html"))
     assert code == 1 and "可选的产业链" in err and not (tmp_path / "x.html").exists()
+    # the same booklet from Python
+    book = m.save_handbook("电竞游戏", tmp_path / "py.html").read_text(encoding="utf-8")
+    assert book == page or book.replace(str(tmp_path / "py.html"), "") == page
+    with pytest.raises(InputError, match="可选的园区"):
+        m.save_handbook("不存在", tmp_path / "y.html")
+    assert not (tmp_path / "y.html").exists()
 
 
 @pytest.mark.neo4j

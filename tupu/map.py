@@ -337,6 +337,20 @@ class IndustryMap:
         out.write_text(to_html(b) if kind == ".html" else to_markdown(b), encoding="utf-8")
         return out
 
+    def save_handbook(self, subject: str, path: str | Path) -> Path:
+        """Write the 招商手册 of ``subject`` — a chain or a park (id, Chinese full or short name)
+        — to ``path`` (``.html``: one printable zh-CN page, aggregates only), as ``tupu handbook
+        SUBJECT --out PATH`` does; returns the path."""
+        from tupu.graph.exports.handbook import handbook_of, to_html
+
+        out = Path(path)
+        if out.suffix.lower() not in (".html", ".htm"):
+            raise UsageError(msg("handbook.out_kind", path=out))
+        book = handbook_of(self.store, subject, self.config.gaps)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(to_html(book), encoding="utf-8")
+        return out
+
     def save_table(self, df: pd.DataFrame, path: str | Path, title: str = "") -> Path:
         """Write ``df`` (any method's result) for people, as ``--save`` does: ``.csv`` in UTF-8
         with a BOM, or ``.xlsx`` with ``title`` and the dataset's notice above a frozen header
