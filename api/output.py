@@ -1,20 +1,21 @@
-"""Render command results as a table (people), JSON or CSV (machines).
+"""Render command results as a table or CSV (people) or JSON (machines).
 
-CSV output is opened in Excel as often as it is read by programs, so its cells pass
-:func:`tupu.inert.inert` (no formulas); JSON keeps values exact.
+CSV is opened in Excel by the office: it is the CSV of ``--save FILE.csv``, one writer
+(:func:`tupu.graph.exports.office.to_people_csv`): UTF-8 with a BOM, Chinese headers from the
+catalogue (``col.<key>``), lists joined with "；", every text cell through
+:func:`tupu.inert.inert` (no formulas). JSON keeps ids, English keys and values exact.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import unicodedata
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from tupu.inert import inert
+if TYPE_CHECKING:  # pandas and openpyxl are imported by the commands that write CSV, not by --help
+    import pandas as pd
 
 Format = Literal["table", "json", "csv"]
 FORMATS: tuple[str, ...] = ("table", "json", "csv")
@@ -52,14 +53,21 @@ def table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = Non
     return "\n".join(lines)
 
 
+def people_csv(df: pd.DataFrame, columns: Sequence[str] | None = None,
+               headers: Mapping[str, str] | None = None) -> str:
+    """The people's CSV of ``df`` (module doc) for standard output: ``click.echo`` ends the last
+    line."""
+    from tupu.graph.exports.office import to_people_csv
+
+    return to_people_csv(df, columns, headers).removesuffix("\r\n")
+
+
 def to_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None) -> str:
-    buf = io.StringIO()
+    """Rows as the people's CSV (module doc), ``columns`` (English keys) in that order."""
+    import pandas as pd
+
     cols = list(columns or (rows[0].keys() if rows else []))
-    w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
-    w.writeheader()
-    for r in rows:
-        w.writerow({c: "" if r.get(c) is None else _default(inert(r[c])) for c in cols})
-    return buf.getvalue().rstrip("\n")
+    return people_csv(pd.DataFrame([{c: r.get(c) for c in cols} for r in rows], columns=cols))
 
 
 def render_rows(

@@ -35,6 +35,7 @@ from tupu.graph.analyses.matching import fund_pairs, parks_for, university_pairs
 from tupu.graph.stores.memory_store import MemoryStore
 from tupu.graph.analyses.scope import Scope
 from tupu.graph.stores.store import GraphStore
+from tupu.messages import msg
 from tupu.graph.analyses.strength import link_strength
 from tupu.loaders.pipeline import load
 
@@ -375,7 +376,9 @@ def test_cli_commands(capsys: pytest.CaptureFixture[str], planted: Planted) -> N
     code, out = _run(capsys, "impact", planted.x)
     assert code == 0 and "缺失" in out and "失去唯一本地供应商" in out
     code, out = _run(capsys, "impact", planted.x, "--format", "csv", "--show", "orphans")
-    assert code == 0 and out.splitlines()[0].startswith("enterprise,")
+    assert code == 0 and out.startswith("\ufeff") and "loses_zh" not in out  # for people
+    orphans = list(csv.DictReader(out.removeprefix("\ufeff").splitlines()))
+    assert {o[msg("col.enterprise")] for o in orphans} == {*planted.ys, planted.z}
     assert _run(capsys, "impact", planted.outside)[0] == 2
 
     code, out = _run(capsys, "anchors", "--top", "3", "--format", "json")
@@ -385,7 +388,7 @@ def test_cli_commands(capsys: pytest.CaptureFixture[str], planted: Planted) -> N
     assert code == 0
     mem = MemoryStore(None)
     load([planted.folder], mem)
-    assert next(csv.DictReader(out.splitlines()))["park"] == str(
+    assert next(csv.DictReader(out.removeprefix("\ufeff").splitlines()))[msg("col.park")] == str(
         parks_for(mem, planted.outside)["park"].iloc[0])
 
     code, out = _run(capsys, "pairs", "funds", "--all", "--limit", "0", "--format", "json")

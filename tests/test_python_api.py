@@ -8,7 +8,9 @@ more (the same ties, far more revenue, listed, unicorn) but deregistered.
 
 from __future__ import annotations
 
+import csv
 import doctest
+import io
 import re
 import subprocess
 import sys
@@ -23,12 +25,13 @@ from tests.conftest import REPO
 from tests.minicity import uscc
 from tests.plant import add_rows, copy_sample, read_rows, write_rows
 from tupu.api.cli import main
-from tupu.errors import AmbiguousName, NoData, UnknownName, UsageError
+from tupu.errors import AmbiguousName, InputError, NoData, UnknownName, UsageError
 from tupu.graph.analyses.candidates import TERMS
 from tupu.graph.analyses.monitoring import target_progress
 from tupu.loaders.pipeline import load
 from tupu.graph.stores.store import GraphStore
 from tupu.map import IndustryMap
+from tupu.messages import msg
 from tupu.ontology.targets import read_targets
 from tupu.settings import get_settings
 
@@ -152,6 +155,113 @@ def test_docs_examples_run(city: City, monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.failed == 0, "docs/python.md examples failed (see the output above)"
 
 
+def test_enterprises_and_their_links(m: IndustryMap, city: City) -> None:
+    ent = m.enterprises().set_index("id")
+    ideal = ent.loc[city.ideal]
+    assert ideal["name"] == "深圳理想互娱科技有限公司" and not ideal["local"]
+    assert ent.loc[city.dead, "reg_status"] == "deregistered"
+    local = m.enterprises(local=True)
+    assert local["local"].all() and local["town_name"].notna().all()
+    assert set(city.partners) <= set(local["id"]) and city.ideal not in set(local["id"])
+    park_names = m.parks().set_index("park")["name"]
+    in_park = local[local["park"].notna()]
+    assert len(in_park) > 0 and (in_park["park_name"] == in_park["park"].map(park_names)).all()
+    links = m.enterprise_links()
+    assert city.ideal in set(links.loc[links["link"] == city.link, "enterprise"])
+    assert set(links["link_name"]) <= set(m.links()["name"])
+    # the same count as the panorama's, link by link
+    counted = m.enterprise_links(local=True).groupby("link")["enterprise"].nunique()
+    panorama = m.gaps(all=True).set_index("link")["local_enterprises"]
+    assert (counted.reindex(panorama.index, fill_value=0) == panorama).all()
+
+
+def test_cluster_members_and_graph(m: IndustryMap) -> None:
+    import networkx as nx
+
+    cl = m.clusters()
+    members = m.cluster_members()
+    assert members.groupby("cluster").size().to_dict() == dict(
+        zip(cl["cluster"], cl["size"], strict=True))
+    assert members["name"].notna().all() and not members["enterprise"].duplicated().any()
+    g = m.cluster_graph()
+    assert set(members["enterprise"]) <= set(g.nodes)
+    assert all(d["weight"] > 0 for _, _, d in g.edges(data=True))
+    parts = [set(x["enterprise"]) for _, x in members.groupby("cluster")]
+    parts += [{k} for k in set(g.nodes) - set(members["enterprise"])]
+    assert nx.community.modularity(g, parts) > 0.3  # the clusters are communities of that graph
+
+
+def test_sparql_over_the_rdf_view(tmp_path: Path) -> None:
+    from tests.minicity import E1, E2, E3, write_city
+
+    folder = write_city(tmp_path / "src")
+    with tupu.open(store="memory", data_dir=tmp_path / "data") as mini:
+        mini.load(folder)
+        rdf = mini.to_rdf()
+        assert mini.to_rdf() is rdf and len(rdf) > 0
+        df = mini.sparql("SELECT ?id ?name WHERE { ?e a tupu:Enterprise ; tupu:id ?id ; "
+                         "tupu:name ?name } ORDER BY ?id")
+        assert list(df.columns) == ["id", "name"] and list(df["id"]) == sorted([E1, E2, E3])
+        query = "SELECT ?name WHERE { ?e tupu:id ?id ; tupu:name ?name }"
+        assert mini.sparql(query, id=E3)["name"].tolist() == ["外地游戏股份有限公司"]
+        assert mini.sparql(query, id=f'{E3}" }} ?e ?p ?name {{').empty  # a value, not text
+        unbound = mini.sparql("SELECT ?e ?x WHERE { ?e a tupu:Enterprise "
+                              "OPTIONAL { ?e tupu:no_such_property ?x } }")
+        assert len(unbound) == 3 and unbound["x"].isna().all()
+        for bad, said in [
+            ("SELECT ?s WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", "SERVICE"),
+            ("SELECT ?s FROM <http://127.0.0.1:9/x.ttl> WHERE { ?s ?p ?o }", "FROM"),
+            ("SELECT ?s FROM NAMED <http://127.0.0.1:9/x> WHERE { ?s ?p ?o }", "FROM NAMED"),
+            ("ASK { ?s ?p ?o }", "SELECT"),
+            ("SELECT WHERE", "语法"),
+        ]:
+            with pytest.raises(UsageError, match=said):
+                mini.sparql(bad)
+        mini.load(write_city(tmp_path / "again", {"nodes/Enterprise.csv": (
+            "id,name,short_name,province,city,annual_revenue,employees,listed,above_scale,founded\n"
+            f"{E1},迷你数字科技有限公司,迷你数字,江苏省,迷你市,5200.5,120,false,true,2016-03-02\n"
+            f"{E2},迷你装备制造有限公司,迷你装备,江苏省,迷你市,800,30,否,0,2020-07-15\n"
+            f"{E3},外地游戏股份有限公司,外地游戏,北京市,北京市,250000,900,true,true,2008-01-09\n"
+        )}))
+        assert mini.to_rdf() is not rdf  # a load makes the RDF view again
+
+
+def test_configured_store_follows_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    for store in ("neo4j", "memory"):
+        monkeypatch.setenv("TUPU_STORE", store)
+        get_settings.cache_clear()
+        try:
+            assert tupu.configured_store() == store
+        finally:
+            get_settings.cache_clear()
+
+
+def test_tables_and_bulletin_saved_for_people(m: IndustryMap, city: City, tmp_path: Path) -> None:
+    import openpyxl
+
+    c = m.candidates(city.link, limit=5)
+    csv_path = m.save_table(c, tmp_path / "候选.csv")
+    raw = csv_path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    head = raw.decode("utf-8-sig").splitlines()[0].split(",")
+    assert head[:3] == ["排名", "标识", "名称"] and "score" not in head
+    xlsx = m.save_table(c, tmp_path / "候选.xlsx", title="靶向招引候选")
+    ws = openpyxl.load_workbook(xlsx).active
+    assert ws is not None and ws["A1"].value == "靶向招引候选" and "虚构" in str(ws["A2"].value)
+    assert ws.freeze_panes == "A4" and ws["A3"].value == "排名"
+    with pytest.raises(UsageError, match=".csv 或 .xlsx"):
+        m.save_table(c, tmp_path / "候选.txt")
+    page = m.save_bulletin(PERIOD, tmp_path / "通报.html").read_text(encoding="utf-8")
+    assert "缺口与招引" in page and "<svg" in page
+    assert m.save_bulletin(PERIOD, tmp_path / "通报.xlsx").stat().st_size > 0
+    assert "缺口与招引" in m.save_bulletin(PERIOD, tmp_path / "通报.md").read_text(encoding="utf-8")
+    with pytest.raises(UsageError):
+        m.save_bulletin(PERIOD, tmp_path / "通报.pdf")
+    with pytest.raises(NoData):
+        m.save_bulletin("2026Q1", tmp_path / "无.html")
+    assert not (tmp_path / "无.html").exists()
+
+
 # -- names, not ids -----------------------------------------------------------------------------
 
 
@@ -218,18 +328,46 @@ def test_cli_takes_names_and_lists_choices(capsys: pytest.CaptureFixture[str], c
 # -- planted truths -----------------------------------------------------------------------------
 
 
-def test_a_dead_enterprise_is_never_ranked(m: IndustryMap, city: City) -> None:
+def test_a_dead_enterprise_is_never_ranked(m: IndustryMap, city: City,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from fastapi.testclient import TestClient
+
+    from tupu.api.app import create_app
+
     everyone = m.candidates(city.link, limit=None)
     assert city.dead not in set(everyone["id"])
     assert city.ideal in set(everyone["id"])
+    # the same on the CLI and the pages, where the 招商 teams read the lists
+    d = ["--data-dir", str(city.data_dir), "--store", "memory"]
+    code, out, _ = _run(capsys, *d, "candidates", city.link_name, "--limit", "0", "--format", "json")
+    assert code == 0 and city.ideal in out and city.dead not in out
+    with TestClient(create_app(m.settings)) as client:
+        api = client.get(f"/api/v1/candidates/{city.link}?limit=500").json()
+        page = client.get(f"/candidates/{city.link}")
+    assert city.dead not in {c["id"] for c in api["candidates"]}
+    assert page.status_code == 200 and "深圳理想互娱科技有限公司" in page.text
+    assert "深圳已销互娱科技股份有限公司" not in page.text
 
 
-def test_the_ideal_candidate_ranks_first_with_its_park(m: IndustryMap, city: City) -> None:
+def test_the_ideal_candidate_ranks_first_with_its_park(m: IndustryMap, city: City,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    from fastapi.testclient import TestClient
+
+    from tupu.api.app import create_app
+
     top = m.candidates(city.link, limit=5).iloc[0]
     assert top["id"] == city.ideal
     assert top["ties"] > 0 and top["park"] > 0 and top["scale"] > 0
     # a group of 2,500 people lands a branch: the park term asks for its room, not 25,000 ㎡
     assert "理想电竞测试园定位于本环节，空置3.0万㎡，满足约2,000㎡需求" in top["explanation"]
+    d = ["--data-dir", str(city.data_dir), "--store", "memory"]
+    code, out, _ = _run(capsys, *d, "candidates", city.link_name, "--limit", "3", "--format", "csv")
+    first = next(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
+    assert code == 0 and first["排名"] == "1" and first["标识"] == city.ideal
+    with TestClient(create_app(m.settings)) as client:
+        page = client.get(f"/candidates/{city.link_name}").text
+    assert page.index("深圳理想互娱科技有限公司") < min(
+        page.index(str(n)) for n in m.candidates(city.link, limit=5)["name"][1:] if str(n) in page)
 
 
 _POINTS = re.compile(r"（\+([0-9.]+)分）")
@@ -294,6 +432,33 @@ def test_target_statuses_at_q2(m: IndustryMap) -> None:
     assert tp.loc["clusters", "status"] == "behind"  # a range, judged on its lower bound
     with pytest.raises(NoData):
         m.bulletin("2026Q1")
+
+
+def test_target_statuses_at_q2_where_users_read_them(m: IndustryMap, city: City,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """The sample's plan at Q2: the same statuses, in Chinese, on the CLI and the page as in
+    Python — one on track (half of the year's target expected), one behind."""
+    from fastapi.testclient import TestClient
+
+    from tupu.api.app import create_app
+
+    t = m.targets(period=PERIOD).set_index("name")
+    on_track = t[(t["status"] == "on_track") & (t["expected"] < t["annual"])]
+    behind = t[t["status"] == "behind"]
+    assert len(on_track) and len(behind)
+    name_on, name_behind = on_track.index[0], behind.index[0]
+    assert t.loc[name_on, "actual"] >= t.loc[name_on, "expected"]
+    assert t.loc[name_behind, "actual"] < t.loc[name_behind, "expected"]
+    d = ["--data-dir", str(city.data_dir), "--store", "memory"]
+    code, out, _ = _run(capsys, *d, "targets", "--period", PERIOD, "--format", "csv")
+    rows = {r["名称"]: r for r in csv.DictReader(io.StringIO(out.removeprefix("\ufeff")))}
+    assert code == 0
+    assert rows[name_on][msg("col.status")] == "按进度"
+    assert rows[name_behind][msg("col.status")] == "滞后"
+    with TestClient(create_app(m.settings)) as client:
+        page = client.get("/targets", params={"period": PERIOD})
+    assert page.status_code == 200 and "按进度" in page.text and "滞后" in page.text
+    assert name_on in page.text and name_behind in page.text
 
 
 def test_targets_and_clusters_judge_the_range_alike(m: IndustryMap) -> None:
@@ -396,6 +561,25 @@ def test_saved_tables_are_for_people(capsys: pytest.CaptureFixture[str], city: C
     code, machine, _ = _run(capsys, *d, "candidates", city.link, "--limit", "2", "--format",
                             "json")
     assert code == 0 and '"score"' in machine and '"rank"' in machine  # JSON keeps English keys
+    # --format csv is the same CSV as --save FILE.csv: one writer, for people
+    code, people, _ = _run(capsys, *d, "candidates", city.link, "--limit", "5", "--format", "csv")
+    assert code == 0 and people.startswith("\ufeff排名,标识,名称")
+    assert people.rstrip("\n") == raw.decode("utf-8").rstrip("\r\n")
+    rows = list(csv.DictReader(io.StringIO(people.removeprefix("\ufeff"))))
+    assert rows[0]["标识"] == city.ideal and "（" in rows[0]["名称"]  # id and registration status
+    code, gaps, _ = _run(capsys, *d, "gaps", "--all", "--format", "csv")
+    head = gaps.removeprefix("\ufeff").splitlines()[0]
+    assert code == 0 and "status" not in head and "环节" in head
+    statuses = {r[msg("col.status")] for r in csv.DictReader(io.StringIO(gaps.removeprefix("\ufeff")))}
+    assert statuses and statuses <= {"缺失", "薄弱", "一般", "优势"}
+    code, targets, _ = _run(capsys, *d, "targets", "--period", PERIOD, "--format", "csv")
+    assert code == 0 and "按进度" in targets and "on_track" not in targets
+    code, bulletin, _ = _run(capsys, *d, "bulletin", PERIOD, "--format", "csv")
+    assert code == 0 and bulletin.startswith("\ufeff# ") and bulletin.count("\ufeff") == 1
+    code, pairs, _ = _run(capsys, *d, "pairs", "universities", "--limit", "3", "--format", "csv")
+    assert code == 0 and "['" not in pairs  # lists joined with "；", never a Python repr
+    code, machine, _ = _run(capsys, *d, "targets", "--period", PERIOD, "--format", "json")
+    assert code == 0 and '"on_track"' in machine and '"status"' in machine  # JSON keeps codes
     cells: dict[str, list[object]] = {"name": ["=HYPERLINK(1)", "甲"], "links": [["a", "b"], ["c"]]}
     from tupu.graph.exports.office import to_people_csv
 
@@ -430,6 +614,12 @@ def test_handbook_of_a_chain_and_of_a_park(capsys: pytest.CaptureFixture[str], c
     assert code == 0 and "电竞赛事运营" in (tmp_path / "p.html").read_text(encoding="utf-8")
     code, _, err = _run(capsys, *d, "handbook", "不存在", "--out", str(tmp_path / "x.html"))
     assert code == 1 and "可选的产业链" in err and not (tmp_path / "x.html").exists()
+    # the same booklet from Python
+    book = m.save_handbook("电竞游戏", tmp_path / "py.html").read_text(encoding="utf-8")
+    assert book == page or book.replace(str(tmp_path / "py.html"), "") == page
+    with pytest.raises(InputError, match="可选的园区"):
+        m.save_handbook("不存在", tmp_path / "y.html")
+    assert not (tmp_path / "y.html").exists()
 
 
 @pytest.mark.neo4j

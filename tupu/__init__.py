@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from tupu.map import IndustryMap
 
 __version__ = "0.1.0"
-__all__ = ["__version__", "open", "sample_data"]
+__all__ = ["__version__", "configured_store", "open", "sample_data"]
 
 
 def sample_data() -> Path:
@@ -30,6 +30,14 @@ def sample_data() -> Path:
     from importlib import resources
 
     return Path(str(resources.files("tupu.data").joinpath("sample")))
+
+
+def configured_store() -> Literal["memory", "neo4j"]:
+    """The store the settings name (``TUPU_STORE``): what :func:`open` opens without arguments.
+    Lets a notebook decide whether to run its Neo4j part before connecting."""
+    from tupu.settings import get_settings
+
+    return get_settings().store
 
 
 def open(store: Literal["memory", "neo4j"] | None = None,  # noqa: A001 - tupu.open() is the API

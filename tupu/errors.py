@@ -17,6 +17,7 @@ the edge. Causes are kept with ``raise ... from e``.
     ├── UsageError                    a wrong command line or argument (exit 2)
     │   └── ReadOnlyQuery             a Cypher query given to a read-only entry that writes
     ├── ConfigError                   settings that cannot be used (exit 2)
+    │   └── MissingFont               no CJK font for charts' Chinese labels (tupu.charts)
     └── StoreError                    the graph store failed (exit 3)
         └── StoreUnavailable          the store cannot be reached or opened (exit 3)
 """
@@ -148,6 +149,10 @@ class ConfigError(TupuError):
     """Settings that cannot be used."""
 
     exit_code = 2
+
+
+class MissingFont(ConfigError):
+    """No installed font draws Chinese, so charts would show empty boxes (``tupu.charts``)."""
 
 
 class StoreError(TupuError):

@@ -24,6 +24,7 @@ from tupu.settings import Settings, get_settings, load_settings
 
 if TYPE_CHECKING:
     import networkx as nx
+    from rdflib import Graph
 
     from tupu.graph.analyses.bulletin import Bulletin
     from tupu.graph.analyses.config import AnalysisConfig
@@ -53,6 +54,7 @@ class IndustryMap:
         self.store = store
         self.settings = settings or get_settings()
         self.config: AnalysisConfig = load_analysis_config(self.settings.analysis_config)
+        self._rdf: Graph | None = None  # to_rdf()'s graph, built once, dropped by load()
 
     def __repr__(self) -> str:
         return f"<IndustryMap store={self.store.name}>"
@@ -110,6 +112,37 @@ class IndustryMap:
 
         return towns(self.store)
 
+    def enterprises(self, local: bool | None = None) -> pd.DataFrame:
+        """Every enterprise (``local=True``: those located in the city; ``False``: the outside
+        pool): ``id``, ``name``, ``short_name``, ``province``, ``city``, ``annual_revenue``
+        (万元), ``employees``, ``listed``, ``unicorn``, ``top30``, ``above_scale``, ``founded``,
+        ``reg_status``, ``park``, ``park_name``, ``town``, ``town_name``, ``local``."""
+        from tupu.graph.analyses.frames import enterprises, nodes_frame
+
+        df = enterprises(self.store)
+        status = nodes_frame(self.store, "Enterprise", ["reg_status"]).set_index("key")
+        df.insert(df.columns.get_loc("founded") + 1, "reg_status",
+                  df["id"].map(status["reg_status"]))
+        names = self._place_names()
+        df.insert(df.columns.get_loc("park") + 1, "park_name", df["park"].map(names))
+        df.insert(df.columns.get_loc("town") + 1, "town_name", df["town"].map(names))
+        if local is not None:
+            df = df[df["local"] == local].reset_index(drop=True)
+        return df
+
+    def enterprise_links(self, local: bool | None = None) -> pd.DataFrame:
+        """Which chain links each enterprise is in (through its sub-sectors; one enterprise may
+        be in several): ``enterprise``, ``name``, ``local``, ``link``, ``link_name``, ``chain``,
+        ``chain_name``, ``stage``; ``local`` as in :meth:`enterprises`."""
+        from tupu.graph.analyses.frames import enterprise_links
+
+        ent = self.enterprises(local)[["id", "name", "local"]].rename(columns={"id": "enterprise"})
+        links = self.links()[["link", "name", "chain", "chain_name", "stage"]].rename(
+            columns={"name": "link_name"})
+        df = enterprise_links(self.store).merge(ent, on="enterprise").merge(links, on="link")
+        cols = ["enterprise", "name", "local", "link", "link_name", "chain", "chain_name", "stage"]
+        return df[cols].sort_values(["chain", "link", "enterprise"]).reset_index(drop=True)
+
     # -- the analyses -----------------------------------------------------------------------
     def gaps(self, chain: str | None = None, scope: str | Scope = "city",
              all: bool = False, limit: int | None = None) -> pd.DataFrame:  # noqa: A002
@@ -134,12 +167,14 @@ class IndustryMap:
         """靶向招引: outside enterprises for ``link`` ranked by ``score``, the sum of the term
         columns ``scale``, ``brand``, ``ties``, ``indirect``, ``fit``, ``park``, ``funds``,
         ``universities``; ``explanation`` states every non-zero term with its points;
-        ``best_park`` is the park of :meth:`parks` ranked first for the enterprise."""
+        ``best_park`` is the park of :meth:`parks` ranked first for the enterprise.
+        ``limit=None`` (or 0, as on the CLI): every candidate."""
         from tupu.graph.analyses.candidates import candidates
         from tupu.graph.analyses.names import resolve
 
         key = resolve(self.store, "ChainLink", link)
-        return candidates(self.store, key, limit, self.config.candidates, self.config.gaps,
+        top = limit if limit is not None and limit > 0 else None
+        return candidates(self.store, key, top, self.config.candidates, self.config.gaps,
                           self.config.matching)
 
     def parks(self, enterprise: str | None = None, limit: int | None = None) -> pd.DataFrame:
@@ -194,6 +229,31 @@ class IndustryMap:
         df = clusters(self.store, self.config.clusters)
         df.attrs["summary"] = summary(df, self.config.clusters).to_dict()
         return df
+
+    def cluster_members(self) -> pd.DataFrame:
+        """The local enterprises of every cluster of :meth:`clusters`: ``cluster``, ``label``,
+        ``enterprise``, ``name``, ``town_name``, ``park_name``, ``annual_revenue``."""
+        from tupu.graph.analyses.clusters import clusters
+
+        cl = clusters(self.store, self.config.clusters)
+        rows = [{"cluster": int(number), "label": label, "enterprise": key}
+                for number, label, members in zip(cl["cluster"], cl["label"], cl["members"],
+                                                  strict=True)
+                for key in str(members).split(";") if key]
+        df = pd.DataFrame(rows, columns=["cluster", "label", "enterprise"])
+        ent = self.enterprises(local=True)[["id", "name", "town_name", "park_name",
+                                            "annual_revenue"]]
+        df = df.merge(ent, left_on="enterprise", right_on="id", how="left").drop(columns="id")
+        return df.sort_values(["cluster", "enterprise"]).reset_index(drop=True)
+
+    def cluster_graph(self) -> nx.Graph:
+        """The weighted, undirected graph of local enterprises that :meth:`clusters` finds its
+        communities in (nodes: enterprise ids; edge ``weight`` from supply, cooperation and
+        co-location, ``ties``: the supply and cooperation relationships between the two), for
+        networkx algorithms such as ``nx.community.modularity``."""
+        from tupu.graph.analyses.clusters import cluster_graph
+
+        return cluster_graph(self.store, self.config.clusters)
 
     def impact(self, enterprise: str) -> pd.DataFrame:
         """What changes in the chains if the local ``enterprise`` leaves: one row per link it is
@@ -250,8 +310,8 @@ class IndustryMap:
         return {s.key: s.display() for s in b.sections}
 
     def bulletin_report(self, period: str, targets: str | None = None) -> Bulletin:
-        """The bulletin of ``period`` as an object (``title``, ``summary``, ``sections``), which
-        ``tupu.graph.exports.bulletin.to_html`` / ``to_xlsx`` write out."""
+        """The bulletin of ``period`` as an object (``title``, ``summary``, ``sections``);
+        :meth:`save_bulletin` writes it out."""
         from tupu.graph.analyses.bulletin import build_bulletin
         from tupu.graph.analyses.monitoring import plan_targets, require_data
 
@@ -259,6 +319,54 @@ class IndustryMap:
         return build_bulletin(self.store, period, plan_targets(self.store, targets),
                               self.config.monitoring, self.config.clusters, self.config.gaps,
                               self.config.candidates)
+
+    def save_bulletin(self, period: str, path: str | Path, targets: str | None = None) -> Path:
+        """Write the bulletin of ``period`` to ``path``: ``.md`` (Markdown), ``.html`` (one
+        printable page with its charts) or ``.xlsx`` (a sheet per section, number formats),
+        as ``tupu bulletin PERIOD --out PATH`` does; returns the path."""
+        from tupu.graph.exports.bulletin import to_html, to_markdown, to_xlsx
+
+        out = Path(path)
+        kind = out.suffix.lower()
+        if kind not in (".md", ".html", ".xlsx"):
+            raise UsageError(msg("python.bulletin_kind", path=out))
+        b = self.bulletin_report(period, targets)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if kind == ".xlsx":
+            return to_xlsx(b, out)
+        out.write_text(to_html(b) if kind == ".html" else to_markdown(b), encoding="utf-8")
+        return out
+
+    def save_handbook(self, subject: str, path: str | Path) -> Path:
+        """Write the 招商手册 of ``subject`` — a chain or a park (id, Chinese full or short name)
+        — to ``path`` (``.html``: one printable zh-CN page, aggregates only), as ``tupu handbook
+        SUBJECT --out PATH`` does; returns the path."""
+        from tupu.graph.exports.handbook import handbook_of, to_html
+
+        out = Path(path)
+        if out.suffix.lower() not in (".html", ".htm"):
+            raise UsageError(msg("handbook.out_kind", path=out))
+        book = handbook_of(self.store, subject, self.config.gaps)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(to_html(book), encoding="utf-8")
+        return out
+
+    def save_table(self, df: pd.DataFrame, path: str | Path, title: str = "") -> Path:
+        """Write ``df`` (any method's result) for people, as ``--save`` does: ``.csv`` in UTF-8
+        with a BOM, or ``.xlsx`` with ``title`` and the dataset's notice above a frozen header
+        row and number formats; Chinese headers, lists joined with "；", text cells inert.
+        Returns the path."""
+        from tupu.graph.exports.office import to_people_csv, write_xlsx
+
+        out = Path(path)
+        kind = out.suffix.lower()
+        if kind not in (".csv", ".xlsx"):
+            raise UsageError(msg("python.table_kind", path=out))
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if kind == ".xlsx":
+            return write_xlsx(df, out, title or out.stem, self.notice())
+        out.write_text(to_people_csv(df), encoding="utf-8")
+        return out
 
     def provenance(self, label: str, key: str) -> pd.DataFrame:
         """Where a node came from: ``fact``, ``delivery``, ``file``, ``row``, ``loaded_at``, …
@@ -277,6 +385,7 @@ class IndustryMap:
         from tupu.loaders.pipeline import load
 
         load([Path(p) for p in paths], self.store)
+        self._rdf = None
         return self.stats()
 
     # -- graph and Cypher -------------------------------------------------------------------
@@ -300,11 +409,88 @@ class IndustryMap:
         columns, rows = self.store.read_query(query, params)
         return pd.DataFrame(rows, columns=columns)
 
+    def to_rdf(self) -> Graph:
+        """The whole map as an rdflib ``Graph`` with the ontology's URIs (the graph ``tupu export
+        ttl`` writes): nodes ``<…/id/Label/key>`` of type ``tupu:Label``, each property
+        ``tupu:property``, relationships ``start tupu:TYPE end`` (with their properties on a
+        reified ``rdf:Statement``). Built once per map (again after :meth:`load`)."""
+        from tupu.graph.exports.rdf import build_graph
+
+        if self._rdf is None:
+            self._rdf = build_graph(self.store)
+        return self._rdf
+
+    def sparql(self, query: str, **bindings: Any) -> pd.DataFrame:
+        """Run a SPARQL ``SELECT`` over :meth:`to_rdf` on any store; one column per selected
+        variable, values as Python values (``None`` where unbound). The prefixes ``tupu:``
+        (the ontology), ``rdf:``, ``rdfs:`` and ``xsd:`` are predefined; ``bindings`` fix
+        variables to values (``link="film-shooting"`` binds ``?link``), never spliced into the
+        text. The query reads this map only: ``SERVICE``, ``FROM`` and ``FROM NAMED`` are
+        refused."""
+        from pyparsing import ParseException
+        from rdflib import RDF, RDFS, XSD, Literal, Namespace
+        from rdflib.plugins.sparql import prepareQuery
+        from rdflib.query import ResultRow
+        from rdflib.term import IdentifiedNode, Identifier
+
+        namespaces = {"tupu": Namespace(self.store.schema.namespace), "rdf": RDF,
+                      "rdfs": RDFS, "xsd": XSD}
+        try:
+            prepared = prepareQuery(query, initNs=namespaces)
+        except ParseException as e:
+            raise UsageError(msg("python.sparql_bad", detail=str(e))) from e
+        if prepared.algebra.name != "SelectQuery":
+            raise UsageError(msg("python.sparql_not_select", kind=prepared.algebra.name))
+        remote = _remote_parts(prepared.algebra)
+        if remote:
+            raise UsageError(msg("python.sparql_remote", detail="、".join(sorted(remote))))
+        init: dict[str, Identifier] = {
+            k: v if isinstance(v, Identifier) else Literal(v) for k, v in bindings.items()}
+        result = self.to_rdf().query(prepared, initBindings=init)
+        columns = [str(v) for v in result.vars or []]
+
+        def python(term: object) -> object:
+            if isinstance(term, (Literal, IdentifiedNode)):
+                return term.toPython()
+            return None if term is None else str(term)
+
+        rows = [[python(t) for t in row] for row in result if isinstance(row, ResultRow)]
+        return pd.DataFrame(rows, columns=columns)
+
     # -- helpers -----------------------------------------------------------------------------
+    def _place_names(self) -> dict[str, str]:
+        """Town and park ids to their names."""
+        from tupu.graph.analyses.frames import nodes_frame
+
+        out: dict[str, str] = {}
+        for label in ("Town", "Park"):
+            df = nodes_frame(self.store, label, ["name"])
+            out.update(zip(df["key"], df["name"], strict=True))
+        return out
+
     def _scope(self, scope: str | Scope) -> Scope:
         from tupu.graph.analyses.scope import Scope, parse_scope
 
         return scope if isinstance(scope, Scope) else parse_scope(scope, self.store)
+
+
+def _remote_parts(algebra: object) -> set[str]:
+    """The parts of a SPARQL algebra that would read outside the map (SERVICE, FROM)."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    found: set[str] = set()
+    stack = [algebra]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                found.add("SERVICE")
+            elif node.name == "DatasetClause":
+                found.add("FROM NAMED" if "named" in node else "FROM")
+            stack.extend(node.values())
+        elif isinstance(node, (list, tuple)):
+            stack.extend(node)
+    return found
 
 
 _NAMED = ("Enterprise", "Park", "Town", "Chain", "ChainLink", "University", "Fund", "Project")

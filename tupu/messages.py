@@ -514,6 +514,30 @@ MESSAGES: dict[str, str] = {
     "handbook.out_kind": "--out {path}：招商手册写为 .html 文件。",
     "pairs.existing_apart": "以上为尚未合作的新结对；已有合作的结对另列：tupu pairs {kind} --existing。",
     "python.unknown_pairs": "pairs() 的种类为 universities（产学研）或 funds（融资），不是「{kind}」。",
+    # -- s-analyst: charts, SPARQL and the Python entry point (tupu/charts.py, tupu/map.py) ------
+    "charts.no_cjk_font": "图表中的中文无法显示：本机没有可用的中文字体（已查找：{fonts}）。"
+                          "请安装一种，例如 Debian/Ubuntu 上 sudo apt-get install fonts-noto-cjk，"
+                          "然后重启内核再运行。",
+    "python.sparql_not_select": "sparql() 只接受 SELECT 查询；其他查询（{kind}）请用 to_rdf() 得到 rdflib 图后自行处理。",
+    "python.sparql_remote": "sparql() 不访问外部数据：查询中不能有 SERVICE、FROM 或 FROM NAMED（{detail}）。",
+    "python.sparql_bad": "SPARQL 查询有语法错误：{detail}",
+    "python.bulletin_kind": "save_bulletin() 写 .md、.html 或 .xlsx 文件，不是 {path}。",
+    "python.table_kind": "save_table() 写 .csv 或 .xlsx 文件，不是 {path}。",
+    # column headers of the people's CSV of tupu provenance, export and demo (api/output.py)
+    "col.fact": "对象",
+    "col.delivery": "数据批次",
+    "col.file": "来源文件",
+    "col.row": "行号",
+    "col.loaded_at": "载入时间",
+    "col.delivery_status": "批次状态",
+    "col.delivery_sources": "批次来源",
+    "col.asked_as": "查询所用的键",
+    "col.aliases": "别名",
+    "col.path": "路径",
+    "col.files": "文件数",
+    "col.rows": "行数",
+    "col.chain_id": "产业链标识",
+    "col.link_id": "环节标识",
 
     # -- s-loaders (issue 8): industry names, RDF and taxonomy files, registration status ----------
     "load.industry_name_partly": "{name}：所属行业“{value}”下只有部分小类属于文化及相关产业（{classes}），"

@@ -11,7 +11,7 @@ from tupu.api.commands.common import SAVE_KEY, format_option, pass_app, save_opt
 from tupu.graph.exports.office import people_frame, to_people_csv, write_xlsx
 from tupu.messages import MESSAGES, msg
 from tupu.api.context import AppContext
-from tupu.api.output import Format, render_rows
+from tupu.api.output import Format, people_csv, render_rows
 from tupu.graph.analyses.candidates import candidates as rank_candidates
 from tupu.graph.analyses.config import load_analysis_config
 from tupu.graph.analyses.chain_links import STAGE_ZH
@@ -37,12 +37,17 @@ def frame_rows(df: pd.DataFrame) -> list[dict[str, object]]:
 
 def show(df: pd.DataFrame, fmt: Format, table_columns: list[str],
          headers: dict[str, str] | None = None) -> None:
-    """Print ``df``: a table for people (``table_columns`` with Chinese headers, lists joined
-    with "；"), or every column with its English key (json, csv). With ``--save FILE`` the table
-    is also written for people (CSV with BOM or XLSX with number formats)."""
+    """Print ``df`` for people or for machines. ``table``: ``table_columns`` with Chinese
+    headers, lists joined with "；". ``csv``: the CSV that ``--save FILE.csv`` writes (one
+    writer, :func:`tupu.graph.exports.office.to_people_csv`): UTF-8 with BOM, the id and
+    ``table_columns`` under Chinese headers, lists joined, cells inert. ``json``: every column
+    with its English key. With ``--save FILE`` the table is also written for people (CSV with BOM
+    or XLSX with number formats)."""
     if fmt == "table":
         shown = people_frame(df, table_columns, headers)
         click.echo(render_rows(frame_rows(shown), fmt, list(shown.columns)))
+    elif fmt == "csv":
+        click.echo(people_csv(df, people_columns(df, table_columns), headers))
     else:
         click.echo(render_rows(frame_rows(df), fmt, list(df.columns)))
     ctx = click.get_current_context(silent=True)
@@ -51,6 +56,19 @@ def show(df: pd.DataFrame, fmt: Format, table_columns: list[str],
         name = ctx.info_name if ctx is not None else ""
         title = msg(f"title.{name}") if f"title.{name}" in MESSAGES else str(name)
         save(df, path, table_columns, title, headers)
+
+
+def people_columns(df: pd.DataFrame, columns: list[str]) -> list[str]:
+    """The columns of a CSV or workbook for people: the id first (when ``df`` has one), then
+    the table's ``columns``."""
+    cols = [c for c in ("id", *columns) if c in df.columns] if "id" not in columns else columns
+    return list(dict.fromkeys(cols))
+
+
+def for_people(fmt: Format) -> bool:
+    """Whether the output is read by people (a table, CSV, or a ``--save`` file): statuses in
+    Chinese then; JSON keeps the codes."""
+    return fmt != "json" or app_saving()
 
 
 def app_saving() -> bool:
@@ -69,8 +87,7 @@ def dataset_notice_of() -> str:
 def save(df: pd.DataFrame, path: Path, columns: list[str], title: str,
          headers: dict[str, str] | None = None) -> None:
     """Write ``df`` for people: ``.csv`` (UTF-8 with BOM) or ``.xlsx`` (module office)."""
-    cols = [c for c in ("id", *columns) if c in df.columns] if "id" not in columns else columns
-    cols = list(dict.fromkeys(cols))
+    cols = people_columns(df, columns)
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() == ".xlsx":
         write_xlsx(df, path, title, dataset_notice_of(), cols, headers)
@@ -104,14 +121,15 @@ def gaps(app: AppContext, chain: str | None, scope_text: str, show_all: bool, li
         cols = GAP_TABLE
     if limit is not None:
         df = df.head(limit)
-    if fmt == "table" or app_saving():
+    if for_people(fmt):
         df = df.assign(status=df["status"].map(STATUS_ZH), stage=df["stage"].map(STAGE_ZH))
     show(df, fmt, cols)
 
 
 @click.command()
 @click.argument("link")
-@click.option("--limit", type=int, default=20, show_default=True, help="At most this many.")
+@click.option("--limit", type=int, default=20, show_default=True,
+              help="At most this many (0: all).")
 @format_option
 @save_option
 @pass_app
@@ -120,8 +138,9 @@ def candidates(app: AppContext, link: str, limit: int, fmt: Format) -> None:
     CHAIN/LINK), with an explained score."""
     cfg = load_analysis_config(app.settings.analysis_config)
     key = resolve(app.store, "ChainLink", link)
-    df = rank_candidates(app.store, key, limit, cfg.candidates, cfg.gaps, cfg.matching)
-    if fmt == "table" and not df.empty:
+    df = rank_candidates(app.store, key, limit if limit > 0 else None, cfg.candidates, cfg.gaps,
+                         cfg.matching)
+    if for_people(fmt) and not df.empty:
         df = df.assign(name=with_status(app.store, df["id"], df["name"]))
     show(df, fmt, CANDIDATE_TABLE, {"park": msg("col.park_term")})
 

@@ -24,7 +24,8 @@ format_option = click.option(
     type=click.Choice(FORMATS),
     default="table",
     show_default=True,
-    help="table for people; json or csv for machines.",
+    help="table or csv (UTF-8 with BOM, Chinese headers: as --save FILE.csv) for people; json for "
+         "machines.",
 )
 
 pass_app = click.make_pass_decorator(AppContext)

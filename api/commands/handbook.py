@@ -8,9 +8,8 @@ import click
 
 from tupu.api.commands.common import pass_app
 from tupu.api.context import AppContext
-from tupu.errors import InputError, UnknownName, UsageError
+from tupu.errors import UsageError
 from tupu.graph.analyses.config import load_analysis_config
-from tupu.graph.analyses.names import resolve
 from tupu.messages import msg
 
 
@@ -22,23 +21,12 @@ from tupu.messages import msg
 def handbook(app: AppContext, subject: str, out: Path) -> None:
     """招商手册 of SUBJECT, a chain or a park (id or Chinese name): what the city has along the
     chain (aggregates only), the gaps it wants filled, parks, universities and funds."""
-    from tupu.graph.exports.handbook import build_handbook, to_html
+    from tupu.graph.exports.handbook import handbook_of, to_html
 
     if out.suffix.lower() not in (".html", ".htm"):
         raise UsageError(msg("handbook.out_kind", path=out))
-    store = app.store
     cfg = load_analysis_config(app.settings.analysis_config)
-    try:
-        book = build_handbook(store, chain=resolve(store, "Chain", subject), config=cfg.gaps)
-    except UnknownName as as_chain:
-        try:
-            book = build_handbook(store, park=resolve(store, "Park", subject), config=cfg.gaps)
-        except UnknownName as as_park:
-            close = as_chain.suggestions + as_park.suggestions
-            hint = (msg("names.did_you_mean", names="、".join(close)) if close else "") + \
-                msg("names.valid", what=msg("names.label.Chain"), names="、".join(as_chain.valid)) + \
-                msg("names.valid", what=msg("names.label.Park"), names="、".join(as_park.valid))
-            raise InputError(msg("handbook.not_found", text=subject, hint=hint)) from as_park
+    book = handbook_of(app.store, subject, cfg.gaps)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(to_html(book), encoding="utf-8")
     click.echo(msg("handbook.written", title=book.title, path=out))

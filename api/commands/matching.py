@@ -20,9 +20,9 @@ from tupu.messages import msg
 
 CLUSTER_TABLE = ["cluster", "label", "size", "above_scale", "revenue", "significant", "links",
                  "internal_ties", "leader"]
-IMPACT_LINK_TABLE = ["chain_name", "link_name", "local_before", "local_after", "status_before",
-                     "status_after", "broken_after", "change"]
-ORPHAN_TABLE = ["name", "park", "town", "loses_zh", "product", "annual_value"]
+IMPACT_LINK_TABLE = ["chain_name", "link", "link_name", "local_before", "local_after",
+                     "status_before", "status_after", "broken_after", "change"]
+ORPHAN_TABLE = ["enterprise", "name", "park", "town", "loses_zh", "product", "annual_value"]
 ANCHOR_TABLE = ["rank", "id", "name", "park", "annual_revenue", "links_down", "newly_broken",
                 "lose_supplier", "lose_customer", "score", "explanation"]
 PARK_TABLE = ["rank", "park", "park_name", "town", "vacant_area", "score", "current", "reasons"]
@@ -73,17 +73,20 @@ def impact(app: AppContext, enterprise: str, part: str, fmt: Format) -> None:
     if fmt == "json":
         click.echo(to_json(result.to_dict()))
         return
+    links = result.links.assign(
+        status_before=result.links["status_before"].map(STATUS_ZH),
+        status_after=result.links["status_after"].map(STATUS_ZH),
+    )
     if fmt == "csv":
-        show(result.links if part == "links" else result.orphans, fmt, [])
+        if part == "links":
+            show(links, fmt, IMPACT_LINK_TABLE)
+        else:
+            show(result.orphans, fmt, ORPHAN_TABLE)
         return
     click.echo(f"{result.name}（{result.enterprise}）离开的影响：得分{result.score:g}")
     click.echo(result.explanation)
     click.echo("")
     click.echo("环节变化：")
-    links = result.links.assign(
-        status_before=result.links["status_before"].map(STATUS_ZH),
-        status_after=result.links["status_after"].map(STATUS_ZH),
-    )
     show(links, fmt, IMPACT_LINK_TABLE)
     click.echo("")
     click.echo("失去唯一本地供应商或客户的企业：")

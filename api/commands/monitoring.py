@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from tupu.api.commands.analyses import frame_rows, show
+from tupu.api.commands.analyses import for_people, frame_rows, show
 from tupu.api.commands.common import format_option, pass_app, save_option
 from tupu.api.context import AppContext
-from tupu.api.output import Format, to_csv, to_json
+from tupu.api.output import Format, people_csv, to_json
 from tupu.api.params import period_param
 from tupu.errors import UsageError
 from tupu.graph.analyses.bulletin import Bulletin, build_bulletin
@@ -26,7 +26,8 @@ PROJECT_TABLE = ["project", "name", "town_name", "owner_name", "status", "progre
                  "planned_progress", "off_track", "reason"]
 OFF_TRACK_TABLE = ["project", "name", "town_name", "owner_name", "status", "progress",
                    "planned_progress", "reason"]
-TARGET_TABLE = ["target", "name", "wording", "actual", "expected", "unit", "status", "note"]
+TARGET_TABLE = ["target", "name", "wording", "annual", "actual", "expected", "unit", "status",
+                "note"]
 OUT_KINDS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html",
              ".xlsx": "xlsx"}
 
@@ -76,10 +77,10 @@ def _render(b: Bulletin, fmt: Format) -> str:
             "sections": [{"key": s.key, "title": s.title, "note": s.note,
                           "rows": frame_rows(s.frame)} for s in b.sections],
         })
-    if fmt == "csv":
-        blocks = [f"# {s.title}\n" + to_csv(frame_rows(s.display()), list(s.display().columns))
+    if fmt == "csv":  # for people: one block per section, "# title" above its Chinese headers
+        blocks = [f"# {s.title}\r\n" + people_csv(s.display()).removeprefix("\ufeff")
                   for s in b.sections]
-        return "\n\n".join(blocks)
+        return "\ufeff" + "\r\n\r\n".join(blocks)
     return to_markdown(b)
 
 
@@ -106,7 +107,7 @@ def projects(app: AppContext, period: str | None, only_off_track: bool, margin: 
     else:
         df = list_projects(app.store, period, cfg)
         cols = PROJECT_TABLE
-    if fmt == "table":
+    if for_people(fmt):
         df = df.assign(status=df["status"].map(lambda s: PROJECT_STATUS_ZH.get(s, s)))
     show(df, fmt, cols)
 
@@ -126,6 +127,6 @@ def targets(app: AppContext, year: int | None, period: str | None, targets_name:
     plan = plan_targets(store, targets_name)
     cfg = load_analysis_config(app.settings.analysis_config)
     df = target_progress(store, plan, year, period, cfg.monitoring, cfg.clusters)
-    if fmt == "table":
+    if for_people(fmt):
         df = df.assign(status=df["status"].map(lambda s: TARGET_STATUS_ZH.get(s, s)))
     show(df, fmt, TARGET_TABLE)

@@ -22,6 +22,8 @@ from tupu.graph.analyses.config import GapConfig
 from tupu.graph.analyses.gaps import STATUS_ZH, gaps, panorama
 from tupu.graph.analyses.notice import dataset_notice
 from tupu.graph.exports.charts import bars_svg
+from tupu.errors import InputError, UnknownName
+from tupu.graph.analyses.names import resolve
 from tupu.graph.stores.store import GraphStore
 from tupu.graph.analyses.matching import STAGE_ZH as STAGE_ZH_FUNDS
 from tupu.graph.analyses.plain import VALUES_ZH
@@ -42,6 +44,22 @@ class Handbook:
     parks: pd.DataFrame  # name, town_name, level, floor_area, vacant_area, positioning, links
     universities: pd.DataFrame  # name, city, local, disciplines, fields
     funds: pd.DataFrame  # name, kind, stages, ticket, fields
+
+
+def handbook_of(store: GraphStore, subject: str, config: GapConfig | None = None) -> Handbook:
+    """The handbook of ``subject``, a chain or else a park (id, Chinese full or short name); no
+    match raises :class:`InputError` with the closest names and every chain and park."""
+    try:
+        return build_handbook(store, chain=resolve(store, "Chain", subject), config=config)
+    except UnknownName as as_chain:
+        try:
+            return build_handbook(store, park=resolve(store, "Park", subject), config=config)
+        except UnknownName as as_park:
+            close = as_chain.suggestions + as_park.suggestions
+            hint = (msg("names.did_you_mean", names="、".join(close)) if close else "") + \
+                msg("names.valid", what=msg("names.label.Chain"), names="、".join(as_chain.valid)) + \
+                msg("names.valid", what=msg("names.label.Park"), names="、".join(as_park.valid))
+            raise InputError(msg("handbook.not_found", text=subject, hint=hint)) from as_park
 
 
 def build_handbook(store: GraphStore, chain: str | None = None, park: str | None = None,

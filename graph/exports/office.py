@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -99,13 +100,26 @@ def to_people_csv(df: pd.DataFrame, columns: Sequence[str] | None = None,
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(list(frame.columns))
     for row in frame.itertuples(index=False):
-        w.writerow(["" if v is None else inert(_text(v)) for v in row])
+        w.writerow(["" if v is None else _csv_cell(v) for v in row])
     return "\ufeff" + buf.getvalue()
+
+
+def _csv_cell(v: object) -> str:
+    """A number as it is (a minus sign is no formula: ``-12.71`` stays a number for Excel), any
+    other value as inert text; a missing value (NaN, which pandas puts back for None) as empty."""
+    if isinstance(v, float) and math.isnan(v):
+        return ""
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return _text(v)
+    return str(inert(_text(v)))
 
 
 def _text(v: object) -> str:
     if isinstance(v, float):
-        return f"{round(v, 4):g}" if abs(v) < 1e15 else str(v)
+        if not math.isfinite(v):
+            return str(v)
+        # fixed point, at most 4 decimals, never 1.23457e+06 (万元 figures keep every digit)
+        return f"{round(v, 4):.4f}".rstrip("0").rstrip(".")
     if isinstance(v, dt.date):
         return v.isoformat()
     return str(v)
