@@ -401,6 +401,47 @@ def test_a_two_thousand_node_view_draws_within_the_budget(
     assert not watched.outside() and not watched.errors
 
 
+GROUPS_JS = """() => Object.fromEntries(document.getElementById('explorer').tupu.nodes.get()
+    .filter(n => n.kind === 'Group').map(n => [n.id, {members: n.members, count: n.count,
+                                                      label: n.label}]))"""
+FIRMS_JS = """() => document.getElementById('explorer').tupu.nodes.get()
+    .filter(n => n.kind === 'Enterprise').map(n => n.key)"""
+
+
+def test_aggregates_from_several_expansions_merge_their_counts(
+        watched: Watched, served: Served) -> None:
+    """A view past its size limit, then one more expansion: the aggregates it brings that are
+    drawn already take in its members (union, no enterprise twice, none drawn on its own)."""
+    links = [f"ChainLink:{lk['id']}" for c in served.get("/api/v1/chains") for lk in c["links"]]
+    covered = served.get("/api/v1/graph/view?types=COVERS&expanded=" + ",".join(links))
+    subsectors = sorted(n["id"] for n in covered["nodes"] if n["kind"] == "SubSector")
+    last, others = subsectors[-1], subsectors[:-1]
+    watched.goto(f"/explore#n={last}&x={','.join(others)}&t=IN_SUBSECTOR")
+    drawn = watched.wait_drawn("explorer", timeout=120_000)
+    before = watched.page.evaluate(GROUPS_JS)
+    assert before, "the view should be past its limit, with aggregates"
+    incoming = served.get(f"/api/v1/graph/expand?node={last}&types=IN_SUBSECTOR"
+                          f"&shown={drawn['size']}")
+    brought = {n["id"]: set(n["members"]) for n in incoming["nodes"] if n["kind"] == "Group"}
+    _click_node(watched, "explorer", last, double=True)
+    watched.page.wait_for_selector(f'#explorer[data-expanded="{last}"]')
+    after = watched.page.evaluate(GROUPS_JS)
+    firms = set(watched.page.evaluate(FIRMS_JS))
+    grown = 0
+    for gid in set(before) | set(brought):
+        expected = (set(before.get(gid, {}).get("members", [])) | brought.get(gid, set())) - firms
+        if not expected:
+            assert gid not in after
+            continue
+        got = after[gid]
+        assert set(got["members"]) == expected and got["count"] == len(expected), gid
+        assert got["label"].endswith(f"{len(expected)} 家"), got["label"]
+        old = set(before.get(gid, {}).get("members", []))
+        grown += bool(old) and old < expected
+    assert grown, "an aggregate drawn before should have taken in new members"
+    assert not watched.outside() and not watched.errors, watched.errors
+
+
 def test_screenshots_for_the_readme_exist() -> None:
     """The README shows the chain map and the explorer as these tests drew them."""
     for name in ("chain-map.png", "explorer.png"):  # out/screenshots/memory/chain-map-panel.png, explorer-expanded.png
