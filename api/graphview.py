@@ -244,8 +244,12 @@ def group_label(name: str, count: int) -> str:
     return msg("web.graph.group_label", name=_label(name, 8), count=count)
 
 
+MAX_GROUP_SIZE = 48.0  # an aggregate of thousands must not cover its neighbours
+
+
 def group_size(count: int) -> float:
-    return round(14 + 3 * math.sqrt(count), 1)
+    """An aggregate's square grows with its count, up to :data:`MAX_GROUP_SIZE`."""
+    return round(min(MAX_GROUP_SIZE, 14 + 3 * math.sqrt(count)), 1)
 
 
 def explorer_node(rec: Mapping[str, Any], pos: tuple[float, float], title: str,

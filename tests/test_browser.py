@@ -330,6 +330,45 @@ def test_a_viewer_sees_no_enterprise_figures_in_the_panel(
         w.close()
 
 
+# -- the dashboard for viewers ---------------------------------------------------------------
+CHART_SERIES_JS = """(id) => echarts.getInstanceByDom(document.querySelector(
+    `[data-chart="${id}"]`)).getOption().series.map(s => s.data)"""
+
+
+def test_a_viewer_sees_the_published_revenue_on_the_dashboard(
+        browser: Any, served: Served) -> None:
+    """The home page's revenue by chain and towns compared, as a viewer's browser draws them,
+    are the viewer's API answer: the cells api/disclosure.py publishes (tests/test_api_pages.py
+    checks them against its table, and a thin city where they are suppressed)."""
+    w = Watched(browser, served, role="viewer")
+    try:
+        w.goto("/")
+        for chart in ("revenue_by_chain", "towns"):
+            w.page.wait_for_selector(f'[data-chart="{chart}"][data-drawn="true"]',
+                                     state="attached", timeout=300_000)
+        chains = w.page.evaluate(CHART_SERIES_JS, "revenue_by_chain")
+        towns = w.page.evaluate(CHART_SERIES_JS, "towns")
+        w.shoot("home-viewer")
+        assert not w.outside() and not w.errors, w.errors
+    finally:
+        w.close()
+    mine = served.get("/api/v1/dashboard", role="viewer")["charts"]
+    seen = served.get("/api/v1/dashboard")["charts"]
+    assert chains == [s["data"] for s in mine["revenue_by_chain"]["series"]]
+    assert towns[2] == mine["towns"]["series"][2]["data"]
+    shown = 0
+    for s, a in zip(mine["revenue_by_chain"]["series"], seen["revenue_by_chain"]["series"],
+                    strict=True):
+        for v, hid, x in zip(s["data"], s["suppressed"], a["data"], strict=True):
+            assert (v is None) == hid and (v is None or v == x)
+            shown += v is not None
+    for v, hid, x in zip(mine["towns"]["series"][2]["data"], mine["towns"]["series"][2]["suppressed"],
+                         seen["towns"]["series"][2]["data"], strict=True):
+        assert (v is None) == hid and (v is None or v == x)
+        shown += v is not None
+    assert shown, "the sample city's chains and towns are large enough to be shown to a viewer"
+
+
 # -- the explorer ---------------------------------------------------------------------------
 def test_search_expand_click_a_link_and_open_its_candidates(
         watched: Watched, served: Served) -> None:

@@ -158,7 +158,7 @@
     return {id: n.id, members: members, count: count,
             label: word(texts.group_label, shortName(n.name), count),
             title: word(texts.group_title, n.name, count),
-            size: Math.round((14 + 3 * Math.sqrt(count)) * 10) / 10};
+            size: Math.min(48, Math.round((14 + 3 * Math.sqrt(count)) * 10) / 10)};  /* graphview.group_size */
   }
 
   /* Add nodes an answer brought (expansion, search): new ones are added, aggregates already
