@@ -10,7 +10,8 @@ Every route, page, export and error that answers a viewer passes its rows throug
   amount are removed.
 - **Aggregates over a fixed table of cells.** Enterprise revenue is published only as totals over
   the cells of one table: chain link × town, chain link × city, town (all links), city (all
-  links) and the clusters — every cell a viewer can see on any route, built by :func:`revenue_plan`
+  links), chain (any of its links) and the clusters — every cell a viewer can see on any route,
+  built by :func:`revenue_plan`
   from the same data as the routes. Park scopes are not cells: parks nest in towns, so a park's
   total next to its town's would give the rest of the town by subtraction. Project investment is
   published only as the total over all key projects and over each plan year's new ones; talent
