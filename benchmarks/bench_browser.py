@@ -281,6 +281,7 @@ def run(base: str, args: argparse.Namespace,
                 now = page.evaluate(HARNESS, [data, data["options"], args.cap])
                 former = page.evaluate(HARNESS, [unplaced(data), former_options(), args.cap])
                 stable_ms = former["stable"]
+                print(f"{name}: page {statistics.median(pages):.0f} ms", flush=True)
                 rows.append({
                     "view": name, "nodes": len(data["nodes"]), "edges": len(data["edges"]),
                     "page ms": round(statistics.median(pages)),
