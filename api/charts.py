@@ -51,10 +51,10 @@ def revenue_by_chain(rows: Iterable[Record]) -> Spec:
     for r in rows:
         chains.setdefault(str(r["chain"]), (str(r["chain_name"]), {}))[1][str(r["period"])] = r
     series = []
-    for _, (name, by_period) in sorted(chains.items()):
+    for chain, (name, by_period) in sorted(chains.items()):
         cells = [by_period.get(p) for p in periods]
         series.append({
-            "name": name,
+            "name": name, "key": chain,
             "data": [c["revenue"] if c is not None else None for c in cells],
             "suppressed": [c is not None and c["revenue"] is None for c in cells],
         })
@@ -79,6 +79,7 @@ def towns(rows: Iterable[Record], links: Sequence[str | None] = ()) -> Spec:
                   "unit": msg("web.chart.count_unit")},
                  {"name": msg("web.chart.towns_revenue_axis"), "money": True}],
         "categories": [str(r["town_name"]) for r in rows], "links": list(links),
+        "keys": [str(r["town"]) for r in rows],
         "series": [
             {"name": msg("web.chart.towns_enterprises"), "axis": 0,
              "data": [r["local_enterprises"] for r in rows]},

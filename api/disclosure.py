@@ -10,7 +10,8 @@ Every route, page, export and error that answers a viewer passes its rows throug
   amount are removed.
 - **Aggregates over a fixed table of cells.** Enterprise revenue is published only as totals over
   the cells of one table: chain link × town, chain link × city, town (all links), city (all
-  links) and the clusters — every cell a viewer can see on any route, built by :func:`revenue_plan`
+  links), chain (any of its links) and the clusters — every cell a viewer can see on any route,
+  built by :func:`revenue_plan`
   from the same data as the routes. Park scopes are not cells: parks nest in towns, so a park's
   total next to its town's would give the rest of the town by subtraction. Project investment is
   published only as the total over all key projects and over each plan year's new ones; talent
@@ -215,6 +216,12 @@ def cluster_cell(members: Iterable[str]) -> CellKey:
     return ("cluster", ";".join(sorted(members)))
 
 
+def chain_cell(chain: str) -> CellKey:
+    """A chain's local enterprises: those in any of its links (the dashboard's revenue by
+    chain, :func:`tupu.graph.analyses.dashboard.revenue_by_chain`)."""
+    return ("chain", chain)
+
+
 @dataclass(frozen=True)
 class Plan:
     """The cells of one table, which of them are published, and their values."""
@@ -265,7 +272,8 @@ def _cached(key_parts: Iterable[object], build: Callable[[], Any]) -> Any:
 
 def revenue_cells(store: GraphStore, cfg: AnalysisConfig,
                   with_clusters: bool = True) -> dict[CellKey, frozenset[str]]:
-    """Every revenue cell a viewer can see: link × city, link × town, town, city, clusters."""
+    """Every revenue cell a viewer can see: link × city, link × town, town, city, chains,
+    clusters."""
     where = locality(store)
     local = where.local
     towns = sorted(n.key for n in store.find_nodes("Town"))
@@ -280,6 +288,16 @@ def revenue_cells(store: GraphStore, cfg: AnalysisConfig,
         cells[link_cell(lk, "city")] = mine
         for t in towns:
             cells[link_cell(lk, f"town:{t}")] = mine & by_town[t]
+    # s-browser: chains, as the dashboard sums them (every local enterprise in a covered
+    # sub-sector of one of the chain's links)
+    chain_of = dict(zip(frames.links(store)["link"].astype(str),
+                        frames.links(store)["chain"].astype(str), strict=True))
+    in_chain: dict[str, set[str]] = {}
+    for e, lk in frames.enterprise_links(store).itertuples(index=False):
+        if e in local and lk in chain_of:
+            in_chain.setdefault(chain_of[lk], set()).add(str(e))
+    for chain, firms in in_chain.items():
+        cells[chain_cell(chain)] = frozenset(firms)
     if with_clusters:
         for m in cluster_members(store, cfg):
             cells[cluster_cell(m)] = frozenset(m)
@@ -340,6 +358,11 @@ def _revenue_plan(store: GraphStore, cfg: AnalysisConfig, period: str | None,
     rev = revenue_summary(obs, period)
     measures = {m: {str(e): float(v) for e, v in zip(rev["enterprise"], rev[m], strict=True)}
                 for m in ("ttm", "ytd", "ytd_prev")}
+    # the quarter's own revenue (the dashboard's revenue by chain per quarter)
+    quarter = period or (str(obs["period"].max()) if not obs.empty else "")
+    seen = obs[(obs["period"] == quarter) & obs["revenue"].notna()]
+    measures["quarter"] = {str(e): float(v) for e, v in
+                           seen.groupby("enterprise")["revenue"].sum().items()}
     key = ("revenue", rules, sorted((k, sorted(v)) for k, v in cells.items()),
            sorted((m, sorted(v.items())) for m, v in measures.items()))
     published = _cached(key, lambda: protect(cells, list(measures.values()), rules))
@@ -395,6 +418,31 @@ def clusters(store: GraphStore, cfg: AnalysisConfig, role: Role,
     plan = revenue_plan(store, cfg)
     return [{**r, "revenue": plan.revenue(cluster_cell(str(r["members"]).split(";"))),
              "description": without_figures(r.get("description"))} for r in rows]
+
+
+def chain_revenue(store: GraphStore, cfg: AnalysisConfig, role: Role,
+                  rows: list[Record]) -> list[Record]:
+    """Revenue by chain per quarter (rows with ``chain``, ``period``, ``revenue``): for a
+    viewer, each quarter's revenue from that quarter's table, where the chain's cell is
+    published; None where it is suppressed."""
+    if not is_viewer(role):
+        return rows
+    out = []
+    for r in rows:
+        found = revenue_plan(store, cfg, str(r["period"])).total(chain_cell(str(r["chain"])),
+                                                                 "quarter")
+        out.append({**r, "revenue": None if found is None else round(found, 2)})
+    return out
+
+
+def towns_compared(store: GraphStore, cfg: AnalysisConfig, role: Role, period: str | None,
+                   rows: list[Record]) -> list[Record]:
+    """Towns compared (rows with ``town`` and ``revenue_ttm``): for a viewer, each town's
+    revenue of the four quarters up to ``period`` from that quarter's table."""
+    if not is_viewer(role):
+        return rows
+    plan = revenue_plan(store, cfg, period)
+    return [{**r, "revenue_ttm": plan.revenue(town_cell(str(r["town"])))} for r in rows]
 
 
 def candidates(role: Role, rows: list[Record]) -> list[Record]:

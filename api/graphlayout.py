@@ -3,9 +3,11 @@
 - Chains need no force layout: their links sit in stage columns (upstream, midstream, downstream),
   ordered by their position in the chain (:func:`stage_columns`); the whole city is one band of
   columns per chain, stacked (:func:`chain_bands`).
-- An explorer view is laid out with igraph's Fruchterman–Reingold (:func:`force_layout`; about
-  0.1–0.4 s for 2,000 nodes, see ``docs/performance-probes`` and ``benchmarks/``), started from
-  deterministic positions so that the same view always gets the same picture.
+- An explorer view is laid out with igraph's Fruchterman–Reingold (:func:`force_layout`),
+  started from deterministic positions so that the same view always gets the same picture. Only
+  its core takes part: nodes with a single neighbour (most of an expansion: a sub-sector's or a
+  town's enterprises) go on rings around that neighbour afterwards, so a 2,000-node view of a
+  hundred hubs costs the force layout of a hundred nodes (``benchmarks/bench_browser.py``).
 - Nodes added to a drawn view (an expansion in place) go on rings around the node they came from
   (:func:`rings`).
 - A 以商引商 view has three columns: the candidate, intermediaries, local partners
@@ -88,7 +90,8 @@ def force_layout(nodes: Sequence[Hashable],
                  edges: Iterable[tuple[Hashable, Hashable]]) -> dict[Hashable, Point]:
     """Fruchterman–Reingold positions of ``nodes`` joined by ``edges``: deterministic (started
     from a spiral), centred on (0, 0), scaled so that neighbours sit about
-    :data:`NODE_SPACING` apart."""
+    :data:`NODE_SPACING` apart. The force layout moves the core only (:func:`_leaves`); the
+    leaves are put on rings around their hub (:func:`_ring_leaves`)."""
     if not nodes:
         return {}
     if len(nodes) == 1:
@@ -96,18 +99,38 @@ def force_layout(nodes: Sequence[Hashable],
     index = {n: i for i, n in enumerate(nodes)}
     pairs = sorted({(min(index[a], index[b]), max(index[a], index[b]))
                     for a, b in edges if a in index and b in index and a != b})
-    graph = igraph.Graph(n=len(nodes), edges=pairs)
-    start = [list(_spiral(i)) for i in range(len(nodes))]
+    leaves = _leaves(len(nodes), pairs)
+    core = [i for i in range(len(nodes)) if i not in leaves]
+    at = {i: k for k, i in enumerate(core)}
+    graph = igraph.Graph(n=len(core), edges=[(at[a], at[b]) for a, b in pairs
+                                             if a in at and b in at])
+    start = [list(_spiral(i)) for i in range(len(core))]
     with _RANDOM:  # igraph draws random numbers from one process-wide generator
         igraph.set_random_number_generator(random.Random(len(nodes)))
         try:
             layout = graph.layout_fruchterman_reingold(seed=start, niter=FR_ITERATIONS,
-                                                       grid=len(nodes) > 1000)
+                                                       grid=len(core) > SMALL_VIEW)
         finally:
             igraph.set_random_number_generator(random)
-    coords = _spread([(float(x), float(y)) for x, y in layout.coords], pairs)
+    # each hub gets room for its leaves: the picture's area is shared out by all the nodes
+    placed = _spread([(float(x), float(y)) for x, y in layout.coords], len(nodes))
+    coords: list[Point] = [(0.0, 0.0)] * len(nodes)
+    for i, spot in zip(core, placed, strict=True):
+        coords[i] = spot
     _ring_leaves(coords, pairs)
     return {n: coords[i] for n, i in index.items()}
+
+
+def _leaves(count: int, pairs: Sequence[tuple[int, int]]) -> set[int]:
+    """Nodes with one neighbour whose neighbour has more (a pair joined to nothing else stays
+    in the core, and so does at least one node)."""
+    degree = [0] * count
+    for a, b in pairs:
+        degree[a] += 1
+        degree[b] += 1
+    found = {leaf for a, b in pairs for leaf, hub in ((a, b), (b, a))
+             if degree[leaf] == 1 and degree[hub] > 1}
+    return found if len(found) < count else set()
 
 
 def _ring_leaves(coords: list[Point], pairs: Sequence[tuple[int, int]]) -> None:
@@ -183,16 +206,18 @@ def _spiral(i: int) -> Point:
     return (r * math.cos(a), r * math.sin(a))
 
 
-def _spread(coords: list[Point], pairs: Sequence[tuple[int, int]]) -> list[Point]:
-    """Centre on (0, 0) and scale so that each node gets about :data:`NODE_SPACING` squared of
-    the picture's area (the layout's own unit varies with the graph)."""
+def _spread(coords: list[Point], total: int) -> list[Point]:
+    """Centre on (0, 0) and scale so that each of ``total`` nodes (``coords`` and the leaves
+    that will be put around them) gets about :data:`NODE_SPACING` squared of the picture's area
+    (the layout's own unit varies with the graph)."""
     cx = sum(x for x, _ in coords) / len(coords)
     cy = sum(y for _, y in coords) / len(coords)
     width = max(x for x, _ in coords) - min(x for x, _ in coords)
     height = max(y for _, y in coords) - min(y for _, y in coords)
-    area = max(width, 1e-6) * max(height, 1e-6)
-    spacing = SMALL_SPACING if len(coords) <= SMALL_VIEW else NODE_SPACING
-    factor = spacing * math.sqrt(len(coords) / area)
+    side = max(width, height)  # a core in a line still gets a square's room
+    area = max(width * height, side * side / 4, 1e-12)
+    spacing = SMALL_SPACING if total <= SMALL_VIEW else NODE_SPACING
+    factor = spacing * math.sqrt(total / area)
     return [((x - cx) * factor, (y - cy) * factor) for x, y in coords]
 
 

@@ -34,6 +34,7 @@ from tupu.api.serialize import Record
 from tupu.graph.analyses.chain_links import STAGE_ZH, STAGES
 from tupu.graph.analyses.gaps import STATUS_ZH
 from tupu.graph.analyses.wording import money_text
+from tupu.messages import msg
 
 VIS_DIR = Path(pyvis.__file__).resolve().parent / "templates" / "lib" / "vis-9.1.2"
 VIS_URL = "/static/vendor/vis-network"  # + "/vis-network.min.js", "/vis-network.css"
@@ -209,7 +210,7 @@ def node_title(rec: Mapping[str, Any], towns: Mapping[str, str], parks: Mapping[
                links: Mapping[str, str]) -> str:
     """A node's tooltip: what it is and where (no figures)."""
     if rec["kind"] == "Group":
-        return f"{rec['name']} · {rec['count']} 家企业（汇总显示）"
+        return msg("web.graph.group_title", name=rec["name"], count=rec["count"])
     lines = [f"{rec['label_zh']}：{rec['name']}"]
     if rec["kind"] == "Enterprise":
         lines.append("本地企业" if rec.get("local") else "外地企业")
@@ -225,26 +226,53 @@ def node_title(rec: Mapping[str, Any], towns: Mapping[str, str], parks: Mapping[
     return "\n".join(lines)
 
 
+def kind_styles() -> dict[str, dict[str, Any]]:
+    """How each kind of explorer node looks, as vis-network ``groups`` options: a node names
+    its kind (``group``) instead of carrying its own colour, shape and size, which keeps a
+    2,000-node answer small and quick for vis-network to take in."""
+    styles: dict[str, dict[str, Any]] = {}
+    for kind, colour in {**COLOURS, "Outside": OUTSIDE_COLOUR}.items():
+        styles[kind] = {"color": {"background": colour, "border": colour},
+                        "shape": "square" if kind == "Group" else "dot",
+                        "size": {"Enterprise": 14, "Outside": 14, "Group": 20}.get(kind, 18),
+                        "borderWidth": 1}
+    return styles
+
+
+def group_label(name: str, count: int) -> str:
+    """An aggregate's label: its place and how many enterprises it stands for."""
+    return msg("web.graph.group_label", name=_label(name, 8), count=count)
+
+
+MAX_GROUP_SIZE = 48.0  # an aggregate of thousands must not cover its neighbours
+
+
+def group_size(count: int) -> float:
+    """An aggregate's square grows with its count, up to :data:`MAX_GROUP_SIZE`."""
+    return round(min(MAX_GROUP_SIZE, 14 + 3 * math.sqrt(count)), 1)
+
+
 def explorer_node(rec: Mapping[str, Any], pos: tuple[float, float], title: str,
                   highlight: bool = False) -> dict[str, Any]:
-    """pyvis ``add_node`` options of one explorer node."""
+    """pyvis ``add_node`` options of one explorer node (its look comes from its ``group``,
+    :func:`kind_styles`)."""
     kind = rec["kind"]
-    colour = COLOURS.get(kind, "#78909c")
-    if kind == "Enterprise" and not rec.get("local"):
-        colour = OUTSIDE_COLOUR
-    size: float = {"Enterprise": 14, "Group": 20}.get(kind, 18)
+    style = "Outside" if kind == "Enterprise" and not rec.get("local") else kind
+    if style not in COLOURS and style != "Outside":
+        style = "Group"
     label = _label(short_name(str(rec["name"])) if kind == "Enterprise" else str(rec["name"]), 12)
-    if kind == "Group":
-        label = f"{_label(str(rec['name']), 8)}\n{rec['count']} 家"
-        size = round(14 + 3 * math.sqrt(rec["count"]), 1)
     opts: dict[str, Any] = {
         "label": label, "title": title, "x": round(pos[0], 1), "y": round(pos[1], 1),
-        "physics": False, "shape": "square" if kind == "Group" else "dot", "size": size,
-        "color": {"background": colour, "border": HIGHLIGHT if highlight else colour},
-        "borderWidth": 4 if highlight else 1,
+        "physics": False, "group": style,
     }
+    if kind == "Group":
+        opts |= {"label": group_label(str(rec["name"]), int(rec["count"])),
+                 "size": group_size(int(rec["count"]))}
+    if highlight:
+        colour = kind_styles()[style]["color"]["background"]
+        opts |= {"color": {"background": colour, "border": HIGHLIGHT}, "borderWidth": 4}
     keep = ("kind", "key", "name", "label_zh", "local", "town", "park", "links", "chains",
-            "reg_status", "origin", "count")
+            "reg_status", "origin", "count", "members")
     opts.update({k: rec[k] for k in keep if k in rec})
     return opts
 
@@ -263,10 +291,14 @@ def explorer(nodes: Sequence[Record], edges: Sequence[Record],
                                                 rec["id"] in highlight_nodes))
     for e in edges:
         lit = e["id"] in highlight_edges
-        net.add_edge(e["from"], e["to"], id=e["id"], title=e["type_zh"], rel=e["type"],
-                     rel_zh=e["type_zh"],
-                     **({"color": HIGHLIGHT, "width": 4} if lit else {"width": 1}))
-    return _data(net, base_options())
+        net.add_edge(e["from"], e["to"], id=e["id"], rel=e["type"], rel_zh=e["type_zh"],
+                     **({"color": HIGHLIGHT, "width": 4} if lit else {}))
+    options = base_options()
+    options["groups"] = kind_styles()
+    # the browser merges aggregates that several expansions return, and words them the same way
+    texts = {"group_label": msg("web.graph.group_label", name="{name}", count="{count}"),
+             "group_title": msg("web.graph.group_title", name="{name}", count="{count}")}
+    return {**_data(net, options), "texts": texts}
 
 
 def layout_view(nodes: Sequence[Record], edges: Sequence[Record]) -> dict[str, tuple[float, float]]:

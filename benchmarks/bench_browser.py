@@ -15,6 +15,14 @@ physics on, no positions) on the same data, in the same run.
   former options — time to the first drawing and to vis-network's ``stabilized`` event, given up
   at ``--cap`` seconds (reported as "> cap").
 
+- **the 2,000-node explorer view against the explorer before this round** (same run, same data):
+  the server's layout — now the force layout of the view's core with the leaves on rings
+  (``api/graphlayout.force_layout``) against Fruchterman–Reingold over every node as before
+  (:func:`former_layout`) — and the endpoint's whole answer (``view ms``); in the browser, the
+  answer drawn as the page now draws it (node looks by kind, filters applied before the first
+  drawing) against the former client (every node carrying its own colour, shape and size, and
+  a second pass over every node for the filters before the first drawing).
+
 Results: a table and ``benchmarks/results/browser.json``.
 """
 
@@ -66,6 +74,99 @@ HARNESS = """
   setTimeout(() => done(null), cap * 1000);
 })
 """
+
+
+FORMER_CLIENT = """
+(args) => new Promise((resolve) => {
+  const [data] = args;
+  const box = document.getElementById('g');
+  const t0 = performance.now();
+  const nodes = new vis.DataSet(data.nodes);
+  const net = new vis.Network(box, {nodes: nodes, edges: new vis.DataSet(data.edges)},
+                              data.options);
+  nodes.update(nodes.map((n) => ({id: n.id, hidden: false})));  /* the former filter pass */
+  net.fit({animation: false});
+  net.once('afterDrawing', () => { const t = performance.now() - t0; net.destroy(); resolve(t); });
+})
+"""
+CLIENT = """
+(args) => new Promise((resolve) => {
+  const [data] = args;
+  const box = document.getElementById('g');
+  const t0 = performance.now();
+  data.nodes.forEach((n) => { n.hidden = false; });
+  const net = new vis.Network(box, {nodes: new vis.DataSet(data.nodes),
+                                    edges: new vis.DataSet(data.edges)}, data.options);
+  net.fit({animation: false});
+  net.once('afterDrawing', () => { const t = performance.now() - t0; net.destroy(); resolve(t); });
+})
+"""
+
+
+def former_layout(nodes: list[str], edges: list[tuple[str, str]]) -> None:
+    """The explorer's layout before this round: Fruchterman–Reingold over every node (300
+    iterations, igraph's grid past 1,000 nodes), then the same leaf rings."""
+    import igraph
+    from tupu.api import graphlayout
+
+    index = {n: i for i, n in enumerate(nodes)}
+    pairs = sorted({(min(index[a], index[b]), max(index[a], index[b]))
+                    for a, b in edges if a in index and b in index and a != b})
+    graph = igraph.Graph(n=len(nodes), edges=pairs)
+    start = [list(graphlayout._spiral(i)) for i in range(len(nodes))]
+    layout = graph.layout_fruchterman_reingold(seed=start, niter=graphlayout.FR_ITERATIONS,
+                                               grid=len(nodes) > 1000)
+    coords = graphlayout._spread([(float(x), float(y)) for x, y in layout.coords], len(nodes))
+    graphlayout._ring_leaves(coords, pairs)
+
+
+def former_styles(data: dict[str, Any]) -> dict[str, Any]:
+    """The same answer as the former server sent it: each node with its own look."""
+    styles = data["options"].get("groups", {})
+    nodes = []
+    for n in data["nodes"]:
+        own = {k: v for k, v in n.items() if k != "group"}
+        nodes.append({**styles.get(n.get("group"), {}), **own})
+    options = {k: v for k, v in data["options"].items() if k != "groups"}
+    return {"nodes": nodes, "edges": [{**e, "title": e.get("rel_zh"), "width": e.get("width", 1)}
+                                      for e in data["edges"]], "options": options}
+
+
+def explorer_rows(base: str, endpoint: str, page: Any, repeat: int) -> list[dict[str, Any]]:
+    """The 2,000-node view: layout and answer on the server, drawing in the browser, now and as
+    before this round (alternating, ``repeat`` times each)."""
+    from tupu.api import graphlayout
+
+    data = get(base + endpoint)
+    ids = [n["id"] for n in data["nodes"]]
+    pairs = [(e["from"], e["to"]) for e in data["edges"]]
+    former = former_styles(data)
+    times: dict[str, list[float]] = {k: [] for k in ("layout now", "layout former", "view",
+                                                     "draw now", "draw former")}
+    for _ in range(repeat):
+        t = time.perf_counter()
+        graphlayout.force_layout(ids, pairs)
+        times["layout now"].append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        former_layout(ids, pairs)
+        times["layout former"].append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        get(base + endpoint)
+        times["view"].append((time.perf_counter() - t) * 1000)
+        times["draw now"].append(page.evaluate(CLIENT, [data]))
+        times["draw former"].append(page.evaluate(FORMER_CLIENT, [former]))
+    med = {k: statistics.median(v) for k, v in times.items()}
+    return [
+        {"step": "server: layout of the view (in process)", "now ms": round(med["layout now"]),
+         "former ms": round(med["layout former"]),
+         "former / now": f"{med['layout former'] / med['layout now']:.1f}×"},
+        {"step": "server: the view's whole answer (HTTP, now only)", "now ms": round(med["view"]),
+         "former ms": "—", "former / now": "—"},
+        {"step": "browser: answer → first drawing", "now ms": round(med["draw now"]),
+         "former ms": round(med["draw former"]),
+         "former / now": f"{med['draw former'] / med['draw now']:.1f}×"},
+    ] + [{"step": "runs", "now ms": {k: [round(x) for x in v] for k, v in times.items()},
+          "former ms": "", "former / now": ""}]
 
 
 def former_options() -> dict[str, Any]:
@@ -123,20 +224,23 @@ def main() -> None:
                     break
                 except OSError:
                     time.sleep(0.3)
-            rows = run(base, args, sync_playwright)
+            rows, explorer = run(base, args, sync_playwright)
         finally:
             server.terminate()
             server.wait()
     print_table(rows, ["view", "nodes", "edges", "page ms", "draw ms", "stable",
                        "same data: now ms", "former: first draw ms", "former: stable ms",
                        "former / now"])
+    print()
+    print_table(explorer[:-1], ["step", "now ms", "former ms", "former / now"])
     path = write_json(RESULTS / "browser.json", {
         "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
-        "machine": machine_info(), "rows": rows})
+        "machine": machine_info(), "rows": rows, "explorer_2000": explorer})
     print(f"\n{path}")
 
 
-def run(base: str, args: argparse.Namespace, sync_playwright: Any) -> list[dict[str, Any]]:
+def run(base: str, args: argparse.Namespace,
+        sync_playwright: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     links = [f"ChainLink:{lk['id']}" for c in get(base + "/api/v1/chains") for lk in c["links"]]
     covered = get(base + "/api/v1/graph/view?types=COVERS&expanded=" + ",".join(links))
     subsectors = sorted(n["id"] for n in covered["nodes"] if n["kind"] == "SubSector")
@@ -177,6 +281,7 @@ def run(base: str, args: argparse.Namespace, sync_playwright: Any) -> list[dict[
                 now = page.evaluate(HARNESS, [data, data["options"], args.cap])
                 former = page.evaluate(HARNESS, [unplaced(data), former_options(), args.cap])
                 stable_ms = former["stable"]
+                print(f"{name}: page {statistics.median(pages):.0f} ms", flush=True)
                 rows.append({
                     "view": name, "nodes": len(data["nodes"]), "edges": len(data["edges"]),
                     "page ms": round(statistics.median(pages)),
@@ -191,8 +296,9 @@ def run(base: str, args: argparse.Namespace, sync_playwright: Any) -> list[dict[
                                      else f"> {args.cap * 1000 / now['stable']:.0f}×"),
                     "runs": {"page_ms": pages, "draw_ms": draws},
                 })
+            explorer = explorer_rows(base, views[-1][3], page, args.repeat + 2)
             context.close()
-    return rows
+    return rows, explorer
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from fastapi.testclient import TestClient
 from tests.conftest import SAMPLE
 from tupu.graph.analyses.progress import STATUS_ZH
 from tests.webapp import FIGURE_KEYS, app_on, bearer, sample_store, web_settings
+from tupu.api import disclosure
 from tupu.api.queries.overview import FICTIONAL_NOTICE
 from tupu.api.serialize import records
 from tupu.graph.analyses.config import AnalysisConfig
@@ -390,12 +391,13 @@ def _write(path: Path, rows: list[dict[str, str]]) -> None:
         w.writerows(rows)
 
 
-def test_viewer_charts_show_no_revenue(
+def test_viewer_charts_show_no_suppressed_revenue(
     api_settings: Settings, tmp_path: Path
 ) -> None:
     folder, town, keep = thin_city(tmp_path / "thin")
     thin = MemoryStore(None)
     load([folder], thin)
+    disclosure.forget()
     web = app_on(api_settings, thin)
     seen = TestClient(web, headers=bearer("analyst")).get("/api/v1/dashboard").json()["charts"]
     viewer = TestClient(web, headers=bearer("viewer"))
@@ -406,8 +408,11 @@ def test_viewer_charts_show_no_revenue(
     assert seen["towns"]["series"][2]["data"][i] > 0
     assert shown["towns"]["series"][2]["data"][i] is None
     assert shown["towns"]["series"][2]["suppressed"][i] is True
-    # towns and chains overlap the link x town cells of api/disclosure.py: a viewer sees no revenue
-    assert all(v is None for v in shown["towns"]["series"][2]["data"])
+    # the other towns' enterprises report nothing: their (zero) totals are safe and shown
+    others = [j for j in range(len(seen["towns"]["categories"])) if j != i]
+    assert others and all(shown["towns"]["series"][2]["data"][j]
+                          == seen["towns"]["series"][2]["data"][j] == 0 for j in others)
+    # every chain's quarterly revenue sums one or two enterprises: suppressed, marked so
     figures = [v for s in seen["revenue_by_chain"]["series"] for v in s["data"] if v]
     assert figures
     for s in shown["revenue_by_chain"]["series"]:
@@ -420,6 +425,42 @@ def test_viewer_charts_show_no_revenue(
     island = chart_island(viewer.get(f"/bulletin/{period}").text)
     towns = island["charts"]["towns"]
     assert towns["series"][2]["data"][towns["categories"].index(name)] is None
+    disclosure.forget()
+
+
+def test_viewer_charts_show_the_published_cells(
+    viewer: TestClient, analyst: TestClient, store: MemoryStore, cfg: AnalysisConfig
+) -> None:
+    """A viewer's revenue by chain and towns compared are the cells of the disclosure table
+    (api/disclosure.py) of each quarter: the analyst's figure where the cell is published,
+    nothing where it is suppressed."""
+    periods = analyst.get("/api/v1/bulletin").json()
+    period = sorted(periods)[1]  # two quarters: two tables to protect
+    seen = analyst.get("/api/v1/dashboard", params={"period": period}).json()["charts"]
+    shown = viewer.get("/api/v1/dashboard", params={"period": period}).json()["charts"]
+    published = 0
+    chains, mine = seen["revenue_by_chain"], shown["revenue_by_chain"]
+    assert chains["categories"] == mine["categories"] and len(mine["categories"]) == 2
+    for s, t in zip(chains["series"], mine["series"], strict=True):
+        assert s["key"] == t["key"]
+        for p, a, v, hid in zip(chains["categories"], s["data"], t["data"], t["suppressed"],
+                                strict=True):
+            cell = disclosure.revenue_plan(store, cfg, p).total(disclosure.chain_cell(s["key"]),
+                                                                "quarter")
+            assert (v is None) == (cell is None) == hid, (s["key"], p)
+            if v is not None:
+                assert v == pytest.approx(a) == pytest.approx(cell)
+                published += 1
+    plan = disclosure.revenue_plan(store, cfg, period)
+    towns, mine = seen["towns"], shown["towns"]
+    for key, a, v in zip(towns["keys"], towns["series"][2]["data"], mine["series"][2]["data"],
+                         strict=True):
+        cell = plan.revenue(disclosure.town_cell(key))
+        assert (v is None) == (cell is None), key
+        if v is not None:
+            assert v == pytest.approx(a) == pytest.approx(cell)
+            published += 1
+    assert published, "the sample city's chains and towns are large enough to be shown"
 
 
 def chart_island(html: str) -> dict[str, Any]:

@@ -330,6 +330,45 @@ def test_a_viewer_sees_no_enterprise_figures_in_the_panel(
         w.close()
 
 
+# -- the dashboard for viewers ---------------------------------------------------------------
+CHART_SERIES_JS = """(id) => echarts.getInstanceByDom(document.querySelector(
+    `[data-chart="${id}"]`)).getOption().series.map(s => s.data)"""
+
+
+def test_a_viewer_sees_the_published_revenue_on_the_dashboard(
+        browser: Any, served: Served) -> None:
+    """The home page's revenue by chain and towns compared, as a viewer's browser draws them,
+    are the viewer's API answer: the cells api/disclosure.py publishes (tests/test_api_pages.py
+    checks them against its table, and a thin city where they are suppressed)."""
+    w = Watched(browser, served, role="viewer")
+    try:
+        w.goto("/")
+        for chart in ("revenue_by_chain", "towns"):
+            w.page.wait_for_selector(f'[data-chart="{chart}"][data-drawn="true"]',
+                                     state="attached", timeout=300_000)
+        chains = w.page.evaluate(CHART_SERIES_JS, "revenue_by_chain")
+        towns = w.page.evaluate(CHART_SERIES_JS, "towns")
+        w.shoot("home-viewer")
+        assert not w.outside() and not w.errors, w.errors
+    finally:
+        w.close()
+    mine = served.get("/api/v1/dashboard", role="viewer")["charts"]
+    seen = served.get("/api/v1/dashboard")["charts"]
+    assert chains == [s["data"] for s in mine["revenue_by_chain"]["series"]]
+    assert towns[2] == mine["towns"]["series"][2]["data"]
+    shown = 0
+    for s, a in zip(mine["revenue_by_chain"]["series"], seen["revenue_by_chain"]["series"],
+                    strict=True):
+        for v, hid, x in zip(s["data"], s["suppressed"], a["data"], strict=True):
+            assert (v is None) == hid and (v is None or v == x)
+            shown += v is not None
+    for v, hid, x in zip(mine["towns"]["series"][2]["data"], mine["towns"]["series"][2]["suppressed"],
+                         seen["towns"]["series"][2]["data"], strict=True):
+        assert (v is None) == hid and (v is None or v == x)
+        shown += v is not None
+    assert shown, "the sample city's chains and towns are large enough to be shown to a viewer"
+
+
 # -- the explorer ---------------------------------------------------------------------------
 def test_search_expand_click_a_link_and_open_its_candidates(
         watched: Watched, served: Served) -> None:
@@ -399,6 +438,47 @@ def test_a_two_thousand_node_view_draws_within_the_budget(
     assert_still(watched, "explorer")
     watched.shoot("explorer-large")
     assert not watched.outside() and not watched.errors
+
+
+GROUPS_JS = """() => Object.fromEntries(document.getElementById('explorer').tupu.nodes.get()
+    .filter(n => n.kind === 'Group').map(n => [n.id, {members: n.members, count: n.count,
+                                                      label: n.label}]))"""
+FIRMS_JS = """() => document.getElementById('explorer').tupu.nodes.get()
+    .filter(n => n.kind === 'Enterprise').map(n => n.key)"""
+
+
+def test_aggregates_from_several_expansions_merge_their_counts(
+        watched: Watched, served: Served) -> None:
+    """A view past its size limit, then one more expansion: the aggregates it brings that are
+    drawn already take in its members (union, no enterprise twice, none drawn on its own)."""
+    links = [f"ChainLink:{lk['id']}" for c in served.get("/api/v1/chains") for lk in c["links"]]
+    covered = served.get("/api/v1/graph/view?types=COVERS&expanded=" + ",".join(links))
+    subsectors = sorted(n["id"] for n in covered["nodes"] if n["kind"] == "SubSector")
+    last, others = subsectors[-1], subsectors[:-1]
+    watched.goto(f"/explore#n={last}&x={','.join(others)}&t=IN_SUBSECTOR")
+    drawn = watched.wait_drawn("explorer", timeout=120_000)
+    before = watched.page.evaluate(GROUPS_JS)
+    assert before, "the view should be past its limit, with aggregates"
+    incoming = served.get(f"/api/v1/graph/expand?node={last}&types=IN_SUBSECTOR"
+                          f"&shown={drawn['size']}")
+    brought = {n["id"]: set(n["members"]) for n in incoming["nodes"] if n["kind"] == "Group"}
+    _click_node(watched, "explorer", last, double=True)
+    watched.page.wait_for_selector(f'#explorer[data-expanded="{last}"]')
+    after = watched.page.evaluate(GROUPS_JS)
+    firms = set(watched.page.evaluate(FIRMS_JS))
+    grown = 0
+    for gid in set(before) | set(brought):
+        expected = (set(before.get(gid, {}).get("members", [])) | brought.get(gid, set())) - firms
+        if not expected:
+            assert gid not in after
+            continue
+        got = after[gid]
+        assert set(got["members"]) == expected and got["count"] == len(expected), gid
+        assert got["label"].endswith(f"{len(expected)} 家"), got["label"]
+        old = set(before.get(gid, {}).get("members", []))
+        grown += bool(old) and old < expected
+    assert grown, "an aggregate drawn before should have taken in new members"
+    assert not watched.outside() and not watched.errors, watched.errors
 
 
 def test_screenshots_for_the_readme_exist() -> None:

@@ -22,6 +22,7 @@ from tupu.graph.analyses.gaps import gaps as find_gaps, panorama
 from tupu.graph.analyses.scope import Scope
 from tupu.graph.analyses.strength import link_members, locality
 from tupu.graph.stores.memory_store import MemoryStore
+from tupu.ontology.vocab import Rel
 
 FIGURES = {"annual_revenue", "employees", "registered_capital", "scale", "score"}
 
@@ -241,6 +242,47 @@ def test_past_the_limit_enterprises_are_aggregated_by_park_or_town(sample: Memor
     assert sum(g["count"] for g in groups) == len(firms)
     assert all(g["park"] or g["town"] for g in groups)
     assert {e["to"] for e in edges if e["type"] == "GROUP"} == {g["id"] for g in groups}
+
+
+def test_aggregates_of_several_expansions_count_each_enterprise_once(
+        sample: MemoryStore) -> None:
+    """Two expansions that both aggregate into one park's node: its members are the union of
+    theirs (not one of them, not their sum); an enterprise drawn on its own leaves it."""
+    here = locality(sample)
+    types = (Rel.IN_SUBSECTOR,)
+    codes = sorted({r.end.key for r in sample.find_relationships("IN_SUBSECTOR")})
+    alone: dict[str, dict[str, set[str]]] = {}
+    for code in codes:
+        one = graphs.View()
+        graphs.expand(sample, one, graphs.parse_ref(f"SubSector:{code}"), types, 0, here)
+        alone[code] = {gid: set(g["members"]) for gid, g in one.groups.items()}
+    first, second, gid = next(
+        (a, b, gid) for a in codes for b in codes if a < b
+        for gid in sorted(set(alone[a]) & set(alone[b]))
+        if gid.startswith("Group:park:") and alone[a][gid] - alone[b][gid]
+        and alone[b][gid] - alone[a][gid])
+    union = alone[first][gid] | alone[second][gid]
+    both = graphs.build_view(sample, [], [f"SubSector:{first}", f"SubSector:{second}"], types,
+                             2000, 0, here)
+    nodes, edges = graphs.view_records(sample, both, here)
+    group = next(n for n in nodes if n["id"] == gid)
+    assert set(group["members"]) == union and group["count"] == len(union)
+    assert sum(1 for n in nodes if n["id"] == gid) == 1
+    counts = {e["from"]: e["type_zh"] for e in edges if e["to"] == gid}
+    assert counts == {f"SubSector:{c}": f"{len(alone[c][gid])} 家企业" for c in (first, second)}
+    # an enterprise of the park drawn on its own (its own expansion) is not counted again
+    firm = sorted(alone[first][gid])[0]
+    again = graphs.build_view(sample, [], [f"SubSector:{first}", f"SubSector:{second}",
+                                           f"Enterprise:{firm}"], types, 2000, 0, here)
+    nodes, _ = graphs.view_records(sample, again, here)
+    group = next(n for n in nodes if n["id"] == gid)
+    assert firm not in group["members"] and group["count"] == len(union) - 1
+    assert f"Enterprise:{firm}" in {n["id"] for n in nodes}
+    drawn = graphview.explorer(nodes, [], {n["id"]: (0.0, 0.0) for n in nodes},
+                               {"towns": {}, "parks": {}, "links": {}})
+    shown = next(n for n in drawn["nodes"] if n["id"] == gid)
+    assert shown["label"].endswith(f"{len(union) - 1} 家") and shown["count"] == len(union) - 1
+    assert drawn["texts"]["group_label"].count("{count}") == 1
 
 
 def test_a_candidates_ties_to_local_partners_are_highlighted(

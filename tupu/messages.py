@@ -268,6 +268,10 @@ MESSAGES: dict[str, str] = {
     "web.graph.bad_node": "不是图谱中的节点：{text}（应写作“标签:键”，例如 Enterprise:统一社会信用代码）",
     "web.graph.bad_types": "不是可展开的关系类型：{types}",
     "web.graph.no_node": "图谱中没有该节点：{label} {key}",
+    # s-browser: aggregates of the explorer (their counts merge in the browser: explorer.js)
+    "web.graph.group_label": "{name}\n{count} 家",
+    "web.graph.group_title": "{name} · {count} 家企业（汇总显示）",
+    "web.graph.group_edge": "{count} 家企业",
 
     # -- security and failures (limits, corrupted files, disclosure control) ----------------------
     # the memory store's snapshot (graph/stores/snapshot.py)

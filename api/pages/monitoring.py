@@ -61,7 +61,8 @@ def bulletin(period: str, page: PageDep, store: StoreDep, cfg: AnalysisDep) -> H
         df = s.display()
         sections.append((s, [str(c) for c in df.columns],
                          [[cell(v) for v in row] for row in df.itertuples(index=False)]))
-    charts = dashboard.bulletin_page(store, page.role, b, page.request.scope.get("root_path", ""))
+    charts = dashboard.bulletin_page(store, cfg, page.role, b,
+                                     page.request.scope.get("root_path", ""))
     return page.render("bulletin.html", b=b, sections=sections, period=period,
                        period_zh=period_zh(period), periods=monitoring.periods(store),
                        charts=charts)

@@ -1,8 +1,10 @@
 """The dashboard: chart specifications for the home, targets and bulletin pages.
 
 Each function returns ``{"period": …, "charts": {id: spec}}`` (specs: :mod:`tupu.api.charts`).
-What a viewer may see of the aggregates is decided in one place, :func:`_disclosed`; the
-bulletin arrives already redacted (:func:`tupu.api.queries.monitoring.bulletin`).
+What a viewer may see of the revenue is decided where every viewer figure is, in
+:mod:`tupu.api.disclosure` (chains and towns are cells of its revenue table; a suppressed cell is
+None, drawn as a gap marked 保密); the bulletin arrives already redacted
+(:func:`tupu.api.queries.monitoring.bulletin`).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from tupu.api import charts
+from tupu.api import charts, disclosure
 from tupu.api.auth import Role
 from tupu.api.queries import monitoring
 from tupu.api.serialize import Record, records
@@ -23,20 +25,6 @@ from tupu.graph.stores.store import GraphStore
 
 STATUS_KEY = {zh: key for key, zh in TARGET_STATUS_ZH.items()}
 TOTAL_ROW = "合计"
-
-
-def _disclosed(role: Role, chains: list[Record], towns: list[Record]) -> tuple[list[Record],
-                                                                               list[Record]]:
-    """Revenue by chain and by town as ``role`` may see it: for a viewer, no revenue summed over
-    fewer enterprises than the disclosure rules allow. The towns partition the city, whose total
-    the bulletin states, so one town hidden alone could be recovered by subtraction: a second
-    one, the smallest shown, is then hidden with it (complementary suppression)."""
-    if role >= Role.analyst:
-        return chains, towns
-    # Viewers: the towns and chains overlap the link x town cells that api/disclosure.py protects
-    # (docs/security.md); rather than publish a second, unchecked set of sums, no revenue here.
-    return ([{**r, "revenue": None} for r in chains],
-            [{**r, "revenue_ttm": None} for r in towns])
 
 
 def _town_links(root: str, rows: list[Record]) -> list[str | None]:
@@ -60,8 +48,10 @@ def home(store: GraphStore, cfg: AnalysisConfig, role: Role, period: str | None 
         found = monitoring.periods(store)
         period = found[0] if found else None
     targets = monitoring.targets(store, cfg, None, period)["targets"]
-    chains, towns = _disclosed(role, records(agg.revenue_by_chain(store, period)),
-                               records(agg.towns_compared(store, period)))
+    chains = disclosure.chain_revenue(store, cfg, role,
+                                      records(agg.revenue_by_chain(store, period)))
+    towns = disclosure.towns_compared(store, cfg, role, period,
+                                      records(agg.towns_compared(store, period)))
     status = records(agg.projects_by_status(projects(store, period, cfg.monitoring)))
     return {"period": period, "charts": {
         "targets": charts.targets(_target_rows(store, targets)),
@@ -76,7 +66,8 @@ def targets_page(store: GraphStore, targets: list[Record]) -> dict[str, Any]:
     return {"charts": {"targets": charts.targets(_target_rows(store, targets))}}
 
 
-def bulletin_page(store: GraphStore, role: Role, b: Bulletin, root: str = "") -> dict[str, Any]:
+def bulletin_page(store: GraphStore, cfg: AnalysisConfig, role: Role, b: Bulletin,
+                  root: str = "") -> dict[str, Any]:
     """The bulletin's charts: its targets, projects and towns sections (as ``b`` was redacted for
     the reader), and revenue by chain up to its quarter."""
     kpis = records(b.section("kpis").frame)
@@ -84,7 +75,8 @@ def bulletin_page(store: GraphStore, role: Role, b: Bulletin, root: str = "") ->
     towns = [{**r, "revenue_ttm": None if r["revenue_ttm"] is None
               else round(float(r["revenue_ttm"]) * 1e4, 2)}  # the section is in 亿元
              for r in records(b.section("towns").frame)]
-    chains, _ = _disclosed(role, records(agg.revenue_by_chain(store, b.period)), [])
+    chains = disclosure.chain_revenue(store, cfg, role,
+                                      records(agg.revenue_by_chain(store, b.period)))
     return {"period": b.period, "charts": {
         "targets": charts.targets(_target_rows(store, kpis)),
         "revenue_by_chain": charts.revenue_by_chain(chains),

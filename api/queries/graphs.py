@@ -156,7 +156,7 @@ def search(store: GraphStore, query: str, limit: int = SEARCH_LIMIT) -> list[Rec
                 continue
             exact = any(q == t for t in texts) or raw == key
             starts = any(t.startswith(q) for t in texts) or key.startswith(raw)
-            local = label != Label.Enterprise or n.key in here.local
+            local = label != Label.Enterprise or n.key in here.park
             display = node_name(n)
             rank = (0 if exact else 1 if starts else 2, 0 if local else 1, len(display), display)
             found.append((rank, {**node_record(n, here), "short_name": n.props.get("short_name")}))
@@ -176,7 +176,8 @@ class View:
     nodes: dict[str, Node] = field(default_factory=dict)
     rels: dict[tuple[str, str, str], Relationship] = field(default_factory=dict)
     groups: dict[str, Record] = field(default_factory=dict)  # aggregate id → its record
-    group_edges: dict[tuple[str, str], int] = field(default_factory=dict)
+    # (expanded node, aggregate id) → the enterprises that expansion put in the aggregate
+    group_edges: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     origin: dict[str, str] = field(default_factory=dict)  # node → the node it was expanded from
     place_names: dict[tuple[str, str], str] = field(default_factory=dict)
 
@@ -222,7 +223,8 @@ def expand(store: GraphStore, view: View, ref: NodeRef, types: Sequence[str], li
     if not types:
         return []
     sub = store.neighbourhood(centre.ref, 1, types)
-    fresh = [n for n in sub.nodes if str(n.ref) not in view.nodes and n.ref != centre.ref
+    me = str(centre.ref)
+    fresh = [n for n in sub.nodes if (node_id := str(n.ref)) not in view.nodes and node_id != me
              and not (n.label == Label.Enterprise and is_dead(n.props.get("reg_status")))]
     added: list[str] = []
     if len(fresh) > limit:
@@ -230,10 +232,10 @@ def expand(store: GraphStore, view: View, ref: NodeRef, types: Sequence[str], li
         fresh = [n for n in fresh if n.label != Label.Enterprise][:limit]
         added += _aggregate(store, view, str(centre.ref), firms, here)
     for n in fresh:
-        view.nodes[str(n.ref)] = n
-        view.origin.setdefault(str(n.ref), str(centre.ref))
-        added.append(str(n.ref))
-    me = str(centre.ref)
+        node_id = str(n.ref)
+        view.nodes[node_id] = n
+        view.origin.setdefault(node_id, me)
+        added.append(node_id)
     for r in sub.relationships:
         a, b = str(r.start), str(r.end)
         if me in (a, b) and a in view.nodes and b in view.nodes:
@@ -244,7 +246,8 @@ def expand(store: GraphStore, view: View, ref: NodeRef, types: Sequence[str], li
 def _aggregate(store: GraphStore, view: View, centre: str, firms: Sequence[Node],
                here: Locality) -> list[str]:
     """Enterprises drawn as one node per park (else town; outside ones together), shared by
-    every expansion of the view, joined to ``centre`` by an edge counting its enterprises."""
+    every expansion of the view (its members are the union of theirs), joined to ``centre`` by
+    an edge counting the enterprises this expansion put in it."""
     if not view.place_names:
         view.place_names = {(kind, n.key): str(n.props.get("name", n.key))
                             for kind, label in (("park", "Park"), ("town", "Town"))
@@ -265,7 +268,7 @@ def _aggregate(store: GraphStore, view: View, centre: str, firms: Sequence[Node]
         view.groups[gid]["members"].add(n.key)
         mine.setdefault(gid, set()).add(n.key)
     for gid, keys in mine.items():
-        view.group_edges[(centre, gid)] = len(keys)
+        view.group_edges.setdefault((centre, gid), set()).update(keys)
     return sorted(mine)
 
 
@@ -343,7 +346,8 @@ def node_record(n: Node, here: Locality) -> Record:
                    "label_zh": KIND_ZH.get(n.label, n.label)}
     if n.label == Label.Enterprise:
         status = n.props.get("reg_status")
-        rec |= {"local": n.key in here.local, "town": here.town.get(n.key),
+        rec |= {"local": n.key in here.park,  # the local ones are the keys of ``here.park``
+                "town": here.town.get(n.key),
                 "park": here.park.get(n.key),
                 "reg_status": status,
                 "reg_status_zh": _reg_status_zh(status)}
@@ -359,7 +363,9 @@ def _reg_status_zh(status: object) -> str | None:
 def view_records(store: GraphStore, view: View,
                  here: Locality | None = None) -> tuple[list[Record], list[Record]]:
     """The view's nodes and edges as records: nodes with their town, park, links and chains
-    (for the filters), aggregates with their counts; edges with their type."""
+    (for the filters); aggregates with their members and count — enterprises drawn as nodes of
+    their own are not counted again in an aggregate, and an aggregate left empty is not drawn;
+    edges with their type."""
     here = here or locality(store)
     firms = [n.key for n in view.nodes.values() if n.label == Label.Enterprise]
     codes: dict[str, set[str]] = {}
@@ -389,10 +395,18 @@ def view_records(store: GraphStore, view: View,
             chains = [n.key]
         rec |= {"links": links, "chains": chains, "origin": view.origin.get(node_id)}
         nodes.append(rec)
-    nodes += [{**{k: v for k, v in g.items() if k != "members"}, "count": len(g["members"]),
-               "origin": view.origin.get(gid)} for gid, g in view.groups.items()]
+    drawn = {n.key for n in view.nodes.values() if n.label == Label.Enterprise}
+    for gid, g in view.groups.items():
+        members = sorted(g["members"] - drawn)
+        if members:
+            nodes.append({**{k: v for k, v in g.items() if k != "members"},
+                          "members": members, "count": len(members),
+                          "origin": view.origin.get(gid)})
     edges = [{"id": f"{a}|{t}|{b}", "from": a, "to": b, "type": t,
               "type_zh": REL_ZH.get(Rel(t), t)} for (a, t, b) in view.rels]
-    edges += [{"id": f"{a}|GROUP|{b}", "from": a, "to": b, "type": "GROUP",
-               "type_zh": f"{count} 家企业"} for (a, b), count in view.group_edges.items()]
+    for (a, b), keys in view.group_edges.items():
+        count = len(keys - drawn)
+        if count:
+            edges.append({"id": f"{a}|GROUP|{b}", "from": a, "to": b, "type": "GROUP",
+                          "type_zh": msg("web.graph.group_edge", count=count)})
     return nodes, edges

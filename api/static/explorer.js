@@ -8,7 +8,7 @@
   var api = box.dataset.api, root = box.dataset.root;
   var PAGES = {Enterprise: "/enterprises/", Park: "/parks/"};
   var state = {nodes: [], expanded: [], ties: ""};
-  var drawn = null, selected = null;
+  var drawn = null, selected = null, texts = {};
   var linkStatus = {};
   Array.prototype.forEach.call(document.querySelectorAll("#f-link option[data-status]"), function (o) {
     linkStatus[o.value] = o.dataset.status;
@@ -60,7 +60,10 @@
   /* -- drawing ------------------------------------------------------------------------------ */
   function show(data, focus) {
     if (drawn) { drawn.net.destroy(); }
-    drawn = g.draw(box, data);
+    texts = data.texts || texts;
+    var filters = currentFilters();
+    data.nodes.forEach(function (n) { n.hidden = hiddenBy(filters, n); });  /* before the first drawing */
+    drawn = g.draw(box, data, {minScale: 0.8, focus: focus});
     box.tupu = drawn;
     var net = drawn.net;
     net.on("doubleClick", function (p) { if (p.nodes.length) { expand(String(p.nodes[0])); } });
@@ -71,8 +74,7 @@
       if (e) { drawn.edges.update({id: e.id, label: e.rel_zh}); }
     });
     net.on("blurEdge", function (p) { drawn.edges.update({id: p.edge, label: ""}); });
-    applyFilters();
-    g.readableFit(net, 0.8, focus && drawn.nodes.get(focus) ? focus : null);
+    box.dataset.hidden = String(data.nodes.filter(function (n) { return n.hidden; }).length);
     sizeNote();
   }
 
@@ -110,7 +112,7 @@
       var xs = drawn.nodes.map(function (n) { return drawn.net.getPositions([n.id])[n.id].x; });
       var right = Math.max.apply(null, xs.concat([0])) + 200;
       data.nodes.forEach(function (n) { n.x = right; n.y = 0; });
-      drawn.nodes.add(data.nodes);
+      merge(data.nodes);
       applyFilters();
       drawn.net.focus(id, {scale: 1});
       sizeNote();
@@ -126,8 +128,8 @@
               "&x=" + at.x + "&y=" + at.y + "&shown=" + drawn.nodes.length).then(function (data) {
       var fresh = data.nodes.filter(function (n) { return !drawn.nodes.get(n.id); });
       fresh.forEach(function (n) { n.origin = id; });
-      drawn.nodes.add(fresh);
-      drawn.edges.update(data.edges);
+      merge(data.nodes);
+      drawn.edges.update(data.edges.filter(function (e) { return drawn.nodes.get(e.from) && drawn.nodes.get(e.to); }));
       if (state.ties) {  /* a 以商引商 view becomes an ordinary one once it is expanded */
         state.nodes = drawn.nodes.getIds().map(String); state.ties = "";
       }
@@ -140,6 +142,56 @@
       g.status("已展开 " + node.name + "：新增 " + fresh.length + " 个节点" +
                (data.nodes.some(function (n) { return n.kind === "Group"; }) ? "（企业过多，已按园区、区镇汇总）" : "") + "。");
     }).catch(function (e) { g.status("展开失败：" + e.message); });
+  }
+
+  /* -- aggregates ----------------------------------------------------------------------------
+     An aggregate (Group:park:…, Group:town:…, Group:outside:) stands for enterprises not drawn
+     one by one. Several expansions can return the same aggregate: its members are the union of
+     theirs, less the enterprises drawn as nodes of their own, and its count and label follow. */
+  function word(template, name, count) {
+    return (template || "").replace("{name}", name).replace("{count}", String(count));
+  }
+  function shortName(name) { return name.length <= 8 ? name : name.slice(0, 7) + "…"; }
+
+  function groupLook(n, members) {
+    var count = members.length;
+    return {id: n.id, members: members, count: count,
+            label: word(texts.group_label, shortName(n.name), count),
+            title: word(texts.group_title, n.name, count),
+            size: Math.min(48, Math.round((14 + 3 * Math.sqrt(count)) * 10) / 10)};  /* graphview.group_size */
+  }
+
+  /* Add nodes an answer brought (expansion, search): new ones are added, aggregates already
+     drawn take in the new members, and enterprises now drawn leave the aggregates. */
+  function merge(incoming) {
+    var mine = {};
+    incoming.forEach(function (n) { if (n.kind === "Enterprise") { mine[n.key] = true; } });
+    drawn.nodes.forEach(function (n) { if (n.kind === "Enterprise") { mine[n.key] = true; } });
+    var add = [], change = [], emptied = [], came = {};
+    incoming.forEach(function (n) {
+      came[n.id] = true;
+      var old = drawn.nodes.get(n.id);
+      if (n.kind !== "Group") { if (!old) { add.push(n); } return; }
+      var members = {};
+      (old ? old.members || [] : []).concat(n.members || []).forEach(function (k) {
+        if (!mine[k]) { members[k] = true; }
+      });
+      var look = groupLook(n, Object.keys(members).sort());
+      if (!look.count) { if (old) { emptied.push(n.id); } return; }
+      if (old) { change.push(look); } else { add.push(Object.assign({}, n, look)); }
+    });
+    drawn.nodes.forEach(function (n) {  /* drawn aggregates that lose members to new nodes */
+      if (n.kind !== "Group" || came[n.id]) { return; }
+      var left = (n.members || []).filter(function (k) { return !mine[k]; });
+      if (left.length === n.members.length) { return; }
+      if (left.length) { change.push(groupLook(n, left)); } else { emptied.push(n.id); }
+    });
+    drawn.nodes.add(add);
+    drawn.nodes.update(change);
+    drawn.edges.remove(drawn.edges.get({filter: function (e) {
+      return emptied.indexOf(e.from) >= 0 || emptied.indexOf(e.to) >= 0;
+    }}).map(function (e) { return e.id; }));
+    drawn.nodes.remove(emptied);
   }
 
   function collapse(id) {
@@ -157,27 +209,38 @@
   }
 
   /* -- filters ------------------------------------------------------------------------------ */
+  function currentFilters() {
+    var f = {kinds: checked("kinds")};
+    SELECTS.forEach(function (k) { f[k] = document.getElementById("f-" + k).value; });
+    return f;
+  }
+
+  function hiddenBy(f, n) {
+    var kind = n.kind;
+    var hide = f.kinds.indexOf(kind) < 0;
+    var chained = kind === "Enterprise" || kind === "ChainLink" || kind === "Chain";
+    var links = n.links || [];
+    if (chained && f.chain && (n.chains || []).indexOf(f.chain) < 0) { hide = true; }
+    if (chained && f.link && links.indexOf(f.link) < 0) { hide = true; }
+    if (chained && f.status && !links.some(function (l) { return linkStatus[l] === f.status; })) { hide = true; }
+    var placed = kind === "Enterprise" || kind === "Group" || kind === "Park" || kind === "Town";
+    if (placed && f.town && n.town !== f.town) { hide = true; }
+    if (placed && kind !== "Town" && f.park && n.park !== f.park) { hide = true; }
+    if (state.nodes.indexOf(n.id) >= 0 || ("Enterprise:" + state.ties) === n.id) { hide = false; }
+    return hide;
+  }
+
   function applyFilters() {
     if (!drawn) { return; }
-    var kinds = checked("kinds");
-    var f = {};
-    SELECTS.forEach(function (k) { f[k] = document.getElementById("f-" + k).value; });
-    var changes = drawn.nodes.map(function (n) {
-      var kind = n.kind;
-      var hide = kinds.indexOf(kind) < 0;
-      var chained = kind === "Enterprise" || kind === "ChainLink" || kind === "Chain";
-      var links = n.links || [];
-      if (chained && f.chain && (n.chains || []).indexOf(f.chain) < 0) { hide = true; }
-      if (chained && f.link && links.indexOf(f.link) < 0) { hide = true; }
-      if (chained && f.status && !links.some(function (l) { return linkStatus[l] === f.status; })) { hide = true; }
-      var placed = kind === "Enterprise" || kind === "Group" || kind === "Park" || kind === "Town";
-      if (placed && f.town && n.town !== f.town) { hide = true; }
-      if (placed && kind !== "Town" && f.park && n.park !== f.park) { hide = true; }
-      if (state.nodes.indexOf(n.id) >= 0 || ("Enterprise:" + state.ties) === n.id) { hide = false; }
-      return {id: n.id, hidden: hide};
+    var f = currentFilters();
+    var changes = [], hidden = 0;
+    drawn.nodes.forEach(function (n) {  /* only the nodes whose visibility changes are updated */
+      var hide = hiddenBy(f, n);
+      if (hide) { hidden += 1; }
+      if (Boolean(n.hidden) !== hide) { changes.push({id: n.id, hidden: hide}); }
     });
-    drawn.nodes.update(changes);
-    box.dataset.hidden = String(changes.filter(function (c) { return c.hidden; }).length);
+    if (changes.length) { drawn.nodes.update(changes); }
+    box.dataset.hidden = String(hidden);
   }
 
   /* -- the selected node -------------------------------------------------------------------- */

@@ -37,13 +37,15 @@
 
   /* Draw vis-network data into a container; marks it ready after the first drawing:
      data-ready="1", data-draw-ms (from the data's arrival to the drawing), data-drawn-ms (since
-     the page began to load), data-nodes. */
-  function draw(container, data) {
+     the page began to load), data-nodes. With ``view`` ({minScale, focus}) the view is fitted
+     (readableFit) before the first drawing, so that the first picture is the final one. */
+  function draw(container, data, view) {
     var started = performance.now();
     container.dataset.ready = "0";
     var nodes = new vis.DataSet(data.nodes);
     var edges = new vis.DataSet(data.edges);
     var net = new vis.Network(container, {nodes: nodes, edges: edges}, data.options);
+    if (view) { readableFit(net, view.minScale, view.focus && nodes.get(view.focus) ? view.focus : null); }
     net.on("beforeDrawing", function (ctx) {  /* a white background, for exported PNGs too */
       ctx.save();
       ctx.setTransform(1, 0, 0, 1, 0, 0);
