@@ -78,6 +78,11 @@ class MemoryStore(GraphStore):
         """Reload the snapshot if another process replaced it (before reading :attr:`graph`)."""
         self._refresh()
 
+    def data_version(self) -> int:
+        """:attr:`version` after noticing a snapshot another process wrote (a ``stat``)."""
+        self._refresh()
+        return self.version
+
     def queries(self) -> MemoryQueries:
         if self._queries is None:
             self._queries = MemoryQueries(self)

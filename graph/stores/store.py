@@ -187,6 +187,12 @@ class GraphStore(ABC):
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections and files."""
 
+    def data_version(self) -> int | None:
+        """A value that changes whenever the store's data changes (every write, by this process
+        or another), or None when the store cannot tell cheaply. Analyses' answers are kept per
+        version (:mod:`tupu.graph.analyses.cache`); None: nothing is kept."""
+        return None
+
     def __enter__(self) -> GraphStore:
         return self
 
