@@ -62,7 +62,8 @@ def memo(store: GraphStore, name: str, args: tuple[Any, ...], compute: Callable[
         hit = entries.get(key)
         if hit is not None and hit[0] == version:
             entries.move_to_end(key)
-            return _handed_out(hit[1], copy)
+            kept: T = hit[1]
+            return _handed_out(kept, copy)
     value = compute()
     with _lock:
         entries = _kept.setdefault(store, OrderedDict())
@@ -77,7 +78,8 @@ def _handed_out(value: T, copy: Callable[[T], T] | None) -> T:
     if copy is not None:
         return copy(value)
     if isinstance(value, pd.DataFrame):
-        return value.copy()  # type: ignore[return-value]
+        copied: T = value.copy()
+        return copied
     return value
 
 
