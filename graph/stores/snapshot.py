@@ -390,7 +390,7 @@ def _rows(table: Any, columns: dict[str, str], n: int) -> list[dict[str, Any]]:
     else:
         rows = [{} for _ in range(n)]
     for prop, values, valid, is_json in sparse:
-        present = itertools.compress(values, valid)
+        present: Iterator[Any] = itertools.compress(values, valid)
         if is_json:
             present = (_untag(json.loads(value)) for value in present)
         collections.deque(map(dict.__setitem__, itertools.compress(rows, valid),
