@@ -179,3 +179,33 @@ def test_the_pages_answer_as_without_the_cache(store: MemoryStore, tmp_path: Pat
     for u, f, a, b in zip(urls, fresh, first, kept, strict=True):
         assert f.status_code == a.status_code == b.status_code == 200, u
         assert f.text == a.text == b.text, u
+
+
+@pytest.mark.neo4j
+def test_neo4j_names_its_data_version_and_a_write_changes_it(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Neo4j's version is the database's last committed transaction: unchanged by reads,
+    changed by a write from any client, so kept answers are served only while they hold."""
+    from tests.minicity import E1, write_city
+
+    neo = request.getfixturevalue("neo4j_session_store")
+    neo.clear()
+    try:
+        load([write_city(request.getfixturevalue("tmp_path") / "mini")], neo)
+        calls = counting(monkeypatch, clusters_module, "_clusters")
+        version = neo.data_version()
+        assert version is not None
+        first = clusters(neo)
+        pd.testing.assert_frame_equal(clusters(neo), first)
+        assert neo.data_version() == version and len(calls) == 1
+
+        changes = ChangeSet()
+        changes.add_node("Enterprise", {"id": E1, "employees": 121})
+        neo.apply(changes)
+        assert neo.data_version() != version
+        clusters(neo)
+        assert len(calls) == 2
+    finally:
+        cache.forget(neo)
+        neo.clear()

@@ -1,9 +1,11 @@
 """Results of pure analyses kept per version of the store's data.
 
 An analysis is a pure function of the graph and its arguments, so its answer can be served again
-until the graph changes. :meth:`GraphStore.data_version` names the graph's current state (the
-memory store: a counter bumped on every write and on reading a newer snapshot); a store that
-cannot name it cheaply answers ``None`` and every call computes afresh. The web pages read the
+until the graph changes. :meth:`GraphStore.data_version` names the graph's current state — the
+memory store: a counter bumped on every write and on reading a snapshot another process wrote;
+Neo4j: the bookmark of an empty read transaction, which names the database's last committed
+transaction and so moves with any client's write (one short round trip) — and a store that
+cannot name it answers ``None``: every call then computes afresh. The web pages read the
 same few analyses on every request (clusters, the plan's targets, the bulletin, the dashboard's
 aggregates): with this cache they compute them once after each load.
 
