@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -161,12 +162,17 @@ class ParkContext:
         self._members: dict[str, set[str]] = {}
         self._store = store
 
-    def members(self, links: Collection[str]) -> set[str]:
-        """The enterprises in any of ``links`` (read once per link)."""
+    def chain_counts(self, links: Collection[str], leaving_out: str) -> Counter[str]:
+        """Per park: the enterprises located in it that are in any of ``links`` (but
+        ``leaving_out``). Counted from the located side (a few hundred enterprises), not over
+        the links' members, which hold the whole outside pool; members read once per link."""
         missing = sorted(set(links) - set(self._members))
         if missing:
             self._members.update(link_members(self._store, missing))
-        return set().union(*(self._members.get(x, set()) for x in links)) if links else set()
+        member_sets = [self._members.get(x, set()) for x in sorted(set(links))]
+        return Counter(park for key, park in self.where.park.items()
+                       if park is not None and key != leaving_out
+                       and any(key in m for m in member_sets))
 
 
 def best_parks(store: GraphStore, keys: Collection[str], config: MatchingConfig | None = None,
@@ -215,8 +221,7 @@ def parks_for(store: GraphStore, enterprise_id: str, config: MatchingConfig | No
 
     near = sorted({r.start.key for r in store.adjacent("FEEDS", "ChainLink", links, "in")}
                   | {r.end.key for r in store.adjacent("FEEDS", "ChainLink", links, "out")})
-    chain_firms = ctx.members(near)
-    chain_firms.discard(enterprise_id)
+    chain_counts = ctx.chain_counts(near, enterprise_id)
 
     town_names, in_town = ctx.town_names, ctx.in_town
     current = where.park.get(enterprise_id)
@@ -240,7 +245,7 @@ def parks_for(store: GraphStore, enterprise_id: str, config: MatchingConfig | No
         if here:
             reasons.append("园内已有关联企业：" + "、".join(partner_names.get(k, k) for k in here)
                            + f"（+{part:g}）")
-        n_chain = sum(1 for k in chain_firms if where.park.get(k) == park.key)
+        n_chain = chain_counts.get(park.key, 0)
         chain = min(cfg.chain_cap, cfg.chain * n_chain)
         if n_chain:
             reasons.append(f"园内上下游配套企业{n_chain}家（+{chain:g}）")
