@@ -38,6 +38,7 @@ Results are printed and written to ``benchmarks/results/snapshot-outside<N>.json
 from __future__ import annotations
 
 import argparse
+import json
 import gc
 import os
 import pickle
@@ -61,6 +62,7 @@ from benchlib import (
     workdir,
     write_json,
 )
+from legacy import matching_parks as legacy_parks
 from legacy import snapshot as legacy_snapshot
 from tupu.graph.analyses.candidates import candidates
 from tupu.graph.analyses.gaps import gaps
@@ -136,8 +138,29 @@ def bench(name: str, folder: Path, schema: Schema, n: int, warmup: int,
 
 
 def after_open(path: Path, n: int) -> dict[str, Any]:
-    """candidates and gaps on a store just opened: the first call, then ``n`` more (median)."""
+    """candidates and gaps on a store just opened: the first call, then ``n`` more (median);
+    candidates also with the former park ranking (``legacy/matching_parks.py``) as the
+    same-run baseline, its answer checked equal."""
+    import pandas as pd
+
+    import tupu.graph.analyses.matching as matching
+
     out: dict[str, Any] = {}
+    store = MemoryStore(path)
+    store.count_nodes()
+    now_best = matching.best_parks
+    matching.best_parks = legacy_parks.best_parks  # type: ignore[assignment]
+    try:
+        old = candidates(store, LINK, 20)
+        out["candidates_baseline"] = cpu_runs(lambda: candidates(store, LINK, 20), n, 0)
+    finally:
+        matching.best_parks = now_best  # type: ignore[assignment]
+    try:
+        pd.testing.assert_frame_equal(old, candidates(store, LINK, 20))
+        out["candidates_same_as_baseline"] = True
+    except AssertionError:
+        out["candidates_same_as_baseline"] = False
+    del store
     for what, fn in (("candidates", lambda s: candidates(s, LINK, 20)), ("gaps", gaps)):
         store = MemoryStore(path)
         store.count_nodes()
@@ -212,6 +235,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--analyses", action="store_true",
                         help="also time candidates and gaps on the store just opened")
     parser.add_argument("--skip-sample", action="store_true", help="only the generated city")
+    parser.add_argument("--analyses-only", action="store_true",
+                        help="with --snapshots: only candidates and gaps after the open")
     parser.add_argument("--json", type=Path, default=None,
                         help="results file (default benchmarks/results/snapshot-outside<N>.json)")
     args = parser.parse_args(argv)
@@ -225,6 +250,14 @@ def main(argv: list[str] | None = None) -> int:
             results.append(bench("sample", SAMPLE, schema, args.repeat, args.warmup, Path(t),
                                  args.snapshots, args.analyses))
         name = f"outside-{args.outside}"
+        if args.analyses_only:
+            assert args.snapshots is not None, "--analyses-only needs --snapshots"
+            payload["results"] = {name: after_open(args.snapshots / f"{name}.snapshot",
+                                                   args.repeat)}
+            print(json.dumps(payload["results"], indent=1))
+            target = args.json or RESULTS / f"snapshot-analyses-outside{args.outside}.json"
+            print(f"\nwritten {write_json(target, payload)}")
+            return 0
         if args.snapshots is not None and (args.snapshots / f"{name}.snapshot").is_file():
             path = wd / name  # not read: the graph comes from the kept snapshot
         else:
