@@ -328,7 +328,4 @@ class MemoryStore(GraphStore):
 
     def count_relationships(self) -> dict[str, int]:
         self._refresh()
-        counts: dict[str, int] = {}
-        for _, _, k in self.graph.edges(keys=True):
-            counts[k] = counts.get(k, 0) + 1
-        return dict(sorted(counts.items()))
+        return self.queries().rel_counts()

@@ -72,6 +72,7 @@ class _Index:
         self.located: dict[str, frozenset[str]] = {}
         self.local_ties: list[tuple[str, str, str, bool]] | None = None  # (local, other, type, out)
         self.partner_reach: dict[str, set[str]] | None = None  # non-located -> locals it ties
+        self.rel_counts: dict[str, int] | None = None  # type -> relationships (first use)
 
     def edges(self, rtype: str) -> list[tuple[NodeId, NodeId]]:
         """Every (start, end) of relationships of ``rtype``, sorted (built on first use)."""
@@ -118,6 +119,17 @@ class MemoryQueries(GraphQueries):
     def edges(self, rtype: str) -> list[tuple[NodeId, NodeId]]:
         """(start, end) of every ``rtype`` relationship, sorted (index)."""
         return self._idx().edges(rtype)
+
+    def rel_counts(self) -> dict[str, int]:
+        """Relationship counts by type, sorted by type (counted once per version of the graph:
+        the disclosure rules ask for them on every page a viewer reads)."""
+        idx = self._idx()
+        if idx.rel_counts is None:
+            counts: dict[str, int] = {}
+            for _, _, k in self.store.graph.edges(keys=True):
+                counts[k] = counts.get(k, 0) + 1
+            idx.rel_counts = dict(sorted(counts.items()))
+        return dict(idx.rel_counts)
 
     def _keys(self, label: str) -> list[str]:
         return self._idx().by_label.get(label, [])
