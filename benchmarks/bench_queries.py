@@ -11,8 +11,11 @@ Measured (medians of ``--repeat`` runs after one warm-up run):
 
 1. the sample city (``data/sample``) in the memory store and in Neo4j: ``gaps(store)`` (every
    chain, city scope) and ``candidates(store, LINK, 20)`` for the link of the first gap;
-2. the web pages /gaps, /chains/<chain>, /candidates/<link>, /targets, /clusters and
-   /bulletin/<latest period> on the sample city (memory store, FastAPI's TestClient, analyst);
+2. the web pages /gaps, /chains/<chain>, /candidates/<link>, /targets, /clusters,
+   /bulletin/<latest period> and /api/v1/dashboard on the sample city (memory store, FastAPI's
+   TestClient, analyst): with the analyses kept per version of the data (the warm-up request
+   computes them, as the first request after a load does), against the same requests with the
+   cache disabled (``cache.disabled()``: every request computes afresh, the former path);
 3. a city with an outside pool of ``--outside`` enterprises (``data/generate_sample.py``) in
    both stores: ``candidates`` for the same link, ``gaps`` (the local city, and so the answer of
    gaps, is the same whatever the pool), and the delivery of ``--delivery`` new enterprises
@@ -62,6 +65,7 @@ from benchlib import (
 from legacy import candidates as legacy_candidates
 from legacy import gaps as legacy_gaps
 
+from tupu.graph.analyses import cache
 from tupu.graph.analyses.candidates import candidates
 from tupu.graph.analyses.gaps import gaps
 from tupu.graph.stores.memory_store import MemoryStore
@@ -159,7 +163,7 @@ def load_into(path: Path, stores: list[GraphStore], part_size: int) -> dict[str,
 
 # -- the web pages -------------------------------------------------------------------------------
 PAGES = ("/gaps", "/chains/{chain}", "/candidates/{link}", "/targets", "/clusters",
-         "/bulletin/{period}")
+         "/bulletin/{period}", "/api/v1/dashboard")
 
 
 def pages(store: MemoryStore, link: str, n: int, folder: Path) -> dict[str, Any]:
@@ -189,8 +193,13 @@ def pages(store: MemoryStore, link: str, n: int, folder: Path) -> dict[str, Any]
                 raise RuntimeError(f"{url}: HTTP {response.status_code}")
             return len(response.content)
 
-        seconds, size = runs(get, n)
-        out[page] = {"url": url, "bytes": size, **with_cpu(seconds)}
+        with cache.disabled():  # baseline: every request computes its analyses afresh
+            base_seconds, _ = runs(get, n)
+            base = with_cpu(base_seconds)
+        seconds, size = runs(get, n)  # kept per version of the data (warm-up run included)
+        now = with_cpu(seconds)
+        out[page] = {"url": url, "bytes": size, **now, "baseline": base,
+                     "speedup": ratio(base["median_s"], now["median_s"])}
     return out
 
 

@@ -208,3 +208,52 @@ def test_snapshot_files_and_folders_are_private(tmp_path: Path) -> None:
     assert stat.S_IMODE(data.stat().st_mode) == 0o700
     assert stat.S_IMODE((data / "map.snapshot").stat().st_mode) == 0o600
     assert stat.S_IMODE((data / ".write.lock").stat().st_mode) == 0o600
+
+
+def test_the_opened_store_indexes_labels_and_dead_enterprises_as_a_walk_would(
+    tmp_path: Path,
+) -> None:
+    """Opening a snapshot gives the queries' label index (keys sorted) and the dead enterprises
+    from the tables read, without walking the graph: the same as walking it; relationship ends
+    are the nodes' own id objects."""
+    from tupu.graph.stores.queries_memory import _Index
+
+    g = nx.MultiDiGraph()
+    statuses = ["active", "revoked", None, "deregistered", "moved_in", "suspended", "operating"]
+    keys = [uscc(900 - i) for i in range(len(statuses))]  # inserted in descending key order
+    for key, status in zip(keys, statuses, strict=True):
+        props = {"id": key, "name": f"企业{key[-4:]}"}
+        if status is not None:
+            props["reg_status"] = status
+        g.add_node(("Enterprise", key), **props)
+    g.add_node(("SubSector", "0110"), code="0110")
+    g.add_node(("Town", "t2"), id="t2")
+    g.add_node(("Town", "t1"), id="t1")
+    for key in keys:
+        g.add_edge(("Enterprise", key), ("SubSector", "0110"), key="IN_SUBSECTOR", primary=True)
+    g.add_edge(("Enterprise", keys[0]), ("Enterprise", keys[1]), key="SUPPLIES", product="x")
+    g.add_edge(("Enterprise", keys[0]), ("Enterprise", keys[1]), key="COOPERATES_WITH")
+    g.add_edge(("Enterprise", keys[2]), ("Town", "t1"), key="LOCATED_IN")
+    path = tmp_path / "map.snapshot"
+    write_snapshot(path, g, {})
+
+    store = MemoryStore(path)
+    seeded = store.queries()._idx()
+    walked = _Index(store.graph)
+    assert seeded.by_label == walked.by_label
+    assert seeded.by_label["Enterprise"] == sorted(keys)
+    assert seeded.by_label["Town"] == ["t1", "t2"]
+    assert seeded.dead == walked.dead == {keys[1], keys[3], keys[5]}
+    assert dict(store.graph.nodes(data=True)) == dict(g.nodes(data=True))
+    assert sorted(store.graph.edges(keys=True, data=True)) == sorted(g.edges(keys=True, data=True))
+    ids = {nid: nid for nid in store.graph.nodes}
+    for u, v in store.graph.edges():
+        assert u is ids[u] and v is ids[v]
+    # after a write the index is walked again, and still agrees
+    from tupu.graph.stores.model import ChangeSet
+
+    changes = ChangeSet()
+    changes.add_node("Enterprise", {"id": uscc(5), "reg_status": "liquidating"})
+    store.apply(changes)
+    assert store.queries()._idx().dead == {keys[1], keys[3], keys[5], uscc(5)}
+    assert store.queries().keys("Enterprise") == sorted([*keys, uscc(5)])

@@ -12,7 +12,7 @@ from tupu.errors import NoData
 from tupu.graph.analyses.bulletin import Bulletin, build_bulletin
 from tupu.graph.analyses.clusters import clusters as find_clusters, summary
 from tupu.graph.analyses.config import AnalysisConfig
-from tupu.graph.analyses.monitoring import plan_targets
+from tupu.graph.analyses.monitoring import observed_periods, plan_targets
 from tupu.graph.analyses.monitoring import check_period, require_data, off_track, projects as list_projects, \
     target_progress
 from tupu.graph.stores.store import GraphStore
@@ -50,9 +50,7 @@ def targets(store: GraphStore, cfg: AnalysisConfig, year: int | None = None,
 
 def periods(store: GraphStore) -> list[str]:
     """The quarters observed (enterprise or project observations), latest first."""
-    found = {str(n.props["period"]) for label in ("EnterpriseObservation", "ProjectObservation")
-             for n in store.find_nodes(label) if n.props.get("period")}
-    return sorted(found, reverse=True)
+    return observed_periods(store)[::-1]
 
 
 def bulletin(store: GraphStore, cfg: AnalysisConfig, role: Role, period: str) -> Bulletin:

@@ -10,12 +10,13 @@ compared. Each section is a DataFrame with Chinese headers for display. Its rend
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from tupu.graph.analyses import frames
+from tupu.graph.analyses.cache import memo
 from tupu.graph.analyses.candidates import candidates
 from tupu.graph.analyses.config import (
     CandidateConfig, ClusterConfig, GapConfig, MonitoringConfig, default_analysis_config,
@@ -259,9 +260,28 @@ def build_bulletin(
     clusters_config: ClusterConfig | None = None, gaps_config: GapConfig | None = None,
     candidates_config: CandidateConfig | None = None,
 ) -> Bulletin:
-    """The bulletin of quarter ``period`` (``yyyyQn``) against ``targets``."""
+    """The bulletin of quarter ``period`` (``yyyyQn``) against ``targets``.
+
+    Kept per version of the store's data (:mod:`tupu.graph.analyses.cache`); each call gets its
+    own copy of the sections' frames."""
     cfg = config or default_analysis_config().monitoring
     check_period(period)
+    return memo(store, "bulletin",
+                (period, targets, cfg, clusters_config, gaps_config, candidates_config),
+                lambda: _build_bulletin(store, period, targets, cfg, clusters_config,
+                                        gaps_config, candidates_config),
+                copy=_copy)
+
+
+def _copy(b: Bulletin) -> Bulletin:
+    return replace(b, sections=tuple(replace(s, frame=s.frame.copy()) for s in b.sections))
+
+
+def _build_bulletin(
+    store: GraphStore, period: str, targets: PlanTargets, cfg: MonitoringConfig,
+    clusters_config: ClusterConfig | None, gaps_config: GapConfig | None,
+    candidates_config: CandidateConfig | None,
+) -> Bulletin:
     year, quarter = parse_period(period)
     datasets = store.find_nodes("Dataset")
     city = next((str(d.props["city"]) for d in datasets if d.props.get("city")), targets.city)

@@ -26,6 +26,7 @@ import networkx as nx
 import pandas as pd
 
 from tupu.graph.analyses import frames
+from tupu.graph.analyses.cache import memo
 from tupu.graph.analyses.wording import money_text
 from tupu.graph.analyses.progress import judge
 from tupu.graph.analyses.config import ClusterConfig, default_analysis_config
@@ -140,8 +141,15 @@ def short_place(name: str, cfg: ClusterConfig) -> str:
 
 
 def clusters(store: GraphStore, config: ClusterConfig | None = None) -> pd.DataFrame:
-    """One row per cluster of at least ``min_size`` local enterprises, biggest first (module doc)."""
+    """One row per cluster of at least ``min_size`` local enterprises, biggest first (module doc).
+
+    Kept per version of the store's data (:mod:`tupu.graph.analyses.cache`): the community
+    detection runs once after each load, not on every page that counts the clusters."""
     cfg = config or default_analysis_config().clusters
+    return memo(store, "clusters", (cfg,), lambda: _clusters(store, cfg))
+
+
+def _clusters(store: GraphStore, cfg: ClusterConfig) -> pd.DataFrame:
     where = locality(store)
     queries = store.queries()
     g = _graph(queries.local_ties(TIE_TYPES), where, cfg)

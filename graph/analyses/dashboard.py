@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from tupu.graph.analyses import frames
+from tupu.graph.analyses.cache import memo
 from tupu.graph.analyses.monitoring import PROJECT_STATUS_ZH
 from tupu.graph.analyses.periods import revenue_summary
 from tupu.graph.analyses.strength import locality
@@ -36,7 +37,12 @@ STATUS_ORDER = ("planned", "signed", "started", "completed", "operating", "stall
 
 
 def revenue_by_chain(store: GraphStore, until: str | None = None) -> pd.DataFrame:
-    """Per chain and quarter (up to ``until``), the local enterprises observed and their revenue."""
+    """Per chain and quarter (up to ``until``), the local enterprises observed and their revenue
+    (kept per version of the store's data: :mod:`tupu.graph.analyses.cache`)."""
+    return memo(store, "revenue_by_chain", (until,), lambda: _revenue_by_chain(store, until))
+
+
+def _revenue_by_chain(store: GraphStore, until: str | None) -> pd.DataFrame:
     where = locality(store)
     obs = frames.enterprise_observations(store, where.local)
     if until is not None:
@@ -59,7 +65,12 @@ def revenue_by_chain(store: GraphStore, until: str | None = None) -> pd.DataFram
 
 def towns_compared(store: GraphStore, period: str | None = None) -> pd.DataFrame:
     """Per town: local enterprises, above-scale ones (latest observation up to ``period``, else the
-    profile), parks, key projects and the revenue of the four quarters up to ``period``."""
+    profile), parks, key projects and the revenue of the four quarters up to ``period`` (kept
+    per version of the store's data: :mod:`tupu.graph.analyses.cache`)."""
+    return memo(store, "towns_compared", (period,), lambda: _towns_compared(store, period))
+
+
+def _towns_compared(store: GraphStore, period: str | None) -> pd.DataFrame:
     where = locality(store)
     towns = {n.key: str(n.props.get("name", n.key)) for n in store.find_nodes("Town")}
     obs = frames.enterprise_observations(store, where.local)

@@ -10,6 +10,7 @@ from collections.abc import Collection, Sequence
 
 import pandas as pd
 
+from tupu.graph.analyses.cache import memo
 from tupu.graph.stores.queries import OBSERVATION_PROPS, ChainStructure
 from tupu.graph.stores.store import GraphStore
 
@@ -122,7 +123,16 @@ def feeds_of(structure: ChainStructure) -> pd.DataFrame:
 def enterprise_observations(
     store: GraphStore, enterprises: Collection[str] | None = None
 ) -> pd.DataFrame:
-    """Quarterly observations (of ``enterprises``, or all): ``enterprise``, ``period``, ``revenue``…"""
+    """Quarterly observations (of ``enterprises``, or all): ``enterprise``, ``period``, ``revenue``…
+
+    Kept per version of the store's data (:mod:`tupu.graph.analyses.cache`)."""
+    wanted = None if enterprises is None else frozenset(enterprises)
+    return memo(store, "enterprise_observations", (wanted,),
+                lambda: _enterprise_observations(store, wanted))
+
+
+def _enterprise_observations(store: GraphStore, enterprises: frozenset[str] | None
+                             ) -> pd.DataFrame:
     rows = [
         {"enterprise": owner, **dict(zip(OBSERVATION_PROPS, values, strict=True))}
         for owner, _, values in store.queries().enterprise_observations(

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -162,13 +163,48 @@ class ParkContext:
         self.in_town = {r.start.key: r.end.key for r in store.find_relationships("IN_TOWN")}
         self._members: dict[str, set[str]] = {}
         self._store = store
+        # the chain skeleton (named query, small): links by sub-sector, names, FEEDS
+        structure = store.queries().chain_structure()
+        self.link_name = {k: str(k if n is None else n) for k, n, _, _ in structure.links}
+        self.links_of_code: dict[str, set[str]] = {}
+        for link, code, _ in structure.covers:
+            self.links_of_code.setdefault(code, set()).add(link)
+        self.feeds = structure.feeds
+        self._positioned: dict[str, tuple[str, ...]] = {}
 
-    def members(self, links: Collection[str]) -> set[str]:
-        """The enterprises in any of ``links`` (read once per link)."""
+    def links_of(self, codes: Collection[str]) -> list[str]:
+        """The links covering any of ``codes``, sorted."""
+        return sorted(set().union(*(self.links_of_code.get(c, set()) for c in codes)))
+
+    def near(self, links: Collection[str]) -> list[str]:
+        """The links feeding or fed by any of ``links``, sorted."""
+        wanted = set(links)
+        return sorted({up for up, down in self.feeds if down in wanted}
+                      | {down for up, down in self.feeds if up in wanted})
+
+    def positioned(self, links: Collection[str]) -> dict[str, list[str]]:
+        """Park -> the links of ``links`` it is positioned for (named query, once per link)."""
+        out: dict[str, list[str]] = {}
+        for link in sorted(set(links)):
+            if link not in self._positioned:
+                context = self._store.queries().link_context(link)
+                self._positioned[link] = () if context is None else tuple(
+                    park for park, _, _ in context.parks)
+            for park in self._positioned[link]:
+                out.setdefault(park, []).append(link)
+        return out
+
+    def chain_counts(self, links: Collection[str], leaving_out: str) -> Counter[str]:
+        """Per park: the enterprises located in it that are in any of ``links`` (but
+        ``leaving_out``). Counted from the located side (a few hundred enterprises), not over
+        the links' members, which hold the whole outside pool; members read once per link."""
         missing = sorted(set(links) - set(self._members))
         if missing:
             self._members.update(link_members(self._store, missing))
-        return set().union(*(self._members.get(x, set()) for x in links)) if links else set()
+        member_sets = [self._members.get(x, set()) for x in sorted(set(links))]
+        return Counter(park for key, park in self.where.park.items()
+                       if park is not None and key != leaving_out
+                       and any(key in m for m in member_sets))
 
 
 def best_parks(store: GraphStore, keys: Collection[str], config: MatchingConfig | None = None,
@@ -197,12 +233,9 @@ def parks_for(store: GraphStore, enterprise_id: str, config: MatchingConfig | No
     ctx = context or ParkContext(store)
     where = ctx.where
     codes = _enterprise_codes(store, [enterprise_id]).get(enterprise_id, [])
-    links = sorted({r.start.key for r in store.adjacent("COVERS", "SubSector", codes, "in")})
-    link_names = {n.key: str(n.props.get("name", n.key))
-                  for n in store.get_nodes("ChainLink", links)}
-    positioned: dict[str, list[str]] = {}
-    for r in store.adjacent("POSITIONED_FOR", "ChainLink", links, "in"):
-        positioned.setdefault(r.start.key, []).append(r.end.key)
+    links = ctx.links_of(codes)
+    link_names = {x: ctx.link_name[x] for x in links}
+    positioned = ctx.positioned(links)
     need = space_need(ent.props.get("employees"), ccfg)
 
     partners: set[str] = set()
@@ -215,10 +248,8 @@ def parks_for(store: GraphStore, enterprise_id: str, config: MatchingConfig | No
     partners.discard(enterprise_id)
     partner_names = {n.key: _display(n.props, n.key) for n in store.get_nodes("Enterprise", partners)}
 
-    near = sorted({r.start.key for r in store.adjacent("FEEDS", "ChainLink", links, "in")}
-                  | {r.end.key for r in store.adjacent("FEEDS", "ChainLink", links, "out")})
-    chain_firms = ctx.members(near)
-    chain_firms.discard(enterprise_id)
+    near = ctx.near(links)
+    chain_counts = ctx.chain_counts(near, enterprise_id)
 
     town_names, in_town = ctx.town_names, ctx.in_town
     current = where.park.get(enterprise_id)
@@ -242,7 +273,7 @@ def parks_for(store: GraphStore, enterprise_id: str, config: MatchingConfig | No
         if here:
             reasons.append("园内已有关联企业：" + "、".join(partner_names.get(k, k) for k in here)
                            + f"（+{part:g}）")
-        n_chain = sum(1 for k in chain_firms if where.park.get(k) == park.key)
+        n_chain = chain_counts.get(park.key, 0)
         chain = min(cfg.chain_cap, cfg.chain * n_chain)
         if n_chain:
             reasons.append(f"园内上下游配套企业{n_chain}家（+{chain:g}）")

@@ -33,6 +33,7 @@ from tupu.messages import msg
 from tupu.graph.analyses.regstatus import named
 from tupu.graph.analyses import clusters as cluster_analysis
 from tupu.graph.analyses import frames
+from tupu.graph.analyses.cache import memo
 from tupu.graph.analyses.config import ClusterConfig, MonitoringConfig, default_analysis_config
 from tupu.graph.analyses.periods import parse_period, revenue_summary, shift
 from tupu.graph.analyses.plain import plain_words
@@ -88,9 +89,11 @@ def check_period(period: str) -> str:
 def observed_periods(
     store: GraphStore, labels: tuple[str, ...] = ("ProjectObservation", "EnterpriseObservation"),
 ) -> list[str]:
-    """Every quarter observed in observations of ``labels``, in order."""
-    return sorted({str(v) for label in labels for n in store.node_values(label, ["period"])
-                   if (v := n.props.get("period"))})
+    """Every quarter observed in observations of ``labels``, in order (kept per version of the
+    store's data: :mod:`tupu.graph.analyses.cache`)."""
+    return list(memo(store, "observed_periods", (labels,), lambda: tuple(sorted(
+        {str(v) for label in labels for n in store.node_values(label, ["period"])
+         if (v := n.props.get("period"))}))))
 
 
 def require_data(store: GraphStore, period: str) -> str:
@@ -167,9 +170,14 @@ def projects(
     A project is listed when its plan year is at most the period's year or it was observed by
     then. ``status`` is the observation's; a project never observed keeps its own ``status``.
     ``lag`` is planned minus actual progress (percentage points). ``off_track`` and ``reason``
-    follow the rules of ``monitoring`` in ``graph/analysis.yaml``.
+    follow the rules of ``monitoring`` in ``graph/analysis.yaml``. Kept per version of the
+    store's data (:mod:`tupu.graph.analyses.cache`).
     """
     cfg = _config(config)
+    return memo(store, "projects", (period, cfg), lambda: _projects(store, period, cfg))
+
+
+def _projects(store: GraphStore, period: str | None, cfg: MonitoringConfig) -> pd.DataFrame:
     if period is not None:
         check_period(period)
     ref = period or latest_period(store, labels=("ProjectObservation",))
@@ -539,8 +547,17 @@ def target_progress(
     ``period`` (default: the latest quarter observed in the year) bounds the data used. Targets
     whose scope is ``external`` get no actual; so do measures the graph cannot compute yet.
     ``gap`` is the actual minus the target figure (for a range, minus the nearer bound; 0 inside).
+    Kept per version of the store's data (:mod:`tupu.graph.analyses.cache`).
     """
     cfg = _config(config)
+    return memo(store, "target_progress", (targets, year, period, cfg, clusters_config),
+                lambda: _target_progress(store, targets, year, period, cfg, clusters_config))
+
+
+def _target_progress(
+    store: GraphStore, targets: PlanTargets, year: int | None, period: str | None,
+    cfg: MonitoringConfig, clusters_config: ClusterConfig | None,
+) -> pd.DataFrame:
     year = year or (parse_period(period)[0] if period else targets.year)
     if period is not None:
         check_period(period)

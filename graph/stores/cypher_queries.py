@@ -23,6 +23,7 @@ candidate_ties           ``link``, ``dead``; ``direct``, ``indirect``
 link_context             ``link``; ``codes``, ``ups``, ``downs``, ``parks``, ``funds``, ``unis``
 pool_links               ``link``, ``dead``; ``invested``, ``unis``
 create_indexes           the range indexes the queries seek by (idempotent)
+data_version             none; (an empty read, for its bookmark)
 ======================== ================================================================
 """
 
@@ -311,3 +312,9 @@ def create_indexes(schema: Schema | None = None) -> list[str]:
         f"CREATE INDEX {quote('tupu_Enterprise_reg_status')} IF NOT EXISTS "
         f"FOR (e:{n.label('Enterprise')}) ON (e.{n.prop('Enterprise', 'reg_status')})"
     ]
+
+
+def data_version() -> str:
+    """An empty read: its transaction's bookmark names the database's last committed
+    transaction (``Neo4jStore.data_version``)."""
+    return "RETURN 1 AS version_probe"

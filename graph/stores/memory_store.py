@@ -17,8 +17,8 @@ import networkx as nx
 
 from tupu.errors import StoreError
 from tupu.graph.stores.model import ChangeSet, Node, NodeRef, Relationship, Subgraph, WriteSummary
-from tupu.graph.stores.queries_memory import MemoryQueries
-from tupu.graph.stores.snapshot import read_snapshot, write_lock, write_snapshot
+from tupu.graph.stores.queries_memory import IndexSeed, MemoryQueries
+from tupu.graph.stores.snapshot import load_snapshot, write_lock, write_snapshot
 from tupu.graph.stores.store import (
     DeliveryRecord,
     GraphStore,
@@ -49,6 +49,8 @@ class MemoryStore(GraphStore):
         self.version = 0
         """Counts changes of :attr:`graph` (writes, reloads): the graph queries' indexes follow it."""
         self._queries: MemoryQueries | None = None
+        self.index_seed: IndexSeed | None = None
+        """What the snapshot read gave the queries' label index (for the version it was read at)."""
         self._refresh()
 
     # -- persistence -------------------------------------------------------------------------
@@ -66,17 +68,25 @@ class MemoryStore(GraphStore):
         stamp = self._file_stamp()
         if stamp == self._stamp:
             return
+        self.version += 1
         if stamp is None:
             self.graph = nx.MultiDiGraph()
+            self.index_seed = None
         else:
             assert self.path is not None
-            _, self.graph = read_snapshot(self.path)
+            snap = load_snapshot(self.path)
+            self.graph = snap.graph
+            self.index_seed = IndexSeed(self.version, snap.keys, snap.dead)
         self._stamp = stamp
-        self.version += 1
 
     def refresh(self) -> None:
         """Reload the snapshot if another process replaced it (before reading :attr:`graph`)."""
         self._refresh()
+
+    def data_version(self) -> int:
+        """:attr:`version` after noticing a snapshot another process wrote (a ``stat``)."""
+        self._refresh()
+        return self.version
 
     def queries(self) -> MemoryQueries:
         if self._queries is None:
@@ -318,7 +328,4 @@ class MemoryStore(GraphStore):
 
     def count_relationships(self) -> dict[str, int]:
         self._refresh()
-        counts: dict[str, int] = {}
-        for _, _, k in self.graph.edges(keys=True):
-            counts[k] = counts.get(k, 0) + 1
-        return dict(sorted(counts.items()))
+        return self.queries().rel_counts()

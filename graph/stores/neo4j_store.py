@@ -632,6 +632,24 @@ class Neo4jStore(GraphStore):
 
         return dict(sorted(self._read(work).items()))
 
+    def data_version(self) -> frozenset[str] | None:
+        """The bookmark of an empty read transaction: Neo4j names in it the last transaction
+        the database had committed when the read began, so it moves with every write by any
+        client and stays while nobody writes (Neo4j Community has no other cheap counter:
+        ``SHOW DATABASES``' ``lastCommittedTxn`` is empty there). None when the server gives no
+        bookmark. A cluster member that lags gives another bookmark: a miss, never a stale hit."""
+        from tupu.graph.stores import cypher_queries
+
+        query = cypher_queries.data_version()
+        try:
+            with self._guard(), self.driver.session(database=self.database) as session:
+                self.trace(query, {})
+                session.execute_read(lambda tx: tx.run(query).consume())
+                marks = session.last_bookmarks()
+        except (StoreError, StoreUnavailable):
+            return None
+        return frozenset(marks.raw_values) or None
+
     def queries(self) -> GraphQueries:
         from tupu.graph.stores.queries_neo4j import Neo4jQueries  # it builds on this module
 

@@ -11,6 +11,7 @@ when the store's graph changes (a write, a newer snapshot; :attr:`MemoryStore.ve
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tupu.graph.stores.queries import (
@@ -38,18 +39,32 @@ ENTERPRISE = "Enterprise"
 _TIES = frozenset(TIE_TYPES)
 
 
+@dataclass(frozen=True)
+class IndexSeed:
+    """The label index and the dead enterprises as the snapshot read gave them, for one version
+    of the graph (so that opening the store does not walk every node again)."""
+
+    version: int
+    keys: dict[str, list[str]]  # label -> node keys, sorted
+    dead: frozenset[str]
+
+
 class _Index:
     """What the queries look up, for one version of the graph."""
 
-    def __init__(self, graph: nx.MultiDiGraph) -> None:
+    def __init__(self, graph: nx.MultiDiGraph, seed: IndexSeed | None = None) -> None:
         self.by_label: dict[str, list[str]] = {}
         self.dead: set[str] = set()
-        for (label, key), data in graph.nodes(data=True):
-            self.by_label.setdefault(label, []).append(key)
-            if label == ENTERPRISE and is_dead(data.get("reg_status")):
-                self.dead.add(key)
-        for keys in self.by_label.values():
-            keys.sort()
+        if seed is not None:
+            self.by_label = seed.keys
+            self.dead = set(seed.dead)
+        else:
+            for (label, key), data in graph.nodes(data=True):
+                self.by_label.setdefault(label, []).append(key)
+                if label == ENTERPRISE and is_dead(data.get("reg_status")):
+                    self.dead.add(key)
+            for keys in self.by_label.values():
+                keys.sort()
         self.subsector_members: dict[str, frozenset[str]] = {}
         self.link_members: dict[str, frozenset[str]] = {}
         self._edges: dict[str, list[tuple[NodeId, NodeId]]] | None = None
@@ -57,6 +72,7 @@ class _Index:
         self.located: dict[str, frozenset[str]] = {}
         self.local_ties: list[tuple[str, str, str, bool]] | None = None  # (local, other, type, out)
         self.partner_reach: dict[str, set[str]] | None = None  # non-located -> locals it ties
+        self.rel_counts: dict[str, int] | None = None  # type -> relationships (first use)
 
     def edges(self, rtype: str) -> list[tuple[NodeId, NodeId]]:
         """Every (start, end) of relationships of ``rtype``, sorted (built on first use)."""
@@ -86,7 +102,9 @@ class MemoryQueries(GraphQueries):
     def _idx(self) -> _Index:
         graph = self._graph()
         if self._index is None or self._version != self.store.version:
-            self._index = _Index(graph)
+            seed = self.store.index_seed
+            self._index = _Index(graph, seed if seed is not None
+                                 and seed.version == self.store.version else None)
             self._version = self.store.version
         return self._index
 
@@ -101,6 +119,17 @@ class MemoryQueries(GraphQueries):
     def edges(self, rtype: str) -> list[tuple[NodeId, NodeId]]:
         """(start, end) of every ``rtype`` relationship, sorted (index)."""
         return self._idx().edges(rtype)
+
+    def rel_counts(self) -> dict[str, int]:
+        """Relationship counts by type, sorted by type (counted once per version of the graph:
+        the disclosure rules ask for them on every page a viewer reads)."""
+        idx = self._idx()
+        if idx.rel_counts is None:
+            counts: dict[str, int] = {}
+            for _, _, k in self.store.graph.edges(keys=True):
+                counts[k] = counts.get(k, 0) + 1
+            idx.rel_counts = dict(sorted(counts.items()))
+        return dict(idx.rel_counts)
 
     def _keys(self, label: str) -> list[str]:
         return self._idx().by_label.get(label, [])

@@ -28,6 +28,7 @@ reader never sees a half-written map and a crash mid-write leaves the previous s
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime as dt
 import fcntl
@@ -35,8 +36,10 @@ import gc
 import hashlib
 import itertools
 import json
+import operator
 import os
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +47,7 @@ import networkx as nx
 
 from tupu.errors import StoreUnavailable
 from tupu.messages import msg
+from tupu.ontology.vocab import DEAD_STATUSES
 
 FORMAT = "tupu-snapshot"
 FORMAT_VERSION = 2
@@ -115,7 +119,9 @@ def _tables(graph: nx.MultiDiGraph) -> Iterator[tuple[str, int, dict[str, str], 
         rows.append(data)
     for label in sorted(by_label):
         keys, rows = by_label[label]
-        yield _encode(f"nodes/{label}", {"key": keys}, rows)
+        order = sorted(range(len(keys)), key=keys.__getitem__)  # key order: the label index
+        yield _encode(f"nodes/{label}", {"key": [keys[i] for i in order]},
+                      [rows[i] for i in order])
     by_rel: dict[tuple[str, str, str], tuple[list[str], list[str], list[dict[str, Any]]]] = {}
     for u, v, rtype, data in graph.edges(keys=True, data=True):
         starts, ends, rows = by_rel.setdefault((rtype, u[0], v[0]), ([], [], []))
@@ -207,6 +213,17 @@ def _untag(value: Any) -> Any:
 # reading
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """What :func:`load_snapshot` reads: the manifest, the graph, and what the memory store's
+    indexes need from it without walking the graph again."""
+
+    manifest: dict[str, Any]
+    graph: nx.MultiDiGraph
+    keys: dict[str, list[str]]  # label -> its node keys, sorted
+    dead: frozenset[str]  # enterprises whose reg_status is dead or dying
+
+
 def read_snapshot(path: Path) -> tuple[dict[str, Any], nx.MultiDiGraph]:
     """Read a snapshot written by :func:`write_snapshot`: (manifest, graph).
 
@@ -214,6 +231,12 @@ def read_snapshot(path: Path) -> tuple[dict[str, Any], nx.MultiDiGraph]:
     when the file is not a snapshot, is damaged or truncated; :class:`StoreUnavailable` when it
     cannot be read at all.
     """
+    snap = load_snapshot(path)
+    return snap.manifest, snap.graph
+
+
+def load_snapshot(path: Path) -> Snapshot:
+    """:func:`read_snapshot`, with each label's sorted keys and the dead enterprises."""
     try:
         with open(path, "rb") as f:
             data = f.read()
@@ -221,7 +244,8 @@ def read_snapshot(path: Path) -> tuple[dict[str, Any], nx.MultiDiGraph]:
         raise StoreUnavailable(msg("store.snapshot_unreadable", path=path, reason=e.strerror or e)) \
             from e
     manifest, body = _manifest(path, data)
-    return manifest, _graph(path, manifest, body)
+    graph, keys, dead = _graph(path, manifest, body)
+    return Snapshot(manifest, graph, keys, dead)
 
 
 def _manifest(path: Path, data: bytes) -> tuple[dict[str, Any], memoryview]:
@@ -267,7 +291,13 @@ def _manifest(path: Path, data: bytes) -> tuple[dict[str, Any], memoryview]:
     return manifest, body
 
 
-def _graph(path: Path, manifest: dict[str, Any], body: memoryview) -> nx.MultiDiGraph:
+def _graph(path: Path, manifest: dict[str, Any], body: memoryview
+           ) -> tuple[nx.MultiDiGraph, dict[str, list[str]], frozenset[str]]:
+    """The graph, built in bulk: node tables with ``dict.update``; relationship ends looked up
+    in one key -> node id map per label, so every edge refers to the node's own id tuple (whose
+    strings' hashes are already computed); the edges of a table set with C-level ``map`` calls
+    where no earlier table joined the same nodes (a second type between two nodes takes the
+    per-edge path)."""
     import pyarrow as pa
 
     tables = manifest["tables"]
@@ -279,6 +309,9 @@ def _graph(path: Path, manifest: dict[str, Any], body: memoryview) -> nx.MultiDi
     node_attrs: dict[tuple[str, str], dict[str, Any]] = g._node
     succ: dict[Any, dict[Any, dict[str, dict[str, Any]]]] = g._succ
     pred: dict[Any, dict[Any, dict[str, dict[str, Any]]]] = g._pred
+    keys_of: dict[str, list[str]] = {}
+    ids_of: dict[str, dict[str, tuple[str, str]]] = {}  # label -> key -> node id
+    dead: set[str] = set()
     collecting = gc.isenabled()
     gc.disable()  # only acyclic dicts and tuples are made: no need to scan them while building
     try:
@@ -289,23 +322,37 @@ def _graph(path: Path, manifest: dict[str, Any], body: memoryview) -> nx.MultiDi
             rows = _rows(table, t["columns"], int(t["rows"]))
             kind, _, rest = name.partition("/")
             if kind == "nodes":
-                nids = list(zip(itertools.repeat(rest), _values(table.column("key"))))
+                if rest in keys_of:
+                    raise ValueError("label twice")
+                keys = _values(table.column("key"))
+                nids = list(zip(itertools.repeat(rest), keys))
                 node_attrs.update(zip(nids, rows))
-                succ.update(zip(nids, ({} for _ in nids)))
-                pred.update(zip(nids, ({} for _ in nids)))
+                succ.update(zip(nids, map(dict, itertools.repeat((), len(nids)))))
+                pred.update(zip(nids, map(dict, itertools.repeat((), len(nids)))))
+                ids_of[rest] = dict(zip(keys, nids))
+                keys_of[rest] = keys if _ascending(keys) else sorted(keys)
+                if rest == "Enterprise":  # is_dead of every reg_status, in C
+                    status = map(dict.get, rows, itertools.repeat("reg_status"))
+                    dead.update(itertools.compress(keys, map(DEAD_STATUSES.__contains__, status)))
             elif kind == "rels":
                 rtype, slabel, elabel = rest.split("/")
-                us = zip(itertools.repeat(slabel), _values(table.column("start")))
-                vs = zip(itertools.repeat(elabel), _values(table.column("end")))
-                for u, v, props in zip(us, vs, rows):
-                    out = succ[u]
-                    keydict = out.get(v)
-                    if keydict is None:
-                        keydict = out[v] = pred[v][u] = {}
-                    keydict[rtype] = props
+                us = list(map(ids_of[slabel].__getitem__, _values(table.column("start"))))
+                vs = list(map(ids_of[elabel].__getitem__, _values(table.column("end"))))
+                outs = list(map(succ.__getitem__, us))
+                ins = list(map(pred.__getitem__, vs))
+                if any(map(dict.__contains__, outs, vs)):  # another type joins some of them
+                    for u, v, out, props in zip(us, vs, outs, rows):
+                        keydict = out.get(v)
+                        if keydict is None:
+                            keydict = out[v] = pred[v][u] = {}
+                        keydict[rtype] = props
+                else:
+                    keydicts = list(map(dict.fromkeys, itertools.repeat((rtype,)), rows))
+                    collections.deque(map(dict.__setitem__, outs, vs, keydicts), maxlen=0)
+                    collections.deque(map(dict.__setitem__, ins, us, keydicts), maxlen=0)
             else:
                 raise SnapshotCorrupt(msg("store.snapshot_corrupt", path=path))
-    except (pa.ArrowException, KeyError, ValueError, TypeError) as e:
+    except (pa.ArrowException, KeyError, ValueError, TypeError, IndexError) as e:
         raise SnapshotCorrupt(msg("store.snapshot_corrupt", path=path)) from e
     finally:
         if collecting:
@@ -314,7 +361,11 @@ def _graph(path: Path, manifest: dict[str, Any], body: memoryview) -> nx.MultiDi
             # them: move them out of the collector's sight, as for long-lived data
             gc.freeze()
             gc.enable()
-    return g
+    return g, keys_of, frozenset(dead)
+
+
+def _ascending(keys: list[str]) -> bool:
+    return all(map(operator.lt, keys, itertools.islice(keys, 1, None)))
 
 
 def _rows(table: Any, columns: dict[str, str], n: int) -> list[dict[str, Any]]:
@@ -339,13 +390,11 @@ def _rows(table: Any, columns: dict[str, str], n: int) -> list[dict[str, Any]]:
     else:
         rows = [{} for _ in range(n)]
     for prop, values, valid, is_json in sparse:
-        kept = zip(itertools.compress(rows, valid), itertools.compress(values, valid))
+        present: Iterator[Any] = itertools.compress(values, valid)
         if is_json:
-            for row, value in kept:
-                row[prop] = _untag(json.loads(value))
-        else:
-            for row, value in kept:
-                row[prop] = value
+            present = (_untag(json.loads(value)) for value in present)
+        collections.deque(map(dict.__setitem__, itertools.compress(rows, valid),
+                              itertools.repeat(prop), present), maxlen=0)
     return rows
 
 

@@ -29,7 +29,7 @@ Semantics every implementation keeps:
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -186,6 +186,12 @@ class GraphStore(ABC):
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections and files."""
+
+    def data_version(self) -> Hashable | None:
+        """A value that changes whenever the store's data changes (every write, by this process
+        or another), or None when the store cannot tell cheaply. Analyses' answers are kept per
+        version (:mod:`tupu.graph.analyses.cache`); None: nothing is kept."""
+        return None
 
     def __enter__(self) -> GraphStore:
         return self
