@@ -131,8 +131,11 @@ def test_the_cli_names_dead_enterprises_in_table_json_and_csv(
     assert data["reg_status"] == "operating"
     assert [(o["name"], o["reg_status"]) for o in data["orphans"]] == [(DEAD_E2, "deregistered")]
     assert main(["anchors", "--format", "csv"]) == 0
-    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
-    assert rows[E2]["name"] == DEAD_E2 and rows[E2]["reg_status"] == "deregistered"
+    rows = {r["标识"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out.lstrip("\ufeff")))}
+    assert rows[E2]["名称"] == DEAD_E2
+    assert main(["anchors", "--format", "json"]) == 0
+    ranked = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert ranked[E2]["name"] == DEAD_E2 and ranked[E2]["reg_status"] == "deregistered"
     assert main(["parks", E2]) == 0
     assert f"适合{DEAD_E2}（{E2}）落地的园区" in capsys.readouterr().out
     assert main(["projects"]) == 0
