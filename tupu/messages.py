@@ -183,7 +183,6 @@ MESSAGES: dict[str, str] = {
     "load.manifest_field": "{where}：列“{header}”：“{name}”不是{kind}的字段（可用字段：{known}；"
                            "或 ignore）",
     "load.manifest_unit": "{where}：列“{header}”：无法识别的单位“{unit}”（如 元、千元、万元、亿元、人、%）",
-    "load.manifest_yaml": "{path}：无法按UTF-8 YAML读取：{why}",
     "load.manifest_path": "{where}：至少要写 path:",
     "load.manifest_keys": "{where}：无法识别的键 {keys}；可用：{known}",
     "load.manifest_kind": "{where}：无法识别的 kind“{kind}”（unknown kind）；可用：{kinds}",
@@ -196,7 +195,6 @@ MESSAGES: dict[str, str] = {
     "load.dataset_name": "{where}：至少要写 name:；见 docs/canonical-format.md",
     "load.dataset_include": "{where}：include 第{i}项应为一个“种类: 名称”",
     "load.dataset_include_kind": "{where}：include 第{i}项：无法识别的种类“{kind}”；可用：{kinds}",
-    "load.dataset_yaml": "{path}：无法按YAML读取：{why}",
     "load.dataset_chains": "没有名为“{name}”的内置产业链模板（查找位置：{folder}）",
     "load.no_such_path": "{path}：文件或文件夹不存在",
     "load.unsupported_path": "{path}：tupu 可载入数据文件夹、规范格式的 <Label>.csv / <TYPE>.csv、"
@@ -514,6 +512,21 @@ MESSAGES: dict[str, str] = {
     "handbook.out_kind": "--out {path}：招商手册写为 .html 文件。",
     "pairs.existing_apart": "以上为尚未合作的新结对；已有合作的结对另列：tupu pairs {kind} --existing。",
     "python.unknown_pairs": "pairs() 的种类为 universities（产学研）或 funds（融资），不是「{kind}」。",
+
+    # -- s-security (issue 12, round 3): hostile YAML of a delivery (loaders/yamlfile.py,
+    #    loaders/manifest.py) --------------------------------------------------------------------
+    "load.yaml_too_big": "{file}：文件超过 {limit} KB 的上限，不像是报送清单；请只在其中列出文件，数据放在所列的文件里",
+    "load.yaml_alias": "{file}：第{line}行使用了 YAML 锚点或别名（& / *）；出于安全原因不予读取，请把内容直接写出",
+    "load.yaml_tag": "{file}：第{line}行使用了 YAML 标签“{tag}”；清单只能写普通的键、列表和文字，请删去该标签",
+    "load.yaml_deep": "{file}：第{line}行嵌套超过 {limit} 层；清单不需要这么深的结构，请检查文件是否正确",
+    "load.yaml_syntax": "{file}：第{line}行第{column}列不是有效的YAML；请检查该处的缩进、冒号和引号",
+    "load.yaml_not_utf8": "{file}：不是UTF-8编码的文本（第{byte}个字节）；请以UTF-8保存后重新提交",
+    "load.yaml_unreadable": "{file}：无法读取（{reason}）；请检查文件是否存在、是否有读取权限",
+    "load.manifest_absolute": "{where}：“{path}”是绝对路径；清单中的路径须相对于清单所在的文件夹，请改写",
+    "load.manifest_escapes": "{where}：“{path}”在本次报送的文件夹之外；请把该文件放进报送文件夹，再写相对于清单的路径",
+    "load.manifest_too_far": "{where}：“{path}”超出了清单所在文件夹及其同级文件夹的范围；请把该文件放进报送文件夹，再写相对于清单的路径",
+    "load.manifest_canonical_missing": "文件不存在；请核对清单 canonical 中的路径",
+    "load.manifest_link": "{where}：“{path}”是指向允许范围之外的符号链接；请放入文件本身而不是链接",
 
 }
 
