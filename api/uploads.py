@@ -45,14 +45,14 @@ class Budget:
     def spend(self, n: int, what: str) -> None:
         self.left -= n
         if self.left < 0:
-            raise TooLarge(f"{what}: over the limit of {self.limit // (1 << 20)} MB")
+            raise TooLarge(msg("upload.too_big", what=what, limit=self.limit // (1 << 20)))
 
 
 def safe_name(name: str) -> str:
     """The last part of an uploaded file's name; :class:`InputError` for an unusable one."""
     base = PurePosixPath(name.replace("\\", "/")).name
     if not base or base in (".", "..") or not _SAFE_NAME.match(base):
-        raise InputError(f"unusable file name {name!r}")
+        raise InputError(msg("upload.bad_name", name=name))
     return base
 
 
@@ -69,7 +69,7 @@ def extract_zip(path: Path, into: Path, budget: Budget, limits: Limits | None = 
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as e:
-        raise InputError(f"{path.name}: not a zip file ({e})") from e
+        raise InputError(msg("upload.not_zip", file=path.name)) from e
     with archive:
         infos = archive.infolist()
         if sum(i.file_size for i in infos) > lim.max_unpacked_bytes:
@@ -85,9 +85,9 @@ def extract_zip(path: Path, into: Path, budget: Budget, limits: Limits | None = 
             parts = PurePosixPath(info.filename.replace("\\", "/")).parts
             if info.filename.startswith(("/", "\\")) or ".." in parts or (
                     parts and re.match(r"^[A-Za-z]:", parts[0])):
-                raise InputError(f"{path.name}: member {info.filename!r} points outside the zip")
+                raise InputError(msg("upload.member_outside", file=path.name, member=info.filename))
             if stat.S_ISLNK(info.external_attr >> 16):
-                raise InputError(f"{path.name}: member {info.filename!r} is a link")
+                raise InputError(msg("upload.member_link", file=path.name, member=info.filename))
             if parts and parts[0] == "__MACOSX":
                 continue
             target = into.joinpath(*parts)
@@ -97,11 +97,11 @@ def extract_zip(path: Path, into: Path, budget: Budget, limits: Limits | None = 
             target.parent.mkdir(parents=True, exist_ok=True)
             try:
                 with archive.open(info) as src:
-                    copy_limited(src, target, budget, f"{path.name} unpacked")
+                    copy_limited(src, target, budget, msg("upload.unpacked", file=path.name))
             except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError,
                     RuntimeError) as e:  # damaged, encrypted or an unknown compression
-                raise InputError(f"{path.name}: member {info.filename!r} cannot be unpacked "
-                                 f"({type(e).__name__})") from e
+                raise InputError(msg("upload.member_broken", file=path.name,
+                                     member=info.filename)) from e
 
 
 def data_folder(root: Path) -> Path | None:
@@ -132,7 +132,7 @@ def prepare(uploads: Iterable[tuple[str, IO[bytes]]], workdir: Path, limit: int)
     for name, stream in uploads:
         base = safe_name(name)
         if base in seen:
-            raise InputError(f"{base}: uploaded twice")
+            raise InputError(msg("upload.twice", file=base))
         seen.add(base)
         suffix = PurePosixPath(base).suffix.lower()
         if suffix == ".zip":
@@ -145,18 +145,16 @@ def prepare(uploads: Iterable[tuple[str, IO[bytes]]], workdir: Path, limit: int)
             folder = data_folder(root)
             found = [folder] if folder is not None else loadable_files(root)
             if not found:
-                raise InputError(f"{base}: holds neither a data folder (nodes/, relationships/) "
-                                 "nor .csv, .ttl or .jsonld files at its top")
+                raise InputError(msg("upload.zip_empty", file=base))
             paths += found
         elif suffix in LOADABLE:
             dest = files_dir / base
             copy_limited(stream, dest, budget, base)
             paths.append(dest)
         else:
-            raise InputError(f"{base}: upload a .zip of a data folder, canonical .csv files, "
-                             "or .ttl / .jsonld files")
+            raise InputError(msg("upload.kind", file=base))
     if not paths:
-        raise InputError("no file uploaded")
+        raise InputError(msg("upload.none"))
     return paths
 
 

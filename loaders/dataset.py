@@ -8,10 +8,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from tupu.errors import InputError
 from tupu.messages import msg
+from tupu.loaders.yamlfile import read_yaml
 
 INCLUDE_KINDS = ("taxonomy", "chains")
 
@@ -65,10 +64,7 @@ def read_dataset(folder: Path) -> DatasetInfo | None:
     path = folder / "dataset.yaml"
     if not path.exists():
         return None
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
-        raise InputError(msg("load.dataset_yaml", path=path, why=e)) from e
+    raw = read_yaml(path, f"{folder.name}/dataset.yaml")  # hostile until read (yamlfile.py)
     return parse_dataset(raw or {}, folder.name, str(path))
 
 

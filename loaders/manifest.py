@@ -32,20 +32,25 @@ the unit the data are in; a header that states another unit is a problem, not a 
 ``kind`` may be left out when the headers make it plain, except for a file with a column map.
 
 Structural mistakes in the manifest raise :class:`~tupu.errors.InputError`; a file it lists that
-is missing is a problem of the delivery. Paths may leave the manifest's folder (``../base/…``) on
-the command line; a caller loading an uploaded delivery passes ``confine=True`` to refuse them.
+is missing is a problem of the delivery.
+
+A manifest comes from a data supplier and is read as hostile (:mod:`tupu.loaders.yamlfile`: at
+most 1 MiB, no anchors or aliases, no tags, bounded nesting). Its paths are relative: an absolute
+path is refused, and so is a path (or a symbolic link) that leads out of the reach of the
+delivery. On the command line that reach is the manifest's folder and its sibling folders
+(``../base/nodes/Town.csv``: a delivery beside the base data it completes); a caller loading an
+uploaded delivery passes ``confine=True`` and the reach is the manifest's folder alone.
 """
 
 from __future__ import annotations
 
+import os
 import posixpath
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from tupu.errors import InputError
 from tupu.messages import msg
@@ -57,6 +62,7 @@ from tupu.loaders.ingest import ExportFile, read_export
 from tupu.loaders.ingest_session import IngestSession
 from tupu.loaders.ingest_table import FileOptions
 from tupu.loaders.taxonomy_source import read_taxonomy_source
+from tupu.loaders.yamlfile import read_yaml
 from tupu.ontology.schema import Schema
 
 __all__ = [
@@ -97,12 +103,28 @@ def find_manifest(folder: Path) -> Path | None:
     return None
 
 
+def _is_absolute(relative: str) -> bool:
+    text = relative.replace("\\", "/")
+    return text.startswith("/") or (len(text) > 1 and text[1] == ":") or Path(relative).is_absolute()
+
+
 def _inside(folder: Path, relative: str, where: str, confine: bool) -> Path:
-    """``folder / relative``; with ``confine``, an InputError for a path that leaves the folder."""
-    path = folder / relative
-    if confine and (Path(relative).is_absolute()
-                    or not path.resolve().is_relative_to(folder.resolve())):
-        raise InputError(msg("load.manifest_outside", where=where, path=relative))
+    """``folder / relative``, or an InputError when the path is absolute or leads (as written, or
+    through a symbolic link) out of the manifest's reach: ``folder`` with ``confine``, otherwise
+    ``folder`` and its sibling folders."""
+    if not relative.strip():
+        raise InputError(msg("load.manifest_path", where=where))
+    if _is_absolute(relative) or "\0" in relative:
+        raise InputError(msg("load.manifest_absolute", where=where, path=relative))
+    path = folder / relative.replace("\\", "/")
+    home = folder.resolve()
+    reach = home if confine else home.parent
+    written = Path(os.path.normpath(home / relative.replace("\\", "/")))
+    too_far = "load.manifest_escapes" if confine else "load.manifest_too_far"
+    if not written.is_relative_to(reach):
+        raise InputError(msg(too_far, where=where, path=relative))
+    if not path.resolve().is_relative_to(reach):
+        raise InputError(msg("load.manifest_link", where=where, path=relative))
     return path
 
 
@@ -140,11 +162,9 @@ def parse_column_map(raw: Any, kind: Kind, schema: Schema, where: str) -> dict[s
     return out
 
 
-def _load_yaml(path: Path) -> Any:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
-        raise InputError(msg("load.manifest_yaml", path=path, why=e)) from e
+def _load_yaml(path: Path, folder: Path) -> Any:
+    """A YAML file of the delivery in ``folder``, read as hostile (named by its delivery name)."""
+    return read_yaml(path, _source(folder, os.path.relpath(path, folder)))
 
 
 def _file_entry(
@@ -171,7 +191,7 @@ def _file_entry(
             raise InputError(msg("load.manifest_columns_kind", where=where))
         raw_map = item["columns"]
         if isinstance(raw_map, str):
-            raw_map = _load_yaml(_inside(folder, raw_map, where, confine))
+            raw_map = _load_yaml(_inside(folder, raw_map, where, confine), folder)
         column_map = parse_column_map(raw_map, kind, schema, where)
     relative = str(item["path"])
     text = {k: None if item.get(k) is None else str(item[k])
@@ -220,8 +240,8 @@ def parse_manifest(
 
 def read_manifest(path: Path, schema: Schema, confine: bool = False) -> Manifest:
     """Read and check the manifest at ``path`` (``confine``: see :func:`parse_manifest`)."""
-    return parse_manifest(_load_yaml(path) or {}, path.parent, _source(path.parent, path.name),
-                          schema, confine)
+    return parse_manifest(_load_yaml(path, path.parent) or {}, path.parent,
+                          _source(path.parent, path.name), schema, confine)
 
 
 def _add_dataset(d: Delivery, info: DatasetInfo, source: str) -> None:
@@ -238,7 +258,7 @@ def _canonical_reader(path: Path, source: str, schema: Schema) -> Reader:
         return partial(read_canonical_file, path=path, source=source, schema=schema)
 
     def missing(d: Delivery) -> None:
-        d.problem(source, None, None, None, "文件不存在；请核对清单 canonical 中的路径")
+        d.problem(source, None, None, None, msg("load.manifest_canonical_missing"))
 
     return missing
 

@@ -95,7 +95,8 @@ def _is_canonical_csv(path: Path, schema: Schema) -> bool:
 
 
 def plan_sources(
-    paths: Sequence[Path], schema: Schema, store: GraphStore | None = None, strict: bool = False
+    paths: Sequence[Path], schema: Schema, store: GraphStore | None = None, strict: bool = False,
+    confine: bool = False,
 ) -> list[Step]:
     """The steps that read ``paths``: a data folder, a canonical ``<Label>.csv``/``<TYPE>.csv``, a
     Turtle/JSON-LD file (``.ttl``, ``.jsonld``, ``.json``) as ``tupu export ttl|jsonld`` writes,
@@ -104,6 +105,9 @@ def plan_sources(
 
     Export files point at nodes by key or by name; a last step resolves those references against
     the delivery and ``store`` (see :mod:`tupu.loaders.ingest_session`).
+
+    ``confine``: a manifest may name files in its own folder only (an upload); otherwise also in
+    its sibling folders (:func:`tupu.loaders.manifest.parse_manifest`).
     """
     steps: list[Step] = []
     session = IngestSession(schema, store, strict=strict)
@@ -114,7 +118,7 @@ def plan_sources(
             path if path.is_file() and suffix in (".yaml", ".yml") else None)
         if manifest is not None:
             steps += [Step(name, read) for name, read in
-                      manifest_steps(read_manifest(manifest, schema), schema, session)]
+                      manifest_steps(read_manifest(manifest, schema, confine), schema, session)]
             exports = True
         elif path.is_dir():
             steps += _folder_steps(path, schema)
@@ -145,11 +149,12 @@ def read_sources(
     progress: Progress | None = None,
     store: GraphStore | None = None,
     strict: bool = False,
+    confine: bool = False,
 ) -> Delivery:
     """Read and validate every source into one delivery (nothing is written); ``store`` is
     where references by name of export files are also looked up; ``strict`` refuses unknown
-    columns of export files instead of ignoring them."""
-    steps = plan_sources(paths, schema, store, strict)
+    columns of export files instead of ignoring them; ``confine``: see :func:`plan_sources`."""
+    steps = plan_sources(paths, schema, store, strict, confine)
     d = Delivery()
     for i, step in enumerate(steps):
         if progress:
@@ -165,17 +170,19 @@ def load(
     progress: Progress | None = None,
     strict: bool = False,
     replace_period: bool = False,
+    confine: bool = False,
 ) -> LoadReport:
     """Validate ``paths`` completely, then write them to ``store`` in one all-or-nothing step.
 
     ``strict``: an unknown column of an export file is a problem (otherwise a note).
     ``replace_period``: an observation of a period already in the map replaces it whole (otherwise
     the figures it brings update the stored ones and the others stay).
+    ``confine``: a manifest may name files in its own folder only (uploads).
     Raises :class:`ValidationFailed` (nothing written, its ``summary`` says what the rows were)
     when any row has a problem.
     """
     started = time.perf_counter()
-    d = read_sources(paths, store.schema, progress, store, strict)
+    d = read_sources(paths, store.schema, progress, store, strict, confine)
     resolved = resolve_delivery(d, store)  # one node per enterprise (loaders/resolve.py)
     check_references(d, store)
     if not replace_period:

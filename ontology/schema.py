@@ -16,6 +16,7 @@ from typing import Any, Literal
 import yaml
 
 from tupu.errors import SchemaError
+from tupu.messages import msg
 
 PropertyType = Literal["string", "integer", "float", "boolean", "date", "period"]
 PROPERTY_TYPES: tuple[str, ...] = ("string", "integer", "float", "boolean", "date", "period")
@@ -91,18 +92,16 @@ class Schema:
         try:
             return self.labels[name]
         except KeyError:
-            raise SchemaError(
-                f"unknown node label {name!r}; known labels: {', '.join(self.labels)}"
-            ) from None
+            raise SchemaError(msg("schema.unknown_label", name=name,
+                                  known="、".join(self.labels))) from None
 
     def rel(self, name: str) -> RelTypeDef:
         """The relationship type called ``name``; a :class:`SchemaError` for an unknown one."""
         try:
             return self.relationships[name]
         except KeyError:
-            raise SchemaError(
-                f"unknown relationship type {name!r}; known types: {', '.join(self.relationships)}"
-            ) from None
+            raise SchemaError(msg("schema.unknown_rel", name=name,
+                                  known="、".join(self.relationships))) from None
 
     def check_property(self, owner: LabelDef | RelTypeDef, prop: str) -> PropertyDef:
         """The property ``prop`` of ``owner`` (or a provenance property), or a SchemaError."""
@@ -110,15 +109,15 @@ class Schema:
             return owner.properties[prop]
         if prop in self.provenance:
             return self.provenance[prop]
-        raise SchemaError(
-            f"{owner.name} has no property {prop!r}; known: {', '.join(owner.properties)}"
-        )
+        raise SchemaError(msg("schema.unknown_property", owner=owner.name, prop=prop,
+                              known="、".join(owner.properties)))
 
 
 def _prop(name: str, raw: Mapping[str, Any], where: str) -> PropertyDef:
     ptype = raw.get("type")
     if ptype not in PROPERTY_TYPES:
-        raise SchemaError(f"{where}.{name}: type {ptype!r} is not one of {PROPERTY_TYPES}")
+        raise SchemaError(msg("schema.bad_type", where=where, name=name, type=ptype,
+                              types="、".join(PROPERTY_TYPES)))
     values = raw.get("values")
     return PropertyDef(
         name=name,
@@ -139,7 +138,7 @@ def parse_schema(raw: Mapping[str, Any]) -> Schema:
         props = {p: _prop(p, d, lname) for p, d in (ldef.get("properties") or {}).items()}
         key = ldef["key"]
         if key not in props or not props[key].required:
-            raise SchemaError(f"label {lname}: key {key!r} must be a required property")
+            raise SchemaError(msg("schema.key_not_required", label=lname, key=key))
         labels[lname] = LabelDef(
             name=lname,
             key=key,
@@ -153,7 +152,7 @@ def parse_schema(raw: Mapping[str, Any]) -> Schema:
         pairs = tuple((str(s), str(e)) for s, e in rdef["pairs"])
         for s, e in pairs:
             if s not in labels or e not in labels:
-                raise SchemaError(f"relationship {rname}: pair ({s}, {e}) names an unknown label")
+                raise SchemaError(msg("schema.pair_unknown", rel=rname, start=s, end=e))
         props = {p: _prop(p, d, rname) for p, d in (rdef.get("properties") or {}).items()}
         rels[rname] = RelTypeDef(
             name=rname,

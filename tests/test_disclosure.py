@@ -5,7 +5,9 @@ The attacker knows which enterprises make up every cell (names, places and links
 builds the linear system of every published total. It is independent of
 :mod:`tupu.api.disclosure`: it walks the app's route table (so a new route is attacked without
 changing this file, or fails here if it takes a parameter the attacker cannot fill), reads the
-figures from the JSON answers, and tests the system with a full SVD.
+figures from the JSON answers, and tests the system with a full SVD (exact recovery) and with
+linear programming (the interval each enterprise's figure is confined to, given the published
+totals exactly and that no figure is negative: it must not be narrower than the p% rule's ±p%).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from scipy.optimize import linprog
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
@@ -28,6 +31,7 @@ from tupu.api import disclosure
 from tupu.api.app import create_app
 from tupu.api.deps import get_store
 from tupu.graph.analyses import frames
+from tupu.graph.analyses.periods import revenue_summary
 from tupu.graph.analyses.strength import link_members, locality
 from tupu.graph.stores.store import GraphStore
 from tupu.loaders.pipeline import load
@@ -59,6 +63,79 @@ def unit_determined(cells: list[frozenset[str]], units: list[str]) -> set[str]:
     r = int((sv > 1e-9 * max(a.shape) * sv[0]).sum())
     null = vt[r:].T
     return {u for u, row in zip(units, null, strict=True) if np.linalg.norm(row) < 1e-7}
+
+
+Confined = tuple[str, float, float, float]  # (unit, its value, the lowest, the highest it can be)
+
+
+def confined(cells: list[frozenset[str]], values: dict[str, float], p: float) -> list[Confined]:
+    """Units whose value the cells' exact totals and non-negativity pin to an interval narrower
+    than ±``p``% of it (linear programs; HiGHS through scipy).
+
+    Units in exactly the same cells enter the system only through their sum ``s``, so one pair
+    of programs per such group serves all of them: a member can be as high as ``s`` can, and as
+    low as 0 when the group has another member (else as low as ``s`` can). Every solution is a
+    possible world: a group it already puts beyond the bounds needs no program of its own.
+    """
+    units = sorted(set().union(*cells)) if cells else []
+    if not units:
+        return []
+    groups: dict[frozenset[int], list[str]] = {}
+    for u in units:
+        groups.setdefault(frozenset(i for i, c in enumerate(cells) if u in c), []).append(u)
+    keys = list(groups)
+    a = np.zeros((len(cells), len(keys)))
+    for g, rows in enumerate(keys):
+        a[sorted(rows), g] = 1.0
+    x = np.array([sum(values.get(u, 0.0) for u in groups[k]) for k in keys])
+    b = a @ x  # the attacker is given every published total exactly (rounding only widens)
+    top = np.array([max(values.get(u, 0.0) for u in groups[k]) for k in keys])
+    single = np.array([len(groups[k]) == 1 for k in keys])
+    tol = 1e-6 * np.maximum(1.0, top)
+    need_hi = top * (1 + p / 100) - tol  # each group must be able to reach this …
+    need_lo = np.where(single, x * (1 - p / 100) + tol, np.inf)  # … and (alone) this
+    reached_hi = x >= need_hi
+    reached_lo = x <= need_lo
+    bounds: dict[int, tuple[float, float]] = {}
+
+    def extreme(g: int, sign: float) -> float:
+        goal = np.zeros(len(keys))
+        goal[g] = sign
+        found = linprog(goal, A_eq=a, b_eq=b, bounds=(0, None), method="highs")
+        if found.status == 3:  # unbounded
+            return float("inf")
+        assert found.status == 0, found.message
+        reached_hi[found.x >= need_hi] = True
+        reached_lo[found.x <= need_lo] = True
+        return sign * float(found.fun)
+
+    for g in range(len(keys)):
+        if top[g] <= 0:
+            continue
+        hi = float("inf") if reached_hi[g] else extreme(g, -1.0)
+        lo = 0.0 if not single[g] or reached_lo[g] else extreme(g, 1.0)
+        bounds[g] = (lo, hi)
+    out: list[Confined] = []
+    for g, (lo, hi) in bounds.items():
+        for u in groups[keys[g]]:
+            v = values.get(u, 0.0)
+            if v > 0 and (hi < v * (1 + p / 100) - tol[g] or lo > v * (1 - p / 100) + tol[g]):
+                out.append((u, v, lo, hi))
+    return out
+
+
+def test_the_interval_audit_finds_a_figure_pinned_without_being_determined() -> None:
+    # {a, b} and {b, c} published: a is not determined (the rank test passes), but b ≤ 2 pins
+    # a to [99, 101] around its 100 — far inside ±10%
+    cells = [frozenset({"a", "b"}), frozenset({"b", "c"})]
+    values = {"a": 100.0, "b": 1.0, "c": 1.0}
+    assert not unit_determined(cells, ["a", "b", "c"])
+    found = {u: (lo, hi) for u, _, lo, hi in confined(cells, values, RULES.p)}
+    assert found["a"] == pytest.approx((99.0, 101.0))
+    # and the module's protection of the same table publishes nothing that pins anyone
+    table = {("ab",): {"a", "b"}, ("bc",): {"b", "c"}, ("abc",): {"a", "b", "c"}}
+    shown = [frozenset(table[k]) for k in disclosure.protect(table, [values], RULES)]
+    assert not confined(shown, values, RULES.p)
 
 
 def test_primary_suppression_alone_leaks_by_subtraction_and_protect_stops_it() -> None:
@@ -295,12 +372,32 @@ def test_a_viewer_cannot_solve_for_any_enterprise(city: tuple[FastAPI, GraphStor
                 published[period].add(frozenset(know.local))
     print("fetched", fetched, "slowest", took.most_common(5))
     assert fetched > 100
+    obs = frames.enterprise_observations(store, frozenset(know.local))
     for period, cells in published.items():
         found = unit_determined(sorted(cells, key=sorted), know.local)
         assert not found, f"{period}: a viewer solves for {sorted(found)[:5]}"
         insiders = insider_pairs(sorted(cells, key=sorted), know.local)
         assert not insiders, f"{period}: an insider learns another enterprise: {insiders[:3]}"
+        rev = revenue_summary(obs, period)
+        truth = {str(e): float(v) for e, v in zip(rev["enterprise"], rev["ttm"], strict=True)}
+        pinned = confined(sorted(cells, key=sorted), truth, RULES.p)
+        assert not pinned, f"{period}: a viewer confines (enterprise, value, low, high) {pinned[:3]}"
     assert published[latest], "the viewer should still see some revenue totals"
+    check_totals_are_the_truth(viewer, know, store, obs)
+
+
+def check_totals_are_the_truth(viewer: TestClient, know: Knowledge, store: GraphStore,
+                               obs: Any) -> None:
+    """The values the interval audit uses are the ones the viewer's totals add up: every
+    published city panorama total equals the sum of its members' four-quarter revenue."""
+    rev = revenue_summary(obs, None)
+    truth = {str(e): float(v) for e, v in zip(rev["enterprise"], rev["ttm"], strict=True)}
+    rows = viewer.get("/api/v1/gaps", params={"all": True}).json()
+    shown = [r for r in rows if r["revenue"] is not None]
+    assert shown
+    for r in shown:
+        total = sum(truth.get(e, 0.0) for e in know.members[r["link"]])
+        assert r["revenue"] == pytest.approx(total, rel=1e-6, abs=0.01), r["link"]
 
 
 def insider_pairs(cells: list[frozenset[str]], units: list[str]) -> list[tuple[str, str]]:

@@ -93,7 +93,7 @@ def test_a_state_file_of_a_gone_process_means_not_running(server_env: dict[str, 
 
 
 def test_a_password_neo4j_would_refuse_is_a_config_error(server_env: dict[str, str]) -> None:
-    with pytest.raises(ConfigError, match="at least 8 characters"):
+    with pytest.raises(ConfigError, match="至少要有 8 个字符"):
         ns.start(load_settings(neo4j_password="short"))
 
 

@@ -50,7 +50,7 @@ def test_schema_refuses_a_key_that_is_not_required() -> None:
                          "properties": {"id": {"type": "string"}}}},
         "relationships": {},
     }
-    with pytest.raises(SchemaError, match="key"):
+    with pytest.raises(SchemaError, match="键“id”必须是必填属性"):
         parse_schema(raw)
 
 

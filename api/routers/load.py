@@ -31,7 +31,7 @@ def load(
     try:
         paths = uploads.prepare(((f.filename or "", f.file) for f in files), workdir,
                                 settings.upload_max_mb << 20)
-        report = run_load(paths, store, dry_run=dry_run)
+        report = run_load(paths, store, dry_run=dry_run, confine=True)  # a manifest stays inside
     finally:
         uploads.cleanup(workdir)
     return {

@@ -41,6 +41,7 @@ from tupu.errors import StoreUnavailable
 from tupu.graph.stores import neo4j_server
 from tupu.graph.stores.model import ChangeSet
 from tupu.graph.stores.store import observation_labels
+from tupu.messages import msg
 from tupu.ontology.schema import Schema
 from tupu.settings import Settings
 
@@ -125,7 +126,7 @@ def bulk_load(
 def _run_import(settings: Settings, home: Path, args: Sequence[str]) -> str:
     java = shutil.which("java")
     if java is None:
-        raise StoreUnavailable("the Neo4j import tool needs Java 17 (`java`) on the PATH")
+        raise StoreUnavailable(msg("neo4j.import_no_java"))
     conf = home / "conf"
     conf.mkdir(mode=0o700, exist_ok=True)
     (conf / "neo4j.conf").touch(mode=0o600, exist_ok=True)
@@ -138,12 +139,12 @@ def _run_import(settings: Settings, home: Path, args: Sequence[str]) -> str:
         proc = subprocess.run(cmd, cwd=home, env=env, capture_output=True, text=True,
                               timeout=IMPORT_TIMEOUT, stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired as e:
-        raise StoreUnavailable(f"the Neo4j import took over {IMPORT_TIMEOUT:.0f} s") from e
+        raise StoreUnavailable(msg("neo4j.import_timeout", seconds=f"{IMPORT_TIMEOUT:.0f}")) from e
     output = (proc.stdout or "") + (proc.stderr or "")
     if proc.returncode != 0:
         lines = [ln for ln in output.strip().splitlines() if not ln.lstrip().startswith("at ")]
         tail = "\n".join(lines[-15:])
-        raise StoreUnavailable(f"the Neo4j import failed (exit {proc.returncode}):\n{tail}")
+        raise StoreUnavailable(msg("neo4j.import_failed", code=proc.returncode, tail=tail))
     return output
 
 

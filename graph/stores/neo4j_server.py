@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from tupu.errors import ConfigError, StoreUnavailable
+from tupu.messages import msg
 from tupu.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -165,10 +166,7 @@ def _require_tool(name: str) -> str:
     found = shutil.which(name)
     if found is None:
         what = "Java 17 (`java`)" if name == "java" else "Maven (`mvn`)"
-        raise StoreUnavailable(
-            f"the bundled Neo4j needs {what} on the PATH, and `{name}` was not found; install it, "
-            "or point TUPU_NEO4J_URI at a Neo4j 5.26+ you run yourself"
-        )
+        raise StoreUnavailable(msg("neo4j.tool_missing", what=what, name=name))
     return found
 
 
@@ -214,7 +212,7 @@ def build(
     """
     root = module_dir()
     if not (root / "pom.xml").is_file():
-        raise StoreUnavailable(f"the Neo4j server module is missing: no {root / 'pom.xml'}")
+        raise StoreUnavailable(msg("neo4j.module_missing", path=root / "pom.xml"))
     with _file_lock(Path(tempfile.gettempdir()) / f"tupu-neo4j-build-{_path_key(root)}.lock"):
         if not force and not needs_build():
             if _cds_archive_wanted():  # e.g. the jar was rebuilt by hand with mvn
@@ -230,10 +228,8 @@ def build(
         returncode, output = _run_maven([mvn, "-B", "package"], root, timeout, report)
         if returncode != 0 or not jar_path().is_file():
             tail = _last_lines(output, 30)
-            raise StoreUnavailable(
-                f"building the Neo4j server failed (mvn -B package in {root}, "
-                f"exit {returncode}):\n{tail}"
-            )
+            raise StoreUnavailable(msg("neo4j.build_failed", root=root, code=returncode,
+                                       tail=tail))
         jar_path().touch()  # newer than every source, also when Maven left the jar unchanged
         report(f"built {jar_path().name} in {time.monotonic() - t0:.0f} s")
         log.info("built %s in %.1f s", jar_path(), time.monotonic() - t0)
@@ -253,7 +249,7 @@ def _run_maven(
             stderr=subprocess.STDOUT, text=True, errors="replace",
         )
     except OSError as e:
-        raise StoreUnavailable(f"cannot run Maven for the bundled Neo4j: {e}") from e
+        raise StoreUnavailable(msg("neo4j.cannot_run", tool="Maven", reason=e.strerror or e)) from e
     out: queue.Queue[str | None] = queue.Queue()
 
     def pump() -> None:
@@ -277,7 +273,7 @@ def _run_maven(
         if now - t0 > timeout:
             proc.kill()
             proc.wait()
-            raise StoreUnavailable(f"building the Neo4j server took over {timeout:.0f} s")
+            raise StoreUnavailable(msg("neo4j.build_timeout", seconds=f"{timeout:.0f}"))
         if line:
             lines.append(line)
             phase = MAVEN_PHASE.match(line)
@@ -583,10 +579,7 @@ def start(
     """
     t0 = time.monotonic()
     if len(settings.neo4j_password) < MIN_PASSWORD_LENGTH:
-        raise ConfigError(
-            f"TUPU_NEO4J_PASSWORD must have at least {MIN_PASSWORD_LENGTH} characters "
-            "for Neo4j (dbms.security.auth_minimum_password_length)"
-        )
+        raise ConfigError(msg("neo4j.password_short", length=MIN_PASSWORD_LENGTH))
     home = server_home(settings)
     home.mkdir(parents=True, exist_ok=True, mode=0o700)
     with contextlib.suppress(OSError):
@@ -597,10 +590,8 @@ def start(
         if state is not None and _is_our_server(state["pid"], home):
             running_port = int(state.get("port", port))
             if running_port != port:
-                raise StoreUnavailable(
-                    f"the bundled Neo4j for {home} already runs on port {running_port}, not "
-                    f"{port}; stop it first (tupu neo4j stop)"
-                )
+                raise StoreUnavailable(msg("neo4j.other_port", home=home, running=running_port,
+                                           port=port))
             version = _wait_until_answering(
                 settings, state["pid"], port, log_path(settings), 0, t0 + timeout, started=False
             )
@@ -611,10 +602,7 @@ def start(
         if state is not None:
             _clear_state(settings)  # left by a server that is gone
         if not port_is_free(port) or port_answers(port):
-            raise StoreUnavailable(
-                f"port {port} on {HOST} is taken by another program; stop it or choose another "
-                "port (TUPU_NEO4J_BOLT_PORT, and TUPU_NEO4J_URI to match)"
-            )
+            raise StoreUnavailable(msg("neo4j.port_taken", port=port, host=HOST))
         build(progress=progress)
         t0 = time.monotonic()  # the deadline counts from the launch, not from before the build
         cmd = _java_command(
@@ -632,7 +620,7 @@ def start(
                     cwd=home, start_new_session=True, close_fds=True,
                 )
             except OSError as e:
-                raise StoreUnavailable(f"cannot run java for the bundled Neo4j: {e}") from e
+                raise StoreUnavailable(msg("neo4j.cannot_run", tool="Java", reason=e.strerror or e)) from e
         _children[proc.pid] = proc
         _send_password(proc, settings.neo4j_password)
         state = {
@@ -665,19 +653,15 @@ def _wait_until_answering(
     auth_failures = 0
     while True:
         if not pid_alive(pid):
-            raise StoreUnavailable(
-                f"the bundled Neo4j exited before answering on {bolt_uri(port)}; "
-                f"last lines of {logfile}:\n{_log_tail(logfile, offset)}"
-            )
+            raise StoreUnavailable(msg("neo4j.exited", uri=bolt_uri(port), log=logfile,
+                                       tail=_log_tail(logfile, offset)))
         if not ready:
             lines = _new_log_lines(logfile, offset)
             ready = any(READY.match(ln) for ln in lines)
             failed = [ln for ln in lines if FAILED.match(ln)]
             if failed:
-                raise StoreUnavailable(
-                    f"the bundled Neo4j failed to start: {failed[-1]}\n"
-                    f"last lines of {logfile}:\n{_log_tail(logfile, offset)}"
-                )
+                raise StoreUnavailable(msg("neo4j.start_failed", line=failed[-1], log=logfile,
+                                           tail=_log_tail(logfile, offset)))
         if ready and port_answers(port):
             try:
                 return _driver_check(settings, port, timeout=max(1.0, settings.neo4j_connect_timeout))
@@ -686,18 +670,13 @@ def _wait_until_answering(
                 if _is_auth_error(e):
                     auth_failures += 1
                     if auth_failures >= 2:  # do not run into Neo4j's failed-login lockout
-                        raise StoreUnavailable(
-                            f"the bundled Neo4j on {bolt_uri(port)} refuses user "
-                            f"{settings.neo4j_user!r} with the configured password "
-                            "(TUPU_NEO4J_PASSWORD); restart it to apply the password "
-                            "(tupu neo4j stop, then start)"
-                        ) from e
+                        raise StoreUnavailable(msg(
+                            "neo4j.password_refused", uri=bolt_uri(port),
+                            user=settings.neo4j_user)) from e
         if time.monotonic() >= deadline:
-            because = f" (last error: {last_error})" if last_error else ""
-            raise StoreUnavailable(
-                f"the bundled Neo4j did not answer on {bolt_uri(port)} in time{because}; "
-                f"last lines of {logfile}:\n{_log_tail(logfile, offset)}"
-            )
+            because = msg("neo4j.last_error", error=last_error) if last_error else ""
+            raise StoreUnavailable(msg("neo4j.no_answer", uri=bolt_uri(port), because=because,
+                                       log=logfile, tail=_log_tail(logfile, offset)))
         time.sleep(0.25)
 
 
@@ -755,7 +734,7 @@ def _stop_locked(settings: Settings, home: Path, timeout: float) -> ServerStatus
     _clear_state(settings)
     how = "killed after ignoring SIGTERM" if killed else "stopped"
     if not port_is_free(port):
-        raise StoreUnavailable(f"the bundled Neo4j was {how}, but port {port} is still taken")
+        raise StoreUnavailable(msg("neo4j.port_still_taken", port=port))
     return ServerStatus(
         running=False, pid=pid, port=port, bolt_uri=bolt_uri(port), version=None, home=home,
         log_path=log_path(settings), detail=f"{how} in {time.monotonic() - t0:.1f} s",
