@@ -163,6 +163,7 @@ def _uses_neo4j(item: pytest.Item) -> bool:
             or "neo4j_session_store" in getattr(item, "fixturenames", ()))
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups in the same hook
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Run the tests reading the Neo4j sample city last, together (in their order), so the sample
     is loaded into Neo4j once instead of once per module; and, under pytest-xdist
