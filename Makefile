@@ -6,8 +6,6 @@ STAMP  := $(VENV)/.installed
 # Neo4j for the tests: a bundled server (neo4j-server/) in its own data folder and port
 TEST_NEO4J_DIR  ?= $(CURDIR)/.tupu/test-neo4j
 TEST_NEO4J_PORT ?= 7697
-# pytest-xdist workers for `make test` (0: one process); the Neo4j tests share one worker
-TEST_WORKERS    ?= 2
 
 .PHONY: setup lock demo test test-fast browser-deps neo4j-start neo4j-stop generate benchmarks typecheck clean
 
@@ -58,7 +56,7 @@ test: setup browser-deps
 	else \
 	  echo "make test: Java or Maven missing: Neo4j tests will be skipped" >&2; \
 	fi; \
-	status=0; $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup -m 'not bench' $(PYTEST_ARGS) || status=$$?; \
+	status=0; $(BIN)/pytest -m 'not bench' $(PYTEST_ARGS) || status=$$?; \
 	if [ $$started = 1 ]; then TUPU_DATA_DIR=$(TEST_NEO4J_DIR) $(BIN)/tupu neo4j stop || true; fi; \
 	exit $$status
 

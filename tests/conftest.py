@@ -12,8 +12,6 @@ seconds in memory and tens of seconds in Neo4j, so it is loaded once and shared 
   label and type differ); a test using it that changes it fails at teardown. The tests that use it
   run together at the end of the run (:func:`pytest_collection_modifyitems`), so the sample goes
   into Neo4j once although every writing Neo4j test empties the database before and after itself.
-- Under pytest-xdist every test that touches Neo4j runs on one worker (Community edition has one
-  database), in the order above; the other worker runs everything else.
 - Hypothesis: the ``ci`` profile (loaded by default) runs a bounded number of derandomized
   examples with no per-example deadline (a loaded 2-core machine makes deadlines flaky); run more
   with ``pytest --hypothesis-profile=thorough``.
@@ -158,18 +156,8 @@ def _reads_neo4j_sample(item: pytest.Item) -> bool:
             or item.get_closest_marker("neo4j_sample") is not None)
 
 
-def _uses_neo4j(item: pytest.Item) -> bool:
-    return (item.get_closest_marker("neo4j") is not None
-            or "neo4j_session_store" in getattr(item, "fixturenames", ()))
-
-
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups in the same hook
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Run the tests reading the Neo4j sample city last, together (in their order), so the sample
-    is loaded into Neo4j once instead of once per module; and, under pytest-xdist
-    (``make test``: ``-n 2 --dist loadgroup``), put every test that uses the one Neo4j database in
-    one group, which one worker runs in this order while the other runs the rest."""
+    is loaded into Neo4j once instead of once per module."""
     items.sort(key=_reads_neo4j_sample)
-    for item in items:
-        if _uses_neo4j(item):
-            item.add_marker(pytest.mark.xdist_group("neo4j"))
