@@ -29,7 +29,7 @@ lock: setup
 demo: setup
 	$(BIN)/tupu demo
 
-# The whole suite (about 27 minutes on a 2-core machine; README "Tests"). Neo4j is started when
+# The whole suite (about 25 minutes on a quiet 2-core machine; README "Tests"). Neo4j is started when
 # Java and Maven are there (a first build downloads it and shows Maven's progress; the start
 # deadline counts from the launch). In CI TUPU_REQUIRE_NEO4J=1 turns a missing or failed Neo4j
 # into a failure before any test runs, instead of skipped Neo4j tests. Tests marked `bench`

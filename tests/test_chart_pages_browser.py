@@ -20,11 +20,9 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from tests.conftest import SAMPLE
+from tests.conftest import shared_sample
 from tupu.api.app import create_app
 from tupu.api.deps import get_store
-from tupu.graph.stores.memory_store import MemoryStore
-from tupu.loaders.pipeline import load
 from tupu.settings import load_settings
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -44,8 +42,7 @@ def free_port() -> int:
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app on the sample city, served by uvicorn on 127.0.0.1 (development: no tokens,
     every request is an analyst)."""
-    store = MemoryStore(None)
-    load([SAMPLE], store)
+    store = shared_sample()
     app = create_app(load_settings(data_dir=tmp_path_factory.mktemp("data"), store="memory",
                                    env="development"))
     app.dependency_overrides[get_store] = lambda: store

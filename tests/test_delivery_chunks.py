@@ -200,23 +200,30 @@ def test_folding_a_node_of_the_map_in_a_chunked_load(neo4j: Neo4jStore, tmp_path
 
 
 # -- a load killed midway -------------------------------------------------------------------------
-SAMPLE = [uscc(100000 + i, "110105") for i in range(0, 300_000, 1499)]
+def _probe(rows: int) -> list[str]:
+    """200 of the ``rows`` enterprises of the big file, spread over it."""
+    return [uscc(100000 + i, "110105") for i in range(0, rows, rows // 200)]
 
 
-def _snapshot(store: GraphStore) -> tuple[dict[str, int], dict[str, Any]]:
-    nodes = store.get_nodes("Enterprise", SAMPLE)
+def _snapshot(store: GraphStore, rows: int) -> tuple[dict[str, int], dict[str, Any]]:
+    nodes = store.get_nodes("Enterprise", _probe(rows))
     return store.count_nodes(), {
         n.key: {k: v for k, v in n.props.items() if k not in VOLATILE} for n in nodes}
 
 
 @pytest.mark.slow
 @pytest.mark.neo4j
+@pytest.mark.parametrize(("rows", "tx_rows"), [
+    (40_000, 2_000),  # 20 chunks: the behaviour, in `make test`
+    pytest.param(300_000, 20_000, marks=pytest.mark.bench),  # 15 chunks of a large file
+])
 def test_a_neo4j_load_killed_midway_is_finished_by_loading_again(
-    neo4j: Neo4jStore, tmp_path: Path
+    neo4j: Neo4jStore, tmp_path: Path, rows: int, tx_rows: int
 ) -> None:
     big = tmp_path / "Enterprise.csv"
-    _big_enterprise_file(big, 300_000)
-    env = {**os.environ, "TUPU_DATA_DIR": str(tmp_path / "data"), "TUPU_NEO4J_TX_ROWS": "20000"}
+    _big_enterprise_file(big, rows)
+    env = {**os.environ, "TUPU_DATA_DIR": str(tmp_path / "data"),
+           "TUPU_NEO4J_TX_ROWS": str(tx_rows)}
     tupu = [sys.executable, "-m", "tupu.api.cli", "--store", "neo4j"]
     timings: dict[str, float] = {}
 
@@ -238,7 +245,7 @@ def test_a_neo4j_load_killed_midway_is_finished_by_loading_again(
 
     (unfinished,) = neo4j.unfinished_deliveries()
     partial = neo4j.count_nodes().get("Enterprise", 0)
-    assert 0 < partial < 300_000
+    assert 0 < partial < rows
     stats = subprocess.run([*tupu, "stats"], env=env, capture_output=True, text=True, check=True)
     assert unfinished.key in stats.stdout and "未完成" in stats.stdout
 
@@ -248,15 +255,15 @@ def test_a_neo4j_load_killed_midway_is_finished_by_loading_again(
     (delivery,) = neo4j.find_nodes("Delivery")
     assert delivery.key == unfinished.key and delivery.props["status"] == COMPLETE
     assert neo4j.unfinished_deliveries() == []
-    resumed = _snapshot(neo4j)
+    resumed = _snapshot(neo4j, rows)
 
     neo4j.clear()
     started = time.monotonic()
     subprocess.run([*tupu, "load", str(big)], env=env, check=True, capture_output=True)
     timings["uninterrupted"] = time.monotonic() - started
-    fresh = _snapshot(neo4j)
+    fresh = _snapshot(neo4j, rows)
     assert resumed == fresh
-    assert fresh[0]["Enterprise"] == 300_000 and len(fresh[1]) == len(SAMPLE)
+    assert fresh[0]["Enterprise"] == rows and len(fresh[1]) == len(_probe(rows))
     assert neo4j.find_nodes("Delivery")[0].props["status"] == COMPLETE
     print(f"\nkilled after chunk {killed_at} of {delivery.props['chunks']} "
           f"({partial} enterprises written); "

@@ -26,7 +26,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from tests.conftest import SAMPLE
+from tests.conftest import shared_sample
 from tupu.api import disclosure
 from tupu.api.app import create_app
 from tupu.api.deps import get_store
@@ -34,7 +34,6 @@ from tupu.graph.analyses import frames
 from tupu.graph.analyses.periods import revenue_summary
 from tupu.graph.analyses.strength import link_members, locality
 from tupu.graph.stores.store import GraphStore
-from tupu.loaders.pipeline import load
 from tupu.settings import load_settings
 
 VIEWER = "viewer-token-0123456789"
@@ -167,24 +166,21 @@ def test_an_insider_cannot_learn_the_other_of_a_pair() -> None:
 
 
 # -- the attacker -----------------------------------------------------------------------------
-@pytest.fixture(params=["memory", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+@pytest.fixture(params=["memory", pytest.param("neo4j", marks=[pytest.mark.neo4j,
+                                                               pytest.mark.neo4j_sample])])
 def city(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
          ) -> Iterator[tuple[FastAPI, GraphStore]]:
-    """The sample city in each store, behind an app that knows a viewer token."""
+    """The sample city in each store (shared, read-only), behind an app that knows a viewer
+    token."""
     if request.param == "memory":
-        from tupu.graph.stores.memory_store import MemoryStore
-        store: GraphStore = MemoryStore(None)
+        store: GraphStore = shared_sample()
     else:
-        store = request.getfixturevalue("neo4j_session_store")
-        store.clear()
-    load([SAMPLE], store)
+        store = request.getfixturevalue("neo4j_sample")
     disclosure.forget()
     app = create_app(load_settings(data_dir=tmp_path_factory.mktemp("data"), store="memory",
                                    api_tokens=TOKENS, env="development"))
     app.dependency_overrides[get_store] = lambda: store
     yield app, store
-    if request.param == "neo4j":
-        store.clear()
 
 
 class Knowledge:

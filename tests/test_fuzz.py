@@ -24,9 +24,10 @@ from tupu.graph.stores.memory_store import MemoryStore
 from tupu.loaders.pipeline import load
 from tupu.settings import load_settings
 
-FUZZ = settings(max_examples=20, deadline=2000, derandomize=True,
-                suppress_health_check=[HealthCheck.function_scoped_fixture,
+FUZZ = settings(suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow])
+"""Examples, deadline and randomness come from the Hypothesis profile (tests/conftest.py: ``ci``,
+20 derandomized examples, no deadline; ``--hypothesis-profile=thorough`` for more)."""
 
 CSV = ("单位详细名称,统一社会信用代码,省份,城市,营业收入(万元)\n"
        f"迷你数字科技有限公司,{E1},江苏省,迷你市,5200.5\n"

@@ -16,16 +16,14 @@ from tupu.graph.analyses.scope import Scope
 from tupu.graph.stores.store import GraphStore
 from tupu.graph.analyses.strength import link_members, locality
 from tupu.loaders.pipeline import load
-from tests.conftest import SAMPLE
+from tests.conftest import shared_sample
 
 UNCOVERED_CODE = "0110"  # 新闻业: covered by no chain link of the culture templates
 
 
 @pytest.fixture(scope="module")
 def sample_store() -> MemoryStore:
-    store = MemoryStore(None)
-    load([SAMPLE], store)
-    return store
+    return shared_sample()
 
 
 def _covers(store: GraphStore) -> dict[str, set[str]]:

@@ -16,12 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLE
+from tests.conftest import shared_sample
 from tupu.graph.stores.memory_store import MemoryStore
 from tupu.graph.stores.model import ChangeSet, RelRow
 from tupu.graph.stores.queries import GraphQueries, LocalMember
 from tupu.graph.stores.store import GraphStore
-from tupu.loaders.pipeline import load
 
 
 def _rel(c: ChangeSet, rtype: str, a: tuple[str, str], b: tuple[str, str], **props: object) -> None:
@@ -117,11 +116,10 @@ def answers(q: GraphQueries) -> dict[str, object]:
 
 
 def _memory_with(changes: ChangeSet | None) -> MemoryStore:
-    store = MemoryStore(None)
     if changes is None:
-        load([SAMPLE], store)
-    else:
-        store.apply(changes)
+        return shared_sample()
+    store = MemoryStore(None)
+    store.apply(changes)
     return store
 
 
@@ -184,16 +182,17 @@ def neo4j_store(neo4j_session_store: GraphStore) -> Iterator[GraphStore]:
 
 
 @pytest.mark.neo4j
-@pytest.mark.parametrize("city", ["mini", "sample"])
+@pytest.mark.parametrize("city", ["mini", pytest.param("sample", marks=pytest.mark.neo4j_sample)])
 def test_both_stores_answer_every_query_identically(
-    city: str, neo4j_store: GraphStore, tmp_path: Path
+    city: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
     changes = mini_city() if city == "mini" else None
     memory = _memory_with(changes)
-    neo4j_store.clear()
     if changes is None:
-        load([SAMPLE], neo4j_store)
+        neo4j_store: GraphStore = request.getfixturevalue("neo4j_sample")
     else:
+        neo4j_store = request.getfixturevalue("neo4j_store")
+        neo4j_store.clear()
         neo4j_store.apply(changes)
     expected, got = answers(memory.queries()), answers(neo4j_store.queries())
     assert got.keys() == expected.keys()

@@ -23,8 +23,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import REPO, SAMPLE
-from tupu.graph.stores.store import GraphStore
+from tests.conftest import REPO
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 KERNEL = "tupu-tests"
@@ -208,20 +207,11 @@ def test_notebook_runs(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 @pytest.mark.slow
 @pytest.mark.neo4j
-def test_cypher_section_runs_on_neo4j(
-    neo4j_session_store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from tupu.loaders.pipeline import load
-
+@pytest.mark.usefixtures("neo4j_sample")
+def test_cypher_section_runs_on_neo4j(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = REPO / "notebooks" / "03-SPARQL与Cypher.ipynb"
-    st = neo4j_session_store
-    st.clear()
-    try:
-        load([SAMPLE], st)
-        work = _kernel_env(tmp_path, monkeypatch)
-        monkeypatch.setenv("TUPU_STORE", "neo4j")  # URI, user and password: as the fixture's
-        text, _ = _execute(path, work)
-    finally:
-        st.clear()
+    work = _kernel_env(tmp_path, monkeypatch)
+    monkeypatch.setenv("TUPU_STORE", "neo4j")  # URI, user and password: as the fixture's
+    text, _ = _execute(path, work)
     missing = [phrase for phrase in NEO4J_EXPECTED if phrase not in text]
     assert not missing, f"{path.name} on Neo4j: outputs lack {missing}"

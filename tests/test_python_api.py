@@ -29,7 +29,6 @@ from tupu.errors import AmbiguousName, InputError, NoData, UnknownName, UsageErr
 from tupu.graph.analyses.candidates import TERMS
 from tupu.graph.analyses.monitoring import target_progress
 from tupu.loaders.pipeline import load
-from tupu.graph.stores.store import GraphStore
 from tupu.map import IndustryMap
 from tupu.messages import msg
 from tupu.ontology.targets import read_targets
@@ -623,29 +622,22 @@ def test_handbook_of_a_chain_and_of_a_park(capsys: pytest.CaptureFixture[str], c
 
 
 @pytest.mark.neo4j
-def test_cypher_reads_and_refuses_writes_on_neo4j(
-    neo4j_session_store: GraphStore, city: City
-) -> None:
+@pytest.mark.usefixtures("neo4j_sample")  # the sample city, as tupu.sample_data() holds it
+def test_cypher_reads_and_refuses_writes_on_neo4j(city: City) -> None:
     from tupu.errors import ReadOnlyQuery
     from tupu.settings import load_settings
 
-    st = neo4j_session_store
-    st.clear()
-    try:
-        load([tupu.sample_data()], st)
-        with tupu.open(store="neo4j") as neo, _open(city.data_dir) as mem:
-            parks = neo.cypher("MATCH (p:Park) WHERE p.vacant_area >= $space "
-                               "RETURN p.id AS park, p.name AS name ORDER BY park", space=10000)
-            assert list(parks.columns) == ["park", "name"] and len(parks) > 0
-            every = neo.parks()
-            big = every[every["vacant_area"] >= 10000].sort_values("park")
-            assert list(parks["park"]) == list(big["park"])
-            node = neo.cypher("MATCH (c:Chain {id: $id}) RETURN c", id="film-tv")
-            assert node.iloc[0]["c"]["name"] == "影视制作"
-            with pytest.raises(ReadOnlyQuery):
-                neo.cypher("CREATE (:Chain {id: 'x', name: 'x'})")
-            assert neo.cypher("MATCH (c:Chain {id: 'x'}) RETURN count(c) AS n").iloc[0]["n"] == 0
-            assert neo.resolve("Chain", "影视制作") == mem.resolve("Chain", "影视制作")
-            assert load_settings(store="neo4j").store == "neo4j"
-    finally:
-        st.clear()
+    with tupu.open(store="neo4j") as neo, _open(city.data_dir) as mem:
+        parks = neo.cypher("MATCH (p:Park) WHERE p.vacant_area >= $space "
+                           "RETURN p.id AS park, p.name AS name ORDER BY park", space=10000)
+        assert list(parks.columns) == ["park", "name"] and len(parks) > 0
+        every = neo.parks()
+        big = every[every["vacant_area"] >= 10000].sort_values("park")
+        assert list(parks["park"]) == list(big["park"])
+        node = neo.cypher("MATCH (c:Chain {id: $id}) RETURN c", id="film-tv")
+        assert node.iloc[0]["c"]["name"] == "影视制作"
+        with pytest.raises(ReadOnlyQuery):
+            neo.cypher("CREATE (:Chain {id: 'x', name: 'x'})")
+        assert neo.cypher("MATCH (c:Chain {id: 'x'}) RETURN count(c) AS n").iloc[0]["n"] == 0
+        assert neo.resolve("Chain", "影视制作") == mem.resolve("Chain", "影视制作")
+        assert load_settings(store="neo4j").store == "neo4j"

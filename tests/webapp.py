@@ -6,12 +6,11 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from tests.conftest import SAMPLE
+from tests.conftest import shared_sample
 from tupu.api.app import create_app
 from tupu.api.deps import get_store
 from tupu.graph.stores.memory_store import MemoryStore
 from tupu.graph.stores.store import GraphStore
-from tupu.loaders.pipeline import load
 from tupu.settings import Settings, load_settings
 
 TOKENS = {"viewer-token-0123456789": "viewer", "analyst-token-0123456789": "analyst",
@@ -27,10 +26,9 @@ def bearer(role: str) -> dict[str, str]:
 
 
 def sample_store() -> MemoryStore:
-    """The fictional sample city in a memory store of its own (no snapshot file)."""
-    store = MemoryStore(None)
-    load([SAMPLE], store)
-    return store
+    """The fictional sample city in memory, loaded once per run and shared read-only
+    (:func:`tests.conftest.shared_sample`; writing into it fails)."""
+    return shared_sample()
 
 
 def web_settings(data_dir: Path) -> Settings:
