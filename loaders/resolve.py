@@ -30,8 +30,10 @@ enterprise without a credit code, the coded ones whose stored ``name_forms`` hol
 owners of the aliases involved, and the map's cities and provinces (the gazetteer is the whole
 map's). The decisions are those of the whole map. The whole map is read only when the records
 without a code have more than ``MAX_PROBES`` cores and short names (every coded record is then
-compared), when an enterprise lacks ``name_forms`` (written before it existed), or when the store
-answers no such queries. Every enterprise row written gets its ``name_forms``.
+compared), when an enterprise lacks ``name_forms`` (written before it existed), when the delivery
+has as many enterprise rows and references as the map has enterprises (a first load: one read is
+cheaper than a look-up per row), or when the store answers no such queries. Every enterprise row
+written gets its ``name_forms``.
 
 A merged enterprise keeps the credit code as its key, else the smallest key. Its properties are
 folded in order — the map's nodes by load time, then the delivery's rows by (file, row); later
@@ -367,6 +369,8 @@ def resolve_delivery(d: Delivery, store: GraphStore) -> Resolution:
     if not rows and not refs:
         return Resolution({}, (), ())
     lookup = store.enterprise_lookup()
+    if lookup is not None and len(rows) + len(refs) >= lookup.count():
+        lookup = None  # a delivery as large as the map: one read of the map is the cheaper way
     found = map_part(rows, refs, lookup) if lookup is not None else None
     existing, regions = found if found is not None else (
         store.node_values(ENTERPRISE, MATCHED_ON), None)

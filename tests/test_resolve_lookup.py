@@ -19,6 +19,7 @@ from tupu.graph.stores.model import ChangeSet
 from tupu.graph.stores.store import GraphStore
 from tupu.loaders.enterprise_match import CODE_PATTERN, NAME_FORMS, name_forms
 from tupu.loaders.enterprise_names import plain
+from tupu.loaders import resolve
 from tupu.loaders.pipeline import load, read_sources
 from tupu.loaders.resolve import MATCHED_ON, map_part, plan_enterprises
 
@@ -144,9 +145,16 @@ def _enterprise_rows(rnd: random.Random, serial: list[int]) -> list[str]:
 
 
 def _deliveries(root: Path, seed: int) -> list[Path]:
+    """A map of 40 unrelated enterprises (so that each delivery is smaller than the map and is
+    resolved through the look-ups), then four deliveries of name variants."""
     rnd = random.Random(seed)
     serial = [0]
-    out = []
+    pad = root / f"seed{seed}-map"
+    (pad / "nodes").mkdir(parents=True)
+    (pad / "nodes" / "Enterprise.csv").write_text(
+        "id,name,city\n" + "".join(f"{uscc(5000 + i)},填充{i}号测绘有限公司,太仓市\n" for i in range(40)),
+        encoding="utf-8")
+    out = [pad]
     seen: list[str] = []
     for i in range(4):
         folder = root / f"seed{seed}-d{i}"
@@ -190,12 +198,24 @@ def _without_forms(graph: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("seed", range(12))
-def test_indexed_resolution_decides_as_the_whole_map_does(tmp_path: Path, seed: int) -> None:
+def test_indexed_resolution_decides_as_the_whole_map_does(
+    tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parts: list[int] = []
+
+    def counted(*args: Any) -> Any:
+        found = map_part(*args)
+        parts.append(-1 if found is None else len(found[0]))
+        return found
+
+    monkeypatch.setattr(resolve, "map_part", counted)
     looked_up = MemoryStore(tmp_path / "a.snapshot")
     whole = _WholeMap(tmp_path / "b.snapshot")
     for folder in _deliveries(tmp_path, seed):
         assert _outcome(looked_up, folder) == _outcome(whole, folder)
         assert _without_forms(content(looked_up)) == _without_forms(content(whole))
+    # the deliveries after the map were resolved on a part of it, never on all of it
+    assert len(parts) == 4 and all(0 <= n < 40 for n in parts)
     # every enterprise written carries the forms of the names it ends up with
     for node in looked_up.find_nodes("Enterprise"):
         assert node.props[NAME_FORMS] == name_forms(node.props)

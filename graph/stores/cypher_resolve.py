@@ -32,6 +32,12 @@ def _prop(schema: Schema | None, prop: str) -> str:
     return quote(sch.check_property(sch.label(ENTERPRISE), prop).name)
 
 
+def count(schema: Schema | None = None) -> str:
+    """``count`` of the enterprises (the count store)."""
+    qlabel, _, _ = _names(schema, [])
+    return f"MATCH (e:{qlabel}) RETURN count(e) AS count"
+
+
 def by_keys(props: Sequence[str], schema: Schema | None = None) -> str:
     """``row`` of the enterprises whose key is in ``$keys``."""
     qlabel, key, row = _names(schema, props)

@@ -6,6 +6,7 @@ delivery; these queries find it through indexes instead of reading every enterpr
 ======================== =========================================================================
 query                    answers
 ======================== =========================================================================
+``count``                how many enterprises there are (the count store)
 ``by_keys``              the enterprises with these keys (the key index)
 ``alias_owners``         the enterprises listing one of these texts among their ``aliases``
 ``uncoded``              the enterprises whose key does not match a pattern (not a credit code)
@@ -41,6 +42,10 @@ def alias_list(text: object) -> list[str]:
 
 class EnterpriseLookup(ABC):
     """The named graph queries of entity resolution (see the module docstring)."""
+
+    @abstractmethod
+    def count(self) -> int:
+        """How many enterprises the map holds."""
 
     @abstractmethod
     def by_keys(self, keys: Collection[str], props: Sequence[str]) -> list[Node]:

@@ -112,6 +112,9 @@ class MemoryEnterpriseLookup(EnterpriseLookup):
             out.append(Node(ENTERPRISE, key, {p: data[p] for p in props if p in data}))
         return out
 
+    def count(self) -> int:
+        return len(self._idx().keys)
+
     def by_keys(self, keys: Collection[str], props: Sequence[str]) -> list[Node]:
         idx = self._idx()
         return self._nodes(idx, [k for k in keys if (ENTERPRISE, k) in idx.nodes], props)

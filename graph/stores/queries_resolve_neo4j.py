@@ -44,6 +44,14 @@ class Neo4jEnterpriseLookup(EnterpriseLookup):
             found[row[0]] = Node(ENTERPRISE, row[0], values)
         return [found[k] for k in sorted(found)]
 
+    def count(self) -> int:
+        query = cr.count(self.schema)
+
+        def work(tx: ManagedTransaction) -> int:
+            return int(self.store._run(tx, query, {}).single(strict=True)["count"])
+
+        return self.store._read(work)
+
     def by_keys(self, keys: Collection[str], props: Sequence[str]) -> list[Node]:
         return self._nodes(self._rows(cr.by_keys(props, self.schema), {}, keys, "keys"), props)
 
