@@ -26,8 +26,13 @@ IN_MAP = "图谱（已有）"
 ALIAS_SEPARATOR = ";"
 MAX_PROBES = 256
 """Above this many name cores without a credit code, every record is compared (no probing)."""
+NAME_FORMS = "name_forms"
+"""The property holding :func:`name_forms` of an enterprise (written by resolution, indexed)."""
+FORMS_SEPARATOR = "\n"
+CODE_PATTERN = f"(?i)[{ALPHABET}]{{18}}"
+"""A key that is a credit code (the same regular expression in Python and in Cypher's ``=~``)."""
 _GROUPS = re.compile(r"\([^()]*\)")
-_CODE = re.compile(f"[{ALPHABET}]{{18}}", re.IGNORECASE)
+_CODE = re.compile(CODE_PATTERN)
 
 SAME_NAME_ELSEWHERE = "名称相同但所在地不同，未合并"
 SAME_NAME_SEVERAL = "与多家企业名称相同（信用代码或所在地不同），未合并"
@@ -90,11 +95,45 @@ def records_of(rows: Sequence[Props], existing: Iterable[Node]) -> dict[str, Rec
     return records
 
 
-def _gazetteer(records: Mapping[str, Record]) -> Gazetteer:
-    """The regions the records name as their city or province, and every province."""
+Regions = tuple[frozenset[str], frozenset[str]]
+"""The cities and the provinces named by enterprises (``city`` and ``province`` values)."""
+
+
+def regions_of(records: Mapping[str, Record]) -> Regions:
+    """The ``city`` and ``province`` values of the records."""
     props = [p for r in records.values() for p in r.all_props()]
-    return Gazetteer.of({str(c) for p in props if (c := p.get("city"))},
-                        {str(v) for p in props if (v := p.get("province"))})
+    return (frozenset(str(c) for p in props if (c := p.get("city"))),
+            frozenset(str(v) for p in props if (v := p.get("province"))))
+
+
+def gazetteer_of(records: Mapping[str, Record], regions: Regions | None = None) -> Gazetteer:
+    """The regions the records name as their city or province (and those of ``regions``: the
+    whole map's, when ``records`` are only the part of it a delivery may match), and every
+    province."""
+    cities, provinces = regions_of(records)
+    if regions is not None:
+        cities, provinces = cities | regions[0], provinces | regions[1]
+    return Gazetteer.of(cities, provinces)
+
+
+def name_forms(props: Mapping[str, Any]) -> str:
+    """The texts :func:`probes` are looked for in: the plain name, short name and aliases (the
+    ``;``-joined text as stored), and each without its bracketed parts where that differs, one
+    per line. Stored on the enterprise (:data:`NAME_FORMS`) so that a store can find them through
+    an index; a probe never holds a line break (:func:`plain` removes white space)."""
+    texts = [plain(str(v)) for n in ("name", "short_name", "aliases") if (v := props.get(n))]
+    texts += [t2 for t in texts if (t2 := _GROUPS.sub("", t)) != t]
+    return FORMS_SEPARATOR.join(texts)
+
+
+def probes(loose: Mapping[str, Record]) -> set[str]:
+    """The name cores and short names of the (described) records without a credit code."""
+    return {x for r in loose.values() for x in r.cores | r.shorts if x}
+
+
+def loose_records(records: Mapping[str, Record]) -> dict[str, Record]:
+    """The records without a credit code."""
+    return {k: r for k, r in records.items() if r.code is None}
 
 
 def _probed(
@@ -104,21 +143,19 @@ def _probed(
     short name or alias holds one of their cores or short names, as written or without its
     bracketed parts (cheap to test; it misses only a name whose core keeps one bracketed part and
     drops another). All of them when the records without a code are too many to probe for."""
-    probes = {x for r in loose.values() for x in r.cores | r.shorts if x}
+    wanted = probes(loose)
     coded = {k: r for k, r in records.items() if k not in loose}
-    if len(probes) > MAX_PROBES:
+    if len(wanted) > MAX_PROBES:
         return coded
     found = {}
     for k, r in coded.items():
-        texts = [plain(v) for p in r.all_props() for n in ("name", "short_name", "aliases")
-                 if (v := p.get(n))]
-        texts += [t2 for t in texts if (t2 := _GROUPS.sub("", t)) != t]
-        if any(x in t for t in texts for x in probes):
+        forms = [name_forms(p) for p in r.all_props()]
+        if any(x in t for t in forms for x in wanted):
             found[k] = r
     return found
 
 
-def _describe(records: Mapping[str, Record], gazetteer: Gazetteer) -> None:
+def describe(records: Mapping[str, Record], gazetteer: Gazetteer) -> None:
     """Fill in each record's name cores, short-name cores and place."""
     for r in records.values():
         implied = Place()
@@ -267,18 +304,23 @@ def _short_names(
 
 
 def group_records(
-    records: Mapping[str, Record], alias_owner: Mapping[str, set[str]]
+    records: Mapping[str, Record],
+    alias_owner: Mapping[str, set[str]],
+    regions: Regions | None = None,
 ) -> tuple[list[frozenset[str]], Finding]:
-    """The groups of two or more records that are one enterprise, and what needs review."""
+    """The groups of two or more records that are one enterprise, and what needs review.
+
+    ``regions``: the cities and provinces of the whole map when ``records`` hold only the part
+    of it that the delivery may match (the gazetteer must be the whole map's)."""
     found = Finding()
-    loose = {k: r for k, r in records.items() if r.code is None}
+    loose = loose_records(records)
     if not loose:  # codes only: nothing to match (an alias is never a credit code)
         return [], found
-    gazetteer = _gazetteer(records)
-    _describe(loose, gazetteer)
+    gazetteer = gazetteer_of(records, regions)
+    describe(loose, gazetteer)
     pool = _probed(records, loose)
     pool.update((o, records[o]) for k in loose for o in alias_owner.get(k, ()) if o in records)
-    _describe({k: r for k, r in pool.items() if k not in loose}, gazetteer)
+    describe({k: r for k, r in pool.items() if k not in loose}, gazetteer)
     pool.update(loose)
     components, held = _same_names(pool, alias_owner, found)
     uf = _Components(pool)

@@ -24,6 +24,17 @@ Merging is only done for components that hold a row of the delivery. When every 
 credit code there is nothing to match; otherwise the records with a code are first probed cheaply,
 so a few rows without one do not make every name of a large map be reduced.
 
+The map is not read whole: the store's named queries (:mod:`tupu.graph.stores.queries_resolve`)
+give the part of it these rules can reach — the enterprises with the delivery's keys, every
+enterprise without a credit code, the coded ones whose stored ``name_forms`` hold a probe, the
+owners of the aliases involved, and the map's cities and provinces (the gazetteer is the whole
+map's). The decisions are those of the whole map. The whole map is read only when the records
+without a code have more than ``MAX_PROBES`` cores and short names (every coded record is then
+compared), when an enterprise lacks ``name_forms`` (written before it existed), when the delivery
+has as many enterprise rows and references as the map has enterprises (a first load: one read is
+cheaper than a look-up per row), or when the store answers no such queries. Every enterprise row
+written gets its ``name_forms``.
+
 A merged enterprise keeps the credit code as its key, else the smallest key. Its properties are
 folded in order — the map's nodes by load time, then the delivery's rows by (file, row); later
 values win per property; provenance is the last row's — except its ``name``, which is the latest
@@ -41,14 +52,24 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from tupu.graph.stores.model import Node, Props
+from tupu.graph.stores.queries_resolve import EnterpriseLookup
 from tupu.graph.stores.store import GraphStore, NodeMerge
 from tupu.loaders.delivery import Delivery
 from tupu.loaders.enterprise_match import (
     ALIAS_SEPARATOR,
+    CODE_PATTERN,
     ENTERPRISE,
+    MAX_PROBES,
+    NAME_FORMS,
     Record,
+    Regions,
     aliases_of,
+    describe,
+    gazetteer_of,
     group_records,
+    loose_records,
+    name_forms,
+    probes,
     records_of,
 )
 from tupu.loaders.notes import add_note
@@ -159,18 +180,21 @@ def plan_enterprises(
     references: Iterable[str],
     provenance: Collection[str],
     fetch: Callable[[Collection[str]], Sequence[Node]] | None = None,
+    regions: Regions | None = None,
 ) -> Plan:
     """Decide which enterprise records are one (pure but for ``fetch``).
 
     ``existing`` are the map's enterprises with at least the properties :data:`MATCHED_ON`;
     ``fetch`` gives all the properties of those that are merged (None: ``existing`` has them).
+    ``regions``: the whole map's cities and provinces, when ``existing`` is only the part of the
+    map the delivery can match (:func:`map_part`); None: ``existing`` is the whole map.
     """
     records = records_of(rows, existing)
     alias_owner: dict[str, set[str]] = defaultdict(set)
     for node in existing:
         for alias in aliases_of(node.props):
             alias_owner[alias].add(node.key)
-    groups, found = group_records(records, alias_owner)
+    groups, found = group_records(records, alias_owner, regions)
     groups = [g for g in groups if _touches_delivery(records, g)]
     wanted = {k for g in groups for k in g if records[k].node is not None}
     if fetch is not None and wanted:
@@ -261,6 +285,56 @@ def _item(
                       tuple(records[k].shown() for k in sorted(candidates)))
 
 
+# -- the part of the map a delivery can match ------------------------------------------------------
+def map_part(
+    rows: Sequence[Props], references: Collection[str], lookup: EnterpriseLookup
+) -> tuple[list[Node], Regions | None] | None:
+    """The map's enterprises (with :data:`MATCHED_ON`) that :func:`plan_enterprises` can reach
+    from ``rows`` and ``references``, and the whole map's regions (None when every record has a
+    credit code: no name is compared); None when only the whole map will do (see the module docstring).
+
+    What the rules read of the map: the records of the delivery's keys; every record without a
+    credit code (each is compared with every other); the coded records a probe finds; for every
+    key among these and every reference, all the enterprises listing it as an alias (so that
+    "its only owner" is decided on all of them), again for the owners found; the regions.
+    """
+    keys = {str(p["id"]) for p in rows}
+    part = {n.key: n for n in lookup.by_keys(keys, MATCHED_ON)}
+    part.update((n.key, n) for n in lookup.uncoded(CODE_PATTERN, MATCHED_ON))
+    records = records_of(rows, part.values())
+    loose = loose_records(records)
+    regions: Regions | None = None  # unused when every record has a credit code
+    if loose:
+        regions = lookup.regions()
+        describe(loose, gazetteer_of(records, regions))
+        wanted = probes(loose)
+        if len(wanted) > MAX_PROBES or not lookup.forms_complete():
+            return None
+        for node in lookup.named_like(wanted, MATCHED_ON):
+            part.setdefault(node.key, node)
+    asked: set[str] = set()
+    ask = set(references) | keys | set(part)
+    while ask:
+        asked |= ask
+        owners = lookup.alias_owners(ask, MATCHED_ON)
+        ask = {n.key for n in owners if n.key not in part} - asked
+        for node in owners:
+            part.setdefault(node.key, node)
+    return [part[k] for k in sorted(part)], regions
+
+
+def with_name_forms(rows: Sequence[Props], stored: Mapping[str, Node]) -> list[Props]:
+    """``rows`` each with :data:`NAME_FORMS` of the names the enterprise has once it is written
+    (the row's, else the stored node's: a write adds to what is stored)."""
+    out = []
+    for row in rows:
+        node = stored.get(str(row["id"]))
+        before = node.props if node is not None else {}
+        names = {p: row[p] if p in row else before.get(p) for p in ("name", "short_name", "aliases")}
+        out.append({**row, NAME_FORMS: name_forms(names)})
+    return out
+
+
 # -- the pass -------------------------------------------------------------------------------------
 def observation_labels_of(schema: Schema) -> tuple[str, ...]:
     """Labels of the observations of enterprises (ends of ``HAS_OBSERVATION``)."""
@@ -285,7 +359,8 @@ def resolve_delivery(d: Delivery, store: GraphStore) -> Resolution:
     """Merge the delivery's enterprise records that are one enterprise, among themselves and with
     the map's, and rewrite the delivery accordingly (see the module docstring).
 
-    Reads the map's enterprises (and the observations of those folded away); writes nothing. Review
+    Reads the part of the map the delivery can match (:func:`map_part`; the whole map when that
+    will not do) and the observations of those folded away; writes nothing. Review
     items are also added as load notes (:mod:`tupu.loaders.notes`).
     """
     provenance = tuple(store.schema.provenance)
@@ -293,13 +368,18 @@ def resolve_delivery(d: Delivery, store: GraphStore) -> Resolution:
     refs = [r.key for r in d.references if r.label == ENTERPRISE and not d.has_node(ENTERPRISE, r.key)]
     if not rows and not refs:
         return Resolution({}, (), ())
-    existing = store.node_values(ENTERPRISE, MATCHED_ON)
+    lookup = store.enterprise_lookup()
+    if lookup is not None and len(rows) + len(refs) >= lookup.count():
+        lookup = None  # a delivery as large as the map: one read of the map is the cheaper way
+    found = map_part(rows, refs, lookup) if lookup is not None else None
+    existing, regions = found if found is not None else (
+        store.node_values(ENTERPRISE, MATCHED_ON), None)
     plan = plan_enterprises(rows, existing, refs, provenance,
-                            lambda keys: store.get_nodes(ENTERPRISE, keys))
+                            lambda keys: store.get_nodes(ENTERPRISE, keys), regions)
     merges = list(plan.merges)
     dropped: list[SelfLoop] = []
-    if rows:
-        d.changes.nodes[ENTERPRISE] = plan.rows  # names kept, aliases added up (_names_survive)
+    if rows:  # names kept, aliases added up (_names_survive), name forms for the indexes
+        d.changes.nodes[ENTERPRISE] = with_name_forms(plan.rows, {n.key: n for n in existing})
     if plan.renamed or plan.origins:
         for old in plan.renamed:
             d.node_origin.pop((ENTERPRISE, old), None)

@@ -123,3 +123,30 @@ def test_a_first_load_is_imported_and_equals_a_merge_load(
         assert _content(store) == _content(reference)
     finally:
         store.close()
+
+
+def test_an_import_tool_that_cannot_run_or_fails_is_told_in_chinese(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a data administrator reads when the import tool is missing or fails: Chinese, with
+    the way out (TUPU_NEO4J_BULK_ROWS=0 writes by MERGE instead) and the tool's last lines."""
+    import subprocess
+
+    from tupu.errors import StoreUnavailable
+
+    settings = load_settings(data_dir=tmp_path)
+    monkeypatch.setattr(neo4j_bulk.shutil, "which", lambda name: None)
+    with pytest.raises(StoreUnavailable) as missing:
+        neo4j_bulk._run_import(settings, tmp_path, [])
+    assert "Java 17" in str(missing.value) and "TUPU_NEO4J_BULK_ROWS" in str(missing.value)
+
+    monkeypatch.setattr(neo4j_bulk.shutil, "which", lambda name: "/usr/bin/java")
+    monkeypatch.setattr(neo4j_bulk, "_classpath", lambda: "neo4j.jar")
+    failed = subprocess.CompletedProcess([], 1, "Import starting\n", "\tat org.neo4j.Foo\n"
+                                         "Input error: duplicate id 'x'\n")
+    monkeypatch.setattr(neo4j_bulk.subprocess, "run", lambda *a, **k: failed)
+    with pytest.raises(StoreUnavailable) as broken:
+        neo4j_bulk._run_import(settings, tmp_path, [])
+    text = str(broken.value)
+    assert "批量导入失败（退出码 1）" in text and "duplicate id 'x'" in text
+    assert "at org.neo4j" not in text and "TUPU_NEO4J_BULK_ROWS" in text

@@ -706,6 +706,12 @@ MESSAGES: dict[str, str] = {
     "load.manifest_canonical_missing": "文件不存在；请核对清单 canonical 中的路径",
     "load.manifest_link": "{where}：“{path}”是指向允许范围之外的符号链接；请放入文件本身而不是链接",
 
+    # -- s-perfload: the first load through Neo4j's import tool (graph/stores/neo4j_bulk.py) -----
+    "bulk.files_written": "Neo4j 批量导入：导入文件已写出（{seconds:.1f} 秒），正在停止数据库服务",
+    "bulk.imported": "Neo4j 批量导入：导入工具已结束（{seconds:.1f} 秒），正在重新启动数据库服务",
+    "bulk.no_java": "Neo4j 批量导入需要 Java 17：PATH 中找不到 java；请安装 Java 17（如 Debian 的 openjdk-17-jre-headless）后重试，或把 TUPU_NEO4J_BULK_ROWS 设为 0 改用逐批写入",
+    "bulk.timeout": "Neo4j 批量导入超过 {seconds:.0f} 秒仍未完成，已中止，数据库服务已重新启动。请在机器空闲时重试，或把 TUPU_NEO4J_BULK_ROWS 设为 0 改用逐批写入",
+    "bulk.failed": "Neo4j 批量导入失败（退出码 {code}），数据库服务已重新启动。导入工具的最后输出：\n{tail}\n可把 TUPU_NEO4J_BULK_ROWS 设为 0 改用逐批写入",
 }
 
 

@@ -18,6 +18,7 @@ import networkx as nx
 from tupu.errors import StoreError
 from tupu.graph.stores.model import ChangeSet, Node, NodeRef, Relationship, Subgraph, WriteSummary
 from tupu.graph.stores.queries_memory import IndexSeed, MemoryQueries
+from tupu.graph.stores.queries_resolve_memory import MemoryEnterpriseLookup
 from tupu.graph.stores.snapshot import load_snapshot, write_lock, write_snapshot
 from tupu.graph.stores.store import (
     DeliveryRecord,
@@ -51,6 +52,7 @@ class MemoryStore(GraphStore):
         self._queries: MemoryQueries | None = None
         self.index_seed: IndexSeed | None = None
         """What the snapshot read gave the queries' label index (for the version it was read at)."""
+        self._lookup: MemoryEnterpriseLookup | None = None
         self._refresh()
 
     # -- persistence -------------------------------------------------------------------------
@@ -92,6 +94,11 @@ class MemoryStore(GraphStore):
         if self._queries is None:
             self._queries = MemoryQueries(self)
         return self._queries
+
+    def enterprise_lookup(self) -> MemoryEnterpriseLookup:
+        if self._lookup is None:
+            self._lookup = MemoryEnterpriseLookup(self)
+        return self._lookup
 
     def _persist(self) -> None:
         if self.path is None:

@@ -106,14 +106,14 @@ def bulk_load(
         t0 = time.perf_counter()
         args = write_files(folder, schema, changes)
         t1 = time.perf_counter()
-        say(f"neo4j import: files written in {t1 - t0:.1f} s; stopping the server")
+        say(msg("bulk.files_written", seconds=t1 - t0))
         neo4j_server.stop(settings)
         t2 = time.perf_counter()
         try:
             output = _run_import(settings, home, args)
         finally:
             t3 = time.perf_counter()
-            say(f"neo4j import: done in {t3 - t2:.1f} s; starting the server")
+            say(msg("bulk.imported", seconds=t3 - t2))
             neo4j_server.start(settings, timeout=RESTART_TIMEOUT)
         t4 = time.perf_counter()
         after_start()
@@ -126,7 +126,7 @@ def bulk_load(
 def _run_import(settings: Settings, home: Path, args: Sequence[str]) -> str:
     java = shutil.which("java")
     if java is None:
-        raise StoreUnavailable(msg("neo4j.import_no_java"))
+        raise StoreUnavailable(msg("bulk.no_java"))
     conf = home / "conf"
     conf.mkdir(mode=0o700, exist_ok=True)
     (conf / "neo4j.conf").touch(mode=0o600, exist_ok=True)
@@ -139,12 +139,12 @@ def _run_import(settings: Settings, home: Path, args: Sequence[str]) -> str:
         proc = subprocess.run(cmd, cwd=home, env=env, capture_output=True, text=True,
                               timeout=IMPORT_TIMEOUT, stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired as e:
-        raise StoreUnavailable(msg("neo4j.import_timeout", seconds=f"{IMPORT_TIMEOUT:.0f}")) from e
+        raise StoreUnavailable(msg("bulk.timeout", seconds=IMPORT_TIMEOUT)) from e
     output = (proc.stdout or "") + (proc.stderr or "")
     if proc.returncode != 0:
         lines = [ln for ln in output.strip().splitlines() if not ln.lstrip().startswith("at ")]
         tail = "\n".join(lines[-15:])
-        raise StoreUnavailable(msg("neo4j.import_failed", code=proc.returncode, tail=tail))
+        raise StoreUnavailable(msg("bulk.failed", code=proc.returncode, tail=tail))
     return output
 
 

@@ -42,7 +42,7 @@ from neo4j.time import Date
 
 from tupu.errors import ReadOnlyQuery, StoreError, StoreUnavailable
 from tupu.messages import msg
-from tupu.graph.stores import cypher, cypher_queries
+from tupu.graph.stores import cypher, cypher_queries, cypher_resolve
 from tupu.graph.stores.model import (
     ChangeSet,
     Node,
@@ -64,6 +64,7 @@ from tupu.graph.stores.store import (
     observation_labels,
 )
 from tupu.graph.stores.queries import GraphQueries
+from tupu.graph.stores.queries_resolve import EnterpriseLookup
 from tupu.ontology.schema import Schema
 from tupu.settings import Settings
 
@@ -270,7 +271,8 @@ class Neo4jStore(GraphStore):
         return tx.run(query, params)
 
     def _create_constraints(self) -> None:
-        queries = cypher.create_constraints(self.schema) + cypher_queries.create_indexes(self.schema)
+        queries = (cypher.create_constraints(self.schema) + cypher_queries.create_indexes(self.schema)
+                   + cypher_resolve.create_indexes(self.schema))
 
         def work(tx: ManagedTransaction) -> None:
             for query in queries:
@@ -654,6 +656,11 @@ class Neo4jStore(GraphStore):
         from tupu.graph.stores.queries_neo4j import Neo4jQueries  # it builds on this module
 
         return Neo4jQueries(self)
+
+    def enterprise_lookup(self) -> EnterpriseLookup:
+        from tupu.graph.stores.queries_resolve_neo4j import Neo4jEnterpriseLookup  # builds on this
+
+        return Neo4jEnterpriseLookup(self)
 
     # -- Neo4j only ----------------------------------------------------------------------------
     def uniqueness_constraints(self) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:

@@ -35,6 +35,7 @@ from typing import Any
 
 from tupu.graph.stores.model import ChangeSet, Node, NodeRef, Relationship, Subgraph, WriteSummary
 from tupu.graph.stores.queries import GraphQueries
+from tupu.graph.stores.queries_resolve import EnterpriseLookup
 from tupu.ontology.schema import Schema, load_schema
 
 Tracer = Callable[[str, Mapping[str, Any]], None]
@@ -167,6 +168,11 @@ class GraphStore(ABC):
         """The named graph queries the analyses read through (:mod:`tupu.graph.stores.queries`),
         implemented by each store over its own indexes."""
         raise NotImplementedError(f"{type(self).__name__} answers no named graph queries")
+
+    def enterprise_lookup(self) -> EnterpriseLookup | None:
+        """Entity resolution's named queries (:mod:`tupu.graph.stores.queries_resolve`), or None:
+        resolution then reads every enterprise."""
+        return None
 
     @abstractmethod
     def count_nodes(self) -> dict[str, int]:
