@@ -10,7 +10,6 @@ answers must be equal.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 

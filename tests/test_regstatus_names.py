@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.minicity import E1, E2, E3, FILES, write_city
+from tests.minicity import E1, E2, E3, write_city
 from tupu.api.auth import Role
 from tupu.api.cli import main
 from tupu.api.queries import matching as q_matching
