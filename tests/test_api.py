@@ -398,7 +398,7 @@ def test_zip_members_outside_the_folder_are_refused(tmp_path: Path) -> None:
         z.writestr("../escaped.csv", "id\n")
     into = tmp_path / "into"
     into.mkdir()
-    with pytest.raises(InputError, match="outside"):
+    with pytest.raises(InputError, match="指向压缩包之外"):
         extract_zip(evil, into, Budget(1 << 20))
     assert not (tmp_path / "escaped.csv").exists()
 

@@ -374,12 +374,24 @@ def test_a_viewer_cannot_solve_for_any_enterprise(city: tuple[FastAPI, GraphStor
         assert not found, f"{period}: a viewer solves for {sorted(found)[:5]}"
         insiders = insider_pairs(sorted(cells, key=sorted), know.local)
         assert not insiders, f"{period}: an insider learns another enterprise: {insiders[:3]}"
-        rev = revenue_summary(obs, period)
-        truth = {str(e): float(v) for e, v in zip(rev["enterprise"], rev["ttm"], strict=True)}
+        truth = figures_behind(obs, period)
         pinned = confined(sorted(cells, key=sorted), truth, RULES.p)
         assert not pinned, f"{period}: a viewer confines (enterprise, value, low, high) {pinned[:3]}"
     assert published[latest], "the viewer should still see some revenue totals"
     check_totals_are_the_truth(viewer, know, store, obs)
+
+
+def figures_behind(obs: Any, cells_key: str) -> dict[str, float]:
+    """Each enterprise's figure that the cells published under ``cells_key`` add up: one quarter's
+    own revenue for ``"quarter yyyyQn"`` (the dashboard's revenue by chain), else the four
+    quarters ending at the period (panorama, towns, bulletin)."""
+    if cells_key.startswith("quarter "):
+        one = obs[obs["period"] == cells_key.removeprefix("quarter ")]
+        sums = one.assign(revenue=one["revenue"].fillna(0.0).astype(float)).groupby(
+            "enterprise")["revenue"].sum()
+        return {str(e): float(v) for e, v in sums.items()}
+    rev = revenue_summary(obs, cells_key)
+    return {str(e): float(v) for e, v in zip(rev["enterprise"], rev["ttm"], strict=True)}
 
 
 def check_totals_are_the_truth(viewer: TestClient, know: Knowledge, store: GraphStore,

@@ -77,7 +77,7 @@ def test_neo4j_tool_failures_are_chinese(tmp_path: Path, monkeypatch: pytest.Mon
     with pytest.raises(ConfigError, match="TUPU_NEO4J_PASSWORD 至少要有"):
         neo4j_server.start(settings, timeout=1)
     monkeypatch.setattr(neo4j_bulk.shutil, "which", lambda name: None)
-    with pytest.raises(StoreUnavailable, match="Neo4j 导入工具需要 Java 17"):
+    with pytest.raises(StoreUnavailable, match="Neo4j 批量导入需要 Java 17"):
         neo4j_bulk._run_import(settings, tmp_path, [])
     monkeypatch.setattr(neo4j_server.shutil, "which", lambda name: None)
     with pytest.raises(StoreUnavailable, match="找不到 `mvn`"):
