@@ -10,18 +10,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
 import tupu
-from tupu.api.app import create_app
-from tupu.api.deps import get_store, get_writable_store
+from tests.webapp import admin_on_empty_store
 from tupu.errors import ConfigError, SchemaError, StoreUnavailable
 from tupu.graph.stores import neo4j_bulk, neo4j_server
-from tupu.graph.stores.memory_store import MemoryStore
 from tupu.ontology.schema import load_schema
 from tupu.settings import load_settings
 
-ADMIN = {"admin-token-0123456789ab": "admin"}
 HAN = re.compile(r"[\u4e00-\u9fff]")
 ROOT = Path(tupu.__file__).resolve().parent.parent
 CHECKED = ("api/uploads.py", "graph/stores/neo4j_bulk.py", "graph/stores/neo4j_server.py",
@@ -30,12 +26,7 @@ INTERNAL = {"NotBulkable"}  # logged for developers, then the ordinary write pat
 
 
 def _upload(tmp_path: Path, name: str, data: bytes) -> tuple[int, str]:
-    store = MemoryStore(None)
-    web = create_app(load_settings(data_dir=tmp_path / "api", store="memory", api_tokens=ADMIN,
-                                   env="development"))
-    web.dependency_overrides[get_store] = lambda: store
-    web.dependency_overrides[get_writable_store] = lambda: store
-    client = TestClient(web, headers={"Authorization": "Bearer admin-token-0123456789ab"})
+    client, store = admin_on_empty_store(tmp_path / "api")
     r = client.post("/api/v1/load", files={"files": (name, data)})
     assert store.count_nodes() == {}
     return r.status_code, r.json()["detail"]

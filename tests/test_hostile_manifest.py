@@ -11,12 +11,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
 from tests.minicity import E1, write_city
-from tupu.api.app import create_app
+from tests.webapp import admin_on_empty_store
 from tupu.api.cli import main
-from tupu.api.deps import get_store, get_writable_store
 from tupu.errors import InputError
 from tupu.graph.stores.memory_store import MemoryStore
 from tupu.loaders.manifest import read_manifest
@@ -24,7 +22,6 @@ from tupu.loaders.pipeline import load
 from tupu.loaders.yamlfile import MAX_YAML_BYTES, MAX_YAML_DEPTH
 from tupu.ontology.schema import load_schema
 
-ADMIN = {"admin-token-0123456789ab": "admin"}
 REGISTRY = f"单位详细名称,统一社会信用代码,省份,城市\n迷你数字科技有限公司,{E1},江苏省,迷你市\n"
 
 BILLION_LAUGHS = "\n".join(
@@ -135,14 +132,7 @@ def test_a_sibling_folder_is_within_reach_on_the_command_line(tmp_path: Path) ->
 
 
 def _upload(tmp_path: Path, members: dict[str, str]) -> tuple[int, str, MemoryStore]:
-    from tupu.settings import load_settings
-
-    store = MemoryStore(None)
-    web = create_app(load_settings(data_dir=tmp_path / "api", store="memory", api_tokens=ADMIN,
-                                   env="development"))
-    web.dependency_overrides[get_store] = lambda: store
-    web.dependency_overrides[get_writable_store] = lambda: store
-    client = TestClient(web, headers={"Authorization": "Bearer admin-token-0123456789ab"})
+    client, store = admin_on_empty_store(tmp_path / "api")
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         for name, text in members.items():

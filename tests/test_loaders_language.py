@@ -11,6 +11,7 @@ import pytest
 from rdflib import Graph
 
 from tests.minicity import FILES, write_city
+from tests.test_rdf import PREFIXES, TOWN
 from tupu.api.cli import main
 from tupu.errors import ConfigError, InputError, ValidationFailed
 from tupu.loaders.delivery import Delivery
@@ -37,13 +38,6 @@ def test_the_check_itself_tells_english_from_chinese() -> None:
     assert not chinese("缺少id: the key of Town is missing")
 
 
-PREFIXES = (
-    f"@prefix tupu: <{SCHEMA.namespace}> .\n"
-    f"@prefix town: <{SCHEMA.data_namespace}Town/> .\n"
-    "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
-    "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"
-)
-TOWN = 'town:t1 a tupu:Town ; tupu:id "t1" ; tupu:name "一镇" ; tupu:city "迷你市" .\n'
 BAD = [
     'town:t2 a tupu:Village ; tupu:id "t2" .\n',
     'town:t1 tupu:colour "red" .\n',

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
 from tests.conftest import shared_sample
 from tupu.api.app import create_app
-from tupu.api.deps import get_store
+from tupu.api.deps import get_store, get_writable_store
 from tupu.graph.stores.memory_store import MemoryStore
 from tupu.graph.stores.store import GraphStore
 from tupu.settings import Settings, load_settings
@@ -41,3 +42,12 @@ def app_on(settings: Settings, store: GraphStore) -> FastAPI:
     web = create_app(settings)
     web.dependency_overrides[get_store] = lambda: store
     return web
+
+
+def admin_on_empty_store(data_dir: Path) -> tuple[TestClient, MemoryStore]:
+    """An admin's client of the app whose reads and writes go to a new, empty memory store (the
+    upload tests: whatever a refused upload wrote would show in the store)."""
+    store = MemoryStore(None)
+    web = app_on(web_settings(data_dir), store)
+    web.dependency_overrides[get_writable_store] = lambda: store
+    return TestClient(web, headers=bearer("admin")), store
