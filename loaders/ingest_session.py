@@ -24,8 +24,10 @@ from dataclasses import dataclass, field
 
 from tupu.graph.stores.model import Props, RelRow
 from tupu.graph.stores.store import GraphStore
+from tupu.loaders.cumulative import YTD, split_cumulative
 from tupu.loaders.delivery import Delivery
 from tupu.loaders.ids import normalise_name
+from tupu.loaders.notes import add_note
 from tupu.messages import msg
 from tupu.ontology.schema import Schema
 
@@ -74,6 +76,7 @@ class PendingObservation:
     props: Props
     file: str
     row: int
+    cumulative: Props = field(default_factory=dict)  # figures from January to the period's end
 
 
 def origin_zh(origin: tuple[str, int | None]) -> str:
@@ -116,6 +119,8 @@ class IngestSession:
         self._store_names: dict[tuple[str, str], list[str]] = {}
         self._store_keys: dict[str, set[str]] = {}
         self._alias_index: dict[str, set[str]] | None = None
+        self._observed: dict[tuple[str, str], Props | None] = {}  # observations by (label, key)
+        self._unsplit: dict[tuple[str, str, str], int] = {}  # (file, period, figure) → count
 
     def add_rel(self, rel: PendingRel) -> None:
         self.rels.append(rel)
@@ -128,8 +133,10 @@ class IngestSession:
     def resolve(self, d: Delivery) -> None:
         """Resolve every pending fact into the delivery, or record a problem for it."""
         self._prefetch_keys(d)
-        for obs in self.observations:
+        # earlier quarters first: a year-to-date figure is split against them
+        for obs in sorted(self.observations, key=lambda o: o.period):
             self._add_observation(d, obs)
+        self._note_unsplit()
         for rel in self.rels:
             self._add_rel(d, rel)
         self.rels.clear()
@@ -269,10 +276,47 @@ class IngestSession:
                           period=obs.period, origin=origin_zh(seen)))
             return
         d.node_origin[(obs.label, key)] = (obs.file, obs.row)
-        d.changes.add_node(obs.label, {"id": key, "period": obs.period, **obs.props,
+        props = obs.props
+        if obs.cumulative:
+            props = self._split(obs, owner_key)
+        self._observed[(obs.label, key)] = props
+        d.changes.add_node(obs.label, {"id": key, "period": obs.period, **props,
                                        **d.provenance(obs.file, obs.row)})
         self._add(d, "HAS_OBSERVATION", owner_label, owner_key, obs.label, key, {},
                   obs.file, obs.row, obs.owner)
+
+    def _earlier(self, label: str, key: str) -> Props | None:
+        """An observation of this delivery, else of the store (None: neither has it)."""
+        if (label, key) not in self._observed:
+            found = self.store.get_nodes(label, [key]) if self.store is not None else []
+            self._observed[(label, key)] = dict(found[0].props) if found else None
+        return self._observed[(label, key)]
+
+    def _split(self, obs: PendingObservation, owner_key: str) -> Props:
+        """The observation's props from its own and its year-to-date figures
+        (:mod:`tupu.loaders.cumulative`); a year-to-date flow whose quarter's part is unknown
+        is reported for review."""
+        split = split_cumulative(obs.period, obs.props, obs.cumulative,
+                                 lambda q: self._earlier(obs.label, f"{owner_key}@{q}"))
+        for name, _ in split.unsplit:
+            at = (obs.file, obs.period, f"{obs.label}.{name}")
+            self._unsplit[at] = self._unsplit.get(at, 0) + 1
+        return split.props
+
+    def _note_unsplit(self) -> None:
+        """One note per file, period and figure whose quarter's own part is unknown."""
+        for (file, period, figure), count in sorted(self._unsplit.items()):
+            label, name = figure.split(".")
+            props = self.schema.label(label).properties
+            ytd = YTD.get(name)
+            if ytd in props:
+                text = msg("load.cumulative_unsplit", count=count, period=period,
+                           label=props[name].label_zh, ytd=props[ytd].label_zh)
+            else:
+                text = msg("load.cumulative_unsplit_count", count=count, period=period,
+                           label=props[name].label_zh)
+            add_note("note", file, None, None, None, text)
+        self._unsplit.clear()
 
     def _add_rel(self, d: Delivery, rel: PendingRel) -> None:
         start = self._resolve(d, rel.start, rel.file, rel.row)

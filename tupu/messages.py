@@ -709,6 +709,14 @@ MESSAGES: dict[str, str] = {
     "bulk.no_java": "Neo4j 批量导入需要 Java 17：PATH 中找不到 java；请安装 Java 17（如 Debian 的 openjdk-17-jre-headless）后重试，或把 TUPU_NEO4J_BULK_ROWS 设为 0 改用逐批写入",
     "bulk.timeout": "Neo4j 批量导入超过 {seconds:.0f} 秒仍未完成，已中止，数据库服务已重新启动。请在机器空闲时重试，或把 TUPU_NEO4J_BULK_ROWS 设为 0 改用逐批写入",
     "bulk.failed": "Neo4j 批量导入失败（退出码 {code}），数据库服务已重新启动。导入工具的最后输出：\n{tail}\n可把 TUPU_NEO4J_BULK_ROWS 设为 0 改用逐批写入",
+
+    # -- h-ingest (issue 8, round 4): periods named in column headers (loaders/column_periods.py)
+    "load.period_columns": "按表头中的期间载入：{columns}",
+    "load.period_column_cumulative": "（自1月起累计）",
+    "load.period_column_not_quarter": "列“{column}”的期间“{span}”既不是一个季度，也不是自1月起到某季度末的累计，该列未载入；请按季度（如2025年4-6月）或自年初累计（如2025年1-6月）提供",
+    "load.cumulative_unsplit": "{count}家企业{period}的{label}只有自1月起的累计数，已记为“{ytd}”；本年此前各季度的数据尚未载入，无法得出该季度本身的数（先载入此前各季度，再重新载入本文件即可得出）",
+    "load.cumulative_unsplit_count": "{count}家企业{period}的{label}只有自1月起的累计数，本年此前各季度的数据尚未载入，无法得出该季度本身的数，未载入该项（先载入此前各季度，再重新载入本文件即可）",
+    "load.column_enterprise_name": "企业名称",
 }
 
 
