@@ -37,6 +37,7 @@ from tupu.loaders.crosswalk import (
     industry_by_name,
     load_industries,
     load_partial_keywords,
+    narrow_by_scope,
 )
 from tupu.loaders.enterprise_match import ALIAS_SEPARATOR
 from tupu.loaders.money import load_rates
@@ -229,6 +230,8 @@ def _industry(ctx: _Context, rec: Record, me: Target, name: str) -> None:
     text = str(rec.values["industry_name"])
     column = ctx.table.column("industry_name")
     node = industry_by_name(text, ctx.industries)
+    if node is not None:
+        node = narrow_by_scope(node, scope, ctx.industries)
     if node is None:
         add_note("review", ctx.source, rec.row, column, text,
                  msg("load.industry_name_unknown", name=name, value=text))
