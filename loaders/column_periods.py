@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["ColumnPeriod", "split_period"]
+__all__ = ["ColumnPeriod", "cumulative_in", "split_period"]
 
 
 @dataclass(frozen=True, order=True)
@@ -100,3 +100,25 @@ def split_period(text: str) -> tuple[ColumnPeriod, str] | None:
         first, last = _HALF[m.group("half")]
         return ColumnPeriod(year, first, last), rest
     return ColumnPeriod(year, 1, 12), rest
+
+
+_IN_TEXT = re.compile(
+    r"(?P<year>(?:19|20)\d{2})年(?:(?P<m1>\d{1,2})月?" + _DASH + r"(?P<m2>\d{1,2})月"
+    r"|(?P<half>上半年|前三季度))"
+)
+
+
+def cumulative_in(text: str) -> ColumnPeriod | None:
+    """The one year-to-date span beyond the first quarter that a title names (``2025年1-6月``,
+    ``2025年上半年``, ``2025年1-9月``), or None when it names none or several."""
+    t = "".join(text.split())
+    found: set[ColumnPeriod] = set()
+    for m in _IN_TEXT.finditer(t):
+        if m.group("half"):
+            first, last = _HALF[m.group("half")]
+        else:
+            first, last = int(m.group("m1")), int(m.group("m2"))
+        span = ColumnPeriod(int(m.group("year")), first, last)
+        if span.quarter is not None and span.cumulative:
+            found.add(span)
+    return found.pop() if len(found) == 1 else None

@@ -139,7 +139,8 @@ def _observations(ctx: _Context, rec: Record, owner: Target, figures: Props | No
         period = _period(ctx, rec)
         if period is None:
             return
-        by_quarter[period] = (dict(figures), {})
+        year_to_date = ctx.table.cumulative and "period" not in rec.values  # a title's 1-6月
+        by_quarter[period] = ({}, dict(figures)) if year_to_date else (dict(figures), {})
     for span, values in sorted(rec.periods.items()):
         quarter = span.quarter
         if quarter is None or not values:

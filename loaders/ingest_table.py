@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 
 from tupu.graph.stores.model import Value
 from tupu.loaders.cells import EXCEL_1900, find_period, parse_period, parse_value
-from tupu.loaders.column_periods import ColumnPeriod, split_period
+from tupu.loaders.column_periods import ColumnPeriod, cumulative_in, split_period
 from tupu.loaders.crosswalk import industry_code
 from tupu.loaders.delivery import Delivery
 from tupu.loaders.headers import (
@@ -115,6 +115,8 @@ class Table:
     fields: dict[str, FieldDef] = field(default_factory=dict)
     observe: bool = False  # enterprises: each row also records the period's observation
     above_scale: bool = False  # the title says the list is of above-scale (规上) enterprises
+    cumulative: bool = False  # the title's period runs from January (2025年1-6月): figures are
+    # year to date
 
     def column(self, name: str) -> str:
         """The column name of a field as people see it (its Chinese label when absent)."""
@@ -223,7 +225,9 @@ class _PeriodColumns:
         return None
 
     def any(self, header: Header) -> bool:
-        return any(self.match(c) is not None for c in header.columns)
+        """Whether some column brings a figure of a quarter its header names."""
+        return any((m := self.match(c)) is not None and m[0].quarter is not None
+                   for c in header.columns)
 
 
 def _required(kind: Kind, fields: set[str], period: object, park: str | None
@@ -271,6 +275,10 @@ def read_table(
         period = None
     period = parse_period(period) if period else None
     found_period = find_period(" ".join([*header.preamble, *hints]))
+    year_to_date = None
+    if found_period is None and period is None:
+        year_to_date = cumulative_in(" ".join([*header.preamble, *hints]))
+        found_period = year_to_date.quarter if year_to_date is not None else None
     period_columns = _PeriodColumns(schema, options.column_map)
     by_header = period_columns.any(header)
     kind, observe = infer_kind(header, schema, bool(period or found_period), options.kind,
@@ -285,7 +293,8 @@ def read_table(
         add_note("note", source, header.row, None, None, msg("load.kind_inferred", kind=what))
     if period is None and (observe or kind in ("observations", "project_progress")) and found_period:
         period = found_period
-        add_note("note", source, None, None, period, msg("load.period_from_title", period=period))
+        shown = period + (msg("load.period_column_cumulative") if year_to_date else "")
+        add_note("note", source, None, None, period, msg("load.period_from_title", period=shown))
 
     recogniser = _kind_recogniser(kind, schema, options.column_map, observe)
     columns, ok = _resolve_columns(
@@ -306,8 +315,9 @@ def read_table(
     records = _typed_rows(d, source, header, columns, rest, epoch, options.strict)
     if not ok:
         records = _drain(records)
+    cumulative = year_to_date is not None and period == found_period
     return Table(source, kind, header, by_field, period, options.park, records,
-                 dict(recogniser.fields), observe, above)
+                 dict(recogniser.fields), observe, above, cumulative)
 
 
 def _period_column(

@@ -65,10 +65,11 @@ def _csv(path: Path, rows: Sequence[Sequence[Cell]], encoding: str) -> Path:
     return path
 
 
-def bureau_list(folder: Path, revenue_b1: int = 23456) -> Path:
-    """2025年1-3月, figures in 千元 (``revenue_b1`` is B1's 营业收入 in 千元)."""
+def bureau_list(folder: Path, revenue_b1: int = 23456, months: str = "1-3") -> Path:
+    """2025年1-3月 (or the year to date ``months``, e.g. ``1-6``), figures in 千元
+    (``revenue_b1`` is B1's 营业收入 in 千元)."""
     rows: list[list[Cell]] = [
-        ["迷你市规模以上文化及相关产业企业名录（2025年1-3月）", None, None, None, None, None,
+        [f"迷你市规模以上文化及相关产业企业名录（2025年{months}月）", None, None, None, None, None,
          None, None, None],
         ["填报单位：迷你市统计局（虚构测试数据）", None, None, None, None, None, None, "单位：千元",
          None],
@@ -82,7 +83,8 @@ def bureau_list(folder: Path, revenue_b1: int = 23456) -> Path:
         ["注：1.本表为虚构测试数据。2.从业人员单位为人。", None, None, None, None, None, None,
          None, None],
     ]
-    return _xlsx(folder / "规上文化企业名录_2025年一季度.xlsx", rows,
+    name = "2025年一季度" if months == "1-3" else f"2025年{months}月"
+    return _xlsx(folder / f"规上文化企业名录_{name}.xlsx", rows,
                  ["A1:I1", "A2:G2", "F3:I3", "A3:A4", "B3:B4", "C3:C4", "D3:D4", "E3:E4"])
 
 

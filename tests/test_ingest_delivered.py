@@ -213,6 +213,19 @@ def test_cumulative_half_year_revenue_becomes_the_second_quarter(cli: Cli, files
     assert counts(out["summary"])["EnterpriseObservation"] == (0, 0, 0, 4, 0)
 
 
+def test_a_half_year_bureau_list_records_the_second_quarter(cli: Cli, files: Path) -> None:
+    assert cli("load", str(dv.bureau_list(files)))[0] == 0
+    code, out = cli("load", str(dv.bureau_list(files, revenue_b1=50000, months="1-6")))
+    assert code == 0
+    assert any("2025Q2（自1月起累计）" in n["message"] for n in out["notes"])
+    g = memory_graph()
+    q2 = node(g, "EnterpriseObservation", f"{dv.B1}@2025Q2")
+    assert q2["revenue_ytd"] == pytest.approx(5000.0)  # 50000 千元
+    assert q2["revenue"] == pytest.approx(5000.0 - 2345.6)
+    assert q2["employees"] == 64  # figures at the period's end are the quarter's as they stand
+    assert node(g, "EnterpriseObservation", f"{dv.B1}@2025Q1")["revenue"] == pytest.approx(2345.6)
+
+
 # -- refused files --------------------------------------------------------------------------------
 def test_a_refused_list_names_file_row_column_in_chinese_and_writes_nothing(
     cli: Cli, files: Path
