@@ -82,8 +82,7 @@ def split_period(text: str) -> tuple[ColumnPeriod, str] | None:
     m = _SPAN.match(text)
     if m is None:
         return None
-    rest = text[m.end():]
-    rest = rest[_AFTER.match(rest).end():]  # type: ignore[union-attr]
+    rest = _AFTER.sub("", text[m.end():], count=1)
     if not rest:
         return None
     year = int(m.group("year"))

@@ -117,8 +117,8 @@ def narrow_by_scope(code: str, scope: str | None, industries: Industries) -> str
     if not scope or node is None or node.level == "class":
         return code
     text = _norm(scope)
-    named = [c for c in industries.classes_under(code)
-             if len(_norm(industries.nodes[c].name)) >= 4 and _norm(industries.nodes[c].name) in text]
+    names = {c: _norm(industries.nodes[c].name) for c in industries.classes_under(code)}
+    named = [c for c, name in names.items() if len(name) >= 4 and name in text]
     return named[0] if len(named) == 1 else code
 
 

@@ -309,7 +309,7 @@ class IngestSession:
             label, name = figure.split(".")
             props = self.schema.label(label).properties
             ytd = YTD.get(name)
-            if ytd in props:
+            if ytd is not None and ytd in props:
                 text = msg("load.cumulative_unsplit", count=count, period=period,
                            label=props[name].label_zh, ytd=props[ytd].label_zh)
             else:

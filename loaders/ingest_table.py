@@ -508,7 +508,8 @@ def _typed_rows(
             cell = cells[f.index] if f.index < len(cells) else None
             text = cell_text(cell)
             if text:
-                texts[f.field.name if f.period is None else f"{f.field.name}@{f.period.text}"] = text
+                at = f.field.name if f.period is None else f"{f.field.name}@{f.period.text}"
+                texts[at] = text
             try:
                 if f.field.name in _CAPITAL:
                     values.update(_capital_values(f, cell))

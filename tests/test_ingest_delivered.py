@@ -87,7 +87,7 @@ def cli(settings: object, capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
     return run
 
 
-# -- 1. the statistics bureau's list ---------------------------------------------------------------
+# -- 1. the statistics bureau's list --------------------------------------------------------------
 def test_the_bureau_list_creates_enterprises_and_records_its_quarter_in_wan_yuan(
     cli: Cli, files: Path
 ) -> None:
@@ -112,7 +112,7 @@ def test_the_bureau_list_creates_enterprises_and_records_its_quarter_in_wan_yuan
     assert node(g, "Enterprise", E1)["name"] == "迷你数字科技有限公司"  # updated, not renamed
 
 
-# -- 2. the business-information platform's export ---------------------------------------------------
+# -- 2. the business-information platform's export ------------------------------------------------
 def test_the_platform_export_keeps_capital_as_written_and_keeps_the_dead_out(
     cli: Cli, files: Path
 ) -> None:
@@ -147,7 +147,7 @@ def test_the_platform_export_keeps_capital_as_written_and_keeps_the_dead_out(
     assert "上海星桥数字娱乐有限公司（在业）" in shown and "深圳旧岸动漫有限公司" not in shown
 
 
-# -- 3. the registry's change list -------------------------------------------------------------------
+# -- 3. the registry's change list ----------------------------------------------------------------
 def test_the_change_list_moves_in_moves_out_deregisters_and_revokes(cli: Cli, files: Path) -> None:
     assert cli("load", str(dv.bureau_list(files)))[0] == 0
     assert link_counts(cli, dv.ART)[0] == 1  # B1
@@ -165,7 +165,7 @@ def test_the_change_list_moves_in_moves_out_deregisters_and_revokes(cli: Cli, fi
     assert node(g, "Enterprise", dv.B1)["name"] == "迷你光影动漫制作有限公司"  # name kept
 
 
-# -- 4. the older GBK list with periods in its headers ----------------------------------------------
+# -- 4. the older GBK list with periods in its headers --------------------------------------------
 def test_the_old_gbk_list_gives_an_observation_per_period_column_and_keeps_names(
     cli: Cli, files: Path
 ) -> None:
