@@ -134,7 +134,8 @@ def change_list(folder: Path) -> Path:
 
 def old_registry_gbk(folder: Path) -> Path:
     """An older 规上企业名录 in GBK: registry columns and revenue for two periods, one row naming a
-    known enterprise by another form of its name (迷你数字科技有限公司 is E1)."""
+    known enterprise by another form of its name (迷你数字科技有限公司 is E1), one without a credit
+    code (E2, found by its name)."""
     rows: list[list[Cell]] = [
         ["迷你市规上企业名录（虚构测试数据）"],
         ["企业名称", "统一社会信用代码", "成立日期", "注册资本(万元)", "所属镇（区）", "行业代码",
@@ -143,6 +144,7 @@ def old_registry_gbk(folder: Path) -> Path:
          "游戏软件开发", "6100.5", "1500", "125"],
         ["迷你纸艺文创有限公司", O1, dt.date(2019, 5, 20).isoformat(), "200", "二街道",
          "2439", "工艺美术品制造", "880", "210.25", "22"],
+        ["迷你装备制造有限公司", "", "", "", "二街道", "", "", "", "95.5", ""],  # no code: by name
     ]
     return _csv(folder / "规上企业名录(旧).csv", rows, "gbk")
 

@@ -172,8 +172,9 @@ def test_the_old_gbk_list_gives_an_observation_per_period_column_and_keeps_names
     assert cli("load", str(dv.bureau_list(files)))[0] == 0
     code, out = cli("load", str(dv.old_registry_gbk(files)))
     assert code == 0
-    assert counts(out["summary"]) == {"Enterprise": (1, 1, 0, 0, 0),
-                                      "EnterpriseObservation": (3, 0, 0, 1, 0)}
+    # new O1; E1 and E2 updated; the row without a credit code merged into E2 by its name
+    assert counts(out["summary"]) == {"Enterprise": (1, 2, 1, 0, 0),
+                                      "EnterpriseObservation": (4, 0, 0, 1, 0)}
     messages = [n["message"] for n in out["notes"]]
     assert any("2024年营业收入（万元） → 2024Q4" in m for m in messages)
     g = memory_graph()
@@ -190,6 +191,10 @@ def test_the_old_gbk_list_gives_an_observation_per_period_column_and_keeps_names
     e1 = node(g, "Enterprise", E1)
     assert e1["name"] == "迷你数字科技有限公司"
     assert "迷你数字科技股份有限公司" in str(e1["aliases"]).split(";")
+    kept = next(n for n in out["notes"] if n["value"] == "迷你数字科技股份有限公司")
+    assert (kept["row"], kept["column"]) == (3, "企业名称")
+    assert node(g, "EnterpriseObservation", f"{E2}@2025Q1")["revenue"] == 95.5
+    assert not [n for n in g.find_nodes("Enterprise") if n.key.startswith("gen-")]
     code, out = cli("load", str(dv.talent_by_alias(files)))
     assert code == 0
     assert counts(out["summary"]) == {"EnterpriseObservation": (0, 1, 0, 0, 0)}
