@@ -200,23 +200,31 @@ def _kind_recogniser(kind: Kind, schema: Schema, column_map: Mapping[str, MapEnt
     return Recogniser(fields, column_map)
 
 
+_YEAR_TO_DATE = re.compile(r"本年累计|累计|年初至今|自年初")
+
+
 class _PeriodColumns:
-    """Recognises columns whose header names a period and an observation figure."""
+    """Recognises columns whose header names a period and an observation figure, and, in a file
+    of one quarter, the figures its header marks as year to date (``营业收入（本年累计）``)."""
 
     def __init__(self, schema: Schema, column_map: Mapping[str, MapEntry] | None) -> None:
         fields = kind_fields("observations", schema)
         self.figures = Recogniser({k: fields[k] for k in PERIOD_FIGURES})
         self.mapped = {normalise_header(k) for k in (column_map or {})}
 
-    def match(self, column: Column) -> tuple[ColumnPeriod, Recognised] | None:
+    def match(self, column: Column, period: str | None = None
+              ) -> tuple[ColumnPeriod, Recognised] | None:
         """(the period, the figure) of a column, or None when its header names no period (or a
-        column map says what the column is)."""
+        column map says what the column is). ``period``: the file's quarter, if it has one."""
         texts = [normalise_header(t) for t in column.candidates]
         if any(t in self.mapped for t in texts):
             return None
         for t in reversed(texts):  # a two-row header: the joined text (period over figure) first
             name, unit, foreign = header_unit(t)
             split = split_period(name)
+            if split is None and period is not None and _YEAR_TO_DATE.search(name):
+                year, quarter = int(period[:4]), int(period[5])
+                split = ColumnPeriod(year, 1, 3 * quarter), name
             if split is None:
                 continue
             found = self.figures.match_text(split[1])
@@ -299,7 +307,7 @@ def read_table(
     recogniser = _kind_recogniser(kind, schema, options.column_map, observe)
     columns, ok = _resolve_columns(
         d, source, header, recogniser, options.strict,
-        period_columns if kind in ("enterprises", "observations") else None)
+        period_columns if kind in ("enterprises", "observations") else None, period)
     by_field = {c.field.name: c.name for c in columns if c.period is None}
     by_field.update({f"{c.field.name}@{c.period.text}": c.name for c in columns if c.period})
     has_period = period or any(c.period for c in columns)
@@ -348,7 +356,7 @@ def _period_column(
 
 def _resolve_columns(
     d: Delivery, source: str, header: Header, recogniser: Recogniser, strict: bool = False,
-    period_columns: _PeriodColumns | None = None,
+    period_columns: _PeriodColumns | None = None, period: str | None = None,
 ) -> tuple[list[_Col], bool]:
     default_money = preamble_unit(header.preamble)
     columns: list[_Col] = []
@@ -359,7 +367,7 @@ def _resolve_columns(
     for col in header.columns:
         if not col.candidates:
             continue
-        in_period = period_columns.match(col) if period_columns else None
+        in_period = period_columns.match(col, period) if period_columns else None
         if in_period is not None:
             good, pcol = _period_column(d, source, header, col, *in_period, strict,
                                         default_money, seen)

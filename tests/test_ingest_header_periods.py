@@ -154,3 +154,15 @@ def test_a_cumulative_file_loaded_before_its_first_quarter_is_split_in_the_same_
     assert q2.props["revenue"] == 500.0 and q2.props["revenue_ytd"] == 900.0
     [q1n] = store.get_nodes("EnterpriseObservation", [f"{E1}@2025Q1"])
     assert (q1n.props["revenue"], q1n.props["profit"]) == (400.0, 20.0)
+
+
+def test_a_year_to_date_column_in_a_file_of_one_quarter() -> None:
+    d, t, records = _table([
+        ["迷你市2025年第二季度规上文化企业主要指标"],
+        ["单位名称", "统一社会信用代码", "营业收入（本年累计）", "营业收入（本期）", "从业人员"],
+        ["甲公司", N, "600", "250", "9"],
+    ])
+    assert not d.problems and t.period == "2025Q2"
+    [rec] = records
+    assert rec.values["revenue"] == 250.0 and rec.values["employees"] == 9  # the quarter's own
+    assert rec.periods == {ColumnPeriod(2025, 1, 6): {"revenue": 600.0}}  # year to date
