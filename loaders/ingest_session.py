@@ -133,6 +133,7 @@ class IngestSession:
     def resolve(self, d: Delivery) -> None:
         """Resolve every pending fact into the delivery, or record a problem for it."""
         self._prefetch_keys(d)
+        self._prefetch_earlier()
         # earlier quarters first: a year-to-date figure is split against them
         for obs in sorted(self.observations, key=lambda o: o.period):
             self._add_observation(d, obs)
@@ -279,11 +280,30 @@ class IngestSession:
         props = obs.props
         if obs.cumulative:
             props = self._split(obs, owner_key)
-        self._observed[(obs.label, key)] = props
+        prior = self._observed.get((obs.label, key))  # stored (read for a later quarter's split)
+        self._observed[(obs.label, key)] = {**(prior or {}), **props}  # as the period merge will
         d.changes.add_node(obs.label, {"id": key, "period": obs.period, **props,
                                        **d.provenance(obs.file, obs.row)})
         self._add(d, "HAS_OBSERVATION", owner_label, owner_key, obs.label, key, {},
                   obs.file, obs.row, obs.owner)
+
+    def _prefetch_earlier(self, chunk: int = 2000) -> None:
+        """Read the stored earlier quarters of the year-to-date observations whose owner is given
+        by key, a few queries for the whole delivery instead of one per row."""
+        if self.store is None:
+            return
+        wanted: dict[str, set[str]] = defaultdict(set)
+        for obs in self.observations:
+            if obs.cumulative and obs.owner.key is not None:
+                year, n = obs.period[:4], int(obs.period[5])
+                wanted[obs.label].update(f"{obs.owner.key}@{year}Q{q}" for q in range(1, n))
+        for label, keys in wanted.items():
+            ordered = sorted(k for k in keys if (label, k) not in self._observed)
+            for i in range(0, len(ordered), chunk):
+                part = ordered[i:i + chunk]
+                found = {n.key: dict(n.props) for n in self.store.get_nodes(label, part)}
+                for key in part:
+                    self._observed[(label, key)] = found.get(key)
 
     def _earlier(self, label: str, key: str) -> Props | None:
         """An observation of this delivery, else of the store (None: neither has it)."""

@@ -166,3 +166,25 @@ def test_a_year_to_date_column_in_a_file_of_one_quarter() -> None:
     [rec] = records
     assert rec.values["revenue"] == 250.0 and rec.values["employees"] == 9  # the quarter's own
     assert rec.periods == {ColumnPeriod(2025, 1, 6): {"revenue": 600.0}}  # year to date
+
+
+def test_a_year_to_date_figure_is_split_against_the_stored_quarter_a_delivery_completes(
+    tmp_path: Path,
+) -> None:
+    store = MemoryStore(tmp_path / "m.snapshot")
+    load([write_city(tmp_path / "mini")], store)
+    folder = tmp_path / "files"
+    folder.mkdir()
+    q1 = folder / "q1.csv"
+    q1.write_text(f"企业名称,统一社会信用代码,2025年1-3月营业收入（万元）\n迷你数字科技有限公司,{E1},400\n",
+                  encoding="utf-8")
+    load([q1], store)
+    # a later delivery brings the first quarter's talent only, and the half year's revenue
+    both = folder / "both.csv"
+    both.write_text("企业名称,统一社会信用代码,2025年一季度引进人才,2025年1-6月营业收入（万元）\n"
+                    f"迷你数字科技有限公司,{E1},3,1000\n", encoding="utf-8")
+    load([both], store)
+    [q1n] = store.get_nodes("EnterpriseObservation", [f"{E1}@2025Q1"])
+    assert (q1n.props["revenue"], q1n.props["talent_introduced"]) == (400.0, 3)
+    [q2] = store.get_nodes("EnterpriseObservation", [f"{E1}@2025Q2"])
+    assert q2.props["revenue"] == 600.0
