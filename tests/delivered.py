@@ -37,6 +37,8 @@ P2 = uscc(712, "310104")  # 上海, 在业, 100万美元, 6572 by name
 P3 = uscc(713, "440304")  # 深圳, 注销, "-", 6572 by name
 P4 = uscc(714, "330102")  # 杭州, 吊销, 1.2亿元, 6572 by name
 P5 = uscc(715, "110105")  # 北京, 存续, 300万港元, 曾用名 given, 中类 name
+P6 = uscc(716, "320106")  # 南京, 停业
+P7 = uscc(717, "320106")  # 南京, 清算
 # The old registry list
 O1 = uscc(731)  # 迷你纸艺文创有限公司, 二街道, 2439
 # The change list
@@ -89,7 +91,7 @@ def bureau_list(folder: Path, revenue_b1: int = 23456, months: str = "1-3") -> P
 
 
 def platform_export(folder: Path) -> Path:
-    """Five outside enterprises as a business-information platform exports them."""
+    """Seven outside enterprises as a business-information platform exports them."""
     header = ["企业名称", "登记状态", "法定代表人", "注册资本", "实缴资本", "成立日期",
               "统一社会信用代码", "所属省份", "所属城市", "所属区县", "曾用名", "参保人数",
               "企业类型", "所属行业", "经营范围", "英文名", "电话", "邮箱", "网址", "地址"]
@@ -113,6 +115,12 @@ def platform_export(folder: Path) -> Path:
          "北京市", "北京市", "海淀区", "北京禾苗互动文化有限公司；北京禾苗互动科技有限公司", 45,
          "有限责任公司（台港澳法人独资）", "数字内容服务", "动漫、游戏数字内容服务；数字出版",
          "Beijing Xinhe Interactive", "010-00000005", "", "", "北京市海淀区某路5号"],
+        ["南京歇脚动漫有限公司", "停业", "吴某", "10万元人民币", "", "2013-07-07", P6, "江苏省",
+         "南京市", "玄武区", "", 2, "有限责任公司", "动漫、游戏数字内容服务", "动漫设计", "", "", "",
+         "", ""],
+        ["南京散场数字内容有限公司", "清算", "郑某", "800万元", "", "2017-02-02", P7, "江苏省",
+         "南京市", "玄武区", "", 0, "有限责任公司", "动漫、游戏数字内容服务", "数字内容制作", "",
+         "", "", "", ""],
     ]
     return _xlsx(folder / "企查查导出_动漫游戏_20250402.xlsx", rows, ["A1:T1"])
 

@@ -118,7 +118,7 @@ def test_the_platform_export_keeps_capital_as_written_and_keeps_the_dead_out(
 ) -> None:
     code, out = cli("load", str(dv.platform_export(files)))
     assert code == 0
-    assert counts(out["summary"]) == {"Enterprise": (5, 0, 0, 0, 0)}
+    assert counts(out["summary"]) == {"Enterprise": (7, 0, 0, 0, 0)}
     ignored = next(n["message"] for n in out["notes"] if "忽略" in n["message"])
     for column in ("法定代表人", "所属区县", "参保人数", "企业类型", "英文名", "电话", "邮箱",
                    "网址", "地址"):
@@ -134,14 +134,17 @@ def test_the_platform_export_keeps_capital_as_written_and_keeps_the_dead_out(
     assert p3["reg_status"] == "deregistered" and "registered_capital" not in p3
     assert p4["reg_status"] == "revoked" and p4["registered_capital"] == 12000.0
     assert p5["capital_currency"] == "HKD"
+    assert node(g, "Enterprise", dv.P6)["reg_status"] == "suspended"
+    assert node(g, "Enterprise", dv.P7)["reg_status"] == "liquidating"
     assert {"北京禾苗互动文化有限公司", "北京禾苗互动科技有限公司"} <= set(
         str(p5["aliases"]).split(";"))
     # 所属行业 "数字内容服务" (a 中类) narrowed by the scope's "动漫、游戏数字内容服务" (6572 → 0241)
-    for key in (dv.P1, dv.P2, dv.P3, dv.P4, dv.P5):
+    for key in (dv.P1, dv.P2, dv.P3, dv.P4, dv.P5, dv.P6, dv.P7):
         assert ends(g, "IN_SUBSECTOR", key) == {"0241"}, key
     code, ranked = cli("candidates", dv.ART)
     assert code == 0
-    assert {r["id"] for r in ranked} == {dv.P1, dv.P2, dv.P5}  # 注销 and 吊销 are never candidates
+    # 注销, 吊销, 停业 and 清算 are never candidates
+    assert {r["id"] for r in ranked} == {dv.P1, dv.P2, dv.P5}
     assert link_counts(cli, dv.ART)[1] == 3  # nor counted in the outside pool
     shown = cli.table("candidates", dv.ART)
     assert "上海星桥数字娱乐有限公司（在业）" in shown and "深圳旧岸动漫有限公司" not in shown
@@ -238,6 +241,7 @@ def test_a_refused_list_names_file_row_column_in_chinese_and_writes_nothing(
     snapshot = load_settings().snapshot_path.read_bytes()
     code, out = cli("load", str(dv.refused_list(files)))
     assert code == 1 and out["written"] is False
+    assert counts(out["summary"])["Enterprise"][4] == 2  # both rows refused
     got = {(p["file"], p["row"], p["column"], p["value"]) for p in out["problems"]}
     assert ("有误的名录.xlsx", 3, "行业代码", "8799") in got
     assert any(p[1] == 4 and p[2] == "统一社会信用代码" for p in got)
