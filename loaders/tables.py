@@ -28,6 +28,8 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from tupu.messages import msg
+
 __all__ = [
     "LOOK_AHEAD",
     "Cell",
@@ -205,11 +207,36 @@ def _squeeze(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
+_STEM_ORDER = "甲乙丙丁戊己庚辛壬癸"
+_STEMS = frozenset(_STEM_ORDER)
+_CODE_LABELS = frozenset({"栏次", "列次", "栏号", "栏目代码"})
+
+
+def _column_codes(texts: Sequence[str]) -> bool:
+    """Whether a row is a statistics table's column-code row (栏次): ``甲 乙 丙 1 2 3 …``, the
+    stems for the text columns and 1, 2, 3 … for the figures, nothing else."""
+    squeezed = [_squeeze(t) for t in texts]
+    values = [float(t.replace(",", "")) for t in squeezed if _is_number(t)]
+    numbers = [int(v) for v in values if v.is_integer()]
+    words = [t for t in squeezed if not _is_number(t)]
+    if len(texts) < 3 or any(t not in _STEMS and t not in _CODE_LABELS for t in words):
+        return False
+    if len(numbers) + len(words) != len(texts):
+        return False
+    stems = [t for t in words if t in _STEMS]
+    labelled = len(stems) < len(words)
+    in_order = stems == [_STEM_ORDER[i] for i in range(len(stems))]  # 甲, 乙, 丙 …
+    return (in_order and (labelled or len(stems) >= 2) and numbers == sorted(set(numbers))
+            and all(1 <= n <= 999 for n in numbers))
+
+
 def skip_reason(cells: Sequence[Cell]) -> str | None:
     """Why a data row is not loaded ('合计行' …), or None for an ordinary row."""
     texts = [t for t in _texts(cells) if t]
     if not texts:
         return None
+    if _column_codes(texts):
+        return msg("load.skip_column_codes")
     first = next((t for t in texts if not _is_number(t)), "")
     if first and (_TOTAL.match(_squeeze(first)) or _PART.match(_squeeze(first))):
         return "合计行"

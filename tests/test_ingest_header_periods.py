@@ -188,3 +188,20 @@ def test_a_year_to_date_figure_is_split_against_the_stored_quarter_a_delivery_co
     assert (q1n.props["revenue"], q1n.props["talent_introduced"]) == (400.0, 3)
     [q2] = store.get_nodes("EnterpriseObservation", [f"{E1}@2025Q2"])
     assert q2.props["revenue"] == 600.0
+
+
+@pytest.mark.parametrize("codes", [["栏次", "甲", "乙", "丙", "1", "2"],
+                                   [None, "甲", "乙", "丙", 1, 2]])
+def test_the_column_code_row_of_a_statistics_table_is_skipped(codes: list[object]) -> None:
+    with collect_notes() as notes:
+        d, t, records = _table([
+            ["迷你市规模以上文化企业主要经济指标（2025年1-3月）"],
+            ["单位：千元"],
+            ["序号", "单位详细名称", "统一社会信用代码", "行业代码", "营业收入", "从业人员期末人数"],
+            codes,
+            [1, "甲公司", N, "8710", "1000", "9"],
+        ])
+    assert not d.problems
+    [rec] = records
+    assert rec.row == 5 and rec.values["revenue"] == 100.0
+    assert any(n.row == 4 and "栏次" in n.message for n in notes)

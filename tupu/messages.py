@@ -717,6 +717,7 @@ MESSAGES: dict[str, str] = {
     "load.cumulative_unsplit": "{count}家企业{period}的{label}只有自1月起的累计数，已记为“{ytd}”；本年此前各季度的数据尚未载入，无法得出该季度本身的数（先载入此前各季度，再重新载入本文件即可得出）",
     "load.cumulative_unsplit_count": "{count}家企业{period}的{label}只有自1月起的累计数，本年此前各季度的数据尚未载入，无法得出该季度本身的数，未载入该项（先载入此前各季度，再重新载入本文件即可）",
     "load.column_enterprise_name": "企业名称",
+    "load.skip_column_codes": "栏次行（甲、乙、1、2…）",
     # the plan's targets file (ontology/targets.py); the column names the field's path
     "targets.no_target": "没有目标“{id}”；已有：{known}",
     "targets.text_missing": "缺少“{key}”；请填写非空文本",
