@@ -157,7 +157,7 @@ def _two_row_columns(top: Sequence[str], bottom: Sequence[str]) -> list[Column]:
             carried = t
         elif b:
             t = carried  # inside a horizontally merged cell of the top row
-        if t and b:
+        if t and b and t != b:
             columns.append(Column(j, f"{t}/{b}", (b, t + b)))
         elif t or b:
             columns.append(Column(j, t or b, (t or b,)))

@@ -5,7 +5,8 @@ the shapes follow the files offices really send, not what the loader was written
 
 - :func:`bureau_list`: 统计局 规上文化企业名录 as XLSX — a merged title naming the period only
   there ("2025年1-3月"), a 填报单位 line, a separate 单位：千元 line, a two-row header with
-  主要经济指标 merged over 营业收入/利润总额/资产总计/从业人员期末人数, a 合计 row and a 注： row;
+  主要经济指标 merged over 营业收入/利润总额/资产总计/从业人员期末人数, the town written once
+  for the two enterprises under it (merged down the column), a 合计 row and a 注： row;
 - :func:`platform_export`: a 企查查-style bulk export (a title line, the platform's own column
   names, capital as "5000万元人民币"/"100万美元"/"-", 所属行业 as a GB/T 4754-2017 name);
 - :func:`change_list`: the registry's changes of a quarter (迁入/迁出/注销/吊销 with dates), CSV in
@@ -79,15 +80,15 @@ def bureau_list(folder: Path, revenue_b1: int = 23456, months: str = "1-3") -> P
          "主要经济指标", None, None, None],
         [None, None, None, None, None, "营业收入", "利润总额", "资产总计", "从业人员期末人数"],
         [1, "迷你光影动漫制作有限公司", B1, "6572", "一镇", revenue_b1, 1200, 80000, 64],
-        [2, "迷你回声广播有限公司", B2, "8710", "二街道", 9870.5, -300, 45000, 38],
-        [3, "迷你数字科技有限公司", E1, "6513", "一镇", 15000, 2500, 120000, 121],
+        [2, "迷你数字科技有限公司", E1, "6513", None, 15000, 2500, 120000, 121],  # 一镇, merged
+        [3, "迷你回声广播有限公司", B2, "8710", "二街道", 9870.5, -300, 45000, 38],
         ["合计", None, None, None, None, revenue_b1 + 9870.5 + 15000, 3400, 245000, 223],
         ["注：1.本表为虚构测试数据。2.从业人员单位为人。", None, None, None, None, None, None,
          None, None],
     ]
     name = "2025年一季度" if months == "1-3" else f"2025年{months}月"
     return _xlsx(folder / f"规上文化企业名录_{name}.xlsx", rows,
-                 ["A1:I1", "A2:G2", "F3:I3", "A3:A4", "B3:B4", "C3:C4", "D3:D4", "E3:E4"])
+                 ["A1:I1", "A2:G2", "F3:I3", "A3:A4", "B3:B4", "C3:C4", "D3:D4", "E3:E4", "E5:E6"])
 
 
 def platform_export(folder: Path) -> Path:

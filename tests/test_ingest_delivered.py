@@ -110,6 +110,7 @@ def test_the_bureau_list_creates_enterprises_and_records_its_quarter_in_wan_yuan
     assert obs["employees"] == 64
     assert node(g, "EnterpriseObservation", f"{dv.B2}@2025Q1")["profit"] == pytest.approx(-30.0)
     assert node(g, "Enterprise", E1)["name"] == "迷你数字科技有限公司"  # updated, not renamed
+    assert "t1" in ends(g, "LOCATED_IN", E1)  # the town cell merged over B1 and E1
 
 
 # -- 2. the business-information platform's export ------------------------------------------------
