@@ -205,3 +205,16 @@ def test_the_column_code_row_of_a_statistics_table_is_skipped(codes: list[object
     [rec] = records
     assert rec.row == 5 and rec.values["revenue"] == 100.0
     assert any(n.row == 4 and "栏次" in n.message for n in notes)
+
+
+def test_a_hint_about_a_bad_figure_names_the_column_s_own_unit() -> None:
+    d, _, _ = _table([
+        ["迷你市规模以上文化企业（2025年1-3月）"],
+        ["单位：千元"],
+        ["单位名称", "统一社会信用代码", "营业收入", "2025年1-6月利润总额（亿元）"],
+        ["甲公司", N, "约100", "待报"],
+    ])
+    hints = {p.column: p.message for p in d.problems}
+    assert set(hints) == {"营业收入", "2025年1-6月利润总额（亿元）"}
+    assert "千元" in hints["营业收入"] and "万元" not in hints["营业收入"]
+    assert "亿元" in hints["2025年1-6月利润总额（亿元）"]
