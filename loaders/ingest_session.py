@@ -11,7 +11,9 @@ resolved in one final step (:meth:`IngestSession.resolve`), so the order of file
   in the store by its exact name. A town or park may also be written shorter or longer than its
   full name (``城厢`` or ``太仓市城厢镇`` for ``城厢镇``) or by its id, as long as one node fits.
 
-Then observations become nodes (``<owner id>@<period>``) joined by ``HAS_OBSERVATION``, and the
+Then observations become nodes (``<owner id>@<period>``) joined by ``HAS_OBSERVATION``, earlier
+quarters first, so that a year-to-date figure (``2025年1-6月营业收入``) can be split against the
+quarters before it, in the delivery or in the store (:mod:`tupu.loaders.cumulative`); and the
 relationships are added, with the same duplicate checks as canonical files. Every fact that cannot
 be resolved is a problem naming its file, row and column, in Chinese.
 """
@@ -314,8 +316,8 @@ class IngestSession:
 
     def _split(self, obs: PendingObservation, owner_key: str) -> Props:
         """The observation's props from its own and its year-to-date figures
-        (:mod:`tupu.loaders.cumulative`); a year-to-date flow whose quarter's part is unknown
-        is reported for review."""
+        (:mod:`tupu.loaders.cumulative`); year-to-date flows whose quarter's part is unknown are
+        counted for one note per file (:meth:`_note_unsplit`)."""
         split = split_cumulative(obs.period, obs.props, obs.cumulative,
                                  lambda q: self._earlier(obs.label, f"{owner_key}@{q}"))
         for name, _ in split.unsplit:
