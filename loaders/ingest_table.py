@@ -201,6 +201,12 @@ def _kind_recogniser(kind: Kind, schema: Schema, column_map: Mapping[str, MapEnt
 
 
 _YEAR_TO_DATE = re.compile(r"本年累计|累计|年初至今|自年初")
+_OTHER_CHANGE = re.compile(
+    r"^(?:名称|地址|住所|经营场所|经营范围|法定代表人|负责人|注册资本|实收资本|股东|投资人|出资|章程|"
+    r"经营期限|营业期限|企业类型|类型|董事|监事|经理|高管|联络员|财务负责人|其他事项|一般)?"
+    r"(?:变更|变动|备案)(?:登记|事项)?$"
+)
+"""A change of a registry change list that is not one of status (名称变更, 地址变更, 变更登记 …)."""
 
 
 class _PeriodColumns:
@@ -485,6 +491,8 @@ def _cell_value(f: _Col, cell: Cell, epoch: dt.datetime) -> Value | None:
         return industry_code(cell) if cell_text(cell) else None
     if fdef.name == "industry_name":
         return cell_text(cell) or None
+    if fdef.name == "reg_status" and _OTHER_CHANGE.match("".join(cell_text(cell).split())):
+        return None  # the row's other columns still load; the status stays as it is
     if fdef.name == "subsector_codes":
         if isinstance(cell, int) and not isinstance(cell, bool):
             return f"{cell:04d}"
@@ -503,6 +511,7 @@ def _typed_rows(
 ) -> Iterator[Record]:
     named = {c.index for c in header.columns if c.candidates}
     blank_reported: set[int] = set()
+    other_changes = 0  # rows of a change list whose change is not one of status
 
     def skipped(row: int, reason: str, first: str) -> None:
         add_note("note", source, row, None, first, msg("load.row_skipped", reason=reason))
@@ -527,6 +536,8 @@ def _typed_rows(
                 d.problem(source, row, f.name, text, str(e))
                 bad = True
                 continue
+            if value is None and text and f.field.name == "reg_status":
+                other_changes += 1
             if value is not None and f.period is not None:
                 periods.setdefault(f.period, {})[f.field.name] = value
             elif value is not None:
@@ -543,6 +554,9 @@ def _typed_rows(
                              msg("load.headless_column_ignored", letter=letter))
         if not bad:
             yield Record(row, values, texts, periods)
+    if other_changes:
+        add_note("note", source, None, None, None,
+                 msg("load.other_changes", count=other_changes))
 
 
 def _drain(records: Iterator[Record]) -> Iterator[Record]:

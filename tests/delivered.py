@@ -129,7 +129,8 @@ def platform_export(folder: Path) -> Path:
 
 
 def change_list(folder: Path) -> Path:
-    """The registry's changes of 2025Q1: C1 moves in, E2 moves out, B2 deregistered, B1 revoked."""
+    """The registry's changes of 2025Q1: C1 moves in, E2 moves out, B2 deregistered, B1 revoked,
+    and E1's name change (a change that is not one of status)."""
     rows: list[list[Cell]] = [
         ["迷你市2025年第一季度市场主体变动情况（虚构测试数据）"],
         ["序号", "企业名称", "统一社会信用代码", "变动类型", "变动日期", "迁入地/迁出地",
@@ -138,6 +139,7 @@ def change_list(folder: Path) -> Path:
         [2, "迷你装备制造有限公司", E2, "迁出", "2025/03/01", "上海市某区", "", ""],
         [3, "迷你回声广播有限公司", B2, "注销", "2025年3月15日", "", "", ""],
         [4, "迷你光影动漫制作有限公司", B1, "吊销", "20250320", "", "", ""],
+        [5, "迷你数字科技有限公司", E1, "名称变更", "2025-03-25", "", "", ""],
         ["注：变动类型取自登记系统。", None, None, None, None, None, None, None],
     ]
     return _csv(folder / "2025Q1市场主体变动.csv", rows, "utf-8-sig")

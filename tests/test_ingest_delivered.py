@@ -157,12 +157,14 @@ def test_the_change_list_moves_in_moves_out_deregisters_and_revokes(cli: Cli, fi
     assert link_counts(cli, dv.ART)[0] == 1  # B1
     code, out = cli("load", str(dv.change_list(files)))
     assert code == 0
-    assert counts(out["summary"]) == {"Enterprise": (1, 3, 0, 0, 0)}
+    assert counts(out["summary"]) == {"Enterprise": (1, 3, 0, 1, 0)}  # E1's row: unchanged
     assert not any("未识别" in n["message"] for n in out["notes"])  # 迁入地/迁出地 is known
+    assert any("1行的变更不涉及登记状态" in n["message"] for n in out["notes"])
     g = memory_graph()
-    status = {k: node(g, "Enterprise", k).get("reg_status") for k in (dv.C1, E2, dv.B2, dv.B1)}
+    status = {k: node(g, "Enterprise", k).get("reg_status")
+              for k in (dv.C1, E2, dv.B2, dv.B1, E1)}
     assert status == {dv.C1: "moved_in", E2: "moved_out", dv.B2: "deregistered",
-                      dv.B1: "revoked"}
+                      dv.B1: "revoked", E1: None}
     assert ends(g, "LOCATED_IN", dv.C1) == {"t1"}
     # the revoked B1 no longer counts in its link; the moved-in C1 does
     assert link_counts(cli, dv.ART)[0] == 1

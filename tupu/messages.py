@@ -718,6 +718,7 @@ MESSAGES: dict[str, str] = {
     "load.cumulative_unsplit_count": "{count}家企业{period}的{label}只有自1月起的累计数，本年此前各季度的数据尚未载入，无法得出该季度本身的数，未载入该项（先载入此前各季度，再重新载入本文件即可）",
     "load.column_enterprise_name": "企业名称",
     "load.skip_column_codes": "栏次行（甲、乙、1、2…）",
+    "load.other_changes": "{count}行的变更不涉及登记状态（如名称变更、地址变更），登记状态保持不变，其余各列照常载入",
     # the plan's targets file (ontology/targets.py); the column names the field's path
     "targets.no_target": "没有目标“{id}”；已有：{known}",
     "targets.text_missing": "缺少“{key}”；请填写非空文本",
