@@ -80,7 +80,8 @@ VALUE_WORDS: Mapping[str, Mapping[str, str]] = {
     "reg_status": {
         "存续": "active", "在营": "active", "开业": "active", "在册": "active", "正常": "active",
         "登记成立": "active", "设立": "active", "新设": "active", "新设立": "active",
-        "确立": "active", "存续(在营、开业、在册)": "active",
+        "确立": "active", "存续(在营、开业、在册)": "active", "设立登记": "active",
+        "新设登记": "active", "开业登记": "active",
         "在业": "operating", "营业": "operating", "在业(存续)": "operating",
         "迁入": "moved_in", "已迁入": "moved_in", "迁入登记": "moved_in",
         "迁出": "moved_out", "已迁出": "moved_out", "迁出登记": "moved_out",

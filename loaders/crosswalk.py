@@ -109,6 +109,19 @@ def industry_by_name(text: str, industries: Industries) -> str | None:
     return None
 
 
+def narrow_by_scope(code: str, scope: str | None, industries: Industries) -> str:
+    """The one class under ``code`` (a section, division or group) whose name the business scope
+    (经营范围) names — ``数字内容服务`` with ``动漫、游戏数字内容服务`` in the scope is 6572 — or
+    ``code`` itself when the scope names none or several."""
+    node = industries.nodes.get(code)
+    if not scope or node is None or node.level == "class":
+        return code
+    text = _norm(scope)
+    names = {c: _norm(industries.nodes[c].name) for c in industries.classes_under(code)}
+    named = [c for c, name in names.items() if len(name) >= 4 and name in text]
+    return named[0] if len(named) == 1 else code
+
+
 @dataclass(frozen=True)
 class PartialRule:
     """Keywords of the business scope that put a partial industry code into a culture class."""

@@ -8,6 +8,8 @@ kind                   writes
                        primary) or else from 行业代码 through the crosswalk (:mod:`.crosswalk`);
                        ``LOCATED_IN`` a ``Town`` (所属镇（区）) and/or a ``Park`` (所在园区), by name
 ``observations``       ``EnterpriseObservation`` ``<enterprise id>@<period>`` + ``HAS_OBSERVATION``
+                       (an enterprise file too, for the figures of a period it brings: a period
+                       in the title, or in a column header — one observation per period named)
 ``tenants``            ``LOCATED_IN`` enterprise → ``Park`` (园区名称, or the file's ``park``)
 ``projects``           ``Project`` (key: 项目编号, else generated from the name); ``OWNS`` from the
                        owner (承担单位); ``LOCATED_IN`` a ``Park`` or ``Town`` by name
@@ -26,7 +28,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from tupu.graph.stores.model import Props
+from tupu.graph.stores.model import Props, Value
+from tupu.loaders.column_periods import ColumnPeriod
 from tupu.loaders.crosswalk import (
     Industries,
     PartialRule,
@@ -34,6 +37,7 @@ from tupu.loaders.crosswalk import (
     industry_by_name,
     load_industries,
     load_partial_keywords,
+    narrow_by_scope,
 )
 from tupu.loaders.enterprise_match import ALIAS_SEPARATOR
 from tupu.loaders.money import load_rates
@@ -127,6 +131,34 @@ def _owner(ctx: _Context, rec: Record, label: str, id_field: str, name_field: st
     return None
 
 
+def _observations(ctx: _Context, rec: Record, owner: Target, figures: Props | None) -> None:
+    """The observations of a row: ``figures`` (None: none) for the row's (or the file's) period,
+    and those of the columns whose header names a period; one quarter makes one observation."""
+    by_quarter: dict[str, tuple[Props, Props]] = {}
+    if figures is not None:
+        period = _period(ctx, rec)
+        if period is None:
+            return
+        year_to_date = ctx.table.cumulative and "period" not in rec.values  # a title's 1-6月
+        by_quarter[period] = ({}, dict(figures)) if year_to_date else (dict(figures), {})
+    for span, values in sorted(rec.periods.items()):
+        quarter = span.quarter
+        if quarter is None or not values:
+            continue
+        own, cumulative = by_quarter.setdefault(quarter, ({}, {}))
+        (cumulative if span.cumulative else own).update(values)
+    for quarter, (own, cumulative) in sorted(by_quarter.items()):
+        ctx.session.add_observation(PendingObservation(
+            "EnterpriseObservation", owner, quarter, own, ctx.source, rec.row, cumulative))
+
+
+def _latest_year_revenue(periods: Mapping[ColumnPeriod, Mapping[str, Value]]) -> Value | None:
+    """The revenue of the latest whole year a row brings (``2024年营业收入``), or None."""
+    years = [(p.year, v["revenue"]) for p, v in periods.items()
+             if p.first == 1 and p.last == 12 and "revenue" in v]
+    return max(years, key=lambda y: y[0])[1] if years else None
+
+
 def _period(ctx: _Context, rec: Record) -> str | None:
     period = rec.values.get("period") or ctx.table.period
     if not period:
@@ -199,6 +231,8 @@ def _industry(ctx: _Context, rec: Record, me: Target, name: str) -> None:
     text = str(rec.values["industry_name"])
     column = ctx.table.column("industry_name")
     node = industry_by_name(text, ctx.industries)
+    if node is not None:
+        node = narrow_by_scope(node, scope, ctx.industries)
     if node is None:
         add_note("review", ctx.source, rec.row, column, text,
                  msg("load.industry_name_unknown", name=name, value=text))
@@ -233,6 +267,10 @@ def _industry(ctx: _Context, rec: Record, me: Target, name: str) -> None:
 
 def _enterprise(ctx: _Context, rec: Record) -> None:
     _enterprise_props(ctx, rec)
+    if "annual_revenue" not in rec.values:  # the latest year's revenue is the annual revenue
+        annual = _latest_year_revenue(rec.periods)
+        if annual is not None:
+            rec.values["annual_revenue"] = annual
     me = _keyed_node(ctx, rec, "Enterprise", msg("load.enterprise_name_empty"))
     if me is None:
         return
@@ -241,24 +279,20 @@ def _enterprise(ctx: _Context, rec: Record) -> None:
     for fname, label in (("town", "Town"), ("park", "Park")):
         if fname in rec.values:
             ctx.rel("LOCATED_IN", me, ctx.target(rec, (label,), fname, by_key=False), rec)
+    figures: Props = {}
     if ctx.table.observe:
         figures = {k: v for k, v in ctx.props("EnterpriseObservation", rec).items()
                    if k not in ("id", "period")}
-        if figures:
-            period = _period(ctx, rec)
-            if period is not None:
-                ctx.session.add_observation(PendingObservation(
-                    "EnterpriseObservation", me, period, figures, ctx.source, rec.row))
+    _observations(ctx, rec, me, figures or None)
 
 
 def _observation(ctx: _Context, rec: Record) -> None:
     owner = _owner(ctx, rec, "Enterprise", "enterprise_id", "enterprise_name")
-    period = _period(ctx, rec)
-    if owner is None or period is None:
+    if owner is None:
         return
-    ctx.session.add_observation(PendingObservation(
-        "EnterpriseObservation", owner, period, ctx.props("EnterpriseObservation", rec),
-        ctx.source, rec.row))
+    figures = {k: v for k, v in ctx.props("EnterpriseObservation", rec).items()
+               if k not in ("id", "period")}
+    _observations(ctx, rec, owner, figures if figures or not rec.periods else None)
 
 
 def _tenant(ctx: _Context, rec: Record) -> None:

@@ -11,7 +11,9 @@ resolved in one final step (:meth:`IngestSession.resolve`), so the order of file
   in the store by its exact name. A town or park may also be written shorter or longer than its
   full name (``城厢`` or ``太仓市城厢镇`` for ``城厢镇``) or by its id, as long as one node fits.
 
-Then observations become nodes (``<owner id>@<period>``) joined by ``HAS_OBSERVATION``, and the
+Then observations become nodes (``<owner id>@<period>``) joined by ``HAS_OBSERVATION``, earlier
+quarters first, so that a year-to-date figure (``2025年1-6月营业收入``) can be split against the
+quarters before it, in the delivery or in the store (:mod:`tupu.loaders.cumulative`); and the
 relationships are added, with the same duplicate checks as canonical files. Every fact that cannot
 be resolved is a problem naming its file, row and column, in Chinese.
 """
@@ -24,8 +26,10 @@ from dataclasses import dataclass, field
 
 from tupu.graph.stores.model import Props, RelRow
 from tupu.graph.stores.store import GraphStore
+from tupu.loaders.cumulative import YTD, split_cumulative
 from tupu.loaders.delivery import Delivery
 from tupu.loaders.ids import normalise_name
+from tupu.loaders.notes import add_note
 from tupu.messages import msg
 from tupu.ontology.schema import Schema
 
@@ -74,6 +78,7 @@ class PendingObservation:
     props: Props
     file: str
     row: int
+    cumulative: Props = field(default_factory=dict)  # figures from January to the period's end
 
 
 def origin_zh(origin: tuple[str, int | None]) -> str:
@@ -116,6 +121,8 @@ class IngestSession:
         self._store_names: dict[tuple[str, str], list[str]] = {}
         self._store_keys: dict[str, set[str]] = {}
         self._alias_index: dict[str, set[str]] | None = None
+        self._observed: dict[tuple[str, str], Props | None] = {}  # observations by (label, key)
+        self._unsplit: dict[tuple[str, str, str], int] = {}  # (file, period, figure) → count
 
     def add_rel(self, rel: PendingRel) -> None:
         self.rels.append(rel)
@@ -128,8 +135,11 @@ class IngestSession:
     def resolve(self, d: Delivery) -> None:
         """Resolve every pending fact into the delivery, or record a problem for it."""
         self._prefetch_keys(d)
-        for obs in self.observations:
+        self._prefetch_earlier()
+        # earlier quarters first: a year-to-date figure is split against them
+        for obs in sorted(self.observations, key=lambda o: o.period):
             self._add_observation(d, obs)
+        self._note_unsplit()
         for rel in self.rels:
             self._add_rel(d, rel)
         self.rels.clear()
@@ -269,10 +279,66 @@ class IngestSession:
                           period=obs.period, origin=origin_zh(seen)))
             return
         d.node_origin[(obs.label, key)] = (obs.file, obs.row)
-        d.changes.add_node(obs.label, {"id": key, "period": obs.period, **obs.props,
+        props = obs.props
+        if obs.cumulative:
+            props = self._split(obs, owner_key)
+        prior = self._observed.get((obs.label, key))  # stored (read for a later quarter's split)
+        self._observed[(obs.label, key)] = {**(prior or {}), **props}  # as the period merge will
+        d.changes.add_node(obs.label, {"id": key, "period": obs.period, **props,
                                        **d.provenance(obs.file, obs.row)})
         self._add(d, "HAS_OBSERVATION", owner_label, owner_key, obs.label, key, {},
                   obs.file, obs.row, obs.owner)
+
+    def _prefetch_earlier(self, chunk: int = 2000) -> None:
+        """Read the stored earlier quarters of the year-to-date observations whose owner is given
+        by key, a few queries for the whole delivery instead of one per row."""
+        if self.store is None:
+            return
+        wanted: dict[str, set[str]] = defaultdict(set)
+        for obs in self.observations:
+            if obs.cumulative and obs.owner.key is not None:
+                year, n = obs.period[:4], int(obs.period[5])
+                wanted[obs.label].update(f"{obs.owner.key}@{year}Q{q}" for q in range(1, n))
+        for label, keys in wanted.items():
+            ordered = sorted(k for k in keys if (label, k) not in self._observed)
+            for i in range(0, len(ordered), chunk):
+                part = ordered[i:i + chunk]
+                found = {n.key: dict(n.props) for n in self.store.get_nodes(label, part)}
+                for key in part:
+                    self._observed[(label, key)] = found.get(key)
+
+    def _earlier(self, label: str, key: str) -> Props | None:
+        """An observation of this delivery, else of the store (None: neither has it)."""
+        if (label, key) not in self._observed:
+            found = self.store.get_nodes(label, [key]) if self.store is not None else []
+            self._observed[(label, key)] = dict(found[0].props) if found else None
+        return self._observed[(label, key)]
+
+    def _split(self, obs: PendingObservation, owner_key: str) -> Props:
+        """The observation's props from its own and its year-to-date figures
+        (:mod:`tupu.loaders.cumulative`); year-to-date flows whose quarter's part is unknown are
+        counted for one note per file (:meth:`_note_unsplit`)."""
+        split = split_cumulative(obs.period, obs.props, obs.cumulative,
+                                 lambda q: self._earlier(obs.label, f"{owner_key}@{q}"))
+        for name, _ in split.unsplit:
+            at = (obs.file, obs.period, f"{obs.label}.{name}")
+            self._unsplit[at] = self._unsplit.get(at, 0) + 1
+        return split.props
+
+    def _note_unsplit(self) -> None:
+        """One note per file, period and figure whose quarter's own part is unknown."""
+        for (file, period, figure), count in sorted(self._unsplit.items()):
+            label, name = figure.split(".")
+            props = self.schema.label(label).properties
+            ytd = YTD.get(name)
+            if ytd is not None and ytd in props:
+                text = msg("load.cumulative_unsplit", count=count, period=period,
+                           label=props[name].label_zh, ytd=props[ytd].label_zh)
+            else:
+                text = msg("load.cumulative_unsplit_count", count=count, period=period,
+                           label=props[name].label_zh)
+            add_note("note", file, None, None, None, text)
+        self._unsplit.clear()
 
     def _add_rel(self, d: Delivery, rel: PendingRel) -> None:
         start = self._resolve(d, rel.start, rel.file, rel.row)

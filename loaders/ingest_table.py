@@ -10,6 +10,9 @@ it adds: :func:`read_table` takes rows as the thin readers stream them, so tests
    quarter → ``observations``; otherwise ``enterprises``.
 3. Every column is recognised, ignored (a note) or unknown (a problem); units come from the
    header, the column map, or a ``单位：…`` title row, and must agree.
+   A column whose header names its own period (``2025年1-3月营业收入``, ``2024年营业收入``, or
+   ``2025年1-6月`` over ``营业收入`` in a two-row header) holds that period's figure
+   (:mod:`tupu.loaders.column_periods`), whatever the kind; a file may hold several periods.
 4. Rows stream through: totals rows and footnotes are skipped with a note; each cell is typed
    (:func:`tupu.loaders.cells.parse_value`), credit codes are checked, and a row with a bad cell is
    reported and left out. Records hold the values by field name.
@@ -24,6 +27,7 @@ from dataclasses import dataclass, field, replace
 
 from tupu.graph.stores.model import Value
 from tupu.loaders.cells import EXCEL_1900, find_period, parse_period, parse_value
+from tupu.loaders.column_periods import ColumnPeriod, cumulative_in, split_period
 from tupu.loaders.crosswalk import industry_code
 from tupu.loaders.delivery import Delivery
 from tupu.loaders.headers import (
@@ -36,6 +40,7 @@ from tupu.loaders.headers import (
     Recogniser,
     any_kind_known,
     kind_fields,
+    normalise_header,
 )
 from tupu.loaders.ids import credit_code
 from tupu.loaders.notes import add_note
@@ -50,7 +55,7 @@ from tupu.loaders.tables import (
     find_header,
 )
 from tupu.loaders.money import load_rates, parse_capital
-from tupu.loaders.units import Unit, UnitMismatch, conversion, preamble_unit
+from tupu.loaders.units import Unit, UnitMismatch, conversion, header_unit, preamble_unit
 from tupu.messages import msg
 from tupu.ontology.schema import Schema
 from tupu.ontology.values import CellError
@@ -69,6 +74,8 @@ _CAPITAL = {"registered_capital": "registered_capital_in_currency",
             "paid_in_capital": "paid_in_capital_in_currency"}
 _ABOVE_SCALE_TITLE = re.compile(r"规模以上|规上")
 _PROGRESS = {"investment_to_date", "progress", "planned_progress"}
+PERIOD_FIGURES = ("revenue", "employees", "talent_introduced", "profit", "total_assets")
+"""Observation figures a column may bring for the period its header names."""
 _IDENTITY = {"id", "name"}
 
 
@@ -90,6 +97,8 @@ class Record:
     row: int
     values: dict[str, Value]
     texts: dict[str, str]
+    periods: dict[ColumnPeriod, dict[str, Value]] = field(default_factory=dict)
+    """Figures of columns whose header names a period, by that period."""
 
 
 @dataclass
@@ -106,6 +115,8 @@ class Table:
     fields: dict[str, FieldDef] = field(default_factory=dict)
     observe: bool = False  # enterprises: each row also records the period's observation
     above_scale: bool = False  # the title says the list is of above-scale (规上) enterprises
+    cumulative: bool = False  # the title's period runs from January (2025年1-6月): figures are
+    # year to date
 
     def column(self, name: str) -> str:
         """The column name of a field as people see it (its Chinese label when absent)."""
@@ -122,6 +133,7 @@ class _Col:
     field: FieldDef
     unit: Unit | None
     foreign: str | None = None
+    period: ColumnPeriod | None = None  # the period the header names
 
 
 def _recognised_by_kind(header: Header, schema: Schema) -> dict[Kind, set[str]]:
@@ -136,13 +148,15 @@ def _recognised_by_kind(header: Header, schema: Schema) -> dict[Kind, set[str]]:
 
 
 def infer_kind(header: Header, schema: Schema, has_period: bool,
-               given: Kind | None = None) -> tuple[Kind | None, bool]:
+               given: Kind | None = None, period_figures: bool = False
+               ) -> tuple[Kind | None, bool]:
     """What a file holds, judged from its columns (see the module docstring), and whether its
     enterprise rows also bring the period's figures. ``given`` is the kind a manifest names:
-    ``enterprises`` and ``observations`` are still judged by the columns."""
+    ``enterprises`` and ``observations`` are still judged by the columns; ``period_figures``:
+    some column's header names its own period."""
     found = _recognised_by_kind(header, schema)
-    quarterly = "period" in found["observations"] or has_period
-    figures = bool(found["observations"] & _METRICS)
+    quarterly = "period" in found["observations"] or has_period or period_figures
+    figures = bool(found["observations"] & _METRICS) or period_figures
     registry = bool(found["enterprises"] & REGISTRY)
     if given is not None and given not in ("enterprises", "observations"):
         return given, False
@@ -186,7 +200,51 @@ def _kind_recogniser(kind: Kind, schema: Schema, column_map: Mapping[str, MapEnt
     return Recogniser(fields, column_map)
 
 
-def _required(kind: Kind, fields: set[str], period: str | None, park: str | None
+_YEAR_TO_DATE = re.compile(r"本年累计|累计|年初至今|自年初")
+_OTHER_CHANGE = re.compile(
+    r"^(?:名称|地址|住所|经营场所|经营范围|法定代表人|负责人|注册资本|实收资本|股东|投资人|出资|章程|"
+    r"经营期限|营业期限|企业类型|类型|董事|监事|经理|高管|联络员|财务负责人|其他事项|一般)?"
+    r"(?:变更|变动|备案)(?:登记|事项)?$"
+)
+"""A change of a registry change list that is not one of status (名称变更, 地址变更, 变更登记 …)."""
+
+
+class _PeriodColumns:
+    """Recognises columns whose header names a period and an observation figure, and, in a file
+    of one quarter, the figures its header marks as year to date (``营业收入（本年累计）``)."""
+
+    def __init__(self, schema: Schema, column_map: Mapping[str, MapEntry] | None) -> None:
+        fields = kind_fields("observations", schema)
+        self.figures = Recogniser({k: fields[k] for k in PERIOD_FIGURES})
+        self.mapped = {normalise_header(k) for k in (column_map or {})}
+
+    def match(self, column: Column, period: str | None = None
+              ) -> tuple[ColumnPeriod, Recognised] | None:
+        """(the period, the figure) of a column, or None when its header names no period (or a
+        column map says what the column is). ``period``: the file's quarter, if it has one."""
+        texts = [normalise_header(t) for t in column.candidates]
+        if any(t in self.mapped for t in texts):
+            return None
+        for t in reversed(texts):  # a two-row header: the joined text (period over figure) first
+            name, unit, foreign = header_unit(t)
+            split = split_period(name)
+            if split is None and period is not None and _YEAR_TO_DATE.search(name):
+                year, quarter = int(period[:4]), int(period[5])
+                split = ColumnPeriod(year, 1, 3 * quarter), name
+            if split is None:
+                continue
+            found = self.figures.match_text(split[1])
+            if isinstance(found, Recognised):
+                return split[0], Recognised(found.field, unit or found.unit, None, foreign)
+        return None
+
+    def any(self, header: Header) -> bool:
+        """Whether some column brings a figure of a quarter its header names."""
+        return any((m := self.match(c)) is not None and m[0].quarter is not None
+                   for c in header.columns)
+
+
+def _required(kind: Kind, fields: set[str], period: object, park: str | None
               ) -> list[tuple[str, str]]:
     """(field, message) for every column the kind needs and the header lacks."""
     missing: list[tuple[str, str]] = []
@@ -231,7 +289,16 @@ def read_table(
         period = None
     period = parse_period(period) if period else None
     found_period = find_period(" ".join([*header.preamble, *hints]))
-    kind, observe = infer_kind(header, schema, (period or found_period) is not None, options.kind)
+    year_to_date = None
+    if found_period is None and period is None:
+        year_to_date = cumulative_in(" ".join([*header.preamble, *hints]))
+        found_period = year_to_date.quarter if year_to_date is not None else None
+    period_columns = _PeriodColumns(schema, options.column_map)
+    by_header = period_columns.any(header)
+    kind, observe = infer_kind(header, schema, bool(period or found_period), options.kind,
+                               by_header)
+    if observe and by_header:  # do the other columns bring a period's figures too?
+        observe = infer_kind(header, schema, bool(period or found_period), options.kind)[1]
     if kind is None:
         d.problem(source, header.row, None, None, msg("load.kind_unknown"))
         return None
@@ -240,12 +307,17 @@ def read_table(
         add_note("note", source, header.row, None, None, msg("load.kind_inferred", kind=what))
     if period is None and (observe or kind in ("observations", "project_progress")) and found_period:
         period = found_period
-        add_note("note", source, None, None, period, msg("load.period_from_title", period=period))
+        shown = period + (msg("load.period_column_cumulative") if year_to_date else "")
+        add_note("note", source, None, None, period, msg("load.period_from_title", period=shown))
 
     recogniser = _kind_recogniser(kind, schema, options.column_map, observe)
-    columns, ok = _resolve_columns(d, source, header, recogniser, options.strict)
-    by_field = {c.field.name: c.name for c in columns}
-    for fname, message in _required(kind, set(by_field), period, options.park):
+    columns, ok = _resolve_columns(
+        d, source, header, recogniser, options.strict,
+        period_columns if kind in ("enterprises", "observations") else None, period)
+    by_field = {c.field.name: c.name for c in columns if c.period is None}
+    by_field.update({f"{c.field.name}@{c.period.text}": c.name for c in columns if c.period})
+    has_period = period or any(c.period for c in columns)
+    for fname, message in _required(kind, set(by_field), has_period, options.park):
         d.problem(source, header.row, recogniser.fields[fname].label, None, message)
         ok = False
     if observe and "period" not in by_field and period is None:
@@ -257,20 +329,59 @@ def read_table(
     records = _typed_rows(d, source, header, columns, rest, epoch, options.strict)
     if not ok:
         records = _drain(records)
+    cumulative = year_to_date is not None and period == found_period
     return Table(source, kind, header, by_field, period, options.park, records,
-                 dict(recogniser.fields), observe, above)
+                 dict(recogniser.fields), observe, above, cumulative)
+
+
+def _period_column(
+    d: Delivery, source: str, header: Header, col: Column, period: ColumnPeriod,
+    found: Recognised, strict: bool, default_money: Unit | None, seen: dict[str, str],
+) -> tuple[bool, _Col | None]:
+    """(ok, the column) of a column whose header names a period; (True, None) when the period is
+    not one tupu keeps (a note, a problem with ``strict``)."""
+    if period.quarter is None:
+        text = msg("load.period_column_not_quarter", column=col.name, span=period.text)
+        if strict:
+            d.problem(source, header.row, col.name, col.name, text)
+            return False, None
+        add_note("note", source, header.row, col.name, col.name, text)
+        return True, None
+    fdef = found.field
+    key = f"{fdef.name}@{period.quarter}@{period.cumulative}"
+    if key in seen:
+        d.problem(source, header.row, col.name, col.name,
+                  msg("load.duplicate_column", column=col.name, other=seen[key], label=fdef.label))
+        return False, None
+    seen[key] = col.name
+    good, unit = _column_unit(d, source, header, col, found, default_money)
+    if not good:
+        return False, None
+    return True, _Col(col.index, col.name, fdef, unit, None, period)
 
 
 def _resolve_columns(
-    d: Delivery, source: str, header: Header, recogniser: Recogniser, strict: bool = False
+    d: Delivery, source: str, header: Header, recogniser: Recogniser, strict: bool = False,
+    period_columns: _PeriodColumns | None = None, period: str | None = None,
 ) -> tuple[list[_Col], bool]:
     default_money = preamble_unit(header.preamble)
     columns: list[_Col] = []
     ignored: list[str] = []
     seen: dict[str, str] = {}
+    periodic: list[str] = []
     ok = True
     for col in header.columns:
         if not col.candidates:
+            continue
+        in_period = period_columns.match(col, period) if period_columns else None
+        if in_period is not None:
+            good, pcol = _period_column(d, source, header, col, *in_period, strict,
+                                        default_money, seen)
+            ok = ok and good
+            if pcol is not None and pcol.period is not None:
+                columns.append(pcol)
+                extra = msg("load.period_column_cumulative") if pcol.period.cumulative else ""
+                periodic.append(f"{col.name} → {pcol.period.quarter}{extra}")
             continue
         found = recogniser.match(col)
         if found is None:
@@ -306,6 +417,9 @@ def _resolve_columns(
     if ignored:
         add_note("note", source, header.row, None, None,
                  msg("load.ignored_columns", columns="、".join(ignored)))
+    if periodic:
+        add_note("note", source, header.row, None, None,
+                 msg("load.period_columns", columns="；".join(periodic)))
     return columns, ok
 
 
@@ -377,6 +491,8 @@ def _cell_value(f: _Col, cell: Cell, epoch: dt.datetime) -> Value | None:
         return industry_code(cell) if cell_text(cell) else None
     if fdef.name == "industry_name":
         return cell_text(cell) or None
+    if fdef.name == "reg_status" and _OTHER_CHANGE.match("".join(cell_text(cell).split())):
+        return None  # the row's other columns still load; the status stays as it is
     if fdef.name == "subsector_codes":
         if isinstance(cell, int) and not isinstance(cell, bool):
             return f"{cell:04d}"
@@ -395,6 +511,7 @@ def _typed_rows(
 ) -> Iterator[Record]:
     named = {c.index for c in header.columns if c.candidates}
     blank_reported: set[int] = set()
+    other_changes = 0  # rows of a change list whose change is not one of status
 
     def skipped(row: int, reason: str, first: str) -> None:
         add_note("note", source, row, None, first, msg("load.row_skipped", reason=reason))
@@ -402,12 +519,14 @@ def _typed_rows(
     for row, cells in data_rows(rest, skipped):
         values: dict[str, Value] = {}
         texts: dict[str, str] = {}
+        periods: dict[ColumnPeriod, dict[str, Value]] = {}
         bad = False
         for f in columns:
             cell = cells[f.index] if f.index < len(cells) else None
             text = cell_text(cell)
             if text:
-                texts[f.field.name] = text
+                at = f.field.name if f.period is None else f"{f.field.name}@{f.period.text}"
+                texts[at] = text
             try:
                 if f.field.name in _CAPITAL:
                     values.update(_capital_values(f, cell))
@@ -417,7 +536,11 @@ def _typed_rows(
                 d.problem(source, row, f.name, text, str(e))
                 bad = True
                 continue
-            if value is not None:
+            if value is None and text and f.field.name == "reg_status":
+                other_changes += 1
+            if value is not None and f.period is not None:
+                periods.setdefault(f.period, {})[f.field.name] = value
+            elif value is not None:
                 values[f.field.name] = value
         for j in range(len(cells)):
             if j not in named and j not in blank_reported and cell_text(cells[j]):
@@ -430,7 +553,10 @@ def _typed_rows(
                     add_note("note", source, row, f"{letter}列", cell_text(cells[j]),
                              msg("load.headless_column_ignored", letter=letter))
         if not bad:
-            yield Record(row, values, texts)
+            yield Record(row, values, texts, periods)
+    if other_changes:
+        add_note("note", source, None, None, None,
+                 msg("load.other_changes", count=other_changes))
 
 
 def _drain(records: Iterator[Record]) -> Iterator[Record]:

@@ -24,6 +24,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Literal
 
+from tupu.messages import msg
+
 __all__ = ["Note", "NoteKind", "add_note", "collect_notes"]
 
 NoteKind = Literal["note", "review"]
@@ -41,13 +43,13 @@ class Note:
     message: str
 
     def __str__(self) -> str:
-        where = [self.file]
+        where = [self.file] if self.file else []
         if self.row is not None:
-            where.append(f"第{self.row}行")
+            where.append(msg("load.where_row", row=self.row))
         if self.column:
-            where.append(f"“{self.column}”列")
-        shown = "" if not self.value else f"（值：{self.value}）"
-        return f"{'，'.join(where)}：{self.message}{shown}"
+            where.append(msg("load.where_column", column=self.column))
+        shown = "" if not self.value else msg("load.where_value", value=self.value)
+        return f"{'，'.join(where)}：{self.message}{shown}" if where else f"{self.message}{shown}"
 
 
 _collector: ContextVar[list[Note] | None] = ContextVar("tupu_load_notes", default=None)

@@ -257,11 +257,11 @@ def _names_survive(row: Props, members: Sequence[Record]) -> Props:
         source = str(row.get("prov_source", ""))
         line = int(str(row["prov_row"])) if row.get("prov_row") is not None else None
         if kept in brought:
-            add_note("note", source, line, "name", given,
+            add_note("note", source, line, msg("load.column_enterprise_name"), given,
                      msg("load.name_renamed", code=key, kept=kept, given=given))
             aliases.add(kept)
         else:
-            add_note("note", source, line, "name", given,
+            add_note("note", source, line, msg("load.column_enterprise_name"), given,
                      msg("load.name_kept", code=key, kept=kept, given=given))
             out["name"] = kept
             aliases.add(given)

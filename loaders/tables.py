@@ -28,6 +28,8 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from tupu.messages import msg
+
 __all__ = [
     "LOOK_AHEAD",
     "Cell",
@@ -58,7 +60,8 @@ _PART = re.compile(r"^其中[:：]")
 _NOTE_WORD = re.compile(r"^(?:注|备注|说明)[:：]?$")
 _FOOTNOTE = re.compile(
     r"^(?:注|备注|说明|填表人|填报人|制表人|制表|审核人|审核|负责人|单位负责人|统计负责人|数据来源|资料来源|"
-    r"联系电话|填报日期|报出日期|填表日期)\s*[:：0-9１-９、.．]"
+    r"联系电话|填报日期|报出日期|填表日期|导出时间|导出日期|查询时间|查询日期|生成时间|打印时间|"
+    r"截止日期|数据截止|数据截至|更新时间|免责声明)\s*[:：0-9１-９、.．]"
 )
 
 
@@ -154,7 +157,7 @@ def _two_row_columns(top: Sequence[str], bottom: Sequence[str]) -> list[Column]:
             carried = t
         elif b:
             t = carried  # inside a horizontally merged cell of the top row
-        if t and b:
+        if t and b and t != b:
             columns.append(Column(j, f"{t}/{b}", (b, t + b)))
         elif t or b:
             columns.append(Column(j, t or b, (t or b,)))
@@ -205,11 +208,36 @@ def _squeeze(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
+_STEM_ORDER = "甲乙丙丁戊己庚辛壬癸"
+_STEMS = frozenset(_STEM_ORDER)
+_CODE_LABELS = frozenset({"栏次", "列次", "栏号", "栏目代码"})
+
+
+def _column_codes(texts: Sequence[str]) -> bool:
+    """Whether a row is a statistics table's column-code row (栏次): ``甲 乙 丙 1 2 3 …``, the
+    stems for the text columns and 1, 2, 3 … for the figures, nothing else."""
+    squeezed = [_squeeze(t) for t in texts]
+    values = [float(t.replace(",", "")) for t in squeezed if _is_number(t)]
+    numbers = [int(v) for v in values if v.is_integer()]
+    words = [t for t in squeezed if not _is_number(t)]
+    if len(texts) < 3 or any(t not in _STEMS and t not in _CODE_LABELS for t in words):
+        return False
+    if len(numbers) + len(words) != len(texts):
+        return False
+    stems = [t for t in words if t in _STEMS]
+    labelled = len(stems) < len(words)
+    in_order = stems == [_STEM_ORDER[i] for i in range(len(stems))]  # 甲, 乙, 丙 …
+    return (in_order and (labelled or len(stems) >= 2) and numbers == sorted(set(numbers))
+            and all(1 <= n <= 999 for n in numbers))
+
+
 def skip_reason(cells: Sequence[Cell]) -> str | None:
     """Why a data row is not loaded ('合计行' …), or None for an ordinary row."""
     texts = [t for t in _texts(cells) if t]
     if not texts:
         return None
+    if _column_codes(texts):
+        return msg("load.skip_column_codes")
     first = next((t for t in texts if not _is_number(t)), "")
     if first and (_TOTAL.match(_squeeze(first)) or _PART.match(_squeeze(first))):
         return "合计行"

@@ -6,8 +6,10 @@ held in memory whole), with cached formula results (``data_only=True``). Rows co
 gives them (text, numbers, ``datetime`` for date cells). The declared size of a sheet is ignored
 (``reset_dimensions``): files written by other programs often state it wrongly.
 
-Merged cells keep their text in their first cell only; :mod:`tupu.loaders.tables` deals with that
-when it finds the header.
+Merged cells keep their text in their first cell only. A cell merged down a column (a town
+written once for the enterprises listed under it, a header cell over two header rows) is given to
+every row of the merge (:func:`_column_merges`); a merge across columns is left to
+:mod:`tupu.loaders.tables`, which deals with it when it finds the header.
 
 An XLSX is a zip of XML files from outside, so before openpyxl sees it the zip is checked
 (:func:`check_package`): what its members unpack to (in all, and against each member's packed
@@ -21,6 +23,7 @@ length; no control characters).
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -66,8 +69,45 @@ _PARSE_ERRORS = (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, Va
 refusals are ValueErrors)."""
 
 
+_MERGE = re.compile(rb'<mergeCell\s+ref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"')
+
+
+def _column_index(letters: bytes) -> int:
+    n = 0
+    for c in letters:
+        n = n * 26 + (c - 64)
+    return n - 1
+
+
+def _column_merges(ws: Any) -> dict[int, list[tuple[int, int]]]:
+    """The merges of ``ws`` that run down one column: top row → [(column index, bottom row)].
+
+    Read from the sheet's XML (the read-only reader does not parse ``<mergeCells>``), streamed,
+    after :func:`check_package` has bounded what the member unpacks to."""
+    found: dict[int, list[tuple[int, int]]] = {}
+    if not hasattr(ws, "_get_source"):
+        return found
+    tail = b""
+    try:
+        with ws._get_source() as source:
+            while chunk := source.read(_CHUNK):
+                window = tail + chunk
+                last = 0
+                for m in _MERGE.finditer(window):
+                    last = m.end()
+                    c1, r1, c2, r2 = m.group(1), int(m.group(2)), m.group(3), int(m.group(4))
+                    if c1 == c2 and r2 > r1:
+                        found.setdefault(r1, []).append((_column_index(c1), r2))
+                tail = window[max(last, len(window) - 64):]
+    except _PARSE_ERRORS as e:
+        raise XlsxProblem(_NOT_XLSX) from e
+    return found
+
+
 def _rows(ws: Any, limits: Limits) -> Iterator[RawRow]:
     guard = RowGuard(limits)
+    merges = _column_merges(ws)
+    down: dict[int, tuple[object, int]] = {}  # column → (the merge's value, its bottom row)
     rows = iter(ws.iter_rows(values_only=True))
     number = 0
     while True:
@@ -79,6 +119,19 @@ def _rows(ws: Any, limits: Limits) -> Iterator[RawRow]:
             raise XlsxProblem(_NOT_XLSX) from e
         number += 1
         guard.check(number, cells)
+        for column, bottom in merges.pop(number, ()):
+            if column < len(cells) and cells[column] is not None:
+                down[column] = (cells[column], bottom)
+        if down:
+            filled = list(cells)
+            for column, (value, bottom) in list(down.items()):
+                if number > bottom:
+                    del down[column]
+                elif column < len(filled) and filled[column] is None:
+                    filled[column] = value
+                elif column >= len(filled):
+                    filled.extend([None] * (column - len(filled)) + [value])
+            cells = tuple(filled)
         yield number, cells
 
 

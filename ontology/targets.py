@@ -22,6 +22,7 @@ from typing import Any, Literal, cast
 import yaml
 
 from tupu.errors import Problem, ValidationFailed
+from tupu.messages import msg
 
 Operator = Literal["gt", "ge", "lt", "le", "range"]
 Outcome = Literal["met", "not_met"]
@@ -136,7 +137,8 @@ class PlanTargets:
         for t in self.targets:
             if t.id == target_id:
                 return t
-        raise KeyError(f"no target {target_id!r}; known: {', '.join(t.id for t in self.targets)}")
+        raise KeyError(msg("targets.no_target", id=target_id,
+                           known="、".join(t.id for t in self.targets)))
 
     def by_measure(self, measure: str) -> tuple[Target, ...]:
         """Every target of ``measure`` (several when thresholds differ)."""
@@ -180,10 +182,10 @@ class _Checker:
         v = m.get(key)
         if v is None or (isinstance(v, str) and not v.strip()):
             if required:
-                self.problem(f"{path}.{key}", None, f"missing; give {key!r} as a non-empty text")
+                self.problem(f"{path}.{key}", None, msg("targets.text_missing", key=key))
             return None
         if not isinstance(v, str):
-            self.problem(f"{path}.{key}", v, f"{key!r} must be a text; quote it in the YAML")
+            self.problem(f"{path}.{key}", v, msg("targets.text_type", key=key))
             return None
         return v.strip()
 
@@ -192,26 +194,24 @@ class _Checker:
     ) -> str | None:
         v = self.text(m, key, path)
         if v is not None and not rx.match(v):
-            self.problem(f"{path}.{key}", v, f"not a valid {what}; use {rx.pattern}")
+            self.problem(f"{path}.{key}", v, msg("targets.pattern", what=what, pattern=rx.pattern))
             return None
         return v
 
     def number(self, m: Mapping[str, Any], key: str, path: str) -> float | None:
         v = m.get(key)
         if v is None:
-            self.problem(f"{path}.{key}", None, f"missing; give {key!r} as a plain number")
+            self.problem(f"{path}.{key}", None, msg("targets.number_missing", key=key))
             return None
         if isinstance(v, bool) or not isinstance(v, (int, float)):
-            self.problem(
-                f"{path}.{key}", v, f"{key!r} must be a plain number without unit or quotes"
-            )
+            self.problem(f"{path}.{key}", v, msg("targets.number_type", key=key))
             return None
         return float(v)
 
     def integer(self, m: Mapping[str, Any], key: str, path: str) -> int | None:
         v = m.get(key)
         if isinstance(v, bool) or not isinstance(v, int):
-            self.problem(f"{path}.{key}", v, f"{key!r} must be a whole number such as 2025")
+            self.problem(f"{path}.{key}", v, msg("targets.integer", key=key))
             return None
         return v
 
@@ -220,7 +220,7 @@ class _Checker:
     ) -> str | None:
         v = self.text(m, key, path)
         if v is not None and v not in allowed:
-            self.problem(f"{path}.{key}", v, f"use one of {', '.join(allowed)}")
+            self.problem(f"{path}.{key}", v, msg("targets.choice", allowed="、".join(allowed)))
             return None
         return v
 
@@ -230,7 +230,7 @@ class _Checker:
         """The plan's comparison word (None allowed for a bare figure) and its consistency."""
         if m.get("comparison") is None:
             if op == "range":
-                self.problem(f"{path}.comparison", None, "a range needs the word 区间")
+                self.problem(f"{path}.comparison", None, msg("targets.range_word"))
                 return False, None
             return True, None
         word = self.text(m, "comparison", path)
@@ -241,15 +241,14 @@ class _Checker:
             self.problem(
                 f"{path}.comparison",
                 word,
-                f"unknown comparison word; use one of {', '.join(COMPARISON_WORDS)}, "
-                "or null for a bare figure",
+                msg("targets.comparison_unknown", words="、".join(COMPARISON_WORDS)),
             )
             return False, None
         if op is not None and meant != op:
             self.problem(
                 f"{path}.operator",
                 op,
-                f"the word {word!r} means {meant!r}; set operator to {meant!r} or fix the word",
+                msg("targets.comparison_operator", word=word, meant=meant),
             )
             return False, word
         return True, word
@@ -257,7 +256,7 @@ class _Checker:
     def unknown_keys(self, m: Mapping[str, Any], path: str, known: tuple[str, ...]) -> None:
         for k in m:
             if k not in known:
-                self.problem(f"{path}.{k}", k, f"unknown field; known fields: {', '.join(known)}")
+                self.problem(f"{path}.{k}", k, msg("targets.unknown_field", known="、".join(known)))
 
 
 _PLAN_FIELDS = ("id", "title", "issuer", "drafter", "date", "status", "city", "year", "section")
@@ -270,36 +269,36 @@ _THRESHOLD_FIELDS = ("property", "value", "unit", "comparison", "operator")
 
 def _read_threshold(c: _Checker, raw: object, path: str) -> Threshold | None:
     if not isinstance(raw, Mapping):
-        c.problem(path, raw, "threshold must be a mapping with " + ", ".join(_THRESHOLD_FIELDS))
+        c.problem(path, raw, msg("targets.threshold_mapping", fields="、".join(_THRESHOLD_FIELDS)))
         return None
     c.unknown_keys(raw, path, _THRESHOLD_FIELDS)
-    prop = c.pattern(raw, "property", path, _MEASURE, "property name")
+    prop = c.pattern(raw, "property", path, _MEASURE, msg("targets.what_property"))
     value = c.number(raw, "value", path)
     unit = c.choice(raw, "unit", path, UNITS)
     op = c.choice(raw, "operator", path, tuple(o for o in OPERATORS if o != "range"))
     ok, word = c.comparison(raw, path, op)
     if prop is None or value is None or unit is None or op is None or not ok or word is None:
         if ok and word is None and raw.get("comparison") is None:
-            c.problem(f"{path}.comparison", None, "a threshold needs its word, e.g. 超")
+            c.problem(f"{path}.comparison", None, msg("targets.threshold_word"))
         return None
     return Threshold(prop, value, unit, word, cast(Operator, op))
 
 
 def _read_target(c: _Checker, raw: object, path: str, plan_year: int | None) -> Target | None:
     if not isinstance(raw, Mapping):
-        c.problem(path, raw, "each target must be a mapping of its fields")
+        c.problem(path, raw, msg("targets.target_mapping"))
         return None
     before = len(c.problems)
     c.unknown_keys(raw, path, _TARGET_FIELDS)
-    tid = c.pattern(raw, "id", path, _ID, "target id")
+    tid = c.pattern(raw, "id", path, _ID, msg("targets.what_target_id"))
     name = c.text(raw, "name", path)
-    measure = c.pattern(raw, "measure", path, _MEASURE, "measure name")
+    measure = c.pattern(raw, "measure", path, _MEASURE, msg("targets.what_measure"))
     unit = c.choice(raw, "unit", path, UNITS)
     op = c.choice(raw, "operator", path, OPERATORS)
     _, word = c.comparison(raw, path, op)
     year = c.integer(raw, "year", path)
     if year is not None and plan_year is not None and year != plan_year:
-        c.problem(f"{path}.year", year, f"differs from the plan's year {plan_year}; fix one")
+        c.problem(f"{path}.year", year, msg("targets.year_differs", year=plan_year))
     scope = c.choice(raw, "scope", path, SCOPES)
     scope_note = c.text(raw, "scope_note", path, required=False)
     quote = c.text(raw, "quote", path)
@@ -307,15 +306,15 @@ def _read_target(c: _Checker, raw: object, path: str, plan_year: int | None) -> 
     value = lo = hi = None
     if op == "range":
         if raw.get("value") is not None:
-            c.problem(f"{path}.value", raw.get("value"), "a range takes min and max, not value")
+            c.problem(f"{path}.value", raw.get("value"), msg("targets.range_value"))
         lo = c.number(raw, "min", path)
         hi = c.number(raw, "max", path)
         if lo is not None and hi is not None and lo > hi:
-            c.problem(f"{path}.min", lo, f"min is above max ({_fmt(hi)}); swap them")
+            c.problem(f"{path}.min", lo, msg("targets.min_above_max", max=_fmt(hi)))
     elif op is not None:
         for k in ("min", "max"):
             if raw.get(k) is not None:
-                c.problem(f"{path}.{k}", raw.get(k), f"only a range takes {k}; use value")
+                c.problem(f"{path}.{k}", raw.get(k), msg("targets.only_range", key=k))
         value = c.number(raw, "value", path)
     threshold = None
     if raw.get("threshold") is not None:
@@ -353,7 +352,7 @@ def _read_date(c: _Checker, m: Mapping[str, Any], path: str) -> dt.date | None:
             return dt.date.fromisoformat(v.strip())
         except ValueError:
             pass
-    c.problem(f"{path}.date", v, "give the plan's date as yyyy-mm-dd")
+    c.problem(f"{path}.date", v, msg("targets.date"))
     return None
 
 
@@ -366,7 +365,7 @@ def read_targets(data: Mapping[str, Any], source: str) -> PlanTargets:
     """
     c = _Checker(source)
     if not isinstance(data, Mapping):
-        c.problem("", None, "the file must be a mapping with 'plan' and 'targets'")
+        c.problem("", None, msg("targets.not_mapping"))
         raise ValidationFailed(c.problems)
     c.unknown_keys(data, "", ("plan", "targets"))
     plan = data.get("plan")
@@ -375,10 +374,10 @@ def read_targets(data: Mapping[str, Any], source: str) -> PlanTargets:
     date = None
     year = None
     if not isinstance(plan, Mapping):
-        c.problem("plan", None, "missing; give the plan's id, title, issuer, date, status, year")
+        c.problem("plan", None, msg("targets.plan_missing"))
     else:
         c.unknown_keys(plan, "plan", _PLAN_FIELDS)
-        pid = c.pattern(plan, "id", "plan", _ID, "plan id")
+        pid = c.pattern(plan, "id", "plan", _ID, msg("targets.what_plan_id"))
         title = c.text(plan, "title", "plan")
         issuer = c.text(plan, "issuer", "plan")
         status = c.text(plan, "status", "plan")
@@ -389,7 +388,7 @@ def read_targets(data: Mapping[str, Any], source: str) -> PlanTargets:
     raw_targets = data.get("targets")
     targets: list[tuple[int, Target]] = []
     if not isinstance(raw_targets, list) or not raw_targets:
-        c.problem("targets", None, "missing or empty; list the plan's targets under 'targets'")
+        c.problem("targets", None, msg("targets.targets_missing"))
     else:
         seen: set[str] = set()
         for i, raw in enumerate(raw_targets):
@@ -397,7 +396,7 @@ def read_targets(data: Mapping[str, Any], source: str) -> PlanTargets:
             if t is None:
                 continue
             if t.id in seen:
-                c.problem(f"targets[{i}].id", t.id, "duplicate target id; give each target its own")
+                c.problem(f"targets[{i}].id", t.id, msg("targets.duplicate_id"))
             seen.add(t.id)
             targets.append((i, t))
         for i, t in targets:
@@ -405,7 +404,7 @@ def read_targets(data: Mapping[str, Any], source: str) -> PlanTargets:
                 c.problem(
                     f"targets[{i}].part_of",
                     t.part_of,
-                    "names no target of this file; use the id of the target this one is part of",
+                    msg("targets.part_of_unknown"),
                 )
     if c.problems:
         raise ValidationFailed(c.problems)
@@ -431,7 +430,7 @@ def load_targets(name: str) -> PlanTargets:
     source = f"ontology/targets/{name}.yaml"
     if not _NAME.match(name):
         raise ValidationFailed(
-            [Problem(source, None, None, name, "not a targets name; use e.g. 'taicang-2025'")]
+            [Problem(source, None, None, name, msg("targets.bad_name"))]
         )
     folder = resources.files("tupu.ontology").joinpath("targets")
     entry = folder.joinpath(f"{name}.yaml")
@@ -443,7 +442,7 @@ def load_targets(name: str) -> PlanTargets:
             [
                 Problem(
                     source, None, None, name,
-                    f"no such targets file; known: {', '.join(known) or 'none'}",
+                    msg("targets.no_file", known="、".join(known) or msg("targets.none")),
                 )
             ]
         )
@@ -453,6 +452,6 @@ def load_targets(name: str) -> PlanTargets:
         mark = getattr(e, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
         raise ValidationFailed(
-            [Problem(source, row, None, None, f"not valid YAML ({e}); fix the syntax")]
+            [Problem(source, row, None, None, msg("targets.yaml", error=e))]
         ) from e
     return read_targets(data, source)

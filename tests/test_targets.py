@@ -167,21 +167,21 @@ def test_read_targets_accepts_a_valid_document() -> None:
 @pytest.mark.parametrize(
     ("change", "column", "words"),
     [
-        (lambda d: d["targets"][0].update(value="10个"), "targets[0].value", "plain number"),
-        (lambda d: d["targets"][0].update(operator="ge"), "targets[0].operator", "means 'gt'"),
-        (lambda d: d["targets"][0].update(comparison="大约"), "targets[0].comparison", "unknown"),
-        (lambda d: d["targets"][0].update(unit="件"), "targets[0].unit", "use one of"),
-        (lambda d: d["targets"][0].update(id="甲"), "targets[0].id", "not a valid"),
-        (lambda d: d["targets"][0].pop("quote"), "targets[0].quote", "missing"),
-        (lambda d: d["targets"][0].update(year=2024), "targets[0].year", "plan's year"),
-        (lambda d: d["targets"][1].update(min=6), "targets[1].min", "above max"),
-        (lambda d: d["targets"][1].update(value=4), "targets[1].value", "min and max"),
-        (lambda d: d["targets"][1].update(id="a"), "targets[1].id", "duplicate"),
-        (lambda d: d["targets"][1].update(part_of="zz"), "targets[1].part_of", "names no target"),
+        (lambda d: d["targets"][0].update(value="10个"), "targets[0].value", "应为数字"),
+        (lambda d: d["targets"][0].update(operator="ge"), "targets[0].operator", "表示 gt"),
+        (lambda d: d["targets"][0].update(comparison="大约"), "targets[0].comparison", "未知的比较词"),
+        (lambda d: d["targets"][0].update(unit="件"), "targets[0].unit", "请使用以下之一"),
+        (lambda d: d["targets"][0].update(id="甲"), "targets[0].id", "不是有效的目标标识"),
+        (lambda d: d["targets"][0].pop("quote"), "targets[0].quote", "缺少“quote”"),
+        (lambda d: d["targets"][0].update(year=2024), "targets[0].year", "与规划年份 2025 不一致"),
+        (lambda d: d["targets"][1].update(min=6), "targets[1].min", "min 大于 max"),
+        (lambda d: d["targets"][1].update(value=4), "targets[1].value", "区间目标写 min 和 max"),
+        (lambda d: d["targets"][1].update(id="a"), "targets[1].id", "目标标识重复"),
+        (lambda d: d["targets"][1].update(part_of="zz"), "targets[1].part_of", "本文件中没有这个目标"),
         (lambda d: d["targets"][0].update(scope="maybe"), "targets[0].scope", "graph"),
-        (lambda d: d["targets"][0].update(colour="red"), "targets[0].colour", "unknown field"),
-        (lambda d: d["plan"].update(date="13/05/2025"), "plan.date", "yyyy-mm-dd"),
-        (lambda d: d["plan"].pop("issuer"), "plan.issuer", "missing"),
+        (lambda d: d["targets"][0].update(colour="red"), "targets[0].colour", "未知字段"),
+        (lambda d: d["plan"].update(date="13/05/2025"), "plan.date", "规划日期请写成 yyyy-mm-dd"),
+        (lambda d: d["plan"].pop("issuer"), "plan.issuer", "缺少“issuer”"),
     ],
 )
 def test_read_targets_refuses_bad_fields(change: Any, column: str, words: str) -> None:
@@ -192,6 +192,9 @@ def test_read_targets_refuses_bad_fields(change: Any, column: str, words: str) -
     [problem] = caught.value.problems
     assert (problem.file, problem.row, problem.column) == ("bad.yaml", None, column)
     assert words in problem.message
+    # a data administrator reads it: Chinese, from the catalogue, no English sentence left
+    assert re.search(r"[\u4e00-\u9fff]", problem.message)
+    assert not re.search(r"\b(?:missing|must|use|give|unknown|differs)\b", problem.message)
 
 
 def test_load_targets_refuses_an_unknown_name() -> None:
