@@ -35,7 +35,7 @@ from dataclasses import dataclass, replace
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS, SH, XSD
+from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
 from tupu.ontology.owl import XSD_TYPES
