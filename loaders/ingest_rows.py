@@ -276,14 +276,29 @@ def _enterprise(ctx: _Context, rec: Record) -> None:
         return
     name = str(rec.values["name"])
     _industry(ctx, rec, me, name)
-    for fname, label in (("town", "Town"), ("park", "Park")):
-        if fname in rec.values:
-            ctx.rel("LOCATED_IN", me, ctx.target(rec, (label,), fname, by_key=False), rec)
+    if "park" in rec.values:
+        ctx.rel("LOCATED_IN", me, ctx.target(rec, ("Park",), "park", by_key=False), rec)
+    _town(ctx, rec, me)
     figures: Props = {}
     if ctx.table.observe:
         figures = {k: v for k, v in ctx.props("EnterpriseObservation", rec).items()
                    if k not in ("id", "period")}
     _observations(ctx, rec, me, figures or None)
+
+
+def _town(ctx: _Context, rec: Record, me: Target) -> None:
+    """The enterprise's town: the town column's, or where its district and address say it is
+    (platform exports give "江苏省苏州市太仓市" and "太仓市城厢镇某路1号";
+    :meth:`IngestSession.place_in`)."""
+    near = [f for f in ("region", "address") if rec.values.get(f) not in (None, "")]
+    if "town" not in rec.values and (not near or "park" in rec.values):
+        return  # nothing says where it is, or its park does
+    given = (["town"] if "town" in rec.values else []) + near
+    name = str(rec.values["town"]) if "town" in rec.values else None
+    ctx.rel("LOCATED_IN", me, Target(
+        ("Town",), None, name, "、".join(ctx.table.column(f) for f in given),
+        "；".join(rec.texts.get(f, str(rec.values[f])) for f in given),
+        near="；".join(str(rec.values[f]) for f in near)), rec)
 
 
 def _observation(ctx: _Context, rec: Record) -> None:

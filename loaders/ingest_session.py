@@ -20,9 +20,10 @@ be resolved is a problem naming its file, row and column, in Chinese.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from tupu.graph.stores.model import Props, RelRow
 from tupu.graph.stores.store import GraphStore
@@ -36,6 +37,7 @@ from tupu.ontology.schema import Schema
 __all__ = ["IngestSession", "PendingObservation", "PendingRel", "Target", "origin_zh"]
 
 _PLACE_LABELS = frozenset({"Town", "Park"})
+_REGION = re.compile(r"[省市县]|自治[区州]")  # "北京市朝阳区": a region, not a town's name
 _PLACE_SUFFIXES = ("街道办事处", "街道", "镇", "乡", "开发区", "园区", "产业园", "区")
 _LABEL_ZH = {"Enterprise": "企业", "Project": "项目", "Town": "区镇", "Park": "园区",
              "SubSector": "文化产业细分领域"}
@@ -54,6 +56,11 @@ class Target:
     name: str | None
     column: str
     value: str
+    near: str | None = None
+    """Where else the row says the node is (an enterprise's district and address), for a town that
+    ``name`` does not give by itself (missing, or a region such as "江苏省苏州市太仓市"):
+    :meth:`IngestSession.place_in`. Such a target is given up without a problem when neither
+    names a town and ``name`` is empty or a region (another city's enterprise has no town here)."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +128,7 @@ class IngestSession:
         self._store_names: dict[tuple[str, str], list[str]] = {}
         self._store_keys: dict[str, set[str]] = {}
         self._alias_index: dict[str, set[str]] | None = None
+        self._city_names: dict[str, set[str]] = {}  # label → normalised cities of its nodes
         self._observed: dict[tuple[str, str], Props | None] = {}  # observations by (label, key)
         self._unsplit: dict[tuple[str, str, str], int] = {}  # (file, period, figure) → count
 
@@ -218,7 +226,49 @@ class IngestSession:
     def _exists(self, d: Delivery, label: str, key: str) -> bool:
         return d.has_node(label, key) or key in self._store_keys.get(label, set())
 
+    def place_in(self, d: Delivery, label: str, text: str) -> str | None:
+        """The ``label`` node (a town) that ``text`` names, or None.
+
+        ``text`` is where a business-information export says an enterprise is ("江苏省苏州市太仓市；
+        太仓市城厢镇某路1号"). Only a text in the towns' city counts — one that names the city in
+        full ("太仓市"; another city's "太仓路" does not), or a town whose name carries the city's
+        ("太仓港经济技术开发区") —, since other cities have a 城厢镇 too. Then the place named
+        earliest wins: by its full name ("城厢镇", before the "沙溪" of a road further on), else by
+        its name without 镇/街道/开发区 (at least two characters: "娄东").
+        """
+        index = self._index(d, label)
+        norm = normalise_name(text)
+        in_city = self.names_city(d, label, text)
+        stems = {c[:-1] for c in self._city_names[label] if c.endswith(("市", "县"))}
+        for shorten in (False, True):
+            hits: list[tuple[int, int, str]] = []
+            for name, keys in index.by_name.items():
+                needle = _strip_place(name) if shorten else name
+                if len(needle) < 2 or len(keys) != 1:
+                    continue
+                if not in_city and (shorten or not any(st in name for st in stems)):
+                    continue
+                at = norm.find(needle)
+                if at >= 0:
+                    hits.append((at, -len(needle), next(iter(keys))))
+            if hits:
+                return min(hits)[2]
+        return None
+
+    def names_city(self, d: Delivery, label: str, text: str) -> bool:
+        """True when ``text`` names, in full, the city of the known ``label`` nodes ("太仓市")."""
+        cities = self._city_names.get(label)
+        if cities is None:
+            found = {str(p.get("city") or "") for p in d.changes.nodes.get(label, ())}
+            if self.store is not None:
+                found.update(str(n.props.get("city") or "") for n in self.store.find_nodes(label))
+            cities = self._city_names[label] = {normalise_name(c) for c in found if len(c) >= 2}
+        norm = normalise_name(text)
+        return any(c in norm for c in cities)
+
     def _resolve(self, d: Delivery, t: Target, file: str, row: int) -> tuple[str, str] | None:
+        if t.near is not None:
+            return self._resolve_near(d, t, file, row)
         if t.key is not None:
             label = t.labels[0]
             if self._exists(d, label, t.key):
@@ -236,6 +286,23 @@ class IngestSession:
             keys = "、".join(k for _, k in hits[:5])
             d.problem(file, row, t.column, t.value,
                       msg("load.name_several", name=t.name, what=what, keys=keys))
+        return None
+
+    def _resolve_near(self, d: Delivery, t: Target, file: str, row: int
+                      ) -> tuple[str, str] | None:
+        label = t.labels[0]
+        if t.name:
+            hits = self._by_name(d, label, t.name)
+            if len(hits) == 1:
+                return label, hits[0]
+        text = "；".join(x for x in (t.name, t.near) if x)
+        key = self.place_in(d, label, text)
+        if key is not None:
+            return label, key
+        if self.names_city(d, label, text):
+            add_note("review", file, row, t.column, t.value, msg("load.town_not_in_address"))
+        elif t.name and not _REGION.search(t.name):
+            return self._resolve(d, replace(t, near=None), file, row)  # the problem, as written
         return None
 
     def _missing_key(self, d: Delivery, label: str, t: Target) -> str:

@@ -156,6 +156,7 @@ MESSAGES: dict[str, str] = {
     "load.place_known": "（现有：{listed}）",
     "load.place_none": "（图谱中还没有，请先载入区镇和园区）",
     "load.place_missing": "“{name}”不是图谱中的{what}{hint}；请填写全称",
+    "load.town_not_in_address": "所属地区和地址在本市，但看不出在哪个区镇，该企业暂不计为本地企业；请在文件中加一列“所在乡镇（街道）”填写区镇后重新载入",
     "load.enterprise_name_missing": "名称为“{name}”的企业不在本次载入的数据中，也不在图谱中（也不是"
                                     "已知企业的曾用名或别名）；请核对名称（须与企业名录一致），"
                                     "或补填统一社会信用代码",
