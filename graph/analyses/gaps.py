@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from tupu.graph.analyses import frames
+from tupu.graph.analyses.cache import memo
 from tupu.graph.analyses.config import GapConfig, default_analysis_config
 from tupu.graph.analyses.periods import revenue_summary
 from tupu.graph.analyses.scope import Scope
@@ -43,6 +44,17 @@ def panorama(store: GraphStore, scope: Scope | None = None, chain: str | None = 
 
 def _panorama(store: GraphStore, structure: ChainStructure, scope: Scope, chain: str | None,
               cfg: GapConfig) -> pd.DataFrame:
+    """The panorama of every chain in ``scope`` (kept per version of the store's data:
+    :mod:`tupu.graph.analyses.cache` — a link's panel, the gaps and the panorama of each chain
+    read the same one), then ``chain``'s rows."""
+    df = memo(store, "panorama", (scope, cfg), lambda: _every_chain(store, structure, scope, cfg))
+    if chain is not None:
+        df = df[df["chain"] == chain]
+    return df.reset_index(drop=True)
+
+
+def _every_chain(store: GraphStore, structure: ChainStructure, scope: Scope,
+                 cfg: GapConfig) -> pd.DataFrame:
     lk = frames.links_of(structure)
     facts = strength_facts(store, list(lk["link"]), scope)  # every link's members, read once
     df = lk[["chain", "chain_name", "link", "name", "stage", "position"]].rename(
@@ -71,8 +83,6 @@ def _panorama(store: GraphStore, structure: ChainStructure, scope: Scope, chain:
     df["upstream_present"] = [flanks[x].upstream_present for x in df["link"]]
     df["downstream_present"] = [flanks[x].downstream_present for x in df["link"]]
     df["broken"] = [flanks[x].broken for x in df["link"]]
-    if chain is not None:
-        df = df[df["chain"] == chain]
     return df[PANORAMA_COLUMNS].sort_values(["chain", "position", "link"]).reset_index(drop=True)
 
 
