@@ -498,7 +498,7 @@ def test_neo4j_publishes_to_a_viewer_what_memory_publishes(neo4j_sample: GraphSt
     bearing = []
     for family, (path, params) in firsts.items():
         status, data = on_memory.fetch(path, params)
-        if on_memory.read(params, data):
+        if on_memory.read(params, data) or keys_of(data) & REVENUE_KEYS:
             bearing.append(family)
         else:
             assert on_neo4j.fetch(path, params)[0] == status, (path, params)
@@ -511,7 +511,7 @@ def test_neo4j_publishes_to_a_viewer_what_memory_publishes(neo4j_sample: GraphSt
             assert on_neo4j.fetch(path, params) == (status, data), (path, params)
             on_neo4j.read(params, data)
             compared += 1
-    print("compared", compared, "answers of", len(bearing), "routes; fetched",
+    print("compared", compared, "answers of", bearing, "; fetched",
           on_neo4j.fetched, "from Neo4j; slowest", on_neo4j.took.most_common(5))
     assert on_neo4j.published == on_memory.published
     assert on_neo4j.published[on_neo4j.latest]
@@ -563,6 +563,19 @@ def insider_pairs(null: np.ndarray, units: list[str]) -> list[tuple[str, str]]:
     cos = np.abs(unit @ unit.T)
     np.fill_diagonal(cos, 0)
     return [(units[i], units[j]) for i, j in zip(*np.nonzero(cos > 1 - 1e-9), strict=True)][:10]
+
+
+REVENUE_KEYS = {"revenue", "revenue_ttm", "revenue_by_chain", "towns", "summary"}
+"""Keys of the answers the attacker reads revenue totals from (a suppressed total is None)."""
+
+
+def keys_of(value: Any) -> set[str]:
+    """Every key of a JSON answer, at any depth."""
+    if isinstance(value, dict):
+        return set(value) | set().union(*(keys_of(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(keys_of(v) for v in value)) if value else set()
+    return set()
 
 
 def keys_with_figures(value: Any) -> set[str]:

@@ -120,10 +120,19 @@ def link_flanks(status: Mapping[str, str], feeds: pd.DataFrame | Iterable[tuple[
 
 def gaps(store: GraphStore, scope: Scope | None = None, chain: str | None = None,
          config: GapConfig | None = None) -> pd.DataFrame:
-    """The missing and weak links of :func:`panorama`, ranked by priority, with reasons."""
+    """The missing and weak links of :func:`panorama`, ranked by priority, with reasons (those
+    of every chain kept per version of the store's data, then ``chain``'s)."""
     cfg = config or default_analysis_config().gaps
+    where = scope or Scope("city")
+    df = memo(store, "gaps", (where, cfg), lambda: _every_gap(store, where, cfg))
+    if chain is not None:
+        df = df[df["chain"] == chain]
+    return df.reset_index(drop=True)
+
+
+def _every_gap(store: GraphStore, scope: Scope, cfg: GapConfig) -> pd.DataFrame:
     structure = store.queries().chain_structure()
-    pan = _panorama(store, structure, scope or Scope("city"), None, cfg)
+    pan = _panorama(store, structure, scope, None, cfg)
     w = cfg.priority
     names = pan.set_index("link")["link_name"].to_dict()
     local = pan.set_index("link")["local_enterprises"].to_dict()
@@ -132,8 +141,6 @@ def gaps(store: GraphStore, scope: Scope | None = None, chain: str | None = None
     plan_chains = {key for key, _, plan_format in structure.chains if plan_format is True}
     rows = []
     for r in pan[pan["status"].isin(["missing", "weak"])].itertuples(index=False):
-        if chain is not None and r.chain != chain:
-            continue
         reasons: list[str] = []
         score = 0.0
         if r.broken:
