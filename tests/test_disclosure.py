@@ -176,9 +176,11 @@ def test_an_insider_cannot_learn_the_other_of_a_pair() -> None:
 
 
 # -- the attacker -----------------------------------------------------------------------------
-def viewer_app(store: GraphStore, data_dir: Any) -> FastAPI:
-    """The real app over ``store``, knowing a viewer token (the store is shared, read-only)."""
-    disclosure.forget()
+def viewer_app(store: GraphStore, data_dir: Any, fresh: bool = True) -> FastAPI:
+    """The real app over ``store``, knowing a viewer token (the store is shared, read-only);
+    ``fresh``: no suppression pattern kept from before."""
+    if fresh:
+        disclosure.forget()
     app = create_app(load_settings(data_dir=data_dir, store="memory", api_tokens=TOKENS,
                                    env="development"))
     app.dependency_overrides[get_store] = lambda: store
@@ -409,8 +411,9 @@ class Attack:
             ordered = sorted(cells, key=sorted)
             null = null_space(ordered, units)
             found = determined(null, units)
-            if found:
+            if found:  # and confined to a point: no linear programs needed
                 out.append(f"{system}: a viewer solves for {sorted(found)[:5]}")
+                continue
             insiders = insider_pairs(null, units)
             if insiders:
                 out.append(f"{system}: an insider learns another enterprise: {insiders[:3]}")
@@ -463,7 +466,7 @@ def test_the_attacker_catches_a_route_that_leaks(monkeypatch: pytest.MonkeyPatch
     assert alone <= solved
     # without the leak the same fetches give nothing away
     monkeypatch.setattr(disclosure, "panorama", real)
-    honest = Attack(viewer_app(store, tmp_path / "honest"), store)
+    honest = Attack(viewer_app(store, tmp_path / "honest", fresh=False), store)
     honest.run(lambda path: path == "/api/v1/gaps")
     assert not honest.findings()
     assert honest.fetched == attack.fetched
