@@ -17,7 +17,7 @@ import re
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from typing import Any
 
 import numpy as np
@@ -288,17 +288,26 @@ def requests_of(app: FastAPI, know: Knowledge, periods: list[str]) -> Iterator[t
         if full_path.startswith("/api/"):
             full = {"all": True} if "all" in aliases else {}
             if "scope" in aliases:
-                variants += [{"scope": sc, **full} for sc in know.scopes]
+                default = next(p.field_info.default for p in route.dependant.query_params
+                               if p.alias == "scope")
+                variants += [{"scope": sc, **full} for sc in know.scopes
+                             if full or sc != default]  # not the plain request again
             if "all" in aliases:
                 variants += [{"all": True}, {"all": False}]
             for a in aliases:
                 if a not in CROSSED:
                     variants += [{a: v, **(full if a == "chain" else {})} for v in choices(a)]
-        for pv in itertools.product(*path_choices):
+        for i, pv in enumerate(itertools.product(*path_choices)):
             path = full_path
             for n, v in zip(path_names, pv, strict=True):
                 path = path.replace("{" + n + "}", str(v))
             for params in variants:
+                # a park is no cell (parks nest in towns: each answer must show no total in
+                # one) and every park takes the same path through the code: every park with
+                # the first path value, one park with the others
+                if i and str(params.get("scope", "")).startswith("park:") \
+                        and params["scope"] != f"park:{know.parks[0]}":
+                    continue
                 # a chain (query or path) only selects rows of the all-chain answer: fetch it in
                 # the city scope (in other scopes its rows are the cells the unfiltered one has)
                 chained = "chain" in params or "chain_id" in path_names
@@ -309,6 +318,10 @@ def requests_of(app: FastAPI, know: Knowledge, periods: list[str]) -> Iterator[t
 
 def numbers(text: str) -> list[float]:
     return [float(x.replace(",", "")) for x in re.findall(r"\d[\d,]*\.\d+(?=亿元)", text)]
+
+
+def request_key(path: str, params: dict[str, Any]) -> Hashable:
+    return path, tuple(sorted(params.items()))
 
 
 class Attack:
@@ -326,9 +339,13 @@ class Attack:
         self.published: dict[str, set[frozenset[str]]] = {p: set() for p in self.periods}
         self.fetched = 0
         self.took: Counter[str] = Counter()
+        self.answers: dict[Hashable, tuple[int, Any]] = {}  # by :func:`request_key`
 
     def fetch(self, path: str, params: dict[str, Any]) -> tuple[int, Any]:
         """One GET as the viewer; its status and its JSON answer (None when not JSON)."""
+        kept = self.answers.get(request_key(path, params))
+        if kept is not None:
+            return kept
         started = time.perf_counter()
         r = self.viewer.get(path, params=params)
         self.took[path.split("/")[-1] if "{" not in path else path] += \
@@ -336,10 +353,12 @@ class Attack:
         self.fetched += 1
         assert r.status_code in (200, 303, 400, 404, 422), (path, params, r.status_code)
         if r.status_code != 200 or "json" not in r.headers.get("content-type", ""):
+            self.answers[request_key(path, params)] = (r.status_code, None)
             return r.status_code, None
         data = r.json()
         bad = keys_with_figures(data)
         assert not bad, (path, params, bad)
+        self.answers[request_key(path, params)] = (r.status_code, data)
         return r.status_code, data
 
     def run(self, wanted: Callable[[str], bool] = lambda path: True) -> None:
@@ -424,6 +443,11 @@ class Attack:
         return out
 
 
+MEMORY_ATTACK: list[Attack] = []
+"""The attack on the memory store, once it ran: the Neo4j test (run after it, with the other
+readers of the Neo4j sample city) compares with its answers instead of fetching them again."""
+
+
 def test_a_viewer_cannot_solve_for_any_enterprise() -> None:
     """The attack on the memory store: every route, page and export family a viewer reaches
     (:func:`requests_of`), every system solved. (The Neo4j store is held to publishing the same
@@ -431,6 +455,7 @@ def test_a_viewer_cannot_solve_for_any_enterprise() -> None:
     store = shared_sample()
     attack = Attack(viewer_app(store, tempfile.mkdtemp(prefix="tupu-attack-")), store)
     attack.run()
+    MEMORY_ATTACK[:] = [attack]
     print("fetched", attack.fetched, "slowest", attack.took.most_common(5))
     assert attack.fetched > 100
     solving = time.perf_counter()
@@ -490,6 +515,8 @@ def test_neo4j_publishes_to_a_viewer_what_memory_publishes(neo4j_sample: GraphSt
     memory one for the same proof.)"""
     memory_store = shared_sample()
     on_memory = Attack(viewer_app(memory_store, tmp_path / "memory"), memory_store)
+    if MEMORY_ATTACK:  # the same app over the same store answers the same: no need to ask again
+        on_memory.answers = MEMORY_ATTACK[0].answers
     on_neo4j = Attack(viewer_app(neo4j_sample, tmp_path / "neo4j"), neo4j_sample)
     assert on_neo4j.periods == on_memory.periods
     firsts: dict[str, tuple[str, dict[str, Any]]] = {}
