@@ -161,6 +161,48 @@ def test_a_store_without_a_version_computes_every_time(
     assert len(calls) == 2
 
 
+def test_the_panorama_gaps_and_candidates_are_kept_per_scope_until_a_write(
+    store: MemoryStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A link's panel, the gaps and each chain's panorama read one computation per scope (every
+    chain's rows, then the chain's); candidates one per link and length; a write computes
+    afresh, as without the cache."""
+    from tupu.graph.analyses import candidates as candidates_module
+    from tupu.graph.analyses import gaps as gaps_module
+    from tupu.graph.analyses.candidates import candidates
+    from tupu.graph.analyses.gaps import gaps, panorama
+    from tupu.graph.analyses.scope import Scope
+
+    every_chain = counting(monkeypatch, gaps_module, "_every_chain")
+    every_gap = counting(monkeypatch, gaps_module, "_every_gap")
+    ranked = counting(monkeypatch, candidates_module, "_candidates")
+    town = Scope("town", sorted(n.key for n in store.find_nodes("Town"))[0])
+    whole, ranked_gaps = panorama(store, town), gaps(store, town)
+    chains = sorted(set(whole["chain"]))
+    assert len(chains) >= 2 and not ranked_gaps.empty
+    for chain in chains:
+        pd.testing.assert_frame_equal(panorama(store, town, chain), whole[
+            whole["chain"] == chain].reset_index(drop=True))
+        pd.testing.assert_frame_equal(gaps(store, town, chain), ranked_gaps[
+            ranked_gaps["chain"] == chain].reset_index(drop=True))
+    assert len(every_chain) == len(every_gap) == 1
+    panorama(store)  # another scope: its own computation
+    assert len(every_chain) == 2
+
+    link = str(ranked_gaps["link"].iloc[0])
+    pd.testing.assert_frame_equal(candidates(store, link), candidates(store, link))
+    assert len(ranked) == 1
+    assert len(candidates(store, link, 3)) <= 3 and len(ranked) == 2
+
+    store.apply(new_quarter(local_enterprise(store)))
+    after, after_candidates = gaps(store, town), candidates(store, link)
+    assert len(every_gap) == 2 and len(ranked) == 3
+    with cache.disabled():
+        pd.testing.assert_frame_equal(after, gaps(store, town))
+        pd.testing.assert_frame_equal(after_candidates, candidates(store, link))
+    assert len(every_gap) == 3 and len(ranked) == 4
+
+
 @pytest.mark.parametrize("role", ["viewer", "analyst"])
 def test_the_pages_answer_as_without_the_cache(store: MemoryStore, tmp_path: Path,
                                                 role: str) -> None:
@@ -171,7 +213,11 @@ def test_the_pages_answer_as_without_the_cache(store: MemoryStore, tmp_path: Pat
 
     web = TestClient(app_on(web_settings(tmp_path / "web"), store), headers=bearer(role))
     period = observed_periods(store)[-1]
-    urls = ["/clusters", "/targets", f"/bulletin/{period}", "/api/v1/dashboard"]
+    town = sorted(n.key for n in store.find_nodes("Town"))[0]
+    link = sorted(n.key for n in store.find_nodes("ChainLink"))[0]
+    urls = ["/clusters", "/targets", f"/bulletin/{period}", "/api/v1/dashboard",
+            f"/api/v1/gaps?scope=town:{town}", f"/api/v1/graph/links/{link}?scope=town:{town}",
+            f"/api/v1/candidates/{link}", f"/candidates/{link}"]
     with cache.disabled():
         fresh = [web.get(u) for u in urls]
     first = [web.get(u) for u in urls]

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import itertools
 import re
+import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from typing import Any
 
 import numpy as np
@@ -52,16 +53,25 @@ def test_sensitivity_rule() -> None:
     assert not disclosure.sensitive([100.0, 60.0, 50.0], RULES)
 
 
-def unit_determined(cells: list[frozenset[str]], units: list[str]) -> set[str]:
-    """Units whose value the totals of ``cells`` fix (full SVD; independent of the module)."""
-    a = np.array([[1.0 if u in c else 0.0 for u in units] for c in cells]) if cells \
-        else np.zeros((0, len(units)))
+def null_space(cells: list[frozenset[str]], units: list[str]) -> np.ndarray:
+    """A basis (columns, one row per unit) of the null space of the cells' incidence matrix
+    (full SVD; independent of the module)."""
     if not cells:
-        return set()
+        return np.eye(len(units))
+    a = np.array([[1.0 if u in c else 0.0 for u in units] for c in cells])
     _, sv, vt = np.linalg.svd(a, full_matrices=True)
     r = int((sv > 1e-9 * max(a.shape) * sv[0]).sum())
-    null = vt[r:].T
+    return vt[r:].T
+
+
+def determined(null: np.ndarray, units: list[str]) -> set[str]:
+    """Units whose value the totals fix: no direction of the null space moves them."""
     return {u for u, row in zip(units, null, strict=True) if np.linalg.norm(row) < 1e-7}
+
+
+def unit_determined(cells: list[frozenset[str]], units: list[str]) -> set[str]:
+    """Units whose value the totals of ``cells`` fix."""
+    return determined(null_space(cells, units), units)
 
 
 Confined = tuple[str, float, float, float]  # (unit, its value, the lowest, the highest it can be)
@@ -166,21 +176,15 @@ def test_an_insider_cannot_learn_the_other_of_a_pair() -> None:
 
 
 # -- the attacker -----------------------------------------------------------------------------
-@pytest.fixture(params=["memory", pytest.param("neo4j", marks=[pytest.mark.neo4j,
-                                                               pytest.mark.neo4j_sample])])
-def city(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-         ) -> Iterator[tuple[FastAPI, GraphStore]]:
-    """The sample city in each store (shared, read-only), behind an app that knows a viewer
-    token."""
-    if request.param == "memory":
-        store: GraphStore = shared_sample()
-    else:
-        store = request.getfixturevalue("neo4j_sample")
-    disclosure.forget()
-    app = create_app(load_settings(data_dir=tmp_path_factory.mktemp("data"), store="memory",
-                                   api_tokens=TOKENS, env="development"))
+def viewer_app(store: GraphStore, data_dir: Any, fresh: bool = True) -> FastAPI:
+    """The real app over ``store``, knowing a viewer token (the store is shared, read-only);
+    ``fresh``: no suppression pattern kept from before."""
+    if fresh:
+        disclosure.forget()
+    app = create_app(load_settings(data_dir=data_dir, store="memory", api_tokens=TOKENS,
+                                   env="development"))
     app.dependency_overrides[get_store] = lambda: store
-    yield app, store
+    return app
 
 
 class Knowledge:
@@ -284,17 +288,26 @@ def requests_of(app: FastAPI, know: Knowledge, periods: list[str]) -> Iterator[t
         if full_path.startswith("/api/"):
             full = {"all": True} if "all" in aliases else {}
             if "scope" in aliases:
-                variants += [{"scope": sc, **full} for sc in know.scopes]
+                default = next(p.field_info.default for p in route.dependant.query_params
+                               if p.alias == "scope")
+                variants += [{"scope": sc, **full} for sc in know.scopes
+                             if full or sc != default]  # not the plain request again
             if "all" in aliases:
                 variants += [{"all": True}, {"all": False}]
             for a in aliases:
                 if a not in CROSSED:
                     variants += [{a: v, **(full if a == "chain" else {})} for v in choices(a)]
-        for pv in itertools.product(*path_choices):
+        for i, pv in enumerate(itertools.product(*path_choices)):
             path = full_path
             for n, v in zip(path_names, pv, strict=True):
                 path = path.replace("{" + n + "}", str(v))
             for params in variants:
+                # a park is no cell (parks nest in towns: each answer must show no total in
+                # one) and every park takes the same path through the code: every park with
+                # the first path value, one park with the others
+                if i and str(params.get("scope", "")).startswith("park:") \
+                        and params["scope"] != f"park:{know.parks[0]}":
+                    continue
                 # a chain (query or path) only selects rows of the all-chain answer: fetch it in
                 # the city scope (in other scopes its rows are the cells the unfiltered one has)
                 chained = "chain" in params or "chain_id" in path_names
@@ -307,39 +320,75 @@ def numbers(text: str) -> list[float]:
     return [float(x.replace(",", "")) for x in re.findall(r"\d[\d,]*\.\d+(?=亿元)", text)]
 
 
-def test_a_viewer_cannot_solve_for_any_enterprise(city: tuple[FastAPI, GraphStore]) -> None:
-    app, store = city
-    know = Knowledge(store)
-    viewer = TestClient(app, headers={"Authorization": f"Bearer {VIEWER}"})
-    periods = viewer.get("/api/v1/bulletin").json()
-    latest = periods[0]
-    # revenue cells published per period's variables; investment over projects; talent
-    published: dict[str, set[frozenset[str]]] = {p: set() for p in periods}
-    fetched = 0
-    took: Counter[str] = Counter()
-    for path, params in requests_of(app, know, periods):
+def request_key(path: str, params: dict[str, Any]) -> Hashable:
+    return path, tuple(sorted(params.items()))
+
+
+class Attack:
+    """The attacker at work: it fetches what a viewer can (:func:`requests_of`, through the
+    real app), checks that no answer carries an enterprise's own figure, and collects the
+    published revenue totals as cells (sets of enterprises) per system of variables: each
+    period's four-quarter revenue, and each quarter's own revenue (``quarter yyyyQn``)."""
+
+    def __init__(self, app: FastAPI, store: GraphStore) -> None:
+        self.app, self.store = app, store
+        self.know = Knowledge(store)
+        self.viewer = TestClient(app, headers={"Authorization": f"Bearer {VIEWER}"})
+        self.periods: list[str] = self.viewer.get("/api/v1/bulletin").json()
+        self.latest = self.periods[0]
+        self.published: dict[str, set[frozenset[str]]] = {p: set() for p in self.periods}
+        self.fetched = 0
+        self.took: Counter[str] = Counter()
+        self.answers: dict[Hashable, tuple[int, Any]] = {}  # by :func:`request_key`
+
+    def fetch(self, path: str, params: dict[str, Any]) -> tuple[int, Any]:
+        """One GET as the viewer; its status and its JSON answer (None when not JSON)."""
+        kept = self.answers.get(request_key(path, params))
+        if kept is not None:
+            return kept
         started = time.perf_counter()
-        r = viewer.get(path, params=params)
-        took[path.split("/")[-1] if "{" not in path else path] += time.perf_counter() - started
-        fetched += 1
+        r = self.viewer.get(path, params=params)
+        self.took[path.split("/")[-1] if "{" not in path else path] += \
+            time.perf_counter() - started
+        self.fetched += 1
         assert r.status_code in (200, 303, 400, 404, 422), (path, params, r.status_code)
         if r.status_code != 200 or "json" not in r.headers.get("content-type", ""):
-            continue
+            self.answers[request_key(path, params)] = (r.status_code, None)
+            return r.status_code, None
         data = r.json()
         bad = keys_with_figures(data)
         assert not bad, (path, params, bad)
+        self.answers[request_key(path, params)] = (r.status_code, data)
+        return r.status_code, data
+
+    def run(self, wanted: Callable[[str], bool] = lambda path: True) -> None:
+        """Every request of :func:`requests_of` whose path is ``wanted``: fetched and read."""
+        for path, params in requests_of(self.app, self.know, self.periods):
+            if wanted(path):
+                self.read(params, self.fetch(path, params)[1])
+
+    def read(self, params: dict[str, Any], data: Any) -> list[tuple[str, frozenset[str]]]:
+        """The cells ``data`` (one answer, fetched with ``params``) publishes, added to the
+        attacker's systems and returned as (system, cell)."""
+        know, found = self.know, []
         rows = data if isinstance(data, list) else None
         if rows is not None and rows and isinstance(rows[0], dict) and "revenue" in rows[0]:
             scope = params.get("scope", "city")
             for row in rows:
                 if row["revenue"] is not None:
                     assert not scope.startswith("park:"), "parks nest in towns: not cells"
-                    published[latest].add(frozenset(know.members[row["link"]]
-                                                    & know.in_scope(scope)))
+                    found.append((self.latest, frozenset(know.members[row["link"]]
+                                                         & know.in_scope(scope))))
+        if isinstance(data, dict) and isinstance(data.get("strength"), dict):  # a link's panel
+            scope = str(data["scope"])
+            if data["strength"].get("revenue") is not None:
+                assert not scope.startswith("park:"), "parks nest in towns: not cells"
+                found.append((self.latest, frozenset(know.members[data["link"]]
+                                                     & know.in_scope(scope))))
         if isinstance(data, dict) and "clusters" in data:
             for row in data["clusters"]:
                 if row["revenue"] is not None:
-                    published[latest].add(frozenset(str(row["members"]).split(";")))
+                    found.append((self.latest, frozenset(str(row["members"]).split(";"))))
                 assert not numbers(str(row.get("description"))), row["description"]
         if isinstance(data, dict) and "charts" in data:  # the dashboard (s-browser)
             charts = data["charts"]
@@ -348,49 +397,177 @@ def test_a_viewer_cannot_solve_for_any_enterprise(city: tuple[FastAPI, GraphStor
                 for series in spec["series"]:
                     for p, v in zip(spec["categories"], series["data"], strict=True):
                         if v is not None:
-                            published.setdefault(f"quarter {p}", set()).add(
-                                frozenset(know.chain_members[series["key"]]))
+                            found.append((f"quarter {p}",
+                                          frozenset(know.chain_members[series["key"]])))
             if "towns" in charts and data.get("period"):
                 spec = charts["towns"]
                 for key, v in zip(spec.get("keys", []), spec["series"][2]["data"], strict=True):
                     if v is not None:
-                        published.setdefault(data["period"], set()).add(frozenset(
-                            e for e in know.local if know.town.get(e) == key))
+                        found.append((data["period"], frozenset(
+                            e for e in know.local if know.town.get(e) == key)))
         if isinstance(data, dict) and "sections" in data:
             period = data["period"]
             for s in data["sections"]:
                 if s["key"] == "towns":
                     for row in s["rows"]:
                         if row["revenue_ttm"] is not None:
-                            published[period].add(frozenset(
-                                e for e in know.local if know.town.get(e) == row["town"]))
+                            found.append((period, frozenset(
+                                e for e in know.local if know.town.get(e) == row["town"])))
             if any(numbers(line) for line in data["summary"]):
-                published[period].add(frozenset(know.local))
-    print("fetched", fetched, "slowest", took.most_common(5))
-    assert fetched > 100
-    obs = frames.enterprise_observations(store, frozenset(know.local))
-    for period, cells in published.items():
-        found = unit_determined(sorted(cells, key=sorted), know.local)
-        assert not found, f"{period}: a viewer solves for {sorted(found)[:5]}"
-        insiders = insider_pairs(sorted(cells, key=sorted), know.local)
-        assert not insiders, f"{period}: an insider learns another enterprise: {insiders[:3]}"
-        truth = figures_behind(obs, period)
-        pinned = confined(sorted(cells, key=sorted), truth, RULES.p)
-        assert not pinned, f"{period}: a viewer confines (enterprise, value, low, high) {pinned[:3]}"
-    assert published[latest], "the viewer should still see some revenue totals"
-    check_totals_are_the_truth(viewer, know, store, obs)
+                found.append((period, frozenset(know.local)))
+        for system, cell in found:
+            self.published.setdefault(system, set()).add(cell)
+        return found
+
+    def findings(self) -> list[str]:
+        """What the published totals give away, per system: figures they determine (rank
+        test), figures an insider learns (one other enterprise's, knowing its own), and figures
+        they confine to an interval narrower than the p% rule's ±p% (linear programs)."""
+        units = self.know.local
+        obs = frames.enterprise_observations(self.store, frozenset(units))
+        out = []
+        for system, cells in self.published.items():
+            ordered = sorted(cells, key=sorted)
+            null = null_space(ordered, units)
+            found = determined(null, units)
+            if found:  # and confined to a point: no linear programs needed
+                out.append(f"{system}: a viewer solves for {sorted(found)[:5]}")
+                continue
+            insiders = insider_pairs(null, units)
+            if insiders:
+                out.append(f"{system}: an insider learns another enterprise: {insiders[:3]}")
+            pinned = confined(ordered, truth_of(obs, system), RULES.p)
+            if pinned:
+                out.append(f"{system}: a viewer confines (enterprise, value, low, high) "
+                           f"{pinned[:3]}")
+        return out
 
 
-def figures_behind(obs: Any, cells_key: str) -> dict[str, float]:
-    """Each enterprise's figure that the cells published under ``cells_key`` add up: one quarter's
-    own revenue for ``"quarter yyyyQn"`` (the dashboard's revenue by chain), else the four
-    quarters ending at the period (panorama, towns, bulletin)."""
-    if cells_key.startswith("quarter "):
-        one = obs[obs["period"] == cells_key.removeprefix("quarter ")]
-        sums = one.assign(revenue=one["revenue"].fillna(0.0).astype(float)).groupby(
-            "enterprise")["revenue"].sum()
+MEMORY_ATTACK: list[Attack] = []
+"""The attack on the memory store, once it ran: the Neo4j test (run after it, with the other
+readers of the Neo4j sample city) compares with its answers instead of fetching them again."""
+
+
+def test_a_viewer_cannot_solve_for_any_enterprise() -> None:
+    """The attack on the memory store: every route, page and export family a viewer reaches
+    (:func:`requests_of`), every system solved. (The Neo4j store is held to publishing the same
+    answers: :func:`test_neo4j_publishes_to_a_viewer_what_memory_publishes`.)"""
+    store = shared_sample()
+    attack = Attack(viewer_app(store, tempfile.mkdtemp(prefix="tupu-attack-")), store)
+    attack.run()
+    MEMORY_ATTACK[:] = [attack]
+    print("fetched", attack.fetched, "slowest", attack.took.most_common(5))
+    assert attack.fetched > 100
+    solving = time.perf_counter()
+    found = attack.findings()
+    print("solved", len(attack.published), "systems in", time.perf_counter() - solving)
+    assert not found, found
+    assert attack.published[attack.latest], "the viewer should still see some revenue totals"
+    obs = frames.enterprise_observations(store, frozenset(attack.know.local))
+    check_totals_are_the_truth(attack.viewer, attack.know, store, obs)
+
+
+def test_the_attacker_catches_a_route_that_leaks(monkeypatch: pytest.MonkeyPatch,
+                                                 tmp_path: Any) -> None:
+    """A planted leak: the gaps route in a town scope serves a viewer the analysts' totals
+    (suppressed link × town cells included). The attacker, on the gaps route alone, must solve
+    for the enterprises alone in a link × town cell: by the cell itself, and by differencing."""
+    real = disclosure.panorama
+
+    def leaky(store: GraphStore, cfg: Any, role: Any, scope: str, rows: Any) -> Any:
+        return rows if scope.startswith("town:") else real(store, cfg, role, scope, rows)
+
+    monkeypatch.setattr(disclosure, "panorama", leaky)
+    store = shared_sample()
+    attack = Attack(viewer_app(store, tmp_path), store)
+    attack.run(lambda path: path == "/api/v1/gaps")
+    found = attack.findings()
+    assert found and found[0].startswith(f"{attack.latest}: a viewer solves for"), found
+    know = attack.know
+    alone = {e for cell in attack.published[attack.latest] if len(cell) == 1 for e in cell}
+    assert alone, "the leak publishes single-enterprise cells"
+    solved = determined(null_space(sorted(attack.published[attack.latest], key=sorted),
+                                   know.local), know.local)
+    assert alone <= solved
+    # without the leak the same fetches give nothing away
+    monkeypatch.setattr(disclosure, "panorama", real)
+    honest = Attack(viewer_app(store, tmp_path / "honest", fresh=False), store)
+    honest.run(lambda path: path == "/api/v1/gaps")
+    assert not honest.findings()
+    assert honest.fetched == attack.fetched
+
+
+@pytest.mark.neo4j
+@pytest.mark.neo4j_sample
+def test_neo4j_publishes_to_a_viewer_what_memory_publishes(neo4j_sample: GraphStore,
+                                                           tmp_path: Any) -> None:
+    """The same app over Neo4j answers a viewer exactly as over the memory store, so the attack
+    on the memory store (:func:`test_a_viewer_cannot_solve_for_any_enterprise`) proves it for
+    Neo4j too, without solving the same systems again.
+
+    Everything above the store — the routes, the analyses, the disclosure control — is the same
+    code on both stores; only the store's reads differ. So: every request of a route that
+    publishes revenue totals (found by fetching each route once from the memory app; all their
+    variants then on both stores) must give the same JSON answer, hence the same cells, and the
+    same published cells; every other route is fetched once on Neo4j (first variant) and must
+    answer as on memory (status) and carry no enterprise figure. The totals are checked against
+    the Neo4j store's own figures. (Before, the attack ran whole on Neo4j: ~10× the time of the
+    memory one for the same proof.)"""
+    memory_store = shared_sample()
+    on_memory = Attack(viewer_app(memory_store, tmp_path / "memory"), memory_store)
+    if MEMORY_ATTACK:  # the same app over the same store answers the same: no need to ask again
+        on_memory.answers = MEMORY_ATTACK[0].answers
+    on_neo4j = Attack(viewer_app(neo4j_sample, tmp_path / "neo4j"), neo4j_sample)
+    assert on_neo4j.periods == on_memory.periods
+    firsts: dict[str, tuple[str, dict[str, Any]]] = {}
+    variants: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for path, params in requests_of(on_memory.app, on_memory.know, on_memory.periods):
+        family = route_of(on_memory.app, path)
+        firsts.setdefault(family, (path, params))
+        variants.setdefault(family, []).append((path, params))
+    bearing = []
+    for family, (path, params) in firsts.items():
+        status, data = on_memory.fetch(path, params)
+        if on_memory.read(params, data) or keys_of(data) & REVENUE_KEYS:
+            bearing.append(family)
+        else:
+            assert on_neo4j.fetch(path, params)[0] == status, (path, params)
+    assert {"/api/v1/gaps", "/api/v1/dashboard", "/api/v1/bulletin/{period}"} <= set(bearing)
+    compared = 0
+    for family in bearing:
+        for path, params in variants[family]:
+            status, data = on_memory.fetch(path, params)
+            on_memory.read(params, data)
+            assert on_neo4j.fetch(path, params) == (status, data), (path, params)
+            on_neo4j.read(params, data)
+            compared += 1
+    print("compared", compared, "answers of", bearing, "; fetched",
+          on_neo4j.fetched, "from Neo4j; slowest", on_neo4j.took.most_common(5))
+    assert on_neo4j.published == on_memory.published
+    assert on_neo4j.published[on_neo4j.latest]
+    obs = frames.enterprise_observations(neo4j_sample, frozenset(on_neo4j.know.local))
+    check_totals_are_the_truth(on_neo4j.viewer, on_neo4j.know, neo4j_sample, obs)
+
+
+def route_of(app: FastAPI, path: str) -> str:
+    """The route template (``/api/v1/bulletin/{period}``) a concrete path matches."""
+    for full_path, _ in app_routes(app):
+        pattern = re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(full_path))
+        if re.fullmatch(pattern, path):
+            return full_path
+    raise AssertionError(f"no route for {path}")
+
+
+def truth_of(obs: Any, published_as: str) -> dict[str, float]:
+    """Each enterprise's figure in the cells published as ``published_as``: a quarter's own
+    revenue (``quarter yyyyQn``, the dashboard's revenue by chain) or the four quarters up to a
+    period (``yyyyQn``: the panorama, clusters, towns and the bulletin)."""
+    if published_as.startswith("quarter "):
+        quarter = obs[obs["period"] == published_as.removeprefix("quarter ")]
+        sums = quarter.assign(revenue=quarter["revenue"].fillna(0.0).astype(float)) \
+            .groupby("enterprise")["revenue"].sum()
         return {str(e): float(v) for e, v in sums.items()}
-    rev = revenue_summary(obs, cells_key)
+    rev = revenue_summary(obs, published_as)
     return {str(e): float(v) for e, v in zip(rev["enterprise"], rev["ttm"], strict=True)}
 
 
@@ -408,19 +585,27 @@ def check_totals_are_the_truth(viewer: TestClient, know: Knowledge, store: Graph
         assert r["revenue"] == pytest.approx(total, rel=1e-6, abs=0.01), r["link"]
 
 
-def insider_pairs(cells: list[frozenset[str]], units: list[str]) -> list[tuple[str, str]]:
-    """Pairs (i, j): knowing its own figure, enterprise i solves for j's."""
-    if not cells:
-        return []
-    a = np.array([[1.0 if u in c else 0.0 for u in units] for c in cells])
-    _, sv, vt = np.linalg.svd(a, full_matrices=True)
-    r = int((sv > 1e-9 * max(a.shape) * sv[0]).sum())
-    null = vt[r:].T
+def insider_pairs(null: np.ndarray, units: list[str]) -> list[tuple[str, str]]:
+    """Pairs (i, j): knowing its own figure, enterprise i solves for j's (their rows of the
+    null space are parallel)."""
     norms = np.linalg.norm(null, axis=1)
     unit = null / np.where(norms > 0, norms, 1)[:, None]
     cos = np.abs(unit @ unit.T)
     np.fill_diagonal(cos, 0)
     return [(units[i], units[j]) for i, j in zip(*np.nonzero(cos > 1 - 1e-9), strict=True)][:10]
+
+
+REVENUE_KEYS = {"revenue", "revenue_ttm", "revenue_by_chain", "towns", "summary"}
+"""Keys of the answers the attacker reads revenue totals from (a suppressed total is None)."""
+
+
+def keys_of(value: Any) -> set[str]:
+    """Every key of a JSON answer, at any depth."""
+    if isinstance(value, dict):
+        return set(value) | set().union(*(keys_of(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(keys_of(v) for v in value)) if value else set()
+    return set()
 
 
 def keys_with_figures(value: Any) -> set[str]:

@@ -46,6 +46,21 @@ def gaps(store: GraphStore, cfg: AnalysisConfig, role: Role, scope: str = "city"
     return disclosure.panorama(store, cfg, role, scope, rows)
 
 
+def link_row(store: GraphStore, cfg: AnalysisConfig, role: Role, scope: str,
+             link: str) -> tuple[Record | None, Record]:
+    """``link``'s row of :func:`gaps` in ``scope`` (None when it is no gap) and its row of the
+    panorama there (the gap row when there is one): the rows :func:`gaps` gives, without
+    turning every other link's into records."""
+    where = scope_of(store, scope)
+    found = find_gaps(store, where, None, cfg.gaps)
+    gap = disclosure.panorama(store, cfg, role, scope, records(found[found["link"] == link]))
+    if gap:
+        return gap[0], gap[0]
+    pan = panorama(store, where, None, cfg.gaps)
+    return None, disclosure.panorama(store, cfg, role, scope,
+                                     records(pan[pan["link"] == link]))[0]
+
+
 def link_info(store: GraphStore, link: str) -> dict[str, Any]:
     """A chain link's id, name, stage and chain; :class:`NotFound` when there is none."""
     link = named(store, "ChainLink", link)

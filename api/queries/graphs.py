@@ -70,11 +70,7 @@ def link_panel(store: GraphStore, cfg: AnalysisConfig, role: Role, link: str,
     (ranked), the top candidates with their explanation and the parks positioned for it."""
     info = attraction.link_info(store, link)
     where = attraction.scope_of(store, scope)
-    chain = info["chain"]
-    gap = next((r for r in attraction.gaps(store, cfg, role, scope, chain)
-                if r["link"] == link), None)
-    row = gap or next(r for r in attraction.gaps(store, cfg, role, scope, chain, every_link=True)
-                      if r["link"] == link)
+    gap, row = attraction.link_row(store, cfg, role, scope, str(info["link"]))
     strength = {k: row[k] for k in PANORAMA_COLUMNS if k in row}
     members = link_members(store, [link])[link]
     here = locality(store)

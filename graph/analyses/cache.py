@@ -28,8 +28,10 @@ import pandas as pd
 from tupu.graph.stores.store import GraphStore
 
 T = TypeVar("T")
-MAX_ENTRIES = 64
-"""Answers kept per store (the pages ask for a few analyses per period and role)."""
+MAX_ENTRIES = 256
+"""Answers kept per store (the pages ask for a few analyses per period, scope and link: a
+panorama and the gaps per scope, candidates per link; each a frame of at most a few hundred
+rows)."""
 
 _lock = threading.Lock()
 _kept: weakref.WeakKeyDictionary[GraphStore, OrderedDict[Hashable, tuple[Hashable, Any]]] = \

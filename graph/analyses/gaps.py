@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from tupu.graph.analyses import frames
+from tupu.graph.analyses.cache import memo
 from tupu.graph.analyses.config import GapConfig, default_analysis_config
 from tupu.graph.analyses.periods import revenue_summary
 from tupu.graph.analyses.scope import Scope
@@ -43,6 +44,17 @@ def panorama(store: GraphStore, scope: Scope | None = None, chain: str | None = 
 
 def _panorama(store: GraphStore, structure: ChainStructure, scope: Scope, chain: str | None,
               cfg: GapConfig) -> pd.DataFrame:
+    """The panorama of every chain in ``scope`` (kept per version of the store's data:
+    :mod:`tupu.graph.analyses.cache` — a link's panel, the gaps and the panorama of each chain
+    read the same one), then ``chain``'s rows."""
+    df = memo(store, "panorama", (scope, cfg), lambda: _every_chain(store, structure, scope, cfg))
+    if chain is not None:
+        df = df[df["chain"] == chain]
+    return df.reset_index(drop=True)
+
+
+def _every_chain(store: GraphStore, structure: ChainStructure, scope: Scope,
+                 cfg: GapConfig) -> pd.DataFrame:
     lk = frames.links_of(structure)
     facts = strength_facts(store, list(lk["link"]), scope)  # every link's members, read once
     df = lk[["chain", "chain_name", "link", "name", "stage", "position"]].rename(
@@ -71,8 +83,6 @@ def _panorama(store: GraphStore, structure: ChainStructure, scope: Scope, chain:
     df["upstream_present"] = [flanks[x].upstream_present for x in df["link"]]
     df["downstream_present"] = [flanks[x].downstream_present for x in df["link"]]
     df["broken"] = [flanks[x].broken for x in df["link"]]
-    if chain is not None:
-        df = df[df["chain"] == chain]
     return df[PANORAMA_COLUMNS].sort_values(["chain", "position", "link"]).reset_index(drop=True)
 
 
@@ -110,10 +120,19 @@ def link_flanks(status: Mapping[str, str], feeds: pd.DataFrame | Iterable[tuple[
 
 def gaps(store: GraphStore, scope: Scope | None = None, chain: str | None = None,
          config: GapConfig | None = None) -> pd.DataFrame:
-    """The missing and weak links of :func:`panorama`, ranked by priority, with reasons."""
+    """The missing and weak links of :func:`panorama`, ranked by priority, with reasons (those
+    of every chain kept per version of the store's data, then ``chain``'s)."""
     cfg = config or default_analysis_config().gaps
+    where = scope or Scope("city")
+    df = memo(store, "gaps", (where, cfg), lambda: _every_gap(store, where, cfg))
+    if chain is not None:
+        df = df[df["chain"] == chain]
+    return df.reset_index(drop=True)
+
+
+def _every_gap(store: GraphStore, scope: Scope, cfg: GapConfig) -> pd.DataFrame:
     structure = store.queries().chain_structure()
-    pan = _panorama(store, structure, scope or Scope("city"), None, cfg)
+    pan = _panorama(store, structure, scope, None, cfg)
     w = cfg.priority
     names = pan.set_index("link")["link_name"].to_dict()
     local = pan.set_index("link")["local_enterprises"].to_dict()
@@ -122,8 +141,6 @@ def gaps(store: GraphStore, scope: Scope | None = None, chain: str | None = None
     plan_chains = {key for key, _, plan_format in structure.chains if plan_format is True}
     rows = []
     for r in pan[pan["status"].isin(["missing", "weak"])].itertuples(index=False):
-        if chain is not None and r.chain != chain:
-            continue
         reasons: list[str] = []
         score = 0.0
         if r.broken:
