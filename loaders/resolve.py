@@ -156,7 +156,7 @@ def _registered_name(members: Sequence[Record]) -> str | None:
     ``太仓朔野游戏科技有限公司``)."""
     shorts = {x for r in members for x in r.shorts}
     pool = [r for r in members if r.code is not None] or [
-        r for r in members if not r.cores & shorts]
+        r for r in members if shorts.isdisjoint(r.cores)]
     nodes = [r.node for r in pool if r.node is not None]
     named = fold(nodes, [p for r in pool for p in r.rows], ())
     name = named.get("name")
