@@ -248,7 +248,9 @@ def main() -> None:
     args = ap.parse_args()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="tupu-bench-stream-"))
     work.mkdir(parents=True, exist_ok=True)
-    result: dict[str, object] = {"command": " ".join(sys.argv)}
+    head = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=REPO,
+                          capture_output=True, text=True).stdout.strip()
+    result: dict[str, object] = {"command": " ".join(sys.argv), "code": head}
     if not args.no_stream:
         big = work / f"外地企业名录-{args.mb:g}mb.csv"
         if not big.exists():
