@@ -193,7 +193,7 @@ def run_load(path: Path, work: Path, mode: str, tree: Path | None = None) -> dic
     return result
 
 
-TRACE = """
+TRACE = UNINSTALLED + """
 import gc, json, os, sys, time, tracemalloc
 from pathlib import Path
 from tupu.graph.stores.memory_store import MemoryStore
@@ -221,13 +221,17 @@ print(json.dumps({"rows": rows, "dry_seconds_traced": round(dry_seconds, 2),
 """
 
 
-def run_trace(path: Path, work: Path) -> dict[str, object]:
-    """The loader's traced peak per row and the memory graph's cost per enterprise (this
-    checkout, one process, :mod:`tracemalloc`)."""
-    env = {**os.environ, "TUPU_DATA_DIR": str(work / "data-trace"), "TUPU_STORE": "memory"}
-    prepare_data(work / "data-trace", env)
-    proc = subprocess.run([sys.executable, "-c", TRACE, str(path), str(work / "base")], env=env,
-                          capture_output=True, text=True, cwd=work)
+def run_trace(path: Path, work: Path, tree: Path | None = None) -> dict[str, object]:
+    """The loader's traced peak per row and the memory graph's cost per enterprise (one process,
+    :mod:`tracemalloc`); ``tree``: the code to run (None: this checkout)."""
+    data_dir = work / ("data-trace" if tree is None else f"data-trace-{tree.name}")
+    env = {**os.environ, "TUPU_DATA_DIR": str(data_dir), "TUPU_STORE": "memory"}
+    if tree is not None:
+        env["PYTHONPATH"] = str(tree)
+    prepare_data(data_dir, env)
+    code_dir = str(tree if tree is not None else REPO)
+    proc = subprocess.run([sys.executable, "-c", TRACE, str(path), str(work / "base"), code_dir,
+                           str(REPO)], env=env, capture_output=True, text=True, cwd=work)
     if proc.returncode != 0:
         raise SystemExit(f"trace failed: {proc.stderr[-2000:]}")
     return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
@@ -291,11 +295,18 @@ def main() -> None:
             generate(small, args.trace_mb)
         result["trace"] = run_trace(small, work)
         print("trace", result["trace"], file=sys.stderr)
+        if tree is not None:
+            result["trace_baseline"] = run_trace(small, work, tree)
+            print("trace baseline", result["trace_baseline"], file=sys.stderr)
     if args.baseline:
         result["baseline"] = args.baseline
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / (f"streaming-{args.mb:g}mb.json" if not args.no_stream else
-                     "streaming-load-" + "-".join(f"{mb:g}" for mb in args.load_mb) + "mb.json")
+    if not args.no_stream:
+        out = RESULTS / f"streaming-{args.mb:g}mb.json"
+    elif args.load_mb:
+        out = RESULTS / ("streaming-load-" + "-".join(f"{mb:g}" for mb in args.load_mb) + "mb.json")
+    else:
+        out = RESULTS / f"streaming-trace-{args.trace_mb:g}mb.json"
     out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(result, ensure_ascii=False, indent=2))
 
