@@ -8,11 +8,19 @@ peak memory (``ru_maxrss``) belongs to that step alone:
   limits and control-character checks) iterating every row — what every CSV load does first;
 - ``whole``: the baseline, the same file read whole into memory and split by ``csv.reader``
   (what a reader that is not streamed costs);
-- ``load``: ``tupu load --dry-run`` of the file (reading, validating, resolving; nothing written) —
-  the figure the issue quoted; its memory grows with the rows it keeps to write all or nothing.
+- ``load``: ``tupu load --dry-run`` of an export of each ``--load-mb`` size (reading, validating,
+  resolving; nothing written) and ``tupu load`` of it into a fresh memory store (written and
+  persisted) — its memory grows with the rows it keeps to write all or nothing;
+- ``--baseline REV``: the same load steps with the code of git revision ``REV`` (e.g. ``integ``),
+  in the same run: the revision is unpacked (``git archive``) into the work folder and imported
+  from there instead of this checkout;
+- ``--trace-mb``: one in-process load of an export of that size under :mod:`tracemalloc`: the
+  loader's peak traced memory per row (dry run), and what the written graph itself costs per
+  enterprise in the memory store (traced memory after the load, the delivery freed).
 
-Run: ``.venv/bin/python benchmarks/bench_streaming.py [--mb 200] [--load-mb 50]``; the figures
-go to ``benchmarks/results/streaming-<mb>mb.json`` and benchmarks/README.md.
+Run: ``.venv/bin/python benchmarks/bench_streaming.py [--mb 200] [--load-mb 10 50]
+[--baseline integ] [--trace-mb 2]``; the figures go to
+``benchmarks/results/streaming-<mb>mb.json`` and benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -21,10 +29,13 @@ import argparse
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
+import tomllib
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -98,19 +109,54 @@ def run_script(script: str, path: Path) -> dict[str, float]:
     return {"rows": rows, "seconds": round(seconds, 2), "peak_mb": round(maxrss_kb / 1024, 1)}
 
 
-LOAD = """
+UNINSTALLED = """
+import sys
+if not sys.argv[3].startswith(sys.argv[4]):  # another tree: not the editable install of this one
+    sys.meta_path[:] = [f for f in sys.meta_path
+                        if not getattr(f, "__module__", "").startswith("__editable___tupu")]
+"""
+
+LOAD = UNINSTALLED + """
 import resource, sys, time
 from tupu.api.cli import main
+import tupu.loaders
+assert tupu.loaders.__file__.startswith(sys.argv[3]), tupu.loaders.__file__
 t0 = time.perf_counter()
-code = main(["load", sys.argv[1], "--dry-run"])
+code = main(["load", sys.argv[1]] + (["--dry-run"] if sys.argv[2] == "dry" else []))
 print(code, time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
       file=sys.stderr)
 """
 
 
-def run_load(path: Path, data_dir: Path) -> dict[str, object]:
-    """``tupu load --dry-run`` of ``path`` in a fresh process, the taxonomy loaded before."""
-    env = {**os.environ, "TUPU_DATA_DIR": str(data_dir), "TUPU_STORE": "memory"}
+def baseline_tree(rev: str, work: Path) -> Path:
+    """The code of git revision ``rev``, unpacked under ``work`` and laid out as the installed
+    package (``tupu.loaders`` → ``loaders/`` …, from its pyproject's package-dir), to import from
+    through PYTHONPATH instead of this checkout."""
+    sha = subprocess.run(["git", "rev-parse", "--verify", f"{rev}^{{commit}}"], cwd=REPO,
+                         check=True, capture_output=True, text=True).stdout.strip()
+    tree = work / f"baseline-{sha[:10]}"
+    if not (tree / "tupu" / "__init__.py").exists():
+        shutil.rmtree(tree, ignore_errors=True)
+        tree.mkdir(parents=True)
+        archive = subprocess.run(["git", "archive", "--format=tar", sha], cwd=REPO, check=True,
+                                 capture_output=True).stdout
+        tar_path = work / f"baseline-{sha[:10]}.tar"
+        tar_path.write_bytes(archive)
+        with tarfile.open(tar_path) as tar:
+            tar.extractall(tree, filter="data")
+        tar_path.unlink()
+        dirs = tomllib.loads((tree / "pyproject.toml").read_text(encoding="utf-8"))[
+            "tool"]["setuptools"]["package-dir"]
+        for package in sorted(dirs, key=lambda p: p.count(".")):
+            where = tree / package.replace(".", "/")
+            if not where.exists():
+                where.symlink_to((tree / dirs[package]).resolve(), target_is_directory=True)
+    return tree
+
+
+def prepare_data(data_dir: Path, env: dict[str, str]) -> None:
+    """A fresh memory store under ``data_dir`` holding only the taxonomy and one town."""
+    shutil.rmtree(data_dir, ignore_errors=True)
     base = data_dir.parent / "base"
     (base / "nodes").mkdir(parents=True, exist_ok=True)
     (base / "dataset.yaml").write_text(
@@ -118,48 +164,149 @@ def run_load(path: Path, data_dir: Path) -> dict[str, object]:
         encoding="utf-8")
     (base / "nodes" / "Town.csv").write_text("id,name,kind,city\nt1,基准镇,town,基准市\n",
                                              encoding="utf-8")
-    tupu = Path(sys.executable).parent / "tupu"
-    subprocess.run([str(tupu), "load", str(base)], env=env, check=True, capture_output=True)
-    proc = subprocess.run([sys.executable, "-c", LOAD, str(path)], env=env,
-                          capture_output=True, text=True)
-    code, seconds, maxrss_kb = proc.stderr.split()[-3:]
-    return {"exit": int(code), "seconds": round(float(seconds), 2),
-            "peak_mb": round(int(maxrss_kb) / 1024, 1)}
+    code_dir = env.get("PYTHONPATH", str(REPO))
+    subprocess.run([sys.executable, "-c", UNINSTALLED + "from tupu.api.cli import main\n"
+                    "sys.exit(main(['load', sys.argv[1]]))", str(base), "-", code_dir, str(REPO)],
+                   env=env, check=True, capture_output=True, cwd=data_dir.parent)
+
+
+def run_load(path: Path, work: Path, mode: str, tree: Path | None = None) -> dict[str, object]:
+    """``tupu load`` (``mode``: ``dry`` for ``--dry-run``, ``write``) of ``path`` in a fresh
+    process, into a memory store holding the taxonomy; ``tree``: the code to run (None: this
+    checkout)."""
+    data_dir = work / ("data" if tree is None else f"data-{tree.name}")
+    env = {**os.environ, "TUPU_DATA_DIR": str(data_dir), "TUPU_STORE": "memory"}
+    if tree is not None:
+        env["PYTHONPATH"] = str(tree)
+    prepare_data(data_dir, env)
+    code_dir = str(tree if tree is not None else REPO)
+    proc = subprocess.run([sys.executable, "-c", LOAD, str(path), mode, code_dir, str(REPO)], env=env,
+                          capture_output=True, text=True, cwd=work)
+    try:
+        code, seconds, maxrss_kb = proc.stderr.split()[-3:]
+        result: dict[str, object] = {"exit": int(code), "seconds": round(float(seconds), 2),
+                                     "peak_mb": round(int(maxrss_kb) / 1024, 1)}
+    except ValueError:
+        raise SystemExit(f"load failed: {proc.stderr[-2000:]}") from None
+    if result["exit"] != 0:
+        raise SystemExit(f"load exited {result['exit']}: {proc.stderr[-2000:]}")
+    return result
+
+
+TRACE = UNINSTALLED + """
+import gc, json, os, sys, time, tracemalloc
+from pathlib import Path
+from tupu.graph.stores.memory_store import MemoryStore
+from tupu.loaders.pipeline import load
+store = MemoryStore(None)
+load([Path(sys.argv[2])], store)
+gc.collect()
+tracemalloc.start()
+t0 = time.perf_counter()
+report = load([Path(sys.argv[1])], store, dry_run=True)
+dry_seconds = time.perf_counter() - t0
+gc.collect()
+_, dry_peak = tracemalloc.get_traced_memory()
+tracemalloc.reset_peak()
+before, _ = tracemalloc.get_traced_memory()
+load([Path(sys.argv[1])], store)
+gc.collect()
+after, write_peak = tracemalloc.get_traced_memory()
+rows = report.nodes["Enterprise"]
+print(json.dumps({"rows": rows, "dry_seconds_traced": round(dry_seconds, 2),
+                  "dry_peak_traced_mb": round(dry_peak / 1e6, 1),
+                  "dry_peak_bytes_per_row": round(dry_peak / rows),
+                  "write_peak_above_graph_bytes_per_row": round((write_peak - after) / rows),
+                  "graph_bytes_per_enterprise": round((after - before) / rows)}))
+"""
+
+
+def run_trace(path: Path, work: Path, tree: Path | None = None) -> dict[str, object]:
+    """The loader's traced peak per row and the memory graph's cost per enterprise (one process,
+    :mod:`tracemalloc`); ``tree``: the code to run (None: this checkout)."""
+    data_dir = work / ("data-trace" if tree is None else f"data-trace-{tree.name}")
+    env = {**os.environ, "TUPU_DATA_DIR": str(data_dir), "TUPU_STORE": "memory"}
+    if tree is not None:
+        env["PYTHONPATH"] = str(tree)
+    prepare_data(data_dir, env)
+    code_dir = str(tree if tree is not None else REPO)
+    proc = subprocess.run([sys.executable, "-c", TRACE, str(path), str(work / "base"), code_dir,
+                           str(REPO)], env=env, capture_output=True, text=True, cwd=work)
+    if proc.returncode != 0:
+        raise SystemExit(f"trace failed: {proc.stderr[-2000:]}")
+    return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--mb", type=float, default=200, help="size of the CSV streamed (MB)")
-    ap.add_argument("--load-mb", type=float, default=0,
-                    help="also run `tupu load --dry-run` on a CSV of this size (MB); 0: skip")
+    ap.add_argument("--load-mb", type=float, nargs="*", default=[],
+                    help="also run `tupu load` (--dry-run, and written) on CSVs of these sizes (MB)")
+    ap.add_argument("--baseline", default="",
+                    help="git revision whose code runs the same load steps (e.g. integ)")
+    ap.add_argument("--trace-mb", type=float, default=0,
+                    help="traced (tracemalloc) load of a CSV of this size (MB); 0: skip")
+    ap.add_argument("--no-stream", action="store_true",
+                    help="skip the stream/whole reading steps (only the load steps)")
     ap.add_argument("--workdir", type=Path, default=None)
     args = ap.parse_args()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="tupu-bench-stream-"))
     work.mkdir(parents=True, exist_ok=True)
-    big = work / f"外地企业名录-{args.mb:g}mb.csv"
-    if not big.exists():
-        t0 = time.perf_counter()
-        generate(big, args.mb)
-        print(f"generated {big.name} ({big.stat().st_size / 1e6:.0f} MB) in "
-              f"{time.perf_counter() - t0:.0f} s", file=sys.stderr)
-    size_mb = big.stat().st_size / 1e6
-    result: dict[str, object] = {"file_mb": round(size_mb, 1), "command": " ".join(sys.argv)}
-    for name, script in (("stream", STREAM), ("whole", WHOLE)):
-        r = run_script(script, big)
-        r["mb_per_s"] = round(size_mb / r["seconds"], 1)
-        r["rows_per_s"] = round(r["rows"] / r["seconds"])
-        result[name] = r
-        print(name, r, file=sys.stderr)
-    if args.load_mb:
-        small = work / f"外地企业名录-{args.load_mb:g}mb.csv"
+    head = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=REPO,
+                          capture_output=True, text=True).stdout.strip()
+    result: dict[str, object] = {"command": " ".join(sys.argv), "code": head}
+    if not args.no_stream:
+        big = work / f"外地企业名录-{args.mb:g}mb.csv"
+        if not big.exists():
+            t0 = time.perf_counter()
+            generate(big, args.mb)
+            print(f"generated {big.name} ({big.stat().st_size / 1e6:.0f} MB) in "
+                  f"{time.perf_counter() - t0:.0f} s", file=sys.stderr)
+        size_mb = big.stat().st_size / 1e6
+        result["file_mb"] = round(size_mb, 1)
+        for name, script in (("stream", STREAM), ("whole", WHOLE)):
+            r = run_script(script, big)
+            r["mb_per_s"] = round(size_mb / r["seconds"], 1)
+            r["rows_per_s"] = round(r["rows"] / r["seconds"])
+            result[name] = r
+            print(name, r, file=sys.stderr)
+    tree = baseline_tree(args.baseline, work) if args.baseline else None
+    for mb in args.load_mb:
+        small = work / f"外地企业名录-{mb:g}mb.csv"
         if not small.exists():
-            generate(small, args.load_mb)
-        r = run_load(small, work / "data")
-        r["file_mb"] = round(small.stat().st_size / 1e6, 1)
-        result["load_dry_run"] = r
-        print("load", r, file=sys.stderr)
+            generate(small, mb)
+        runs: dict[str, object] = {"file_mb": round(small.stat().st_size / 1e6, 1)}
+        for mode in ("dry", "write"):
+            for name, code in (("after", None), ("baseline", tree)):
+                if name == "baseline" and code is None:
+                    continue
+                r = run_load(small, work, mode, code)
+                runs[f"{mode}_{name}"] = r
+                print("load", mb, mode, name, r, file=sys.stderr)
+            if tree is not None:
+                a, b = runs[f"{mode}_after"], runs[f"{mode}_baseline"]
+                assert isinstance(a, dict) and isinstance(b, dict)
+                runs[f"{mode}_peak_ratio"] = round(a["peak_mb"] / b["peak_mb"], 3)
+                runs[f"{mode}_seconds_ratio"] = round(a["seconds"] / b["seconds"], 3)
+        result[f"load_{mb:g}mb"] = runs
+    if args.trace_mb:
+        small = work / f"外地企业名录-{args.trace_mb:g}mb.csv"
+        if not small.exists():
+            generate(small, args.trace_mb)
+        result["trace"] = run_trace(small, work)
+        print("trace", result["trace"], file=sys.stderr)
+        if tree is not None:
+            result["trace_baseline"] = run_trace(small, work, tree)
+            print("trace baseline", result["trace_baseline"], file=sys.stderr)
+    if args.baseline:
+        result["baseline"] = args.baseline
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"streaming-{args.mb:g}mb.json"
+    if not args.no_stream:
+        out = RESULTS / f"streaming-{args.mb:g}mb.json"
+    elif args.load_mb:
+        out = RESULTS / ("streaming-load-" + "-".join(f"{mb:g}" for mb in args.load_mb) + "mb.json")
+    else:
+        out = RESULTS / f"streaming-trace-{args.trace_mb:g}mb.json"
     out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(result, ensure_ascii=False, indent=2))
 

@@ -16,7 +16,7 @@ from tupu.graph.stores.model import ChangeSet, Props
 from tupu.messages import msg
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reference:
     """A relationship end that must exist, and where it was written."""
 

@@ -41,7 +41,7 @@ SHORT_NAME_CONTESTED = "对应的企业另有名称相近的记录，未合并"
 
 
 # -- records --------------------------------------------------------------------------------------
-@dataclass
+@dataclass(slots=True)
 class Record:
     """One enterprise key: its rows in the delivery, its node in the map, and (once described) the
     cores of its names and short names and the place it is in."""
@@ -50,8 +50,8 @@ class Record:
     code: str | None
     rows: list[Props] = field(default_factory=list)
     node: Node | None = None
-    cores: set[str] = field(default_factory=set)
-    shorts: set[str] = field(default_factory=set)
+    cores: tuple[str, ...] = ()  # tuples, not sets: an empty set alone costs 216 bytes a record
+    shorts: tuple[str, ...] = ()
     place: Place = field(default_factory=Place)
 
     def all_props(self) -> list[Mapping[str, Any]]:
@@ -128,7 +128,7 @@ def name_forms(props: Mapping[str, Any]) -> str:
 
 def probes(loose: Mapping[str, Record]) -> set[str]:
     """The name cores and short names of the (described) records without a credit code."""
-    return {x for r in loose.values() for x in r.cores | r.shorts if x}
+    return {x for r in loose.values() for x in (*r.cores, *r.shorts) if x}
 
 
 def loose_records(records: Mapping[str, Record]) -> dict[str, Record]:
@@ -156,19 +156,25 @@ def _probed(
 
 
 def describe(records: Mapping[str, Record], gazetteer: Gazetteer) -> None:
-    """Fill in each record's name cores, short-name cores and place."""
+    """Fill in each record's name cores, short-name cores and place (records of the same place
+    share one :class:`Place`: a few regions for many thousands of records)."""
+    places: dict[Place, Place] = {}
     for r in records.values():
         implied = Place()
+        cores: dict[str, None] = {}
         for name in r.values("name"):
             core, where = name_core(name, gazetteer)
-            r.cores.add(core)
+            cores[core] = None
             implied = implied | where
         for props in r.all_props():
-            r.cores.update(name_core(a, gazetteer)[0] for a in aliases_of(props))
-        r.shorts = {name_core(s, gazetteer, short=True)[0] for s in r.values("short_name")}
+            cores.update((name_core(a, gazetteer)[0], None) for a in aliases_of(props))
+        r.cores = tuple(cores)
+        r.shorts = tuple(dict.fromkeys(name_core(s, gazetteer, short=True)[0]
+                                       for s in r.values("short_name")))
         given = Place(frozenset(region_key(c) for c in r.values("city")),
                       frozenset(region_key(p) for p in r.values("province")))
-        r.place = Place(given.cities or implied.cities, given.provinces or implied.provinces)
+        place = Place(given.cities or implied.cities, given.provinces or implied.provinces)
+        r.place = places.setdefault(place, place)
 
 
 # -- grouping -------------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ _LABEL_ZH = {"Enterprise": "企业", "Project": "项目", "Town": "区镇", "Par
              "SubSector": "文化产业细分领域"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Target:
     """A node a row points at: by key when the row gives it, otherwise by name.
 
@@ -63,7 +63,7 @@ class Target:
     names a town and ``name`` is empty or a region (another city's enterprise has no town here)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PendingRel:
     """A relationship whose ends are resolved at the end of the load."""
 
@@ -75,7 +75,7 @@ class PendingRel:
     row: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PendingObservation:
     """A quarterly observation whose owner (enterprise or project) is resolved at the end."""
 

@@ -54,7 +54,7 @@ from tupu.loaders.tables import (
     data_rows,
     find_header,
 )
-from tupu.loaders.money import load_rates, parse_capital
+from tupu.loaders.money import RateTable, load_rates, parse_capital
 from tupu.loaders.units import Unit, UnitMismatch, conversion, header_unit, preamble_unit
 from tupu.messages import msg
 from tupu.ontology.schema import Schema
@@ -454,15 +454,14 @@ def _column_unit(
     return True, unit
 
 
-def _capital_values(f: _Col, cell: Cell) -> dict[str, Value]:
+def _capital_values(f: _Col, cell: Cell, rates: RateTable) -> dict[str, Value]:
     """注册资本 / 实缴资本 as written (``5000万人民币``, ``100万美元``): the amount in 万元 and,
-    for another currency, the amount as registered and its currency."""
+    for another currency, the amount as registered and its currency (by ``rates``)."""
     if isinstance(cell, (int, float)) and not isinstance(cell, bool):
         text = repr(float(cell))
     else:
         text = cell_text(cell)
-    capital = parse_capital(text, f.unit, f.foreign, load_rates(load_settings().exchange_rates),
-                            f.name)
+    capital = parse_capital(text, f.unit, f.foreign, rates, f.name)
     if capital is None:
         return {}
     values: dict[str, Value] = {}
@@ -512,6 +511,7 @@ def _typed_rows(
     named = {c.index for c in header.columns if c.candidates}
     blank_reported: set[int] = set()
     other_changes = 0  # rows of a change list whose change is not one of status
+    rates: RateTable | None = None  # read once per file, not per cell (settings, rate file)
 
     def skipped(row: int, reason: str, first: str) -> None:
         add_note("note", source, row, None, first, msg("load.row_skipped", reason=reason))
@@ -529,7 +529,9 @@ def _typed_rows(
                 texts[at] = text
             try:
                 if f.field.name in _CAPITAL:
-                    values.update(_capital_values(f, cell))
+                    if rates is None:
+                        rates = load_rates(load_settings().exchange_rates)
+                    values.update(_capital_values(f, cell, rates))
                     continue
                 value = _cell_value(f, cell, epoch)
             except CellError as e:

@@ -156,7 +156,7 @@ def _registered_name(members: Sequence[Record]) -> str | None:
     ``太仓朔野游戏科技有限公司``)."""
     shorts = {x for r in members for x in r.shorts}
     pool = [r for r in members if r.code is not None] or [
-        r for r in members if not r.cores & shorts]
+        r for r in members if shorts.isdisjoint(r.cores)]
     nodes = [r.node for r in pool if r.node is not None]
     named = fold(nodes, [p for r in pool for p in r.rows], ())
     name = named.get("name")
@@ -331,7 +331,8 @@ def with_name_forms(rows: Sequence[Props], stored: Mapping[str, Node]) -> list[P
         node = stored.get(str(row["id"]))
         before = node.props if node is not None else {}
         names = {p: row[p] if p in row else before.get(p) for p in ("name", "short_name", "aliases")}
-        out.append({**row, NAME_FORMS: name_forms(names)})
+        row[NAME_FORMS] = name_forms(names)  # in place: a copy of every row doubled the peak
+        out.append(row)
     return out
 
 
