@@ -35,6 +35,7 @@ from typing import Any
 import pandas as pd
 
 from tupu.errors import UnknownName
+from tupu.graph.analyses.cache import memo
 from tupu.graph.analyses.config import (
     CandidateConfig, GapConfig, MatchingConfig, default_analysis_config,
 )
@@ -263,9 +264,18 @@ def candidates(
     gap_config: GapConfig | None = None,
     matching_config: MatchingConfig | None = None,
 ) -> pd.DataFrame:
-    """Outside enterprises in ``link`` ranked by their attraction score (see module doc)."""
+    """Outside enterprises in ``link`` ranked by their attraction score (see module doc).
+
+    Kept per version of the store's data (:mod:`tupu.graph.analyses.cache`): the candidates page
+    asks for the same link again and again between loads."""
     cfg = config or default_analysis_config().candidates
     gcfg = gap_config or default_analysis_config().gaps
+    return memo(store, "candidates", (link, limit, cfg, gcfg, matching_config),
+                lambda: _candidates(store, link, limit, cfg, gcfg, matching_config))
+
+
+def _candidates(store: GraphStore, link: str, limit: int | None, cfg: CandidateConfig,
+                gcfg: GapConfig, matching_config: MatchingConfig | None) -> pd.DataFrame:
     facts = link_facts(store, link, cfg, gcfg)
     if not facts.pool:
         return pd.DataFrame(columns=COLUMNS)

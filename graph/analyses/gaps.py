@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from tupu.graph.analyses import frames
+from tupu.graph.analyses.cache import memo
 from tupu.graph.analyses.config import GapConfig, default_analysis_config
 from tupu.graph.analyses.periods import revenue_summary
 from tupu.graph.analyses.scope import Scope
@@ -38,7 +39,9 @@ def panorama(store: GraphStore, scope: Scope | None = None, chain: str | None = 
              config: GapConfig | None = None) -> pd.DataFrame:
     """One row per chain link: its local strength in ``scope`` and its status (see module doc)."""
     cfg = config or default_analysis_config().gaps
-    return _panorama(store, store.queries().chain_structure(), scope or Scope("city"), chain, cfg)
+    where = scope or Scope("city")
+    return memo(store, "panorama", (where, chain, cfg),
+                lambda: _panorama(store, store.queries().chain_structure(), where, chain, cfg))
 
 
 def _panorama(store: GraphStore, structure: ChainStructure, scope: Scope, chain: str | None,
@@ -110,10 +113,18 @@ def link_flanks(status: Mapping[str, str], feeds: pd.DataFrame | Iterable[tuple[
 
 def gaps(store: GraphStore, scope: Scope | None = None, chain: str | None = None,
          config: GapConfig | None = None) -> pd.DataFrame:
-    """The missing and weak links of :func:`panorama`, ranked by priority, with reasons."""
+    """The missing and weak links of :func:`panorama`, ranked by priority, with reasons.
+
+    Kept per version of the store's data (:mod:`tupu.graph.analyses.cache`), as the panorama is:
+    the /gaps and /chains pages read them on every request."""
     cfg = config or default_analysis_config().gaps
+    where = scope or Scope("city")
+    return memo(store, "gaps", (where, chain, cfg), lambda: _gaps(store, where, chain, cfg))
+
+
+def _gaps(store: GraphStore, scope: Scope, chain: str | None, cfg: GapConfig) -> pd.DataFrame:
     structure = store.queries().chain_structure()
-    pan = _panorama(store, structure, scope or Scope("city"), None, cfg)
+    pan = _panorama(store, structure, scope, None, cfg)
     w = cfg.priority
     names = pan.set_index("link")["link_name"].to_dict()
     local = pan.set_index("link")["local_enterprises"].to_dict()
