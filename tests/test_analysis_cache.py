@@ -221,6 +221,31 @@ def test_the_pages_answer_as_without_the_cache(store: MemoryStore, tmp_path: Pat
         assert f.text == a.text == b.text, u
 
 
+def test_one_role_s_pages_do_not_change_what_the_other_role_is_shown(
+    store: MemoryStore, tmp_path: Path
+) -> None:
+    """The roles share the kept analyses: the viewer's disclosure rules, run on them first,
+    leave the analyst's pages as computed afresh, and the other way round."""
+    from fastapi.testclient import TestClient
+
+    from tests.webapp import app_on, bearer, web_settings
+
+    app = app_on(web_settings(tmp_path / "web"), store)
+    viewer = TestClient(app, headers=bearer("viewer"))
+    analyst = TestClient(app, headers=bearer("analyst"))
+    link = "esports-games.publishing"
+    urls = ["/gaps", "/chains/esports-games", f"/candidates/{link}", "/api/v1/gaps",
+            f"/api/v1/candidates/{link}"]
+    with cache.disabled():
+        fresh = {(who, u): c.get(u).text for who, c in (("v", viewer), ("a", analyst))
+                 for u in urls}
+    for u in urls:
+        assert viewer.get(u).text == fresh[("v", u)], u
+        assert analyst.get(u).text == fresh[("a", u)], u
+        assert viewer.get(u).text == fresh[("v", u)], u
+    assert fresh[("v", f"/api/v1/candidates/{link}")] != fresh[("a", f"/api/v1/candidates/{link}")]
+
+
 @pytest.mark.neo4j
 def test_neo4j_names_its_data_version_and_a_write_changes_it(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
