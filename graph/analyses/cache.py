@@ -7,7 +7,8 @@ Neo4j: the bookmark of an empty read transaction, which names the database's las
 transaction and so moves with any client's write (one short round trip) — and a store that
 cannot name it answers ``None``: every call then computes afresh. The web pages read the
 same few analyses on every request (clusters, the plan's targets, the bulletin, the dashboard's
-aggregates): with this cache they compute them once after each load.
+aggregates, the gaps and panorama of a scope, a link's candidates): with this cache they compute
+them once after each load.
 
 Answers are kept per store object (weakly: a closed store's answers go with it), at most
 :data:`MAX_ENTRIES` of them, least recently used out first. A DataFrame is handed out as a copy,
@@ -28,8 +29,10 @@ import pandas as pd
 from tupu.graph.stores.store import GraphStore
 
 T = TypeVar("T")
-MAX_ENTRIES = 64
-"""Answers kept per store (the pages ask for a few analyses per period and role)."""
+MAX_ENTRIES = 256
+"""Answers kept per store: a few analyses per period, and the gaps of each scope and the
+candidates of each link (104 links in the plan) as they are visited; small frames, so that
+browsing the links does not push the bulletin or the clusters out."""
 
 _lock = threading.Lock()
 _kept: weakref.WeakKeyDictionary[GraphStore, OrderedDict[Hashable, tuple[Hashable, Any]]] = \
