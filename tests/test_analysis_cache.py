@@ -16,7 +16,13 @@ from tupu.graph.analyses import bulletin as bulletin_module
 from tupu.graph.analyses import cache
 from tupu.graph.analyses import clusters as clusters_module
 from tupu.graph.analyses import monitoring as monitoring_module
+from tupu.graph.analyses import candidates as candidates_module
+from tupu.graph.analyses import gaps as gaps_module
 from tupu.graph.analyses.bulletin import build_bulletin
+from tupu.graph.analyses.candidates import candidates
+from tupu.graph.analyses.config import default_analysis_config
+from tupu.graph.analyses.gaps import gaps
+from tupu.graph.analyses.scope import Scope
 from tupu.graph.analyses.clusters import clusters
 from tupu.graph.analyses.monitoring import observed_periods, plan_targets, target_progress
 from tupu.graph.stores.memory_store import MemoryStore
@@ -142,6 +148,36 @@ def test_arguments_are_part_of_the_key(store: MemoryStore,
     assert len(calls) == len(answers)
 
 
+def test_gaps_and_candidates_are_computed_once_per_version_of_the_data(
+    store: MemoryStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gap_calls = counting(monkeypatch, gaps_module, "_every_gap")
+    candidate_calls = counting(monkeypatch, candidates_module, "_candidates")
+    link = "esports-games.publishing"
+    first_gaps, first_candidates = gaps(store), candidates(store, link, 20)
+    pd.testing.assert_frame_equal(gaps(store), first_gaps)
+    pd.testing.assert_frame_equal(candidates(store, link, 20), first_candidates)
+    assert len(gap_calls) == len(candidate_calls) == 1
+    assert not first_gaps.empty and not first_candidates.empty
+    candidates(store, link, 5)  # another limit is another answer
+    assert len(candidate_calls) == 2
+
+    # the best candidate moves into the city: it leaves the pool, and the gaps move with it
+    best = str(first_candidates.iloc[0]["id"])
+    town = store.find_nodes("Town")[0].key
+    changes = ChangeSet()
+    changes.add_rel("LOCATED_IN", "Enterprise", "Town", RelRow(best, town, {}))
+    store.apply(changes)
+    after = candidates(store, link, 20)
+    assert len(candidate_calls) == 3
+    assert best not in set(after["id"])
+    with cache.disabled():
+        pd.testing.assert_frame_equal(after, candidates(store, link, 20))
+        pd.testing.assert_frame_equal(gaps(store), gaps(store))
+    pd.testing.assert_frame_equal(gaps(store), gaps_module._every_gap(
+        store, Scope("city"), default_analysis_config().gaps))
+
+
 class Unversioned(MemoryStore):
     """A store that cannot name its data's version (as Neo4j today)."""
 
@@ -214,10 +250,12 @@ def test_the_pages_answer_as_without_the_cache(store: MemoryStore, tmp_path: Pat
     web = TestClient(app_on(web_settings(tmp_path / "web"), store), headers=bearer(role))
     period = observed_periods(store)[-1]
     town = sorted(n.key for n in store.find_nodes("Town"))[0]
-    link = sorted(n.key for n in store.find_nodes("ChainLink"))[0]
+    link = "esports-games.publishing"
     urls = ["/clusters", "/targets", f"/bulletin/{period}", "/api/v1/dashboard",
-            f"/api/v1/gaps?scope=town:{town}", f"/api/v1/graph/links/{link}?scope=town:{town}",
-            f"/api/v1/candidates/{link}", f"/candidates/{link}"]
+            "/gaps", f"/gaps?scope=town:{town}", "/chains/esports-games",
+            f"/candidates/{link}", f"/candidates/{link}?limit=5", "/api/v1/gaps",
+            f"/api/v1/gaps?scope=town:{town}", "/api/v1/chains/esports-games/links",
+            f"/api/v1/graph/links/{link}?scope=town:{town}", f"/api/v1/candidates/{link}"]
     with cache.disabled():
         fresh = [web.get(u) for u in urls]
     first = [web.get(u) for u in urls]
@@ -225,6 +263,31 @@ def test_the_pages_answer_as_without_the_cache(store: MemoryStore, tmp_path: Pat
     for u, f, a, b in zip(urls, fresh, first, kept, strict=True):
         assert f.status_code == a.status_code == b.status_code == 200, u
         assert f.text == a.text == b.text, u
+
+
+def test_one_role_s_pages_do_not_change_what_the_other_role_is_shown(
+    store: MemoryStore, tmp_path: Path
+) -> None:
+    """The roles share the kept analyses: the viewer's disclosure rules, run on them first,
+    leave the analyst's pages as computed afresh, and the other way round."""
+    from fastapi.testclient import TestClient
+
+    from tests.webapp import app_on, bearer, web_settings
+
+    app = app_on(web_settings(tmp_path / "web"), store)
+    viewer = TestClient(app, headers=bearer("viewer"))
+    analyst = TestClient(app, headers=bearer("analyst"))
+    link = "esports-games.publishing"
+    urls = ["/gaps", "/chains/esports-games", f"/candidates/{link}", "/api/v1/gaps",
+            f"/api/v1/candidates/{link}"]
+    with cache.disabled():
+        fresh = {(who, u): c.get(u).text for who, c in (("v", viewer), ("a", analyst))
+                 for u in urls}
+    for u in urls:
+        assert viewer.get(u).text == fresh[("v", u)], u
+        assert analyst.get(u).text == fresh[("a", u)], u
+        assert viewer.get(u).text == fresh[("v", u)], u
+    assert fresh[("v", f"/api/v1/candidates/{link}")] != fresh[("a", f"/api/v1/candidates/{link}")]
 
 
 @pytest.mark.neo4j

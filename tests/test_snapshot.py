@@ -264,3 +264,25 @@ def test_the_opened_store_indexes_labels_and_dead_enterprises_as_a_walk_would(
     store.apply(changes)
     assert store.queries()._idx().dead == {keys[1], keys[3], keys[5], uscc(5)}
     assert store.queries().keys("Enterprise") == sorted([*keys, uscc(5)])
+
+
+def test_a_store_dropped_in_a_long_running_process_is_freed(tmp_path: Path) -> None:
+    """The read hides its new objects from the collector (``gc.freeze``); a store dropped later
+    (the web server's store replaced, a test's store) must still be freed, graph and all, by
+    the next read at the latest — not kept for the life of the process."""
+    import gc
+    import weakref
+
+    path = _mini_snapshot(tmp_path)
+    graphs = []
+    for _ in range(3):
+        store = MemoryStore(path)
+        store.queries().local_members([])  # the queries refer back to their store: a cycle
+        assert store.count_nodes()["Enterprise"] == 3
+        graphs.append(weakref.ref(store.graph))
+        del store
+    gc.collect()
+    assert sum(g() is not None for g in graphs) <= 1  # at most the last one, until a next read
+    MemoryStore(path).count_nodes()
+    gc.collect()
+    assert all(g() is None for g in graphs)

@@ -7,7 +7,8 @@ Neo4j: the bookmark of an empty read transaction, which names the database's las
 transaction and so moves with any client's write (one short round trip) — and a store that
 cannot name it answers ``None``: every call then computes afresh. The web pages read the
 same few analyses on every request (clusters, the plan's targets, the bulletin, the dashboard's
-aggregates): with this cache they compute them once after each load.
+aggregates, the gaps and panorama of a scope, a link's candidates): with this cache they compute
+them once after each load.
 
 Answers are kept per store object (weakly: a closed store's answers go with it), at most
 :data:`MAX_ENTRIES` of them, least recently used out first. A DataFrame is handed out as a copy,

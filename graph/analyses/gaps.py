@@ -39,7 +39,8 @@ def panorama(store: GraphStore, scope: Scope | None = None, chain: str | None = 
              config: GapConfig | None = None) -> pd.DataFrame:
     """One row per chain link: its local strength in ``scope`` and its status (see module doc)."""
     cfg = config or default_analysis_config().gaps
-    return _panorama(store, store.queries().chain_structure(), scope or Scope("city"), chain, cfg)
+    where = scope or Scope("city")
+    return _panorama(store, store.queries().chain_structure(), where, chain, cfg)
 
 
 def _panorama(store: GraphStore, structure: ChainStructure, scope: Scope, chain: str | None,

@@ -313,6 +313,14 @@ def _graph(path: Path, manifest: dict[str, Any], body: memoryview
     ids_of: dict[str, dict[str, tuple[str, str]]] = {}  # label -> key -> node id
     dead: set[str] = set()
     collecting = gc.isenabled()
+    if collecting and gc.get_freeze_count():
+        # what an earlier read froze (below) goes back to the collector, and what of it is no
+        # longer reachable (a store dropped since: store and queries refer to each other) is
+        # freed now. Frozen objects are never collected: without this, every store opened and
+        # dropped in one process (tests, a reload in the web server) kept its graph for good.
+        # The first read of a process (a command) freezes nothing before and pays nothing here.
+        gc.unfreeze()
+        gc.collect()
     gc.disable()  # only acyclic dicts and tuples are made: no need to scan them while building
     try:
         for t in tables:
