@@ -23,9 +23,9 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
-from openpyxl import Workbook
 
 from tests.minicity import E1, E2, uscc
+from tests.realworld import write_xlsx
 
 Cell = object
 
@@ -49,15 +49,7 @@ ART = "esports-games.art"  # the built-in chain link that covers 0241 (GB/T 6572
 
 
 def _xlsx(path: Path, rows: Sequence[Sequence[Cell]], merges: Sequence[str]) -> Path:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "规上文化企业"
-    for row in rows:
-        ws.append(list(row))
-    for area in merges:
-        ws.merge_cells(area)
-    wb.save(path)
-    return path
+    return write_xlsx(path, rows, merges, sheet="规上文化企业")
 
 
 def _csv(path: Path, rows: Sequence[Sequence[Cell]], encoding: str) -> Path:

@@ -27,6 +27,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from tests.minicity import E1, E2, FILES, uscc, write_city
+from tupu.graph.stores.store import GraphStore
 
 Row = Sequence[object]
 
@@ -53,10 +54,11 @@ def base_city(folder: Path) -> Path:
 
 
 # -- writers --------------------------------------------------------------------------------------
-def write_xlsx(path: Path, rows: Sequence[Row], merges: Sequence[str] = ()) -> Path:
+def write_xlsx(path: Path, rows: Sequence[Row], merges: Sequence[str] = (),
+               sheet: str = "Sheet1") -> Path:
     wb = Workbook()
     ws = wb.active
-    ws.title = "Sheet1"
+    ws.title = sheet
     for row in rows:
         ws.append(list(row))
     for cells in merges:
@@ -326,3 +328,19 @@ def made_up_codes(folder: Path) -> Path:
         ["迷你真实代码有限公司", uscc(655), "1319", "二街道"],
     ]
     return write_csv(folder / "虚构代码名录.csv", rows, "utf-8-sig")
+
+
+VOLATILE = {"prov_loaded_at", "prov_delivery"}
+"""Provenance that differs between two loads of the same files (when, which delivery)."""
+
+
+def store_content(store: GraphStore) -> tuple[object, object]:
+    """Every node and relationship with its properties but :data:`VOLATILE`, in a comparable form:
+    two stores that loaded the same files give equal contents."""
+    schema = store.schema
+    nodes = {lbl: sorted((n.key, sorted((k, v) for k, v in n.props.items() if k not in VOLATILE))
+                         for n in store.find_nodes(lbl)) for lbl in schema.labels}
+    rels = {rt: sorted((str(r.start), str(r.end),
+                        sorted((k, v) for k, v in r.props.items() if k not in VOLATILE))
+                       for r in store.find_relationships(rt)) for rt in schema.relationships}
+    return nodes, rels

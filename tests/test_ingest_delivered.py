@@ -269,19 +269,6 @@ def _deliver(cli: Cli, files: Path, mini: Path) -> list[Any]:
     return outputs
 
 
-VOLATILE = {"prov_loaded_at", "prov_delivery"}
-
-
-def _content(store: GraphStore) -> tuple[object, object]:
-    schema = store.schema
-    nodes = {lbl: sorted((n.key, sorted((k, v) for k, v in n.props.items() if k not in VOLATILE))
-                         for n in store.find_nodes(lbl)) for lbl in schema.labels}
-    rels = {rt: sorted((str(r.start), str(r.end),
-                        sorted((k, v) for k, v in r.props.items() if k not in VOLATILE))
-                       for r in store.find_relationships(rt)) for rt in schema.relationships}
-    return nodes, rels
-
-
 @pytest.fixture
 def neo4j_cleared(neo4j_session_store: GraphStore) -> Iterator[GraphStore]:
     neo4j_session_store.clear()
@@ -299,4 +286,4 @@ def test_the_same_deliveries_give_the_same_map_and_answers_on_both_stores(
     on_memory = _deliver(Cli(capsys, "memory"), files, tmp_path / "mini")
     on_neo4j = _deliver(Cli(capsys, "neo4j"), files, tmp_path / "mini")
     assert on_memory == on_neo4j
-    assert _content(memory_graph()) == _content(neo4j_cleared)
+    assert rw.store_content(memory_graph()) == rw.store_content(neo4j_cleared)
