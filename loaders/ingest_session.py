@@ -107,11 +107,14 @@ class _Index:
     by_name: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     keys: set[str] = field(default_factory=set)
     names: dict[str, str] = field(default_factory=dict)  # key → name as written
+    cities: set[str] = field(default_factory=set)  # normalised cities of the nodes ("太仓市")
 
-    def add(self, key: str, name: str) -> None:
+    def add(self, key: str, name: str, city: object = None) -> None:
         self.by_name[normalise_name(name)].add(key)
         self.keys.add(key)
         self.names.setdefault(key, name)
+        if city and len(str(city)) >= 2:
+            self.cities.add(normalise_name(str(city)))
 
 
 class IngestSession:
@@ -128,7 +131,6 @@ class IngestSession:
         self._store_names: dict[tuple[str, str], list[str]] = {}
         self._store_keys: dict[str, set[str]] = {}
         self._alias_index: dict[str, set[str]] | None = None
-        self._city_names: dict[str, set[str]] = {}  # label → normalised cities of its nodes
         self._observed: dict[tuple[str, str], Props | None] = {}  # observations by (label, key)
         self._unsplit: dict[tuple[str, str, str], int] = {}  # (file, period, figure) → count
 
@@ -176,10 +178,10 @@ class IngestSession:
             index = _Index()
             key_prop = self.schema.label(label).key
             for props in d.changes.nodes.get(label, ()):
-                index.add(str(props[key_prop]), str(props.get("name", "")))
+                index.add(str(props[key_prop]), str(props.get("name", "")), props.get("city"))
             if label in _PLACE_LABELS and self.store is not None:
                 for node in self.store.find_nodes(label):
-                    index.add(node.key, str(node.props.get("name", "")))
+                    index.add(node.key, str(node.props.get("name", "")), node.props.get("city"))
             self._indexes[label] = index
         return index
 
@@ -239,7 +241,7 @@ class IngestSession:
         index = self._index(d, label)
         norm = normalise_name(text)
         in_city = self.names_city(d, label, text)
-        stems = {c[:-1] for c in self._city_names[label] if c.endswith(("市", "县"))}
+        stems = {c[:-1] for c in index.cities if c.endswith(("市", "县"))}
         for shorten in (False, True):
             hits: list[tuple[int, int, str]] = []
             for name, keys in index.by_name.items():
@@ -257,14 +259,8 @@ class IngestSession:
 
     def names_city(self, d: Delivery, label: str, text: str) -> bool:
         """True when ``text`` names, in full, the city of the known ``label`` nodes ("太仓市")."""
-        cities = self._city_names.get(label)
-        if cities is None:
-            found = {str(p.get("city") or "") for p in d.changes.nodes.get(label, ())}
-            if self.store is not None:
-                found.update(str(n.props.get("city") or "") for n in self.store.find_nodes(label))
-            cities = self._city_names[label] = {normalise_name(c) for c in found if len(c) >= 2}
         norm = normalise_name(text)
-        return any(c in norm for c in cities)
+        return any(c in norm for c in self._index(d, label).cities)
 
     def _resolve(self, d: Delivery, t: Target, file: str, row: int) -> tuple[str, str] | None:
         if t.near is not None:

@@ -66,6 +66,15 @@ def test_a_title_names_a_year_to_date_span() -> None:
     assert cumulative_in("2024年1-6月与2025年1-6月对比") is None  # two spans: none
 
 
+def mini_city(tmp_path: Path) -> tuple[MemoryStore, Path]:
+    """The mini city loaded into a memory store, and an empty folder for the files to deliver."""
+    store = MemoryStore(tmp_path / "m.snapshot")
+    load([write_city(tmp_path / "mini")], store)
+    folder = tmp_path / "files"
+    folder.mkdir()
+    return store, folder
+
+
 def _table(rows: list[list[object]], **kw: object) -> tuple[Delivery, object, list[object]]:
     d = Delivery()
     t = read_table(d, list(enumerate(rows, 1)), "f.csv", load_schema(), FileOptions(**kw))
@@ -139,10 +148,7 @@ def test_split_cumulative_against_earlier_quarters() -> None:
 def test_a_cumulative_file_loaded_before_its_first_quarter_is_split_in_the_same_delivery(
     tmp_path: Path,
 ) -> None:
-    store = MemoryStore(tmp_path / "m.snapshot")
-    load([write_city(tmp_path / "mini")], store)
-    folder = tmp_path / "files"
-    folder.mkdir()
+    store, folder = mini_city(tmp_path)
     h1 = folder / "a_h1.csv"
     h1.write_text("企业名称,统一社会信用代码,2025年1-6月营业收入（万元）\n迷你数字科技有限公司,"
                   f"{E1},900\n", encoding="utf-8")
@@ -171,10 +177,7 @@ def test_a_year_to_date_column_in_a_file_of_one_quarter() -> None:
 def test_a_year_to_date_figure_is_split_against_the_stored_quarter_a_delivery_completes(
     tmp_path: Path,
 ) -> None:
-    store = MemoryStore(tmp_path / "m.snapshot")
-    load([write_city(tmp_path / "mini")], store)
-    folder = tmp_path / "files"
-    folder.mkdir()
+    store, folder = mini_city(tmp_path)
     q1 = folder / "q1.csv"
     q1.write_text(f"企业名称,统一社会信用代码,2025年1-3月营业收入（万元）\n迷你数字科技有限公司,{E1},400\n",
                   encoding="utf-8")
