@@ -6,6 +6,7 @@ STAMP  := $(VENV)/.installed
 # Neo4j for the tests: a bundled server (neo4j-server/) in its own data folder and port
 TEST_NEO4J_DIR  ?= $(CURDIR)/.tupu/test-neo4j
 TEST_NEO4J_PORT ?= 7697
+export TEST_NEO4J_DIR TEST_NEO4J_PORT PYTEST_ARGS
 
 .PHONY: setup lock demo test test-fast browser-deps neo4j-start neo4j-stop generate benchmarks typecheck clean
 
@@ -29,9 +30,9 @@ lock: setup
 demo: setup
 	$(BIN)/tupu demo
 
-# The whole suite (about 25 minutes on a quiet 2-core machine; README "Tests"). Neo4j is started when
-# Java and Maven are there (a first build downloads it and shows Maven's progress; the start
-# deadline counts from the launch). In CI TUPU_REQUIRE_NEO4J=1 turns a missing or failed Neo4j
+# The whole suite (scripts/test.sh; README "Tests" gives the time): TEST_WORKERS pytest-xdist
+# workers (default 2), each with a bundled Neo4j of its own, started when Java and Maven are there
+# (a first build downloads it and shows Maven's progress; the start deadline counts from the launch). In CI TUPU_REQUIRE_NEO4J=1 turns a missing or failed Neo4j
 # into a failure before any test runs, instead of skipped Neo4j tests. Tests marked `bench`
 # (scale checks) are left out: run them with `.venv/bin/pytest -m bench`.
 # The browser tests drive Debian's chromium (never a downloaded browser) with a CJK font;
@@ -43,22 +44,7 @@ browser-deps:
 	fi
 
 test: setup browser-deps
-	@set -e; \
-	export TUPU_NEO4J_URI=bolt://127.0.0.1:$(TEST_NEO4J_PORT) TUPU_NEO4J_BOLT_PORT=$(TEST_NEO4J_PORT); \
-	started=0; \
-	if command -v java >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1; then \
-	  if TUPU_DATA_DIR=$(TEST_NEO4J_DIR) $(BIN)/tupu neo4j start; then started=1; \
-	  elif [ "$${TUPU_REQUIRE_NEO4J:-0}" = 1 ]; then \
-	    echo "make test: Neo4j was required (TUPU_REQUIRE_NEO4J=1) but did not start; see the lines above and $(TEST_NEO4J_DIR)/neo4j/server.log" >&2; exit 1; \
-	  else echo "make test: Neo4j did not start (see above): Neo4j tests will be skipped" >&2; fi; \
-	elif [ "$${TUPU_REQUIRE_NEO4J:-0}" = 1 ]; then \
-	  echo "make test: Java 17 and Maven are needed to start Neo4j (TUPU_REQUIRE_NEO4J=1)" >&2; exit 1; \
-	else \
-	  echo "make test: Java or Maven missing: Neo4j tests will be skipped" >&2; \
-	fi; \
-	status=0; $(BIN)/pytest -m 'not bench' $(PYTEST_ARGS) || status=$$?; \
-	if [ $$started = 1 ]; then TUPU_DATA_DIR=$(TEST_NEO4J_DIR) $(BIN)/tupu neo4j stop || true; fi; \
-	exit $$status
+	BIN=$(BIN) scripts/test.sh
 
 test-fast: setup
 	$(BIN)/pytest -m 'not slow and not neo4j and not bench' $(PYTEST_ARGS)

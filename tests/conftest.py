@@ -19,6 +19,7 @@ seconds in memory and tens of seconds in Neo4j, so it is loaded once and shared 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from functools import cache
 from pathlib import Path
@@ -42,6 +43,32 @@ hypothesis_settings.register_profile(
 hypothesis_settings.register_profile(
     "thorough", max_examples=500, deadline=None, suppress_health_check=_QUIET)
 hypothesis_settings.load_profile("ci")  # `pytest --hypothesis-profile=thorough` overrides it
+
+
+# -- one Neo4j per pytest-xdist worker ------------------------------------------------------------
+def worker_neo4j_port(ports: str, worker: str) -> int | None:
+    """The Bolt port of this worker's own Neo4j: ``ports`` is ``TUPU_TEST_NEO4J_PORTS`` as
+    scripts/test.sh exports it (one port per worker, in worker order), ``worker`` xdist's worker
+    id (``gw0``, ``gw1``… or ``master`` without xdist). None when there is no such list."""
+    listed = [int(p) for p in ports.split(",") if p.strip()]
+    if not listed:
+        return None
+    index = int(worker[2:]) if worker.startswith("gw") else 0
+    if index >= len(listed):
+        raise pytest.UsageError(
+            f"worker {worker} has no Neo4j of its own (TUPU_TEST_NEO4J_PORTS={ports}): "
+            "run the suite through `make test`, which starts one per worker")
+    return listed[index]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Point this worker (and every subprocess it starts) at its own Neo4j, so tests that clear
+    and load the database never meet another worker's."""
+    worker = getattr(config, "workerinput", {}).get("workerid", "master")
+    port = worker_neo4j_port(os.environ.get("TUPU_TEST_NEO4J_PORTS", ""), worker)
+    if port is not None:
+        os.environ["TUPU_NEO4J_BOLT_PORT"] = str(port)
+        os.environ["TUPU_NEO4J_URI"] = f"bolt://127.0.0.1:{port}"
 
 
 # -- the sample city, shared ----------------------------------------------------------------------

@@ -142,42 +142,32 @@ def test_start_status_use_stop_restart(server_env: dict[str, str]) -> None:
     assert not after.running and after.pid is None and after.version is None
     assert not ns.state_path(s).exists()
 
-    # a restart keeps the data and applies the password now in the settings
+    # a restart, through the CLI (`tupu neo4j start|status|stop`), keeps the data and applies the
+    # password now in the settings
+    env2 = {**server_env, "TUPU_NEO4J_PASSWORD": "another-password-2"}
     s2 = load_settings(neo4j_password="another-password-2")
-    t0 = time.monotonic()
-    info2 = ns.start(s2)
-    print(f"neo4j start (built module, existing data folder): {time.monotonic() - t0:.1f} s")
-    assert not info2.already_running and info2.pid != info.pid
-    assert _driver_session_roundtrip(s2, "another-password-2", "second") == 2
-    refused = ns.status(s)  # the old password
-    assert refused.running and refused.version is None and "refused" in refused.detail
-    ns.stop(s2)
-    assert ns.port_is_free(port)
-    assert "tupu-neo4j stopped" in ns.log_path(s).read_text()
-
-
-@pytest.mark.neo4j
-@pytest.mark.timeout(1200)
-def test_cli_start_status_stop(server_env: dict[str, str]) -> None:
-    _require_java_and_maven()
     runner = CliRunner()
-    started = runner.invoke(neo4j_group, ["start", "--format", "json"], env=server_env)
+    t0 = time.monotonic()
+    started = runner.invoke(neo4j_group, ["start", "--format", "json"], env=env2)
+    print(f"neo4j start (built module, existing data folder): {time.monotonic() - t0:.1f} s")
     assert started.exit_code == 0, started.output + repr(started.exception)
-    info = json.loads(started.output)
-    assert info["state"] == "started" and info["version"].startswith("5.26")
+    info2 = json.loads(started.output)
+    assert info2["state"] == "started" and info2["version"].startswith("5.26")
+    assert info2["pid"] != info.pid
+    assert _driver_session_roundtrip(s2, "another-password-2", "second") == 2
 
-    status = runner.invoke(neo4j_group, ["status", "--format", "json"], env=server_env)
+    status = runner.invoke(neo4j_group, ["status", "--format", "json"], env=env2)
     assert status.exit_code == 0, status.output
     assert json.loads(status.output)["running"] is True
+    table = runner.invoke(neo4j_group, ["status"], env=env2)
+    assert table.exit_code == 0 and "running" in table.output and info2["bolt_uri"] in table.output
+    refused = ns.status(s)  # the old password
+    assert refused.running and refused.version is None and "refused" in refused.detail
 
-    table = runner.invoke(neo4j_group, ["status"], env=server_env)
-    assert table.exit_code == 0 and "running" in table.output and info["bolt_uri"] in table.output
-
-    stopped = runner.invoke(neo4j_group, ["stop", "--format", "json"], env=server_env)
-    assert stopped.exit_code == 0, stopped.output
-    assert json.loads(stopped.output)["running"] is False
-    assert ns.port_is_free(int(server_env["TUPU_NEO4J_BOLT_PORT"]))
-
-    status = runner.invoke(neo4j_group, ["status", "--format", "json"], env=server_env)
-    after = json.loads(status.output)
-    assert after["running"] is False and after["pid"] is None and after["version"] is None
+    stopped2 = runner.invoke(neo4j_group, ["stop", "--format", "json"], env=env2)
+    assert stopped2.exit_code == 0, stopped2.output
+    assert json.loads(stopped2.output)["running"] is False
+    assert ns.port_is_free(port)
+    after2 = json.loads(runner.invoke(neo4j_group, ["status", "--format", "json"], env=env2).output)
+    assert after2["running"] is False and after2["pid"] is None and after2["version"] is None
+    assert "tupu-neo4j stopped" in ns.log_path(s).read_text()
