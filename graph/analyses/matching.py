@@ -196,16 +196,20 @@ class ParkContext:
 
     def chain_counts(self, links: Collection[str], leaving_out: str) -> Counter[str]:
         """Per park: the enterprises located in it that are in any of ``links`` (but
-        ``leaving_out``). Counted from the located side (a few hundred enterprises), not over
-        the links' members, which hold the whole outside pool; members read once per link."""
+        ``leaving_out``). Read from the located side only (``local_members``: a few hundred
+        enterprises), never over the links' whole membership, which holds the outside pool;
+        each link is asked about once per context."""
         missing = sorted(set(links) - set(self._members))
         if missing:
-            self._members.update(link_members(self._store, missing))
-        member_sets = [self._members.get(x, set()) for x in sorted(set(links))]
+            for lk in missing:
+                self._members[lk] = set()
+            for member in self._store.queries().local_members(missing):
+                for lk in member.links:
+                    self._members[lk].add(member.key)
+        member_sets = [self._members[x] for x in sorted(set(links))]
         return Counter(park for key, park in self.where.park.items()
                        if park is not None and key != leaving_out
                        and any(key in m for m in member_sets))
-
 
 def best_parks(store: GraphStore, keys: Collection[str], config: MatchingConfig | None = None,
                candidate_config: CandidateConfig | None = None
