@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 # Neo4j for the tests: a bundled server (neo4j-server/) in its own data folder and port
 TEST_NEO4J_DIR  ?= $(CURDIR)/.tupu/test-neo4j
 TEST_NEO4J_PORT ?= 7697
-export TEST_NEO4J_DIR TEST_NEO4J_PORT PYTEST_ARGS
+export TEST_NEO4J_DIR TEST_NEO4J_PORT TEST_WORKERS PYTEST_ARGS
 
 .PHONY: setup lock demo test test-fast browser-deps neo4j-start neo4j-stop generate benchmarks typecheck clean
 
@@ -30,7 +30,7 @@ lock: setup
 demo: setup
 	$(BIN)/tupu demo
 
-# The whole suite (scripts/test.sh; README "Tests" gives the time): TEST_WORKERS pytest-xdist
+# The whole suite (scripts/test.sh; README "Quick start" gives the time): TEST_WORKERS pytest-xdist
 # workers (default 2), each with a bundled Neo4j of its own, started when Java and Maven are there
 # (a first build downloads it and shows Maven's progress; the start deadline counts from the launch). In CI TUPU_REQUIRE_NEO4J=1 turns a missing or failed Neo4j
 # into a failure before any test runs, instead of skipped Neo4j tests. Tests marked `bench`
