@@ -26,9 +26,10 @@ whole and explained.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -174,84 +175,133 @@ def _pts(x: float) -> str:
     return f"（+{x:g}分）"
 
 
-def score_candidate(key: str, f: LinkFacts, cfg: CandidateConfig) -> dict[str, Any]:
-    """One candidate's terms, score, partners and explanation: every non-zero term is stated with
-    its points, so the sentence adds up to the score."""
+_NONE: frozenset[str] = frozenset()
+
+
+@dataclass(slots=True)
+class Terms:
+    """A candidate's score terms with the facts each rests on: what ranking needs (no wording).
+    The sets may be the link's own (shared): read them, never change them."""
+
+    key: str
+    scale: float
+    brand: float
+    ties_with: Mapping[str, str]  # local enterprise -> kind of tie
+    ties: float
+    via: AbstractSet[str]  # non-local partners
+    reached: AbstractSet[str]  # local enterprises reached through them
+    indirect: float
+    fit: float
+    need: float
+    fitting: tuple[tuple[float, str, str], ...]  # parks with space enough, largest first
+    park: float
+    invested: AbstractSet[str]
+    funds_set: AbstractSet[str]
+    funds: float
+    unis: AbstractSet[str]
+    universities: float
+
+    def as_dict(self) -> dict[str, float]:
+        return {"scale": self.scale, "brand": self.brand, "ties": self.ties,
+                "indirect": self.indirect, "fit": self.fit, "park": self.park,
+                "funds": self.funds, "universities": self.universities}
+
+    @property
+    def score(self) -> float:
+        return round(sum(self.as_dict().values()), 2)
+
+
+_BRANDS = (("listed", "上市公司"), ("unicorn", "独角兽企业"), ("top30", "全国文化企业30强"))
+
+
+def score_terms(key: str, f: LinkFacts, cfg: CandidateConfig) -> Terms:
+    """One candidate's score terms (pure; the rule of the module doc). Ranking calls this for
+    every member of the pool; :func:`score_candidate` words it for the candidates shown."""
     p = f.profiles.get(key, {})
     revenue = float(p.get("annual_revenue") or 0.0)
-    reasons: list[tuple[float, str]] = []
-
     scale = 0.0
     if revenue > 0:
         ratio = math.log10(1 + revenue) / math.log10(1 + cfg.scale.full_at_revenue)
         scale = round(cfg.scale.weight * min(1.0, ratio), 2)
-        reasons.append((scale, f"营业收入{money_text(revenue)}"))
-    brand = 0.0
-    for flag, weight, word in (("listed", cfg.listed, "上市公司"),
-                               ("unicorn", cfg.unicorn, "独角兽企业"),
-                               ("top30", cfg.top30, "全国文化企业30强")):
-        if p.get(flag) is True:
-            brand += weight
-            reasons.append((weight, word))
+    weights = {"listed": cfg.listed, "unicorn": cfg.unicorn, "top30": cfg.top30}
+    brand = sum((weights[flag] for flag, _ in _BRANDS if p.get(flag) is True), 0.0)
     ties_with = f.direct.get(key, {})
-    ties = min(cfg.ties.direct_cap, cfg.ties.direct * len(ties_with))
-    if ties_with:
-        kinds = "/".join(sorted(set(ties_with.values())))
-        names = "、".join(f.local_names.get(e, e) for e in sorted(ties_with))
-        capped = "，已达上限" if cfg.ties.direct * len(ties_with) > cfg.ties.direct_cap else ""
-        reasons.append((ties, f"与本地{len(ties_with)}家企业存在{kinds}关系（{names}）"
-                              f"，每家{cfg.ties.direct:g}分{capped}"))
-    via = f.partners.get(key, set())
-    reached = set().union(*(f.reach.get(x, set()) for x in via))
-    reached -= set(ties_with)
-    indirect = min(cfg.ties.indirect_cap, cfg.ties.indirect * len(reached))
-    if reached:
-        names = "、".join(f.local_names.get(e, e) for e in sorted(reached)[:5])
-        more = f"等{len(reached)}家" if len(reached) > 5 else ""
-        reasons.append((indirect, f"经{len(via)}家合作伙伴间接关联本地企业{names}{more}"
-                                  f"（以商引商），每家{cfg.ties.indirect:g}分"))
-    fit = round(f.fit, 2)
-    if fit:
-        reasons.append((fit, f.fit_text))
+    via = f.partners.get(key, _NONE)
+    reached: AbstractSet[str] = _NONE
+    if via:
+        reached = set().union(*(f.reach.get(x, ()) for x in via)) - set(ties_with)
     need = space_need(p.get("employees"), cfg)
-    fitting = [pk for pk in f.parks if pk[0] >= need]
-    park = cfg.park.weight if fitting else 0.0
-    if fitting:
-        reasons.append((park, f"{fitting[0][2]}定位于本环节，空置{area_text(fitting[0][0])}，"
-                              f"满足约{area_text(need)}需求"))
-    inv = f.invested.get(key, set())
-    funds_set = f.focus_funds | inv
-    funds = min(cfg.fund_cap, cfg.fund * len(funds_set))
-    if funds_set:
+    fitting = tuple(pk for pk in f.parks if pk[0] >= need)
+    inv = f.invested.get(key, _NONE)
+    funds_set = f.focus_funds | inv if inv else f.focus_funds
+    coop = f.coop_unis.get(key, _NONE)
+    unis = f.universities | coop if coop else f.universities
+    return Terms(
+        key=key, scale=scale, brand=brand, ties_with=ties_with,
+        ties=min(cfg.ties.direct_cap, cfg.ties.direct * len(ties_with)),
+        via=via, reached=reached,
+        indirect=min(cfg.ties.indirect_cap, cfg.ties.indirect * len(reached)),
+        fit=round(f.fit, 2), need=need, fitting=fitting,
+        park=cfg.park.weight if fitting else 0.0, invested=inv, funds_set=funds_set,
+        funds=min(cfg.fund_cap, cfg.fund * len(funds_set)), unis=unis,
+        universities=min(cfg.university_cap, cfg.university * len(unis)))
+
+
+def score_candidate(key: str, f: LinkFacts, cfg: CandidateConfig) -> dict[str, Any]:
+    """One candidate's terms, score, partners and explanation: every non-zero term is stated with
+    its points, so the sentence adds up to the score."""
+    p = f.profiles.get(key, {})
+    t = score_terms(key, f, cfg)
+    reasons: list[tuple[float, str]] = []
+    if t.scale:
+        reasons.append((t.scale, f"营业收入{money_text(float(p.get('annual_revenue') or 0.0))}"))
+    weights = {"listed": cfg.listed, "unicorn": cfg.unicorn, "top30": cfg.top30}
+    reasons.extend((weights[flag], word) for flag, word in _BRANDS if p.get(flag) is True)
+    if t.ties_with:
+        kinds = "/".join(sorted(set(t.ties_with.values())))
+        names = "、".join(f.local_names.get(e, e) for e in sorted(t.ties_with))
+        capped = "，已达上限" if cfg.ties.direct * len(t.ties_with) > cfg.ties.direct_cap else ""
+        reasons.append((t.ties, f"与本地{len(t.ties_with)}家企业存在{kinds}关系（{names}）"
+                                f"，每家{cfg.ties.direct:g}分{capped}"))
+    if t.reached:
+        names = "、".join(f.local_names.get(e, e) for e in sorted(t.reached)[:5])
+        more = f"等{len(t.reached)}家" if len(t.reached) > 5 else ""
+        reasons.append((t.indirect, f"经{len(t.via)}家合作伙伴间接关联本地企业{names}{more}"
+                                    f"（以商引商），每家{cfg.ties.indirect:g}分"))
+    if t.fit:
+        reasons.append((t.fit, f.fit_text))
+    if t.fitting:
+        first = t.fitting[0]
+        reasons.append((t.park, f"{first[2]}定位于本环节，空置{area_text(first[0])}，"
+                                f"满足约{area_text(t.need)}需求"))
+    if t.funds_set:
+        inv = t.invested
         done = f"已获{'、'.join(sorted(f.fund_names[x] for x in inv))}投资；" if inv else ""
         focus = sorted(f.fund_names.get(x, x) for x in f.focus_funds - inv)
         named = f"关注本环节的{'、'.join(focus)}" if focus else ""
-        cap = f"，每家{cfg.fund:g}分，上限{cfg.fund_cap:g}分" if cfg.fund * len(funds_set) > \
+        cap = f"，每家{cfg.fund:g}分，上限{cfg.fund_cap:g}分" if cfg.fund * len(t.funds_set) > \
             cfg.fund_cap else ""
-        reasons.append((funds, f"{done}可对接基金或银行{len(funds_set)}家"
-                               f"{named and '：' + named}{cap}"))
-    unis = f.universities | f.coop_unis.get(key, set())
-    universities = min(cfg.university_cap, cfg.university * len(unis))
-    if unis:
-        coop = sorted(f.uni_names[u] for u in f.coop_unis.get(key, set()))
-        strong = sorted(f.uni_names[u] for u in f.universities - f.coop_unis.get(key, set()))
+        reasons.append((t.funds, f"{done}可对接基金或银行{len(t.funds_set)}家"
+                                 f"{named and '：' + named}{cap}"))
+    if t.unis:
+        coops = f.coop_unis.get(key, set())
+        coop = sorted(f.uni_names[u] for u in coops)
+        strong = sorted(f.uni_names[u] for u in f.universities - coops)
         parts = ([f"已与{'、'.join(coop)}合作"] if coop else []) + (
             [f"本地{'、'.join(strong)}在本环节领域有优势"] if strong else [])
         cap = f"，每所{cfg.university:g}分，上限{cfg.university_cap:g}分" if \
-            cfg.university * len(unis) > cfg.university_cap else ""
-        reasons.append((universities, "可对接高校：" + "；".join(parts) + cap))
+            cfg.university * len(t.unis) > cfg.university_cap else ""
+        reasons.append((t.universities, "可对接高校：" + "；".join(parts) + cap))
 
-    terms = {"scale": scale, "brand": brand, "ties": ties, "indirect": indirect, "fit": fit,
-             "park": park, "funds": funds, "universities": universities}
-    said = [f"{text}{_pts(points)}" for points, text in sorted(reasons, key=lambda t: -t[0])
+    said = [f"{text}{_pts(points)}" for points, text in sorted(reasons, key=lambda r: -r[0])
             if points]
     return {
         "id": key, "name": p.get("name", key), "province": p.get("province"),
         "city": p.get("city"), "annual_revenue": p.get("annual_revenue"),
         "employees": p.get("employees"), "listed": p.get("listed") is True,
-        "unicorn": p.get("unicorn") is True, "top30": p.get("top30") is True, **terms,
-        "score": round(sum(terms.values()), 2),
-        "local_partners": "、".join(f.local_names.get(e, e) for e in sorted(ties_with)),
+        "unicorn": p.get("unicorn") is True, "top30": p.get("top30") is True, **t.as_dict(),
+        "score": t.score,
+        "local_partners": "、".join(f.local_names.get(e, e) for e in sorted(t.ties_with)),
         "explanation": "；".join(said),
     }
 
@@ -278,9 +328,9 @@ def _candidates(store: GraphStore, link: str, limit: int | None, cfg: CandidateC
     if not facts.pool:
         return pd.DataFrame(columns=COLUMNS)
     # rank every candidate on the scoring facts, then score the ones shown with their profiles
-    ranked = sorted(((score_candidate(key, facts, cfg)["score"], key) for key in facts.pool),
-                    key=lambda t: (-t[0], t[1]))
-    shown = [key for _, key in (ranked if limit is None else ranked[:limit])]
+    scored = ((-score_terms(key, facts, cfg).score, key) for key in facts.pool)
+    ranked = sorted(scored) if limit is None else heapq.nsmallest(limit, scored)
+    shown = [key for _, key in ranked]
     facts = with_profiles(store, facts, shown)
     df = pd.DataFrame([score_candidate(key, facts, cfg) for key in shown])
     df.insert(0, "rank", range(1, len(df) + 1))

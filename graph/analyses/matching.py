@@ -198,9 +198,10 @@ class ParkContext:
         """Per park: the enterprises located in it that are in any of ``links`` (but
         ``leaving_out``). Read from the located side only (``local_members``: a few hundred
         enterprises), never over the links' whole membership, which holds the outside pool;
-        each link is asked about once per context."""
+        read once per context, for every link of the skeleton."""
         missing = sorted(set(links) - set(self._members))
-        if missing:
+        if missing:  # every link of the skeleton at once: one read of the located side
+            missing = sorted(set(missing) | set(self.link_name))
             for lk in missing:
                 self._members[lk] = set()
             for member in self._store.queries().local_members(missing):
@@ -211,6 +212,7 @@ class ParkContext:
                        if park is not None and key != leaving_out
                        and any(key in m for m in member_sets))
 
+
 def best_parks(store: GraphStore, keys: Collection[str], config: MatchingConfig | None = None,
                candidate_config: CandidateConfig | None = None
                ) -> dict[str, tuple[str | None, str | None]]:
@@ -219,16 +221,30 @@ def best_parks(store: GraphStore, keys: Collection[str], config: MatchingConfig 
     context = ParkContext(store)
     out: dict[str, tuple[str | None, str | None]] = {}
     for key in keys:
-        df = parks_for(store, key, config, candidate_config, context)
-        out[key] = (None, None) if df.empty else (str(df["park"].iloc[0]),
-                                                  str(df["park_name"].iloc[0]))
+        rows = _park_rows(store, key, config, candidate_config, context)
+        best = min(rows, key=_park_order, default=None)  # parks_for's first row, no frame
+        out[key] = (None, None) if best is None else (str(best["park"]), str(best["park_name"]))
     return out
+
+
+def _park_order(row: Mapping[str, Any]) -> tuple[float, float, str]:
+    """parks_for's order: score, then vacant area, descending; then the park's id."""
+    return (-float(row["score"]), -float(row["vacant_area"]), str(row["park"]))
 
 
 def parks_for(store: GraphStore, enterprise_id: str, config: MatchingConfig | None = None,
               candidate_config: CandidateConfig | None = None,
               context: ParkContext | None = None) -> pd.DataFrame:
     """Every park ranked for ``enterprise_id`` (local or outside), best first (module doc)."""
+    rows = _park_rows(store, enterprise_id, config, candidate_config, context)
+    return _ranked(rows, PARK_COLUMNS, ["score", "vacant_area", "park"], [False, False, True],
+                   None)
+
+
+def _park_rows(store: GraphStore, enterprise_id: str, config: MatchingConfig | None,
+               candidate_config: CandidateConfig | None,
+               context: ParkContext | None) -> list[dict[str, Any]]:
+    """One row per park for ``enterprise_id``: its terms, score and reasons (unordered)."""
     cfg = (config or default_analysis_config().matching).parks
     ccfg = candidate_config or default_analysis_config().candidates
     ent = store.get_node("Enterprise", enterprise_id)
@@ -291,8 +307,7 @@ def parks_for(store: GraphStore, enterprise_id: str, config: MatchingConfig | No
             **terms, "score": round(sum(terms.values()), 2), "current": park.key == current,
             "reasons": "；".join(reasons),
         })
-    return _ranked(rows, PARK_COLUMNS, ["score", "vacant_area", "park"], [False, False, True],
-                   None)
+    return rows
 
 
 # -- universities --------------------------------------------------------------------------------

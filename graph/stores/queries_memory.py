@@ -351,13 +351,14 @@ class MemoryQueries(GraphQueries):
             (k, self._prop(("Park", k), "name"), self._prop(("Park", k), "vacant_area"))
             for lbl, k in self._in(nid, "POSITIONED_FOR") if lbl == "Park"
         )
-        funds: set[str] = set()
-        strong: set[str] = set()
-        for code in codes:
-            sid = ("SubSector", code)
-            funds.update(k for lbl, k in self._in(sid, "FOCUSES_ON") if lbl == "Fund")
-            strong.update(k for lbl, k in self._in(sid, "STRONG_IN")
-                          if lbl == "University" and self._prop((lbl, k), "local") is True)
+        # from the funds' and universities' side (tens of nodes): a sub-sector's in-edges hold
+        # every enterprise in it, the whole outside pool
+        covered = {("SubSector", code) for code in codes}
+        funds = {k for k in self._keys("Fund")
+                 if any(o in covered for o in self._out(("Fund", k), "FOCUSES_ON"))}
+        strong = {k for k in self._keys("University")
+                  if self._prop(("University", k), "local") is True
+                  and any(o in covered for o in self._out(("University", k), "STRONG_IN"))}
         names = [("ChainLink", k, self._prop(("ChainLink", k), "name")) for k in {*ups, *downs}]
         names += [("Fund", k, self._prop(("Fund", k), "name")) for k in funds]
         names += [("University", k, self._prop(("University", k), "name")) for k in strong]
