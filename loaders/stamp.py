@@ -66,23 +66,20 @@ def stamp(d: Delivery, ident: str, loaded_at: str) -> tuple[str, ...]:
     rows of this delivery, replace ``prov_source`` by its index ``prov_file`` and drop this load's
     ``prov_loaded_at`` (the ``Delivery`` node holds both). The files, in index order."""
     before = d.loaded_at
-    files: dict[str, int] = {}
-
-    def one(props: Props) -> None:
-        if props.setdefault(DELIVERY_PROP, ident) != ident:
-            return  # another delivery's fact, as an export gives it: kept whole
+    mine: list[Props] = []
+    for rows in d.changes.nodes.values():
+        mine += [p for p in rows if p.setdefault(DELIVERY_PROP, ident) == ident]
+    for rrows in d.changes.rels.values():
+        mine += [r.props for r in rrows if r.props.setdefault(DELIVERY_PROP, ident) == ident]
+    # sorted: a fact's index does not depend on the order the files were given in
+    files = sorted({str(p[SOURCE]) for p in mine if p.get(SOURCE) is not None})
+    index = {name: i for i, name in enumerate(files)}
+    for props in mine:  # another delivery's facts (as an export gives them) are kept whole
         if props.get(LOADED_AT) in (before, loaded_at):
             del props[LOADED_AT]
         source = props.pop(SOURCE, None)
         if source is not None:
-            props[FILE] = files.setdefault(str(source), len(files))
-
-    for rows in d.changes.nodes.values():
-        for props in rows:
-            one(props)
-    for rrows in d.changes.rels.values():
-        for row in rrows:
-            one(row.props)
+            props[FILE] = index[str(source)]
     d.loaded_at = loaded_at
     return tuple(files)
 
