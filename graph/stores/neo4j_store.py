@@ -403,8 +403,8 @@ class Neo4jStore(GraphStore):
 
         def write(tx: ManagedTransaction) -> None:
             if delivery is not None and record is not None:
-                params = {"id": delivery.id, "props": record}
-                self._run(tx, cypher.merge_delivery(self.schema), params).consume()
+                begin: dict[str, Any] = {"id": delivery.id, "props": record}
+                self._run(tx, cypher.merge_delivery(self.schema), begin).consume()
             for op in ops:
                 result = self._run(tx, op.query, {"rows": op.rows})
                 if op.group is None:
