@@ -7,7 +7,7 @@ every file given (a folder: every file in it), whatever order they were given in
 Every fact of the delivery refers to its ``Delivery`` node instead of repeating the file name and
 time (:mod:`tupu.graph.stores.deliveries`): ``prov_delivery``, ``prov_file`` (the index of its file
 in the delivery's ``files``) and ``prov_row``. A fact that names another delivery or its own load
-time (read from a Turtle or JSON-LD export) keeps what it gives.
+time (read from a Turtle or JSON-LD export) keeps what it gives, with ``prov_file`` -1 (``OWN``).
 
 A store that writes a large delivery in chunks keeps its ``Delivery`` node ``loading`` until
 its last chunk. Loading the same sources again (the same fingerprint) while such a delivery is
@@ -21,7 +21,7 @@ import hashlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from tupu.graph.stores.deliveries import DELIVERY_PROP, FILE, LOADED_AT, SOURCE
+from tupu.graph.stores.deliveries import DELIVERY_PROP, FILE, LOADED_AT, OWN, SOURCE
 from tupu.graph.stores.model import Props
 from tupu.graph.stores.store import DeliveryRecord, GraphStore
 from tupu.loaders.delivery import Delivery
@@ -67,19 +67,20 @@ def stamp(d: Delivery, ident: str, loaded_at: str) -> tuple[str, ...]:
     ``prov_loaded_at`` (the ``Delivery`` node holds both). The files, in index order."""
     before = d.loaded_at
     mine: list[Props] = []
-    for rows in d.changes.nodes.values():
-        mine += [p for p in rows if p.setdefault(DELIVERY_PROP, ident) == ident]
-    for rrows in d.changes.rels.values():
-        mine += [r.props for r in rrows if r.props.setdefault(DELIVERY_PROP, ident) == ident]
+    rows = [p for nrows in d.changes.nodes.values() for p in nrows]
+    rows += [r.props for rrows in d.changes.rels.values() for r in rrows]
+    for props in rows:
+        if props.setdefault(DELIVERY_PROP, ident) == ident and \
+                props.get(LOADED_AT, before) in (before, loaded_at) and SOURCE in props:
+            mine.append(props)
+        elif SOURCE in props or LOADED_AT in props:
+            props[FILE] = OWN  # another delivery's or another time's fact, as an export gives it
     # sorted: a fact's index does not depend on the order the files were given in
-    files = sorted({str(p[SOURCE]) for p in mine if p.get(SOURCE) is not None})
+    files = sorted({str(p[SOURCE]) for p in mine})
     index = {name: i for i, name in enumerate(files)}
-    for props in mine:  # another delivery's facts (as an export gives them) are kept whole
-        if props.get(LOADED_AT) in (before, loaded_at):
-            del props[LOADED_AT]
-        source = props.pop(SOURCE, None)
-        if source is not None:
-            props[FILE] = index[str(source)]
+    for props in mine:
+        props.pop(LOADED_AT, None)
+        props[FILE] = index[str(props.pop(SOURCE))]
     d.loaded_at = loaded_at
     return tuple(files)
 

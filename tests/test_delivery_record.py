@@ -131,13 +131,24 @@ def test_a_store_written_before_the_record_still_reads(tmp_path: Path) -> None:
         "registry.csv", 7, "2024-01-01T00:00:00+00:00", "20240101T000000Z-aa")
     graph = write_graphml(store, tmp_path / "old.graphml")
     assert graph.nodes["Town:t1"]["prov_source"] == "registry.csv"
-    # a fact's own values win over its delivery's; a missing Delivery leaves the file unknown
+    # a reference wins over strings a former write left; -1: the fact names its own
     record = {"files": json.dumps(["a.csv", "b.csv"]), "loaded_at": "2025-01-01T00:00:00+00:00"}
     slim = {"prov_delivery": "d", "prov_file": 1, "prov_row": 3}
     assert expand(slim, record) == {"prov_delivery": "d", "prov_source": "b.csv",
                                     "prov_row": 3, "prov_loaded_at": record["loaded_at"]}
     assert expand(slim, None) == {"prov_delivery": "d", "prov_row": 3}
-    assert expand({**slim, "prov_loaded_at": "x"}, record)["prov_loaded_at"] == "x"
+    assert expand({**old, **slim}, record) == expand(slim, record)
+    own = {**old, "prov_file": -1}
+    assert expand(own, record) == old
+    # a fact of the former form that a later delivery updates reads as that delivery's
+    later = tmp_path / "Town.csv"
+    later.write_text("id,name,city\nt1,一镇新名,迷你市\n", encoding="utf-8")
+    report = load([later], store)
+    updated = node_origin(store, "Town", "t1")
+    assert updated is not None
+    (record_node,) = store.find_nodes("Delivery")
+    assert (updated.delivery, updated.source, updated.row, updated.loaded_at) == (
+        report.delivery, "Town.csv", 2, record_node.props["loaded_at"])
     # both forms sort in load-time order (entity resolution orders the map's records so)
     assert load_time_key(old) == "20240101T000000"
     assert load_time_key({"prov_delivery": "20250612T101500Z-3f2a"}) == "20250612T101500"

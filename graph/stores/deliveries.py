@@ -9,10 +9,13 @@ holding the names of the files its facts came from (``files``, a JSON list) and 
 - ``prov_row``: the fact's row in that file.
 
 Facts written before the ``Delivery`` record carry the file name and time themselves
-(``prov_source``, ``prov_loaded_at``); so may a fact read from a Turtle or JSON-LD export, which
-gives its own provenance. :class:`Provenance` reads both forms: :meth:`Provenance.expand` gives the
-four properties ``prov_delivery``, ``prov_source``, ``prov_row`` and ``prov_loaded_at`` whatever
-the form, a fact's own values winning over its delivery's. Stores are never migrated.
+(``prov_source``, ``prov_loaded_at``); so does a fact read from a Turtle or JSON-LD export that
+gives its own provenance, written with ``prov_file`` = :data:`OWN` (-1: "the fact names its file").
+:class:`Provenance` reads both forms: :meth:`Provenance.expand` gives the four properties
+``prov_delivery``, ``prov_source``, ``prov_row`` and ``prov_loaded_at`` whatever the form. Stores
+are never migrated, and a write only adds or overwrites properties, so a fact of the former form
+that a later delivery updates keeps its former strings beside the references: a ``prov_file`` of 0
+or more says the references are the latest, and its delivery's file and time win.
 """
 
 from __future__ import annotations
@@ -27,6 +30,14 @@ DELIVERY_PROP, FILE, SOURCE, ROW, LOADED_AT = (
     "prov_delivery", "prov_file", "prov_source", "prov_row", "prov_loaded_at")
 EXPANDED = (DELIVERY_PROP, SOURCE, ROW, LOADED_AT)
 """The provenance a fact reads as (and exports write), in this order."""
+OWN = -1
+"""``prov_file`` of a fact that names its file and time itself (``prov_source``, ``prov_loaded_at``)."""
+
+
+def _references(props: Mapping[str, Any]) -> bool:
+    """Whether the fact's file and time are its delivery's (its latest write was by reference)."""
+    index = props.get(FILE)
+    return isinstance(index, int) and index >= 0
 
 
 def files_of(record: Mapping[str, Any] | None) -> list[str]:
@@ -39,18 +50,17 @@ def files_of(record: Mapping[str, Any] | None) -> list[str]:
 
 
 def expand(props: Mapping[str, Any], record: Mapping[str, Any] | None) -> dict[str, Any]:
-    """``props`` with its provenance in the four-property form: ``prov_file`` replaced by the
-    file name it indexes in ``record`` (the properties of the fact's ``Delivery`` node, or None),
-    ``prov_loaded_at`` taken from ``record`` when the fact has none."""
-    if FILE not in props and (LOADED_AT in props or DELIVERY_PROP not in props):
-        return dict(props)  # the former form (or no provenance): nothing to look up
+    """``props`` with its provenance in the four-property form: a reference ``prov_file`` replaced
+    by the file name it indexes in ``record`` (the properties of the fact's ``Delivery`` node, or
+    None), with ``record``'s ``loaded_at``; a fact that names its file and time keeps them."""
     out = {k: v for k, v in props.items() if k != FILE}
-    if SOURCE not in out and FILE in props:
-        files = files_of(record)
-        index = props[FILE]
-        if isinstance(index, int) and 0 <= index < len(files):
-            out[SOURCE] = files[index]
-    if LOADED_AT not in out and record is not None and record.get("loaded_at"):
+    if not _references(props) or record is None:
+        return out  # the former form, a fact that names its own, or an unknown delivery
+    files = files_of(record)
+    index = int(props[FILE])
+    if index < len(files):
+        out[SOURCE] = files[index]
+    if record.get("loaded_at"):
         out[LOADED_AT] = record["loaded_at"]
     return out
 
@@ -60,9 +70,9 @@ def load_time_key(props: Mapping[str, Any]) -> str:
     form: from ``prov_loaded_at`` (ISO 8601), else from the start of ``prov_delivery`` (whose id
     begins with its compact UTC time); empty when the fact has neither."""
     loaded = props.get(LOADED_AT)
-    if loaded:
-        return "".join(c for c in str(loaded).split("+")[0] if c.isalnum())
     delivery = props.get(DELIVERY_PROP)
+    if loaded and not (_references(props) and delivery):
+        return "".join(c for c in str(loaded).split("+")[0] if c.isalnum())
     return str(delivery).split("Z", 1)[0] if delivery else ""
 
 
@@ -83,7 +93,6 @@ class Provenance:
     def expand(self, props: Mapping[str, Any]) -> dict[str, Any]:
         """``props`` with the four-property provenance (see :func:`expand`)."""
         delivery = props.get(DELIVERY_PROP)
-        if FILE not in props and LOADED_AT in props:
-            return dict(props)
-        record = self.record(str(delivery)) if delivery else None
-        return expand(props, record)
+        if not _references(props) or not delivery:
+            return expand(props, None)
+        return expand(props, self.record(str(delivery)))
