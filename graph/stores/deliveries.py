@@ -67,8 +67,9 @@ def expand(props: Mapping[str, Any], record: Mapping[str, Any] | None) -> dict[s
 
 def load_time_key(props: Mapping[str, Any]) -> str:
     """When a fact was loaded, as ``YYYYMMDDTHHMMSS`` text that sorts in time order, in either
-    form: from ``prov_loaded_at`` (ISO 8601), else from the start of ``prov_delivery`` (whose id
-    begins with its compact UTC time); empty when the fact has neither."""
+    form: from the start of ``prov_delivery`` (whose id begins with its compact UTC time) for a
+    fact written by reference, else from ``prov_loaded_at`` (ISO 8601) when it has one; empty
+    when the fact has neither."""
     loaded = props.get(LOADED_AT)
     delivery = props.get(DELIVERY_PROP)
     if loaded and not (_references(props) and delivery):
