@@ -32,15 +32,14 @@ import random
 import shutil
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
-import tomllib
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "benchmarks" / "results"
 sys.path.insert(0, str(REPO / "benchmarks"))
+from benchlib import UNINSTALLED, baseline_tree  # noqa: E402
 
 HEADER = ("单位详细名称,统一社会信用代码,简称,省份,城市,成立日期,注册资本(千元),营业收入(万元),"
           "从业人员,是否上市,是否独角兽,是否全国文化企业30强,是否规上,经营范围,文化产业分类代码,所在地区")
@@ -109,12 +108,6 @@ def run_script(script: str, path: Path) -> dict[str, float]:
     return {"rows": rows, "seconds": round(seconds, 2), "peak_mb": round(maxrss_kb / 1024, 1)}
 
 
-UNINSTALLED = """
-import sys
-if not sys.argv[3].startswith(sys.argv[4]):  # another tree: not the editable install of this one
-    sys.meta_path[:] = [f for f in sys.meta_path
-                        if not getattr(f, "__module__", "").startswith("__editable___tupu")]
-"""
 
 LOAD = UNINSTALLED + """
 import resource, sys, time
@@ -126,32 +119,6 @@ code = main(["load", sys.argv[1]] + (["--dry-run"] if sys.argv[2] == "dry" else 
 print(code, time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
       file=sys.stderr)
 """
-
-
-def baseline_tree(rev: str, work: Path) -> Path:
-    """The code of git revision ``rev``, unpacked under ``work`` and laid out as the installed
-    package (``tupu.loaders`` → ``loaders/`` …, from its pyproject's package-dir), to import from
-    through PYTHONPATH instead of this checkout."""
-    sha = subprocess.run(["git", "rev-parse", "--verify", f"{rev}^{{commit}}"], cwd=REPO,
-                         check=True, capture_output=True, text=True).stdout.strip()
-    tree = work / f"baseline-{sha[:10]}"
-    if not (tree / "tupu" / "__init__.py").exists():
-        shutil.rmtree(tree, ignore_errors=True)
-        tree.mkdir(parents=True)
-        archive = subprocess.run(["git", "archive", "--format=tar", sha], cwd=REPO, check=True,
-                                 capture_output=True).stdout
-        tar_path = work / f"baseline-{sha[:10]}.tar"
-        tar_path.write_bytes(archive)
-        with tarfile.open(tar_path) as tar:
-            tar.extractall(tree, filter="data")
-        tar_path.unlink()
-        dirs = tomllib.loads((tree / "pyproject.toml").read_text(encoding="utf-8"))[
-            "tool"]["setuptools"]["package-dir"]
-        for package in sorted(dirs, key=lambda p: p.count(".")):
-            where = tree / package.replace(".", "/")
-            if not where.exists():
-                where.symlink_to((tree / dirs[package]).resolve(), target_is_directory=True)
-    return tree
 
 
 def prepare_data(data_dir: Path, env: dict[str, str]) -> None:

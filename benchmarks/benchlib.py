@@ -6,6 +6,8 @@
 - :func:`generate`: a city with an outside pool of N enterprises, by ``data/generate_sample.py``;
 - :func:`split_changes`: a change set cut into parts of at most N elements, nodes before
   relationships and never both in one part, each part written by one ``GraphStore.apply``;
+- :func:`baseline_tree`: the code of another git revision, unpacked to import from in a
+  subprocess, so a benchmark measures it in the same run as this checkout;
 - :class:`ScanAdjacentStore`: a store whose ``adjacent`` answers chosen relationship types by a
   full scan (``find_relationships``), the baseline of the analysis benchmarks;
 - timing, machine facts, tables and JSON results.
@@ -21,11 +23,13 @@ import json
 import os
 import platform
 import shutil
+import tarfile
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -205,6 +209,43 @@ def _version(store: Any) -> str | None:
             if rec["name"] == "Neo4j Kernel":
                 return str(rec["versions"][0])
     return None
+
+
+# -- a baseline revision -------------------------------------------------------------------------
+UNINSTALLED = """
+import sys
+if not sys.argv[3].startswith(sys.argv[4]):  # another tree: not the editable install of this one
+    sys.meta_path[:] = [f for f in sys.meta_path
+                        if not getattr(f, "__module__", "").startswith("__editable___tupu")]
+"""
+"""Prefix of a ``python -c`` script run with ``argv[3]`` = the code tree it must import ``tupu``
+from (through PYTHONPATH) and ``argv[4]`` = this checkout: drops the editable install's finder."""
+
+
+def baseline_tree(rev: str, work: Path) -> Path:
+    """The code of git revision ``rev``, unpacked under ``work`` and laid out as the installed
+    package (``tupu.loaders`` → ``loaders/`` …, from its pyproject's package-dir), to import from
+    through PYTHONPATH instead of this checkout."""
+    sha = subprocess.run(["git", "rev-parse", "--verify", f"{rev}^{{commit}}"], cwd=REPO,
+                         check=True, capture_output=True, text=True).stdout.strip()
+    tree = work / f"baseline-{sha[:10]}"
+    if not (tree / "tupu" / "__init__.py").exists():
+        shutil.rmtree(tree, ignore_errors=True)
+        tree.mkdir(parents=True)
+        archive = subprocess.run(["git", "archive", "--format=tar", sha], cwd=REPO, check=True,
+                                 capture_output=True).stdout
+        tar_path = work / f"baseline-{sha[:10]}.tar"
+        tar_path.write_bytes(archive)
+        with tarfile.open(tar_path) as tar:
+            tar.extractall(tree, filter="data")
+        tar_path.unlink()
+        dirs = tomllib.loads((tree / "pyproject.toml").read_text(encoding="utf-8"))[
+            "tool"]["setuptools"]["package-dir"]
+        for package in sorted(dirs, key=lambda p: p.count(".")):
+            where = tree / package.replace(".", "/")
+            if not where.exists():
+                where.symlink_to((tree / dirs[package]).resolve(), target_is_directory=True)
+    return tree
 
 
 # -- data ----------------------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 An observation node (one enterprise's or project's figures for one quarter, key
 ``<owner id>@<period>``) already in the map is completed from the stored one before it is
 written: the delivery's figures win, the stored figures it does not bring stay (a quarterly
-revenue list does not wipe the talent introduced that another department reported). Stores
+revenue list does not wipe the talent introduced that another department reported). The merged
+node's provenance is the delivery's (the stored node's references to an earlier delivery go). Stores
 replace observation nodes whole (``graph/stores/store.py``), so what is written is the merged
 node. ``tupu load --replace-period`` skips this step: the period is replaced whole.
 """
@@ -40,8 +41,9 @@ def merge_periods(d: Delivery, store: GraphStore) -> int:
         rows = d.changes.nodes[label]
         for i, row in enumerate(rows):
             old = stored.get(str(row[key]))
-            if old is not None:
-                rows[i] = {**old, **row}
+            if old is not None:  # the stored figures, not where they came from: the row's is
+                figures = {k: v for k, v in old.items() if k not in store.schema.provenance}
+                rows[i] = {**figures, **row}
                 merged += 1
     if merged:
         add_note("note", "", None, None, None, msg("load.period_merged", count=merged))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
+from tupu.graph.stores.deliveries import load_time_key
 from tupu.graph.stores.model import Node, Props, RelRow
 from tupu.graph.stores.store import NodeMerge
 from tupu.loaders.delivery import Delivery, Reference
@@ -29,7 +30,7 @@ def row_order(props: Mapping[str, Any]) -> tuple[str, int, str]:
 
 def node_order(node: Node) -> tuple[str, str]:
     """Nodes of the map by load time, then key."""
-    return (str(node.props.get("prov_loaded_at", "")), node.key)
+    return (load_time_key(node.props), node.key)
 
 
 def fold(nodes: Sequence[Node], rows: Sequence[Props], provenance: Collection[str]) -> Props:

@@ -86,7 +86,8 @@ from tupu.messages import msg
 from tupu.ontology.schema import Schema
 
 OBSERVED = "HAS_OBSERVATION"
-MATCHED_ON = ("name", "short_name", "city", "province", "aliases", "prov_loaded_at")
+MATCHED_ON = ("name", "short_name", "city", "province", "aliases", "prov_loaded_at",
+              "prov_delivery", "prov_file")
 """What resolution reads of every enterprise of the map (all of a node only when it is merged)."""
 
 SELF_LOOP = "合并后关系两端为同一企业，已忽略该关系"

@@ -4,7 +4,12 @@ A delivery (one load) is named by its UTC start time and its sources' fingerprin
 ``20250612T101500Z-3f2a9c1b0d7e``. The fingerprint is the SHA-256 of the names and contents of
 every file given (a folder: every file in it), whatever order they were given in.
 
-A store that writes a large delivery in chunks records it as a ``Delivery`` node, ``loading`` until
+Every fact of the delivery refers to its ``Delivery`` node instead of repeating the file name and
+time (:mod:`tupu.graph.stores.deliveries`): ``prov_delivery``, ``prov_file`` (the index of its file
+in the delivery's ``files``) and ``prov_row``. A fact that names another delivery or its own load
+time (read from a Turtle or JSON-LD export) keeps what it gives, with ``prov_file`` -1 (``OWN``).
+
+A store that writes a large delivery in chunks keeps its ``Delivery`` node ``loading`` until
 its last chunk. Loading the same sources again (the same fingerprint) while such a delivery is
 unfinished takes over its id and start time, so what the interrupted load wrote and what the new
 one writes are one delivery, and the store marks it complete at the end.
@@ -16,6 +21,7 @@ import hashlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from tupu.graph.stores.deliveries import DELIVERY_PROP, FILE, LOADED_AT, OWN, SOURCE
 from tupu.graph.stores.model import Props
 from tupu.graph.stores.store import DeliveryRecord, GraphStore
 from tupu.loaders.delivery import Delivery
@@ -55,23 +61,28 @@ def delivery_id(fingerprint: str, loaded_at: str) -> str:
     return f"{compact}Z-{fingerprint[:12]}"
 
 
-def stamp(d: Delivery, ident: str, loaded_at: str) -> None:
-    """Set ``prov_delivery`` on every row that has none (an RDF file may give its own), and move
-    rows stamped with this load's time to ``loaded_at``."""
+def stamp(d: Delivery, ident: str, loaded_at: str) -> tuple[str, ...]:
+    """Set ``prov_delivery`` on every row that has none (an RDF file may give its own); on the
+    rows of this delivery, replace ``prov_source`` by its index ``prov_file`` and drop this load's
+    ``prov_loaded_at`` (the ``Delivery`` node holds both). The files, in index order."""
     before = d.loaded_at
-
-    def one(props: Props) -> None:
-        props.setdefault("prov_delivery", ident)
-        if props.get("prov_loaded_at") == before:
-            props["prov_loaded_at"] = loaded_at
-
-    for rows in d.changes.nodes.values():
-        for props in rows:
-            one(props)
-    for rrows in d.changes.rels.values():
-        for row in rrows:
-            one(row.props)
+    mine: list[Props] = []
+    rows = [p for nrows in d.changes.nodes.values() for p in nrows]
+    rows += [r.props for rrows in d.changes.rels.values() for r in rrows]
+    for props in rows:
+        if props.setdefault(DELIVERY_PROP, ident) == ident and \
+                props.get(LOADED_AT, before) in (before, loaded_at) and SOURCE in props:
+            mine.append(props)
+        elif SOURCE in props or LOADED_AT in props:
+            props[FILE] = OWN  # another delivery's or another time's fact, as an export gives it
+    # sorted: a fact's index does not depend on the order the files were given in
+    files = sorted({str(p[SOURCE]) for p in mine})
+    index = {name: i for i, name in enumerate(files)}
+    for props in mine:
+        props.pop(LOADED_AT, None)
+        props[FILE] = index[str(props.pop(SOURCE))]
     d.loaded_at = loaded_at
+    return tuple(files)
 
 
 def begin_delivery(d: Delivery, paths: Sequence[Path], store: GraphStore) -> DeliveryRecord:
@@ -83,5 +94,5 @@ def begin_delivery(d: Delivery, paths: Sequence[Path], store: GraphStore) -> Del
         ident, started = last.key, str(last.props.get("started_at") or d.loaded_at)
     else:
         ident, started = delivery_id(fp, d.loaded_at), d.loaded_at
-    stamp(d, ident, started)
-    return DeliveryRecord(ident, fp, tuple(d.sources), started)
+    files = stamp(d, ident, started)
+    return DeliveryRecord(ident, fp, tuple(d.sources), started, files, started)

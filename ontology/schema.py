@@ -46,6 +46,7 @@ class LabelDef:
     label_en: str
     properties: Mapping[str, PropertyDef]
     description: str | None = None
+    bookkeeping: bool = False  # the loads' own records (Delivery), not facts of the map
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -86,6 +87,12 @@ class Schema:
     relationships: Mapping[str, RelTypeDef]
     provenance: Mapping[str, PropertyDef]
     shared_properties: Mapping[str, tuple[str, str]]
+
+    @property
+    def map_labels(self) -> tuple[str, ...]:
+        """The labels of the map's facts: every label but the bookkeeping ones (``Delivery``),
+        which counts, exports, projections and analyses leave out."""
+        return tuple(name for name, ldef in self.labels.items() if not ldef.bookkeeping)
 
     def label(self, name: str) -> LabelDef:
         """The label called ``name``; a :class:`SchemaError` for an unknown one."""
@@ -146,6 +153,7 @@ def parse_schema(raw: Mapping[str, Any]) -> Schema:
             label_en=ldef["label_en"],
             properties=props,
             description=ldef.get("description"),
+            bookkeeping=bool(ldef.get("bookkeeping", False)),
         )
     rels: dict[str, RelTypeDef] = {}
     for rname, rdef in raw["relationships"].items():

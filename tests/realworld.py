@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
 
 from tests.minicity import E1, E2, FILES, uscc, write_city
+from tupu.graph.stores.deliveries import Provenance
 from tupu.graph.stores.store import GraphStore
 
 Row = Sequence[object]
@@ -336,11 +337,16 @@ VOLATILE = {"prov_loaded_at", "prov_delivery"}
 
 def store_content(store: GraphStore) -> tuple[object, object]:
     """Every node and relationship with its properties but :data:`VOLATILE`, in a comparable form:
-    two stores that loaded the same files give equal contents."""
+    two stores that loaded the same files give equal contents. Provenance is expanded (the file a
+    fact's Delivery names), and the Delivery records themselves, all volatile, are left out."""
     schema = store.schema
-    nodes = {lbl: sorted((n.key, sorted((k, v) for k, v in n.props.items() if k not in VOLATILE))
-                         for n in store.find_nodes(lbl)) for lbl in schema.labels}
-    rels = {rt: sorted((str(r.start), str(r.end),
-                        sorted((k, v) for k, v in r.props.items() if k not in VOLATILE))
+    prov = Provenance(store)
+
+    def kept(props: Mapping[str, object]) -> list[tuple[str, object]]:
+        return sorted((k, v) for k, v in prov.expand(props).items() if k not in VOLATILE)
+
+    nodes = {lbl: sorted((n.key, kept(n.props)) for n in store.find_nodes(lbl))
+             for lbl in schema.map_labels}
+    rels = {rt: sorted((str(r.start), str(r.end), kept(r.props))
                        for r in store.find_relationships(rt)) for rt in schema.relationships}
     return nodes, rels

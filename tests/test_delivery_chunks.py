@@ -18,6 +18,7 @@ from tests.minicity import uscc
 from tests.test_resolve import FIRST, SECOND, C1, C2, write
 from tests.test_snapshot import _big_enterprise_file
 from tupu.graph.stores import cypher
+from tupu.graph.stores.deliveries import Provenance
 from tupu.graph.stores.memory_store import MemoryStore
 from tupu.graph.stores.model import ChangeSet
 from tupu.graph.stores.neo4j_store import Neo4jStore, WriteOp, chunk_ops
@@ -116,7 +117,8 @@ def test_a_rerun_of_the_same_sources_takes_over_the_unfinished_delivery(tmp_path
     assert (taken.id, taken.started_at) == ("20250101T000000Z-abc", "2025-01-01T00:00:00+00:00")
     rows = [p for rows in d.changes.nodes.values() for p in rows]
     assert {p["prov_delivery"] for p in rows} == {taken.id}
-    assert {p["prov_loaded_at"] for p in rows} == {taken.started_at}
+    assert taken.loaded_at == taken.started_at  # the facts' load time, on the Delivery node
+    assert not any("prov_loaded_at" in p or "prov_source" in p for p in rows)
     part = [folder / "nodes" / "Town.csv"]
     other = begin_delivery(read_sources(part, store.schema), part, store)
     assert other.id != taken.id
@@ -148,10 +150,12 @@ def test_a_chunked_load_equals_one_in_one_transaction(neo4j: Neo4jStore, tmp_pat
     assert delivery.key == report.delivery and delivery.props["status"] == COMPLETE
     assert delivery.props["chunks"] > 5 and delivery.props["chunks_done"] == delivery.props["chunks"]
     assert delivery.props["finished_at"] and neo4j.unfinished_deliveries() == []
-    # a small load goes in one transaction, with no Delivery node
+    # a small load goes in one transaction, its Delivery node complete with it
     neo4j.clear()
-    load([folder], neo4j)
-    assert content(neo4j) == content(memory) and neo4j.find_nodes("Delivery") == []
+    again = load([folder], neo4j)
+    (one,) = neo4j.find_nodes("Delivery")
+    assert content(neo4j) == content(memory) and one.key == again.delivery
+    assert (one.props["status"], one.props["chunks"], one.props["chunks_done"]) == (COMPLETE, 1, 1)
 
 
 class Interrupted(Exception):
@@ -181,9 +185,11 @@ def test_an_interrupted_delivery_is_listed_and_finished_by_a_rerun(
     assert delivery.props["status"] == COMPLETE and neo4j.unfinished_deliveries() == []
     assert content(neo4j) == content(memory)
     started = unfinished.props["started_at"]
+    prov = Provenance(neo4j)
     for label in ("Enterprise", "EnterpriseObservation"):
-        assert {(n.props["prov_delivery"], n.props["prov_loaded_at"])
-                for n in neo4j.find_nodes(label)} == {(unfinished.key, started)}
+        assert {(p["prov_delivery"], p["prov_loaded_at"])
+                for p in map(prov.expand, (n.props for n in neo4j.find_nodes(label)))
+                } == {(unfinished.key, started)}
 
 
 @pytest.mark.neo4j

@@ -10,6 +10,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from tests.minicity import E1, E2, uscc, write_city
+from tupu.graph.stores.deliveries import Provenance
 from tupu.api.cli import main
 from tupu.errors import ValidationFailed
 from tupu.graph.stores.store import GraphStore
@@ -57,7 +58,8 @@ def test_a_registry_xlsx_loads_with_a_plain_load(store: GraphStore, tmp_path: Pa
     assert rels["LOCATED_IN"] == before_rels["LOCATED_IN"] + 2
     new = store.get_node("Enterprise", NEW)
     assert new is not None and new.props["annual_revenue"] == 5000.0
-    assert new.props["prov_source"] == "企业名录.xlsx" and new.props["prov_row"] == 3
+    assert Provenance(store).expand(new.props)["prov_source"] == "企业名录.xlsx"
+    assert new.props["prov_row"] == 3
     assert {r.end.key for r in store.find_relationships("IN_SUBSECTOR") if r.start.key == NEW} == {"0243"}
     located = {(r.start.key, r.end.key) for r in store.find_relationships("LOCATED_IN")}
     assert (NEW, "t1") in located
@@ -201,7 +203,8 @@ def test_a_manifest_with_canonical_files_and_a_dataset(store: GraphStore, tmp_pa
     dataset = store.get_node("Dataset", "delivery-2025q2")
     assert dataset is not None and dataset.props["name"] == "迷你市2025年二季度报送"
     town = store.get_node("Town", "t1")
-    assert town is not None and town.props["prov_source"] == "mini/nodes/Town.csv"
+    assert town is not None
+    assert Provenance(store).expand(town.props)["prov_source"] == "mini/nodes/Town.csv"
 
 
 def test_the_canonical_csv_behaviour_is_unchanged(tmp_path: Path, store: GraphStore) -> None:

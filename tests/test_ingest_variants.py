@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tupu.graph.stores.deliveries import Provenance
 from tupu.data import make_variants
 from tests.conftest import REPO, SAMPLE
 from tupu.graph.stores.store import GraphStore
@@ -72,4 +73,4 @@ def test_a_variant_loads_to_the_same_graph_as_the_canonical_sample(
     assert not [n for n in notes if n.kind == "review"]
     assert sum("合计行" in n.message for n in notes) >= 6
     enterprise = next(iter(store.find_nodes("Enterprise")))
-    assert enterprise.props["prov_source"].startswith(f"{variant}/")
+    assert Provenance(store).expand(enterprise.props)["prov_source"].startswith(f"{variant}/")

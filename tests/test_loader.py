@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.minicity import E1, E2, E3, FILES, write_city
+from tupu.graph.stores.deliveries import Provenance
 from tupu.errors import ValidationFailed
 from tupu.graph.stores.model import NodeRef
 from tupu.graph.stores.store import GraphStore
@@ -34,12 +35,14 @@ def test_loads_mini_city_with_types_and_provenance(store: GraphStore, tmp_path: 
     assert e1.props["annual_revenue"] == 5200.5 and e1.props["employees"] == 120
     assert e1.props["listed"] is False and e1.props["above_scale"] is True
     assert e1.props["founded"] == dt.date(2016, 3, 2)
-    assert e1.props["prov_source"] == "mini/nodes/Enterprise.csv" and e1.props["prov_row"] == 2
+    prov = Provenance(store)
+    assert prov.expand(e1.props)["prov_source"] == "mini/nodes/Enterprise.csv"
+    assert e1.props["prov_row"] == 2
     e2 = store.get_node("Enterprise", E2)
     assert e2 is not None and e2.props["listed"] is False and e2.props["above_scale"] is False
     supplies = store.find_relationships("SUPPLIES")
     assert [(r.start.key, r.end.key) for r in supplies] == [(E3, E1)]
-    assert supplies[0].props["prov_source"] == "mini/relationships/SUPPLIES.csv"
+    assert prov.expand(supplies[0].props)["prov_source"] == "mini/relationships/SUPPLIES.csv"
     assert supplies[0].props["since"] == dt.date(2023, 1, 1)
 
 

@@ -10,6 +10,7 @@ import pytest
 from tests.minicity import E1, E2, E3, write_city
 from tupu.api.cli import main
 from tupu.graph.analyses.provenance import node_origin, relationship_origins
+from tupu.graph.stores.deliveries import Provenance
 from tupu.graph.stores.store import GraphStore
 from tupu.loaders.pipeline import load
 
@@ -31,18 +32,21 @@ OBSERVATIONS = {
 def test_every_node_and_relationship_records_its_delivery(store: GraphStore, tmp_path: Path) -> None:
     report = load([write_city(tmp_path / "mini", OBSERVATIONS)], store)
     assert report.delivery
-    for label in store.schema.labels:
+    prov = Provenance(store)  # facts refer to their Delivery node: expanded, they read as before
+    for label in store.schema.map_labels:
         for node in store.find_nodes(label):
-            assert all(node.props.get(p) for p in PROVENANCE), node
-            assert node.props["prov_delivery"] == report.delivery
-            assert isinstance(node.props.get("prov_row"), int), node
+            props = prov.expand(node.props)
+            assert all(props.get(p) for p in PROVENANCE), node
+            assert props["prov_delivery"] == report.delivery
+            assert isinstance(props.get("prov_row"), int), node
     for rtype in store.schema.relationships:
         for rel in store.find_relationships(rtype):
-            assert rel.props["prov_delivery"] == report.delivery, rel
-            assert rel.props["prov_source"] and isinstance(rel.props.get("prov_row"), int)
+            props = prov.expand(rel.props)
+            assert props["prov_delivery"] == report.delivery, rel
+            assert props["prov_source"] and isinstance(props.get("prov_row"), int)
     obs = store.get_node("EnterpriseObservation", f"{E1}@2024Q2")
     assert obs is not None
-    assert (obs.props["prov_source"], obs.props["prov_row"]) == (
+    assert (prov.expand(obs.props)["prov_source"], obs.props["prov_row"]) == (
         "mini/nodes/EnterpriseObservation.csv", 3)
 
 
@@ -117,7 +121,7 @@ def test_reloading_a_period_replaces_its_values_only(store: GraphStore, tmp_path
     # replaced whole (--replace-period): present before, absent from the new delivery: gone
     assert "employees" not in q2.props and "talent_introduced" not in q2.props
     assert "above_scale" not in q2.props
-    assert (q2.props["prov_delivery"], q2.props["prov_source"]) == (
+    assert (q2.props["prov_delivery"], Provenance(store).expand(q2.props)["prov_source"]) == (
         report.delivery, "EnterpriseObservation.csv")
     # the earlier period is untouched, and so is the enterprise
     assert store.get_node("EnterpriseObservation", f"{E1}@2024Q1") == q1_before

@@ -15,6 +15,7 @@ from rdflib.namespace import RDF, RDFS, SH
 
 from tests.conftest import SAMPLE
 from tests.minicity import E1, E2, E3, FILES, write_city
+from tupu.graph.stores.deliveries import Provenance
 from tupu.data import generate_sample
 from tupu.api.cli import main
 from tupu.errors import ValidationFailed
@@ -35,10 +36,14 @@ Content = tuple[dict[str, list[tuple[str, dict[str, Any]]]], dict[str, list[tupl
 
 
 def content(store: GraphStore) -> Content:
-    """Every node and relationship of the store with its properties."""
-    nodes = {lbl: [(n.key, dict(n.props)) for n in store.find_nodes(lbl)] for lbl in SCHEMA.labels}
+    """Every node and relationship of the map with its properties, provenance expanded (a fact
+    refers to its Delivery, or names its file and time itself as an export gives them)."""
+    prov = Provenance(store)
+    nodes = {lbl: [(n.key, prov.expand(n.props)) for n in store.find_nodes(lbl)]
+             for lbl in SCHEMA.map_labels}
     rels = {
-        rt: sorted((r.start, r.end, sorted(r.props.items())) for r in store.find_relationships(rt))
+        rt: sorted((r.start, r.end, sorted(prov.expand(r.props).items()))
+                   for r in store.find_relationships(rt))
         for rt in SCHEMA.relationships
     }
     return nodes, rels
@@ -239,8 +244,10 @@ def test_hand_written_turtle_gets_provenance_and_may_point_into_the_store(
     )
     load([path], store)
     t3 = store.get_node("Town", "t3")
-    assert t3 is not None and t3.props["prov_source"] == "more.ttl"
-    assert "prov_loaded_at" in t3.props and "prov_row" not in t3.props
+    assert t3 is not None
+    full = Provenance(store).expand(t3.props)  # the file and time are on the Delivery node
+    assert full["prov_source"] == "more.ttl"
+    assert "prov_loaded_at" in full and "prov_row" not in full
     located = {(r.start.key, r.end.key) for r in store.find_relationships("LOCATED_IN")}
     assert (E3, "t3") in located
     path.write_text(

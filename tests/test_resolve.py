@@ -21,7 +21,7 @@ from tupu.loaders.pipeline import load
 from tupu.loaders.enterprise_match import SAME_NAME_ELSEWHERE, SHORT_NAME_SEVERAL
 
 C1, C2, C3 = uscc(11), uscc(12), uscc(13, "110105")
-PROVENANCE = ("prov_source", "prov_row", "prov_loaded_at", "prov_delivery")
+PROVENANCE = ("prov_source", "prov_row", "prov_loaded_at", "prov_delivery", "prov_file")
 
 ENTERPRISE_A = (
     "id,name,short_name,province,city,annual_revenue",
@@ -67,7 +67,7 @@ def content(store: GraphStore) -> dict[str, Any]:
         return {k: v for k, v in props.items() if k not in PROVENANCE}
 
     out: dict[str, Any] = {}
-    for label in store.schema.labels:
+    for label in store.schema.map_labels:  # not the loads' Delivery records
         out.update({f"{label}:{n.key}": strip(n.props) for n in store.find_nodes(label)})
     for rtype in store.schema.relationships:
         out.update({f"{r.start}-{rtype}->{r.end}": strip(r.props)

@@ -15,11 +15,9 @@ from tupu.graph.analyses.provenance import find_node, node_origin, relationship_
 from tupu.graph.stores.store import GraphStore
 from tupu.messages import msg
 
-HIDDEN_LABELS = frozenset({"Delivery"})  # the loads' own bookkeeping, not facts of the map
-
 
 def _check_label(store: GraphStore, label: str) -> str:
-    known = [x for x in store.schema.labels if x not in HIDDEN_LABELS]
+    known = list(store.schema.map_labels)  # not the loads' own bookkeeping (Delivery)
     if label not in known:
         raise UsageError(msg("web.bad_label", label=label, known="、".join(known)))
     return label

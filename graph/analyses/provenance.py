@@ -1,8 +1,10 @@
 """Where a fact came from: the provenance of a node or a relationship.
 
 A function over the :class:`~tupu.graph.stores.store.GraphStore` reads, so both stores answer alike. Every
-fact carries ``prov_delivery`` (the load), ``prov_source`` (the file), ``prov_row`` and
-``prov_loaded_at``; a delivery written in chunks also has its ``Delivery`` node (status, sources).
+fact refers to its load (``prov_delivery``), whose ``Delivery`` node names its files and time
+(status, sources); :mod:`tupu.graph.stores.deliveries` expands the fact's file index
+(``prov_file``) and row into the file name, row and load time, or reads them from the fact itself
+when it was written before the ``Delivery`` record.
 A key that entity resolution merged away is found through the ``aliases`` of the node it became.
 """
 
@@ -12,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from tupu.graph.stores.model import Node, Relationship
-from tupu.graph.stores.store import DELIVERY, GraphStore
+from tupu.graph.stores.deliveries import Provenance, expand
+from tupu.graph.stores.store import GraphStore
 
 ALIASES = "aliases"
 
@@ -42,15 +45,16 @@ class Origin:
 
 def _origin(store: GraphStore, fact: str, props: Any, **extra: Any) -> Origin:
     delivery = props.get("prov_delivery")
-    record = store.get_node(DELIVERY, str(delivery)) if delivery else None
+    record = Provenance(store).record(str(delivery)) if delivery else None
+    full = expand(props, record)
     return Origin(
         fact=fact,
         delivery=delivery,
-        source=props.get("prov_source"),
-        row=props.get("prov_row"),
-        loaded_at=props.get("prov_loaded_at"),
-        delivery_status=record.props.get("status") if record is not None else None,
-        delivery_sources=record.props.get("sources") if record is not None else None,
+        source=full.get("prov_source"),
+        row=full.get("prov_row"),
+        loaded_at=full.get("prov_loaded_at"),
+        delivery_status=record.get("status") if record is not None else None,
+        delivery_sources=record.get("sources") if record is not None else None,
         **extra,
     )
 

@@ -48,7 +48,8 @@ def write_csv_folder(store: GraphStore, folder: Path) -> dict[str, int]:
     (folder / "nodes").mkdir(parents=True, exist_ok=True)
     (folder / "relationships").mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
-    for label, ldef in schema.labels.items():
+    for label in schema.map_labels:
+        ldef = schema.label(label)
         nodes = store.find_nodes(label)
         if not nodes:
             continue

@@ -38,6 +38,7 @@ from rdflib.term import Node as RdfNode
 
 from tupu.errors import UsageError
 from tupu.graph.analyses.notice import dataset_note
+from tupu.graph.stores.deliveries import Provenance
 from tupu.graph.stores.iris import label_prefixes, node_iri, statement_iri
 from tupu.graph.stores.jsonld import jsonld_context
 from tupu.graph.stores.model import Node, Relationship
@@ -108,12 +109,14 @@ def build_graph(store: GraphStore) -> Graph:
     """Every node and relationship of ``store`` as an RDF graph."""
     schema = store.schema
     g = new_graph(schema)
-    for label in schema.labels:
+    prov = Provenance(store)  # facts written as before the Delivery record, so files do not change
+    for label in schema.map_labels:
         for node in store.find_nodes(label):
-            add_node(g, schema, node)
+            add_node(g, schema, Node(node.label, node.key, prov.expand(node.props)))
     for rtype in schema.relationships:
         for rel in store.find_relationships(rtype):
-            add_relationship(g, schema, rel)
+            add_relationship(g, schema, Relationship(rel.type, rel.start, rel.end,
+                                                     prov.expand(rel.props)))
     return g
 
 

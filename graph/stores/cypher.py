@@ -420,11 +420,12 @@ def nodes_by_element_id(schema: Schema | None = None) -> str:
 
 
 def count_nodes(schema: Schema | None = None) -> str:
-    """Node count of every ontology label, from the count store (one part per label)."""
+    """Node count of every label of the map (not the bookkeeping ``Delivery``), from the count
+    store (one part per label)."""
     sch = _schema(schema)
     parts = [
         f"MATCH (n:{quote(name)}) RETURN {_literal(name)} AS label, count(n) AS count"
-        for name in sch.labels
+        for name in sch.map_labels
     ]
     return " UNION ALL ".join(parts)
 

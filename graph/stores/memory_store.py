@@ -21,6 +21,7 @@ from tupu.graph.stores.queries_memory import IndexSeed, MemoryQueries
 from tupu.graph.stores.queries_resolve_memory import MemoryEnterpriseLookup
 from tupu.graph.stores.snapshot import load_snapshot, write_lock, write_snapshot
 from tupu.graph.stores.store import (
+    DELIVERY,
     DeliveryRecord,
     GraphStore,
     NodeMerge,
@@ -113,8 +114,8 @@ class MemoryStore(GraphStore):
         merges: Sequence[NodeMerge] = (),
         delivery: DeliveryRecord | None = None,
     ) -> WriteSummary:
-        """Write all or nothing; the snapshot is replaced atomically, so ``delivery`` is not
-        recorded (no write of this store is ever half done)."""
+        """Write all or nothing; the snapshot is replaced atomically, so ``delivery`` is recorded
+        ``complete`` with the change set (no write of this store is ever half done)."""
         self.trace("apply", {"nodes": changes.node_count, "relationships": changes.rel_count,
                              "merges": len(merges)})
         self.check_merges(merges)
@@ -130,12 +131,12 @@ class MemoryStore(GraphStore):
                 self.schema.check_property(rdef, prop)
         self.version += 1
         if self.path is None:
-            self._apply(changes, merges)
+            self._apply(changes, merges, delivery)
         else:
             with write_lock(self.path.parent):
                 self._refresh()
                 try:
-                    self._apply(changes, merges)
+                    self._apply(changes, merges, delivery)
                     self._persist()
                 except BaseException:
                     # the snapshot on disk is untouched: go back to it
@@ -144,7 +145,10 @@ class MemoryStore(GraphStore):
                     raise
         return WriteSummary(changes.node_count, changes.rel_count)
 
-    def _apply(self, changes: ChangeSet, merges: Sequence[NodeMerge] = ()) -> None:
+    def _apply(
+        self, changes: ChangeSet, merges: Sequence[NodeMerge] = (),
+        delivery: DeliveryRecord | None = None,
+    ) -> None:
         g = self.graph
         keys = {label: self.schema.label(label).key for label in changes.nodes}
         new = {(label, str(p[keys[label]])) for label, rows in changes.nodes.items() for p in rows}
@@ -167,6 +171,11 @@ class MemoryStore(GraphStore):
                     g.nodes[nid].update(props)
                 else:
                     g.nodes[nid].update(props)
+        if delivery is not None:
+            nid = (DELIVERY, delivery.id)
+            if nid in g:
+                g.nodes[nid].clear()
+            g.add_node(nid, **delivery.complete_props(changes.node_count, changes.rel_count))
         for m in merges:
             self._fold(m)
         for (rtype, slabel, elabel), rrows in changes.rels.items():
@@ -331,7 +340,8 @@ class MemoryStore(GraphStore):
 
     def count_nodes(self) -> dict[str, int]:
         self._refresh()
-        return self.queries().label_counts()
+        facts = set(self.schema.map_labels)
+        return {k: v for k, v in self.queries().label_counts().items() if k in facts}
 
     def count_relationships(self) -> dict[str, int]:
         self._refresh()

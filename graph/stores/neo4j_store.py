@@ -62,6 +62,7 @@ from tupu.graph.stores.store import (
     NodeMerge,
     Tracer,
     observation_labels,
+    utc_now,
 )
 from tupu.graph.stores.queries import GraphQueries
 from tupu.graph.stores.queries_resolve import EnterpriseLookup
@@ -302,7 +303,8 @@ class Neo4jStore(GraphStore):
             return WriteSummary(changes.node_count, changes.rel_count)
         if delivery is None or rows <= self.tx_rows:
             ops = self._operations(changes, merges, self.batch_size)[0]
-            self._write(self._transaction(ops, delivery))
+            record = delivery.props(changes.node_count, changes.rel_count, 1) if delivery else None
+            self._write(self._transaction(ops, delivery, record=record))
         else:
             self._write_chunks(changes, merges, delivery)
         return WriteSummary(changes.node_count, changes.rel_count)
@@ -393,11 +395,16 @@ class Neo4jStore(GraphStore):
         ops: Sequence[WriteOp],
         delivery: DeliveryRecord | None,
         chunk: int | None = None,
+        record: Props | None = None,
     ) -> Callable[[ManagedTransaction], None]:
-        """The work of one transaction: ``ops``, then the delivery's progress (``chunk``) or, for
-        a write in one transaction, its completion (when an interrupted delivery is finished)."""
+        """The work of one transaction: the ``Delivery`` node's ``record`` (a write in one
+        transaction), ``ops``, then the delivery's progress (``chunk``) or, for a write in one
+        transaction, its completion."""
 
         def write(tx: ManagedTransaction) -> None:
+            if delivery is not None and record is not None:
+                begin: dict[str, Any] = {"id": delivery.id, "props": record}
+                self._run(tx, cypher.merge_delivery(self.schema), begin).consume()
             for op in ops:
                 result = self._run(tx, op.query, {"rows": op.rows})
                 if op.group is None:
@@ -423,8 +430,7 @@ class Neo4jStore(GraphStore):
         return work
 
     def _finish(self, tx: ManagedTransaction, delivery: DeliveryRecord) -> None:
-        finished = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-        params = {"id": delivery.id, "status": COMPLETE, "finished_at": finished}
+        params = {"id": delivery.id, "status": COMPLETE, "finished_at": utc_now()}
         self._run(tx, cypher.finish_delivery(self.schema), params).consume()
 
     def _write_chunks(

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 import networkx as nx
 
+from tupu.graph.stores.deliveries import Provenance
 from tupu.graph.stores.model import NodeRef
 from tupu.graph.stores.store import GraphStore
 
@@ -26,15 +27,18 @@ def project(
     """The store's nodes (of ``labels``) and relationships (of ``rel_types``) as a MultiDiGraph.
 
     Each node has a ``label`` attribute besides its properties; each edge is keyed by its type.
-    Relationships are kept only when both ends are in the projection.
+    Relationships are kept only when both ends are in the projection. Without ``labels``, every
+    label of the map (not the bookkeeping ``Delivery``). Provenance reads in its four-property
+    form (:mod:`tupu.graph.stores.deliveries`).
     """
     g = nx.MultiDiGraph()
-    for label in sorted(labels if labels is not None else store.schema.labels):
+    prov = Provenance(store)
+    for label in sorted(labels if labels is not None else store.schema.map_labels):
         for node in store.find_nodes(label):
-            g.add_node(node_id(node.ref), label=label, **node.props)
+            g.add_node(node_id(node.ref), label=label, **prov.expand(node.props))
     for rtype in sorted(rel_types if rel_types is not None else store.schema.relationships):
         for rel in store.find_relationships(rtype):
             u, v = node_id(rel.start), node_id(rel.end)
             if u in g and v in g:
-                g.add_edge(u, v, key=rtype, type=rtype, **rel.props)
+                g.add_edge(u, v, key=rtype, type=rtype, **prov.expand(rel.props))
     return g

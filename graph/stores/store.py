@@ -15,10 +15,14 @@ Semantics every implementation keeps:
   node's relationships to the node it is folded into (where one of the same type already joins the
   same nodes, that one's properties win and the moved one only fills gaps; one that would join the
   node to itself is dropped) and deletes it.
-- A store may write a large change set in several transactions (Neo4j above
-  ``TUPU_NEO4J_TX_ROWS`` rows); it then records the :class:`DeliveryRecord` as a ``Delivery`` node,
-  ``loading`` until the last transaction, then ``complete``. :meth:`GraphStore.unfinished_deliveries`
-  lists the ones that never finished.
+- Given a :class:`DeliveryRecord`, ``apply`` also writes it as a ``Delivery`` node (``complete``
+  with the change set), which the facts' ``prov_delivery``/``prov_file`` refer to (see
+  :mod:`tupu.graph.stores.deliveries`). A store may write a large change set in several
+  transactions (Neo4j above ``TUPU_NEO4J_TX_ROWS`` rows); its ``Delivery`` node is then ``loading``
+  until the last transaction, then ``complete``. :meth:`GraphStore.unfinished_deliveries` lists
+  the ones that never finished.
+- ``Delivery`` nodes are bookkeeping (``Schema.map_labels`` leaves them out): ``count_nodes``
+  does not count them.
 - Reads return property values as ``str``, ``int``, ``float``, ``bool`` or ``datetime.date``.
 - ``neighbourhood(ref, depth)``: the nodes within ``depth`` hops of ``ref`` ignoring direction, and
   every relationship with an end less than ``depth`` hops away (the relationships a breadth-first
@@ -28,6 +32,8 @@ Semantics every implementation keeps:
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -62,14 +68,28 @@ class DeliveryRecord:
     fingerprint: str
     sources: tuple[str, ...]
     started_at: str
+    files: tuple[str, ...] = ()  # what the facts' prov_file indexes
+    loaded_at: str = ""  # the facts' load time (prov_loaded_at); started_at when empty
 
     def props(self, node_count: int, relationship_count: int, chunks: int) -> dict[str, Any]:
         """The ``Delivery`` node's properties when its writing starts."""
         return {
             "id": self.id, "fingerprint": self.fingerprint, "sources": ";".join(self.sources),
+            "files": json.dumps(list(self.files), ensure_ascii=False),
+            "loaded_at": self.loaded_at or self.started_at,
             "status": LOADING, "started_at": self.started_at, "node_count": node_count,
             "relationship_count": relationship_count, "chunks": chunks, "chunks_done": 0,
         }
+
+    def complete_props(self, node_count: int, relationship_count: int) -> dict[str, Any]:
+        """The ``Delivery`` node's properties once it is written in one step."""
+        return {**self.props(node_count, relationship_count, 1), "status": COMPLETE,
+                "chunks_done": 1, "finished_at": utc_now()}
+
+
+def utc_now() -> str:
+    """The current UTC time, ISO 8601 to the second."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
 def observation_labels(schema: Schema) -> frozenset[str]:
