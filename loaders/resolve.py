@@ -48,7 +48,7 @@ observations with them.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from tupu.graph.stores.model import Node, Props
@@ -181,6 +181,7 @@ def plan_enterprises(
     provenance: Collection[str],
     fetch: Callable[[Collection[str]], Sequence[Node]] | None = None,
     regions: Regions | None = None,
+    expand: Callable[[Props], Props] | None = None,
 ) -> Plan:
     """Decide which enterprise records are one (pure but for ``fetch``).
 
@@ -188,6 +189,9 @@ def plan_enterprises(
     ``fetch`` gives all the properties of those that are merged (None: ``existing`` has them).
     ``regions``: the whole map's cities and provinces, when ``existing`` is only the part of the
     map the delivery can match (:func:`map_part`); None: ``existing`` is the whole map.
+    ``expand``: ``rows`` are reduced (:func:`reduced`); this gives a row whole, for the rows of
+    records that are merged (None: ``rows`` are whole). A row of ``Plan.rows`` that is not merged
+    is then still reduced, its name and aliases as they are to be written.
     """
     records = records_of(rows, existing)
     alias_owner: dict[str, set[str]] = defaultdict(set)
@@ -212,6 +216,9 @@ def plan_enterprises(
             groups.append(frozenset({r.key}))
     for group in groups:
         members = [records[k] for k in sorted(group)]
+        if expand is not None:
+            for r in members:
+                r.rows = [expand(p) for p in r.rows]
         delivered = [p for r in members for p in r.rows]
         key = canonical_key(records, group)
         out_rows.append(_merged_props(records, group, key, provenance))
@@ -326,14 +333,49 @@ def map_part(
 def with_name_forms(rows: Sequence[Props], stored: Mapping[str, Node]) -> list[Props]:
     """``rows`` each with :data:`NAME_FORMS` of the names the enterprise has once it is written
     (the row's, else the stored node's: a write adds to what is stored)."""
-    out = []
-    for row in rows:
-        node = stored.get(str(row["id"]))
-        before = node.props if node is not None else {}
-        names = {p: row[p] if p in row else before.get(p) for p in ("name", "short_name", "aliases")}
-        row[NAME_FORMS] = name_forms(names)  # in place: a copy of every row doubled the peak
-        out.append(row)
+    return [with_forms(row, stored) for row in rows]
+
+
+def with_forms(row: Props, stored: Mapping[str, Node]) -> Props:
+    """``row`` with :data:`NAME_FORMS` (in place: a copy of every row doubled the peak)."""
+    node = stored.get(str(row["id"]))
+    before = node.props if node is not None else {}
+    names = {p: row[p] if p in row else before.get(p) for p in ("name", "short_name", "aliases")}
+    row[NAME_FORMS] = name_forms(names)
+    return row
+
+
+ROW = "\x00row"
+"""The key of a reduced row holding the row's place among the delivery's enterprise rows."""
+REDUCED = ("id", "name", "short_name", "city", "province", "aliases",
+           "prov_source", "prov_row", "prov_loaded_at")
+"""What the rules read of a delivery's row: resolution keeps these of every row, and a row whole
+only for the records it merges (the rows themselves may be in a spool file: loaders/spool.py)."""
+
+
+def reduced(row: Props, at: int) -> Props:
+    """What :func:`plan_enterprises` reads of ``row``, the ``at``-th enterprise row."""
+    out = {k: row[k] for k in REDUCED if k in row}
+    out[ROW] = at
     return out
+
+
+def _rewritten(rows: Iterable[Props], plan: Plan, stored: Mapping[str, Node]) -> Iterator[Props]:
+    """The delivery's enterprise rows as resolution leaves them: rows of merged records replaced
+    by their merged row, the others with the name and aliases :func:`_names_survive` gave them,
+    every row with its :data:`NAME_FORMS`."""
+    kept = {int(p[ROW]): p for p in plan.rows if ROW in p}
+    for at, row in enumerate(rows):
+        out = kept.get(at)
+        if out is None:
+            continue  # folded into a merged row
+        for prop in ("name", "aliases"):
+            if prop in out:
+                row[prop] = out[prop]
+        yield with_forms(row, stored)
+    for merged in plan.rows:
+        if ROW not in merged:
+            yield with_forms(merged, stored)
 
 
 # -- the pass -------------------------------------------------------------------------------------
@@ -365,7 +407,8 @@ def resolve_delivery(d: Delivery, store: GraphStore) -> Resolution:
     items are also added as load notes (:mod:`tupu.loaders.notes`).
     """
     provenance = tuple(store.schema.provenance)
-    rows = d.changes.nodes.get(ENTERPRISE, [])
+    whole = d.changes.nodes.get(ENTERPRISE, [])
+    rows = [reduced(p, at) for at, p in enumerate(whole)]
     refs = [r.key for r in d.references if r.label == ENTERPRISE and not d.has_node(ENTERPRISE, r.key)]
     if not rows and not refs:
         return Resolution({}, (), ())
@@ -376,11 +419,14 @@ def resolve_delivery(d: Delivery, store: GraphStore) -> Resolution:
     existing, regions = found if found is not None else (
         store.node_values(ENTERPRISE, MATCHED_ON), None)
     plan = plan_enterprises(rows, existing, refs, provenance,
-                            lambda keys: store.get_nodes(ENTERPRISE, keys), regions)
+                            lambda keys: store.get_nodes(ENTERPRISE, keys), regions,
+                            lambda p: dict(whole[int(p[ROW])]))
+    del rows
     merges = list(plan.merges)
     dropped: list[SelfLoop] = []
-    if rows:  # names kept, aliases added up (_names_survive), name forms for the indexes
-        d.changes.nodes[ENTERPRISE] = with_name_forms(plan.rows, {n.key: n for n in existing})
+    if whole:  # names kept, aliases added up (_names_survive), name forms for the indexes
+        stored = {n.key: n for n in existing}
+        d.changes.replace_nodes(ENTERPRISE, _rewritten(whole, plan, stored))
     if plan.renamed or plan.origins:
         for old in plan.renamed:
             d.node_origin.pop((ENTERPRISE, old), None)

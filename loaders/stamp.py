@@ -16,7 +16,7 @@ import hashlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from tupu.graph.stores.model import Props
+from tupu.graph.stores.model import Props, RelRow
 from tupu.graph.stores.store import DeliveryRecord, GraphStore
 from tupu.loaders.delivery import Delivery
 
@@ -60,17 +60,20 @@ def stamp(d: Delivery, ident: str, loaded_at: str) -> None:
     rows stamped with this load's time to ``loaded_at``."""
     before = d.loaded_at
 
-    def one(props: Props) -> None:
+    def one(props: Props) -> Props:
         props.setdefault("prov_delivery", ident)
         if props.get("prov_loaded_at") == before:
             props["prov_loaded_at"] = loaded_at
+        return props
 
-    for rows in d.changes.nodes.values():
-        for props in rows:
-            one(props)
-    for rrows in d.changes.rels.values():
-        for row in rrows:
-            one(row.props)
+    def rel(row: RelRow) -> RelRow:
+        one(row.props)
+        return row
+
+    for label in list(d.changes.nodes):
+        d.changes.rewrite_nodes(label, one)
+    for group in list(d.changes.rels):
+        d.changes.rewrite_rels(group, rel)
     d.loaded_at = loaded_at
 
 

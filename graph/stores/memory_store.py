@@ -16,7 +16,7 @@ from typing import Any
 import networkx as nx
 
 from tupu.errors import StoreError
-from tupu.graph.stores.model import ChangeSet, Node, NodeRef, Relationship, Subgraph, WriteSummary
+from tupu.graph.stores.model import Changes, Node, NodeRef, Relationship, Subgraph, WriteSummary
 from tupu.graph.stores.queries_memory import IndexSeed, MemoryQueries
 from tupu.graph.stores.queries_resolve_memory import MemoryEnterpriseLookup
 from tupu.graph.stores.snapshot import load_snapshot, write_lock, write_snapshot
@@ -109,7 +109,7 @@ class MemoryStore(GraphStore):
     # -- writing -----------------------------------------------------------------------------
     def apply(
         self,
-        changes: ChangeSet,
+        changes: Changes,
         merges: Sequence[NodeMerge] = (),
         delivery: DeliveryRecord | None = None,
     ) -> WriteSummary:
@@ -144,7 +144,7 @@ class MemoryStore(GraphStore):
                     raise
         return WriteSummary(changes.node_count, changes.rel_count)
 
-    def _apply(self, changes: ChangeSet, merges: Sequence[NodeMerge] = ()) -> None:
+    def _apply(self, changes: Changes, merges: Sequence[NodeMerge] = ()) -> None:
         g = self.graph
         keys = {label: self.schema.label(label).key for label in changes.nodes}
         new = {(label, str(p[keys[label]])) for label, rows in changes.nodes.items() for p in rows}

@@ -44,7 +44,7 @@ from tupu.errors import ReadOnlyQuery, StoreError, StoreUnavailable
 from tupu.messages import msg
 from tupu.graph.stores import cypher, cypher_queries, cypher_resolve
 from tupu.graph.stores.model import (
-    ChangeSet,
+    Changes,
     Node,
     NodeRef,
     Props,
@@ -284,7 +284,7 @@ class Neo4jStore(GraphStore):
     # -- writing -------------------------------------------------------------------------------
     def apply(
         self,
-        changes: ChangeSet,
+        changes: Changes,
         merges: Sequence[NodeMerge] = (),
         delivery: DeliveryRecord | None = None,
     ) -> WriteSummary:
@@ -308,7 +308,7 @@ class Neo4jStore(GraphStore):
         return WriteSummary(changes.node_count, changes.rel_count)
 
     def _bulk(
-        self, changes: ChangeSet, merges: Sequence[NodeMerge], delivery: DeliveryRecord
+        self, changes: Changes, merges: Sequence[NodeMerge], delivery: DeliveryRecord
     ) -> bool:
         """A first load into the empty bundled server through the import tool (see
         :mod:`tupu.graph.stores.neo4j_bulk`); False when that path does not apply."""
@@ -349,7 +349,7 @@ class Neo4jStore(GraphStore):
         return True
 
     def _operations(
-        self, changes: ChangeSet, merges: Sequence[NodeMerge], size: int
+        self, changes: Changes, merges: Sequence[NodeMerge], size: int
     ) -> tuple[list[WriteOp], int]:
         """The write as operations in order, and how many come first as the fold: the nodes that
         others are folded into, then the folds; then every other node; then the relationships."""
@@ -428,7 +428,7 @@ class Neo4jStore(GraphStore):
         self._run(tx, cypher.finish_delivery(self.schema), params).consume()
 
     def _write_chunks(
-        self, changes: ChangeSet, merges: Sequence[NodeMerge], delivery: DeliveryRecord
+        self, changes: Changes, merges: Sequence[NodeMerge], delivery: DeliveryRecord
     ) -> None:
         """Write in chunks of ``tx_rows`` rows, each its own transaction, after a ``Delivery``
         node that says ``loading`` until the last chunk is written. Every chunk MERGEs, so writing
