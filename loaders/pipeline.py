@@ -98,7 +98,7 @@ def _is_canonical_csv(path: Path, schema: Schema) -> bool:
 
 def plan_sources(
     paths: Sequence[Path], schema: Schema, store: GraphStore | None = None, strict: bool = False,
-    confine: bool = False,
+    confine: bool = False, spool: Spool | None = None,
 ) -> list[Step]:
     """The steps that read ``paths``: a data folder, a canonical ``<Label>.csv``/``<TYPE>.csv``, a
     Turtle/JSON-LD file (``.ttl``, ``.jsonld``, ``.json``) as ``tupu export ttl|jsonld`` writes,
@@ -112,7 +112,7 @@ def plan_sources(
     its sibling folders (:func:`tupu.loaders.manifest.parse_manifest`).
     """
     steps: list[Step] = []
-    session = IngestSession(schema, store, strict=strict)
+    session = IngestSession(schema, store, strict=strict, spool=spool)
     exports = False
     for path in paths:
         suffix = path.suffix.lower()
@@ -158,7 +158,7 @@ def read_sources(
     where references by name of export files are also looked up; ``strict`` refuses unknown
     columns of export files instead of ignoring them; ``confine``: see :func:`plan_sources`;
     ``spool``: keep the delivery's rows and origins there instead of in memory."""
-    steps = plan_sources(paths, schema, store, strict, confine)
+    steps = plan_sources(paths, schema, store, strict, confine, spool)
     d = Delivery() if spool is None else Delivery.spooled(spool)
     for i, step in enumerate(steps):
         if progress:

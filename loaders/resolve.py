@@ -48,7 +48,8 @@ observations with them.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+import re
+from collections.abc import Callable, Collection, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from tupu.graph.stores.model import Node, Props
@@ -90,6 +91,7 @@ MATCHED_ON = ("name", "short_name", "city", "province", "aliases", "prov_loaded_
 """What resolution reads of every enterprise of the map (all of a node only when it is merged)."""
 
 SELF_LOOP = "合并后关系两端为同一企业，已忽略该关系"
+CODE_RE = re.compile(CODE_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -319,15 +321,31 @@ def map_part(
             return None
         for node in lookup.named_like(wanted, MATCHED_ON):
             part.setdefault(node.key, node)
+    _add_alias_owners(part, set(references) | keys | set(part), lookup)
+    return [part[k] for k in sorted(part)], regions
+
+
+def _add_alias_owners(part: dict[str, Node], ask: set[str], lookup: EnterpriseLookup) -> None:
+    """Add to ``part`` every enterprise listing one of ``ask`` as an alias, again for those."""
     asked: set[str] = set()
-    ask = set(references) | keys | set(part)
     while ask:
         asked |= ask
         owners = lookup.alias_owners(ask, MATCHED_ON)
         ask = {n.key for n in owners if n.key not in part} - asked
         for node in owners:
             part.setdefault(node.key, node)
-    return [part[k] for k in sorted(part)], regions
+
+
+def _coded_part(
+    keys: set[str], references: Collection[str], lookup: EnterpriseLookup
+) -> list[Node] | None:
+    """:func:`map_part` for a delivery whose every key is a credit code: no name is compared
+    unless the map has enterprises without one (then None: :func:`map_part` decides)."""
+    if lookup.uncoded(CODE_PATTERN, MATCHED_ON):
+        return None
+    part = {n.key: n for n in lookup.by_keys(keys, MATCHED_ON)}
+    _add_alias_owners(part, set(references) | keys | set(part), lookup)
+    return [part[k] for k in sorted(part)]
 
 
 def with_name_forms(rows: Sequence[Props], stored: Mapping[str, Node]) -> list[Props]:
@@ -360,18 +378,21 @@ def reduced(row: Props, at: int) -> Props:
     return out
 
 
-def _rewritten(rows: Iterable[Props], plan: Plan, stored: Mapping[str, Node]) -> Iterator[Props]:
+def _rewritten(rows: Iterable[Props], plan: Plan, planned: Container[int],
+               stored: Mapping[str, Node]) -> Iterator[Props]:
     """The delivery's enterprise rows as resolution leaves them: rows of merged records replaced
     by their merged row, the others with the name and aliases :func:`_names_survive` gave them,
-    every row with its :data:`NAME_FORMS`."""
+    every row with its :data:`NAME_FORMS`. ``planned``: the places of the rows the plan was
+    made from (the others are written as they are)."""
     kept = {int(p[ROW]): p for p in plan.rows if ROW in p}
     for at, row in enumerate(rows):
         out = kept.get(at)
-        if out is None:
+        if out is not None:
+            for prop in ("name", "aliases"):
+                if prop in out:
+                    row[prop] = out[prop]
+        elif at in planned:
             continue  # folded into a merged row
-        for prop in ("name", "aliases"):
-            if prop in out:
-                row[prop] = out[prop]
         yield with_forms(row, stored)
     for merged in plan.rows:
         if ROW not in merged:
@@ -398,6 +419,34 @@ def _stored_observations(
     return store.get_nodes(label, found)
 
 
+def _coded_rows(
+    whole: Sequence[Props], refs: Sequence[str], lookup: EnterpriseLookup | None,
+    whole_map: Sequence[Node] | None,
+) -> tuple[list[Node], Regions | None, list[Props] | None]:
+    """When every enterprise of the delivery and of the map it can match has a credit code, no
+    name is compared: only the records of a key given by several rows or already in the map can
+    change. Then the map's part, no regions, and the reduced rows of those records; otherwise
+    ``([], None, None)`` (every row is planned)."""
+    counts: dict[str, int] = {}
+    for p in whole:
+        key = str(p["id"])
+        if not CODE_RE.fullmatch(key):
+            return [], None, None
+        counts[key] = counts.get(key, 0) + 1
+    if lookup is not None:
+        part = _coded_part(set(counts), refs, lookup)
+    elif whole_map is not None and all(CODE_RE.fullmatch(n.key) for n in whole_map):
+        part = list(whole_map)
+    else:
+        part = None
+    if part is None:
+        return [], None, None
+    in_map = {n.key for n in part}
+    wanted = {k for k, n in counts.items() if n > 1 or k in in_map}
+    del counts
+    return part, None, [reduced(p, at) for at, p in enumerate(whole) if str(p["id"]) in wanted]
+
+
 def resolve_delivery(d: Delivery, store: GraphStore) -> Resolution:
     """Merge the delivery's enterprise records that are one enterprise, among themselves and with
     the map's, and rewrite the delivery accordingly (see the module docstring).
@@ -408,16 +457,24 @@ def resolve_delivery(d: Delivery, store: GraphStore) -> Resolution:
     """
     provenance = tuple(store.schema.provenance)
     whole = d.changes.nodes.get(ENTERPRISE, [])
-    rows = [reduced(p, at) for at, p in enumerate(whole)]
     refs = [r.key for r in d.references if r.label == ENTERPRISE and not d.has_node(ENTERPRISE, r.key)]
-    if not rows and not refs:
+    if not whole and not refs:
         return Resolution({}, (), ())
     lookup = store.enterprise_lookup()
-    if lookup is not None and len(rows) + len(refs) >= lookup.count():
+    if lookup is not None and len(whole) + len(refs) >= lookup.count():
         lookup = None  # a delivery as large as the map: one read of the map is the cheaper way
-    found = map_part(rows, refs, lookup) if lookup is not None else None
-    existing, regions = found if found is not None else (
-        store.node_values(ENTERPRISE, MATCHED_ON), None)
+    whole_map = store.node_values(ENTERPRISE, MATCHED_ON) if lookup is None else None
+    planned: Container[int] = range(len(whole))
+    existing, regions, rows = _coded_rows(whole, refs, lookup, whole_map)
+    if rows is not None:
+        planned = {int(p[ROW]) for p in rows}
+    else:
+        rows = [reduced(p, at) for at, p in enumerate(whole)]
+        found = map_part(rows, refs, lookup) if lookup is not None else None
+        assert found is not None or whole_map is not None
+        existing, regions = found if found is not None else (
+            whole_map or store.node_values(ENTERPRISE, MATCHED_ON), None)
+    del whole_map
     plan = plan_enterprises(rows, existing, refs, provenance,
                             lambda keys: store.get_nodes(ENTERPRISE, keys), regions,
                             lambda p: dict(whole[int(p[ROW])]))
@@ -426,7 +483,7 @@ def resolve_delivery(d: Delivery, store: GraphStore) -> Resolution:
     dropped: list[SelfLoop] = []
     if whole:  # names kept, aliases added up (_names_survive), name forms for the indexes
         stored = {n.key: n for n in existing}
-        d.changes.replace_nodes(ENTERPRISE, _rewritten(whole, plan, stored))
+        d.changes.replace_nodes(ENTERPRISE, _rewritten(whole, plan, planned, stored))
     if plan.renamed or plan.origins:
         for old in plan.renamed:
             d.node_origin.pop((ENTERPRISE, old), None)

@@ -31,7 +31,7 @@ from typing import Any, Generic, TypeVar, cast, overload
 
 from tupu.graph.stores.model import Props, RelGroup, RelRow
 
-__all__ = ["CHUNK", "Spool", "SpoolChangeSet", "SpoolOrigins", "SpoolRows"]
+__all__ = ["CHUNK", "Spool", "SpoolChangeSet", "SpoolOrigins", "SpoolRows", "freeze", "thaw"]
 
 CHUNK = 2_000
 """Rows read back from the file at a time."""
@@ -43,31 +43,33 @@ K = TypeVar("K")
 I = TypeVar("I", bound=tuple[str, ...])
 
 
-def _freeze(value: Any) -> Any:
+def freeze(value: Any) -> Any:
+    """``value`` as marshal can store it (a date as a tagged tuple)."""
     return (_DATE, value.toordinal()) if isinstance(value, dt.date) else value
 
 
-def _thaw(value: Any) -> Any:
+def thaw(value: Any) -> Any:
+    """The value :func:`freeze` stored."""
     if type(value) is tuple and len(value) == 2 and value[0] == _DATE:
         return dt.date.fromordinal(value[1])
     return value
 
 
 def _pack_props(props: Props) -> bytes:
-    return marshal.dumps({k: _freeze(v) for k, v in props.items()})
+    return marshal.dumps({k: freeze(v) for k, v in props.items()})
 
 
 def _unpack_props(blob: bytes) -> Props:
-    return {k: _thaw(v) for k, v in marshal.loads(blob).items()}
+    return {k: thaw(v) for k, v in marshal.loads(blob).items()}
 
 
 def _pack_rel(row: RelRow) -> bytes:
-    return marshal.dumps((row.start, row.end, {k: _freeze(v) for k, v in row.props.items()}))
+    return marshal.dumps((row.start, row.end, {k: freeze(v) for k, v in row.props.items()}))
 
 
 def _unpack_rel(blob: bytes) -> RelRow:
     start, end, props = marshal.loads(blob)
-    return RelRow(start, end, {k: _thaw(v) for k, v in props.items()})
+    return RelRow(start, end, {k: thaw(v) for k, v in props.items()})
 
 
 class Spool:
@@ -182,6 +184,8 @@ class SpoolRows(Sequence[T]):
     def drop(self) -> None:
         self.spool.conn.execute("DELETE FROM rows WHERE part = ?", (self.part,))
         self._len = 0
+
+    clear = drop
 
 
 class _Parts(MutableMapping[K, SpoolRows[T]], Generic[K, T]):
