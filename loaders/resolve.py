@@ -471,9 +471,9 @@ def resolve_delivery(d: Delivery, store: GraphStore) -> Resolution:
     else:
         rows = [reduced(p, at) for at, p in enumerate(whole)]
         found = map_part(rows, refs, lookup) if lookup is not None else None
-        assert found is not None or whole_map is not None
-        existing, regions = found if found is not None else (
-            whole_map or store.node_values(ENTERPRISE, MATCHED_ON), None)
+        if found is None and whole_map is None:
+            whole_map = store.node_values(ENTERPRISE, MATCHED_ON)
+        existing, regions = found if found is not None else (list(whole_map or ()), None)
     del whole_map
     plan = plan_enterprises(rows, existing, refs, provenance,
                             lambda keys: store.get_nodes(ENTERPRISE, keys), regions,
@@ -482,8 +482,8 @@ def resolve_delivery(d: Delivery, store: GraphStore) -> Resolution:
     merges = list(plan.merges)
     dropped: list[SelfLoop] = []
     if whole:  # names kept, aliases added up (_names_survive), name forms for the indexes
-        stored = {n.key: n for n in existing}
-        d.changes.replace_nodes(ENTERPRISE, _rewritten(whole, plan, planned, stored))
+        by_key = {n.key: n for n in existing}
+        d.changes.replace_nodes(ENTERPRISE, _rewritten(whole, plan, planned, by_key))
     if plan.renamed or plan.origins:
         for old in plan.renamed:
             d.node_origin.pop((ENTERPRISE, old), None)

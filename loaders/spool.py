@@ -207,7 +207,7 @@ class _Parts(MutableMapping[K, SpoolRows[T]], Generic[K, T]):
     def __getitem__(self, key: K) -> SpoolRows[T]:
         return self._parts[key]
 
-    def __setitem__(self, key: K, rows: Iterable[T]) -> None:  # type: ignore[override]
+    def __setitem__(self, key: K, rows: Iterable[T]) -> None:
         fresh: SpoolRows[T] = SpoolRows(self.spool, self._pack, self._unpack)
         fresh.extend(rows)
         old = self._parts.get(key)
@@ -285,7 +285,7 @@ class SpoolOrigins(MutableMapping[I, tuple[str, int | None]]):
             return False
         return self.spool.conn.execute(
             "SELECT 1 FROM origins WHERE kind = ? AND ident = ?",
-            (self.kind, self._ident(key))).fetchone() is not None
+            (self.kind, self._ident(cast(I, key)))).fetchone() is not None
 
     def __setitem__(self, key: I, origin: tuple[str, int | None]) -> None:
         cur = self.spool.conn.execute(
