@@ -444,6 +444,8 @@ def _coded_rows(
     in_map = {n.key for n in part}
     wanted = {k for k, n in counts.items() if n > 1 or k in in_map}
     del counts
+    if not wanted:
+        return part, None, []
     return part, None, [reduced(p, at) for at, p in enumerate(whole) if str(p["id"]) in wanted]
 
 

@@ -60,18 +60,21 @@ _SHARED_MAX = 50_000
 _SHORT = 6
 
 
-def _shared(key: str, value: Any) -> Any:
-    """One object for the values many rows repeat (provenance, a city, a code): rows in memory
-    share them, and a row read back from the spool would otherwise hold copies of its own — about
-    400 bytes an enterprise more in the memory store's graph."""
-    if type(value) is not str or (len(value) > _SHORT and not key.startswith("prov_")):
-        return thaw(value)
-    found = _SHARED.get(value)
-    if found is None:
-        if len(_SHARED) >= _SHARED_MAX:
-            return value
-        found = _SHARED[value] = value
-    return found
+def _thawed(props: Props) -> Props:
+    """``props`` as read back, in place: dates again, and one object for the values many rows
+    repeat (provenance, a city, a code), as rows kept in memory share them — a row read back
+    would otherwise hold copies of its own, about 400 bytes an enterprise more in the memory
+    store's graph."""
+    if len(_SHARED) > _SHARED_MAX:
+        _SHARED.clear()
+    for k, v in props.items():
+        t = type(v)
+        if t is str:
+            if len(v) <= _SHORT or k.startswith("prov_"):
+                props[k] = _SHARED.setdefault(v, v)
+        elif t is tuple:
+            props[k] = thaw(v)
+    return props
 
 
 def _pack_props(props: Props) -> bytes:
@@ -79,7 +82,7 @@ def _pack_props(props: Props) -> bytes:
 
 
 def _unpack_props(blob: bytes) -> Props:
-    return {k: _shared(k, v) for k, v in marshal.loads(blob).items()}
+    return _thawed(marshal.loads(blob))
 
 
 def _pack_rel(row: RelRow) -> bytes:
@@ -88,7 +91,7 @@ def _pack_rel(row: RelRow) -> bytes:
 
 def _unpack_rel(blob: bytes) -> RelRow:
     start, end, props = marshal.loads(blob)
-    return RelRow(start, end, {k: _shared(k, v) for k, v in props.items()})
+    return RelRow(start, end, _thawed(props))
 
 
 class Spool:
