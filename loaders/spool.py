@@ -13,7 +13,8 @@ on disk and read back in chunks:
 
 The file lives in a fresh folder of its own (mode 0700) in the data dir, or the system's temporary
 dir when the data dir cannot take it; the file itself is 0600. :meth:`Spool.close` deletes both;
-the pipeline closes a spool after the load, whether it succeeded or failed. Rows are stored as
+the pipeline closes a spool after the load, whether it succeeded or failed, and a spool left by a
+killed process is removed by the next load that spools in the same data dir. Rows are stored as
 ``marshal`` blobs (dates as tagged tuples): the file is written and read by this process only.
 """
 
@@ -31,8 +32,11 @@ from typing import Any, Generic, TypeVar, cast, overload
 
 from tupu.graph.stores.model import Props, RelGroup, RelRow
 
-__all__ = ["CHUNK", "Spool", "SpoolChangeSet", "SpoolOrigins", "SpoolRows", "freeze", "thaw"]
+__all__ = ["CHUNK", "PREFIX", "Spool", "SpoolChangeSet", "SpoolOrigins", "SpoolRows", "freeze", "remove_stale",
+           "thaw"]
 
+PREFIX = "tupu-spool-"
+"""Spool folders are ``tupu-spool-<pid>-<random>``: a later load removes those of dead processes."""
 CHUNK = 2_000
 """Rows read back from the file at a time."""
 _DATE = "\x00date"
@@ -99,7 +103,9 @@ class Spool:
 
     def __init__(self, where: Path | None = None) -> None:
         base = where if where is not None and _writable(where) else None
-        self.dir = Path(tempfile.mkdtemp(prefix="tupu-spool-", dir=base))  # mode 0700
+        if base is not None:
+            remove_stale(base)
+        self.dir = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=base))  # 0700
         self.path = self.dir / "delivery.sqlite"
         os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600))
         self.db: sqlite3.Connection | None = sqlite3.connect(self.path, isolation_level=None)
@@ -134,6 +140,28 @@ class Spool:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def remove_stale(folder: Path) -> list[Path]:
+    """Delete the spools in ``folder`` left by processes that are gone (a killed load); the
+    folders removed."""
+    removed = []
+    for old in folder.glob(f"{PREFIX}*-*"):
+        pid = old.name[len(PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)) and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+            removed.append(old)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _writable(folder: Path) -> bool:

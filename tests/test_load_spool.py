@@ -8,7 +8,9 @@ the load, whatever the outcome; ``TUPU_LOAD_SPOOL_MB`` decides which way a load 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import stat
+import subprocess
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
@@ -25,7 +27,7 @@ from tupu.graph.stores.model import Changes, Props, RelGroup, RelRow
 from tupu.graph.stores.store import GraphStore
 from tupu.loaders import pipeline
 from tupu.loaders.pipeline import LoadReport, input_bytes, load
-from tupu.loaders.spool import Spool, SpoolChangeSet, SpoolOrigins
+from tupu.loaders.spool import PREFIX, Spool, SpoolChangeSet, SpoolOrigins, remove_stale
 from tupu.settings import Settings, get_settings
 
 
@@ -104,6 +106,26 @@ def test_the_spool_keeps_rows_in_order_with_their_values(tmp_path: Path) -> None
         assert len(origins) == 1 and origins.pop(("Project", "p"), None) is None
         folder = spool.dir
     assert not folder.exists()
+
+
+def test_a_spool_left_by_a_killed_load_is_removed_by_the_next(tmp_path: Path) -> None:
+    gone = tmp_path / f"{PREFIX}{dead_pid()}-abc"
+    gone.mkdir(mode=0o700)
+    (gone / "delivery.sqlite").write_bytes(b"")
+    mine = tmp_path / f"{PREFIX}{os.getpid()}-def"
+    mine.mkdir(mode=0o700)
+    other = tmp_path / "tupu-spool-notes"
+    other.mkdir()
+    with Spool(tmp_path) as spool:
+        assert not gone.exists() and mine.exists() and other.exists() and spool.dir.exists()
+    assert remove_stale(tmp_path) == []
+
+
+def dead_pid() -> int:
+    """The pid of a process that has ended."""
+    proc = subprocess.Popen(["true"])
+    proc.wait()
+    return proc.pid
 
 
 def test_a_spooled_load_writes_what_the_in_memory_load_writes(
