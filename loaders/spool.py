@@ -177,13 +177,21 @@ class SpoolRows(Sequence[T]):
         self.part = spool.new_part()
         self._pack, self._unpack = pack, unpack
         self._len = 0
+        self._pending: list[tuple[int, int, bytes]] = []  # appended, not yet in the file
 
     def append(self, row: T) -> None:
-        self.spool.conn.execute("INSERT INTO rows VALUES (?, ?, ?)",
-                                (self.part, self._len, self._pack(row)))
+        self._pending.append((self.part, self._len, self._pack(row)))
         self._len += 1
+        if len(self._pending) >= CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            self.spool.conn.executemany("INSERT INTO rows VALUES (?, ?, ?)", self._pending)
+            self._pending = []
 
     def extend(self, rows: Iterable[T]) -> None:
+        self._flush()
         pending: list[tuple[int, int, bytes]] = []
         for row in rows:
             pending.append((self.part, self._len, self._pack(row)))
@@ -198,6 +206,7 @@ class SpoolRows(Sequence[T]):
         return self._len
 
     def __iter__(self) -> Iterator[T]:
+        self._flush()
         done = 0
         while done < self._len:
             blobs = self.spool.conn.execute(
@@ -217,11 +226,13 @@ class SpoolRows(Sequence[T]):
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(self._len))]
         j = self._index(i)
+        self._flush()
         (blob,) = self.spool.conn.execute(
             "SELECT data FROM rows WHERE part = ? AND seq = ?", (self.part, j)).fetchone()
         return self._unpack(blob)
 
     def __setitem__(self, i: int, row: T) -> None:
+        self._flush()
         self.spool.conn.execute("UPDATE rows SET data = ? WHERE part = ? AND seq = ?",
                                 (self._pack(row), self.part, self._index(i)))
 
@@ -232,6 +243,7 @@ class SpoolRows(Sequence[T]):
         return j
 
     def drop(self) -> None:
+        self._pending = []
         self.spool.conn.execute("DELETE FROM rows WHERE part = ?", (self.part,))
         self._len = 0
 
@@ -317,7 +329,6 @@ class SpoolOrigins(MutableMapping[I, tuple[str, int | None]]):
     def __init__(self, spool: Spool, kind: str) -> None:
         self.spool = spool
         self.kind = kind
-        self._len = 0
 
     def _ident(self, key: I) -> str:
         return _SEP.join(key)
@@ -338,20 +349,14 @@ class SpoolOrigins(MutableMapping[I, tuple[str, int | None]]):
             (self.kind, self._ident(cast(I, key)))).fetchone() is not None
 
     def __setitem__(self, key: I, origin: tuple[str, int | None]) -> None:
-        cur = self.spool.conn.execute(
-            "UPDATE origins SET file = ?, line = ? WHERE kind = ? AND ident = ?",
-            (origin[0], origin[1], self.kind, self._ident(key)))
-        if cur.rowcount == 0:
-            self.spool.conn.execute("INSERT INTO origins VALUES (?, ?, ?, ?)",
-                                    (self.kind, self._ident(key), origin[0], origin[1]))
-            self._len += 1
+        self.spool.conn.execute("INSERT OR REPLACE INTO origins VALUES (?, ?, ?, ?)",
+                                (self.kind, self._ident(key), origin[0], origin[1]))
 
     def __delitem__(self, key: I) -> None:
         cur = self.spool.conn.execute("DELETE FROM origins WHERE kind = ? AND ident = ?",
                                       (self.kind, self._ident(key)))
         if cur.rowcount == 0:
             raise KeyError(key)
-        self._len -= 1
 
     def __iter__(self) -> Iterator[I]:
         last = ""
@@ -366,4 +371,6 @@ class SpoolOrigins(MutableMapping[I, tuple[str, int | None]]):
                 yield cast(I, tuple(ident.split(_SEP)))
 
     def __len__(self) -> int:
-        return self._len
+        (count,) = self.spool.conn.execute(
+            "SELECT count(*) FROM origins WHERE kind = ?", (self.kind,)).fetchone()
+        return int(count)
