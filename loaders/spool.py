@@ -82,7 +82,10 @@ def _thawed(props: Props) -> Props:
 
 
 def _pack_props(props: Props) -> bytes:
-    return marshal.dumps({k: freeze(v) for k, v in props.items()})
+    try:
+        return marshal.dumps(props)
+    except ValueError:  # a date
+        return marshal.dumps({k: freeze(v) for k, v in props.items()})
 
 
 def _unpack_props(blob: bytes) -> Props:
@@ -90,7 +93,10 @@ def _unpack_props(blob: bytes) -> Props:
 
 
 def _pack_rel(row: RelRow) -> bytes:
-    return marshal.dumps((row.start, row.end, {k: freeze(v) for k, v in row.props.items()}))
+    try:
+        return marshal.dumps((row.start, row.end, row.props))
+    except ValueError:  # a date
+        return marshal.dumps((row.start, row.end, {k: freeze(v) for k, v in row.props.items()}))
 
 
 def _unpack_rel(blob: bytes) -> RelRow:
