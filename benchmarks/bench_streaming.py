@@ -209,6 +209,8 @@ def main() -> None:
     ap.add_argument("--mb", type=float, default=200, help="size of the CSV streamed (MB)")
     ap.add_argument("--load-mb", type=float, nargs="*", default=[],
                     help="also run `tupu load` (--dry-run, and written) on CSVs of these sizes (MB)")
+    ap.add_argument("--dry-only", action="store_true",
+                    help="with --load-mb: only the dry runs (no written load)")
     ap.add_argument("--baseline", default="",
                     help="git revision whose code runs the same load steps (e.g. integ)")
     ap.add_argument("--trace-mb", type=float, default=0,
@@ -243,7 +245,7 @@ def main() -> None:
         if not small.exists():
             generate(small, mb)
         runs: dict[str, object] = {"file_mb": round(small.stat().st_size / 1e6, 1)}
-        for mode in ("dry", "write"):
+        for mode in ("dry",) if args.dry_only else ("dry", "write"):
             for name, code in (("after", None), ("baseline", tree)):
                 if name == "baseline" and code is None:
                     continue
@@ -271,7 +273,8 @@ def main() -> None:
     if not args.no_stream:
         out = RESULTS / f"streaming-{args.mb:g}mb.json"
     elif args.load_mb:
-        out = RESULTS / ("streaming-load-" + "-".join(f"{mb:g}" for mb in args.load_mb) + "mb.json")
+        out = RESULTS / ("streaming-load-" + "-".join(f"{mb:g}" for mb in args.load_mb) + "mb"
+                         + ("-dry" if args.dry_only else "") + ".json")
     else:
         out = RESULTS / f"streaming-trace-{args.trace_mb:g}mb.json"
     out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -8,11 +8,16 @@ set to a store.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, MutableMapping
 from dataclasses import dataclass, field
 
 from tupu.errors import Problem
 from tupu.graph.stores.model import ChangeSet, Props
+from tupu.loaders.spool import Spool, SpoolChangeSet, SpoolOrigins
+
+Origin = tuple[str, int | None]
+NodeIdent = tuple[str, str]  # (label, key)
+RelIdent = tuple[str, str, str, str, str]  # (type, start label, start key, end label, end key)
 from tupu.messages import msg
 
 
@@ -35,14 +40,20 @@ class Delivery:
     loaded_at: str = field(
         default_factory=lambda: dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     )
-    changes: ChangeSet = field(default_factory=ChangeSet)
+    changes: ChangeSet | SpoolChangeSet = field(default_factory=ChangeSet)
     problems: list[Problem] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
-    node_origin: dict[tuple[str, str], tuple[str, int | None]] = field(default_factory=dict)
-    rel_origin: dict[tuple[str, str, str, str, str], tuple[str, int | None]] = field(default_factory=dict)
+    node_origin: MutableMapping[NodeIdent, Origin] = field(default_factory=dict)
+    rel_origin: MutableMapping[RelIdent, Origin] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
     targets: str | None = None
     labels: dict[str, str] = field(default_factory=dict)  # source → the label its rows write
+
+    @classmethod
+    def spooled(cls, spool: Spool) -> Delivery:
+        """A delivery whose rows and origins are kept in ``spool`` (``loaders/spool.py``)."""
+        return cls(changes=SpoolChangeSet(spool), node_origin=SpoolOrigins(spool, "node"),
+                   rel_origin=SpoolOrigins(spool, "rel"))
 
     def problem(
         self, file: str, row: int | None, column: str | None, value: str | None, message: str

@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+import marshal
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from tupu.graph.stores.model import Props, RelRow
 from tupu.graph.stores.store import GraphStore
@@ -31,6 +33,7 @@ from tupu.loaders.cumulative import YTD, split_cumulative
 from tupu.loaders.delivery import Delivery
 from tupu.loaders.ids import normalise_name
 from tupu.loaders.notes import add_note
+from tupu.loaders.spool import Spool, SpoolRows, freeze, thaw
 from tupu.messages import msg
 from tupu.ontology.schema import Schema
 
@@ -88,6 +91,21 @@ class PendingObservation:
     cumulative: Props = field(default_factory=dict)  # figures from January to the period's end
 
 
+def _pack_target(t: Target) -> tuple[Any, ...]:
+    return (t.labels, t.key, t.name, t.column, t.value, t.near)
+
+
+def _pack_rel(rel: PendingRel) -> bytes:
+    return marshal.dumps((rel.rel_type, _pack_target(rel.start), _pack_target(rel.end),
+                          {k: freeze(v) for k, v in rel.props.items()}, rel.file, rel.row))
+
+
+def _unpack_rel(blob: bytes) -> PendingRel:
+    rtype, start, end, props, file, row = marshal.loads(blob)
+    return PendingRel(rtype, Target(*start), Target(*end),
+                      {k: thaw(v) for k, v in props.items()}, file, row)
+
+
 def origin_zh(origin: tuple[str, int | None]) -> str:
     """Where a row was first given, for Chinese messages: ``文件 第N行`` (or just the file)."""
     return origin[0] if origin[1] is None else msg("load.origin", file=origin[0], row=origin[1])
@@ -120,12 +138,14 @@ class _Index:
 class IngestSession:
     """The pending facts of one load's export files, and their resolution."""
 
-    def __init__(self, schema: Schema, store: GraphStore | None = None, strict: bool = False
-                 ) -> None:
+    def __init__(self, schema: Schema, store: GraphStore | None = None, strict: bool = False,
+                 spool: Spool | None = None) -> None:
         self.schema = schema
         self.store = store
         self.strict = strict  # unknown columns of export files are problems
-        self.rels: list[PendingRel] = []
+        # the pending relationships: one a row of most exports, kept in the load's spool if any
+        self.rels: list[PendingRel] | SpoolRows[PendingRel] = (
+            [] if spool is None else SpoolRows(spool, _pack_rel, _unpack_rel))
         self.observations: list[PendingObservation] = []
         self._indexes: dict[str, _Index] = {}
         self._store_names: dict[tuple[str, str], list[str]] = {}

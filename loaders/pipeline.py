@@ -20,11 +20,13 @@ from tupu.loaders.rdf_source import PARSER_FORMATS, read_rdf_file
 from tupu.loaders.periods import count_replaced, merge_periods
 from tupu.loaders.references import check_references
 from tupu.loaders.resolve import ReviewItem, resolve_delivery
+from tupu.loaders.spool import Spool
 from tupu.loaders.stamp import begin_delivery
 from tupu.loaders.summary import KindSummary, summarise
 from tupu.loaders.taxonomy_source import read_taxonomy_source
 from tupu.messages import msg
 from tupu.ontology.schema import Schema
+from tupu.settings import get_settings
 
 Progress = Callable[[str, int, int], None]
 """Told (what is being done, steps done, steps in all)."""
@@ -96,7 +98,7 @@ def _is_canonical_csv(path: Path, schema: Schema) -> bool:
 
 def plan_sources(
     paths: Sequence[Path], schema: Schema, store: GraphStore | None = None, strict: bool = False,
-    confine: bool = False,
+    confine: bool = False, spool: Spool | None = None,
 ) -> list[Step]:
     """The steps that read ``paths``: a data folder, a canonical ``<Label>.csv``/``<TYPE>.csv``, a
     Turtle/JSON-LD file (``.ttl``, ``.jsonld``, ``.json``) as ``tupu export ttl|jsonld`` writes,
@@ -110,7 +112,7 @@ def plan_sources(
     its sibling folders (:func:`tupu.loaders.manifest.parse_manifest`).
     """
     steps: list[Step] = []
-    session = IngestSession(schema, store, strict=strict)
+    session = IngestSession(schema, store, strict=strict, spool=spool)
     exports = False
     for path in paths:
         suffix = path.suffix.lower()
@@ -150,12 +152,14 @@ def read_sources(
     store: GraphStore | None = None,
     strict: bool = False,
     confine: bool = False,
+    spool: Spool | None = None,
 ) -> Delivery:
     """Read and validate every source into one delivery (nothing is written); ``store`` is
     where references by name of export files are also looked up; ``strict`` refuses unknown
-    columns of export files instead of ignoring them; ``confine``: see :func:`plan_sources`."""
-    steps = plan_sources(paths, schema, store, strict, confine)
-    d = Delivery()
+    columns of export files instead of ignoring them; ``confine``: see :func:`plan_sources`;
+    ``spool``: keep the delivery's rows and origins there instead of in memory."""
+    steps = plan_sources(paths, schema, store, strict, confine, spool)
+    d = Delivery() if spool is None else Delivery.spooled(spool)
     for i, step in enumerate(steps):
         if progress:
             progress(step.name, i, len(steps))
@@ -180,9 +184,50 @@ def load(
     ``confine``: a manifest may name files in its own folder only (uploads).
     Raises :class:`ValidationFailed` (nothing written, its ``summary`` says what the rows were)
     when any row has a problem.
+
+    A delivery of more than ``TUPU_LOAD_SPOOL_MB`` of input keeps its validated rows in a spool
+    file (``loaders/spool.py``) until they are written; the file is deleted when the load ends.
     """
+    settings = get_settings()
+    limit = settings.load_spool_mb * 1_000_000
+    if limit and input_bytes(paths, limit) <= limit:
+        return _load(paths, store, dry_run, progress, strict, replace_period, confine, None)
+    with Spool(settings.data_dir) as spool:
+        return _load(paths, store, dry_run, progress, strict, replace_period, confine, spool)
+
+
+def input_bytes(paths: Sequence[Path], enough: float) -> int:
+    """The size of the files ``paths`` name (a folder: the files in it and below; a manifest:
+    also the files of its folder), counted until it passes ``enough``."""
+    total = 0
+    for path in paths:
+        if path.is_file():
+            total += path.stat().st_size
+            if path.suffix.lower() in (".yaml", ".yml"):
+                path = path.parent
+        if path.is_dir():
+            for f in path.rglob("*"):
+                if total > enough:
+                    return total
+                if f.is_file():
+                    total += f.stat().st_size
+        if total > enough:
+            break
+    return total
+
+
+def _load(
+    paths: Sequence[Path],
+    store: GraphStore,
+    dry_run: bool,
+    progress: Progress | None,
+    strict: bool,
+    replace_period: bool,
+    confine: bool,
+    spool: Spool | None,
+) -> LoadReport:
     started = time.perf_counter()
-    d = read_sources(paths, store.schema, progress, store, strict, confine)
+    d = read_sources(paths, store.schema, progress, store, strict, confine, spool)
     resolved = resolve_delivery(d, store)  # one node per enterprise (loaders/resolve.py)
     check_references(d, store)
     if not replace_period:

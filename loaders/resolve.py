@@ -47,8 +47,9 @@ observations with them.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from tupu.graph.stores.model import Node, Props
@@ -91,6 +92,7 @@ MATCHED_ON = ("name", "short_name", "city", "province", "aliases", "prov_loaded_
 """What resolution reads of every enterprise of the map (all of a node only when it is merged)."""
 
 SELF_LOOP = "合并后关系两端为同一企业，已忽略该关系"
+CODE_RE = re.compile(CODE_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -182,6 +184,7 @@ def plan_enterprises(
     provenance: Collection[str],
     fetch: Callable[[Collection[str]], Sequence[Node]] | None = None,
     regions: Regions | None = None,
+    expand: Callable[[Props], Props] | None = None,
 ) -> Plan:
     """Decide which enterprise records are one (pure but for ``fetch``).
 
@@ -189,6 +192,9 @@ def plan_enterprises(
     ``fetch`` gives all the properties of those that are merged (None: ``existing`` has them).
     ``regions``: the whole map's cities and provinces, when ``existing`` is only the part of the
     map the delivery can match (:func:`map_part`); None: ``existing`` is the whole map.
+    ``expand``: ``rows`` are reduced (:func:`reduced`); this gives a row whole, for the rows of
+    records that are merged (None: ``rows`` are whole). A row of ``Plan.rows`` that is not merged
+    is then still reduced, its name and aliases as they are to be written.
     """
     records = records_of(rows, existing)
     alias_owner: dict[str, set[str]] = defaultdict(set)
@@ -213,6 +219,9 @@ def plan_enterprises(
             groups.append(frozenset({r.key}))
     for group in groups:
         members = [records[k] for k in sorted(group)]
+        if expand is not None:
+            for r in members:
+                r.rows = [expand(p) for p in r.rows]
         delivered = [p for r in members for p in r.rows]
         key = canonical_key(records, group)
         out_rows.append(_merged_props(records, group, key, provenance))
@@ -313,28 +322,82 @@ def map_part(
             return None
         for node in lookup.named_like(wanted, MATCHED_ON):
             part.setdefault(node.key, node)
+    _add_alias_owners(part, set(references) | keys | set(part), lookup)
+    return [part[k] for k in sorted(part)], regions
+
+
+def _add_alias_owners(part: dict[str, Node], ask: set[str], lookup: EnterpriseLookup) -> None:
+    """Add to ``part`` every enterprise listing one of ``ask`` as an alias, again for those."""
     asked: set[str] = set()
-    ask = set(references) | keys | set(part)
     while ask:
         asked |= ask
         owners = lookup.alias_owners(ask, MATCHED_ON)
         ask = {n.key for n in owners if n.key not in part} - asked
         for node in owners:
             part.setdefault(node.key, node)
-    return [part[k] for k in sorted(part)], regions
+
+
+def _coded_part(
+    keys: set[str], references: Collection[str], lookup: EnterpriseLookup
+) -> list[Node] | None:
+    """:func:`map_part` for a delivery whose every key is a credit code: no name is compared
+    unless the map has enterprises without one (then None: :func:`map_part` decides)."""
+    if lookup.uncoded(CODE_PATTERN, MATCHED_ON):
+        return None
+    part = {n.key: n for n in lookup.by_keys(keys, MATCHED_ON)}
+    _add_alias_owners(part, set(references) | keys | set(part), lookup)
+    return [part[k] for k in sorted(part)]
 
 
 def with_name_forms(rows: Sequence[Props], stored: Mapping[str, Node]) -> list[Props]:
     """``rows`` each with :data:`NAME_FORMS` of the names the enterprise has once it is written
     (the row's, else the stored node's: a write adds to what is stored)."""
-    out = []
-    for row in rows:
-        node = stored.get(str(row["id"]))
-        before = node.props if node is not None else {}
-        names = {p: row[p] if p in row else before.get(p) for p in ("name", "short_name", "aliases")}
-        row[NAME_FORMS] = name_forms(names)  # in place: a copy of every row doubled the peak
-        out.append(row)
+    return [with_forms(row, stored) for row in rows]
+
+
+def with_forms(row: Props, stored: Mapping[str, Node]) -> Props:
+    """``row`` with :data:`NAME_FORMS` (in place: a copy of every row doubled the peak)."""
+    node = stored.get(str(row["id"]))
+    before = node.props if node is not None else {}
+    names = {p: row[p] if p in row else before.get(p) for p in ("name", "short_name", "aliases")}
+    row[NAME_FORMS] = name_forms(names)
+    return row
+
+
+ROW = "\x00row"
+"""The key of a reduced row holding the row's place among the delivery's enterprise rows."""
+REDUCED = ("id", "name", "short_name", "city", "province", "aliases",
+           "prov_source", "prov_row", "prov_loaded_at", "prov_delivery", "prov_file")
+"""What the rules read of a delivery's row: resolution keeps these of every row, and a row whole
+only for the records it merges (the rows themselves may be in a spool file: loaders/spool.py)."""
+
+
+def reduced(row: Props, at: int) -> Props:
+    """What :func:`plan_enterprises` reads of ``row``, the ``at``-th enterprise row."""
+    out = {k: row[k] for k in REDUCED if k in row}
+    out[ROW] = at
     return out
+
+
+def _rewritten(rows: Iterable[Props], plan: Plan, planned: Container[int],
+               stored: Mapping[str, Node]) -> Iterator[Props]:
+    """The delivery's enterprise rows as resolution leaves them: rows of merged records replaced
+    by their merged row, the others with the name and aliases :func:`_names_survive` gave them,
+    every row with its :data:`NAME_FORMS`. ``planned``: the places of the rows the plan was
+    made from (the others are written as they are)."""
+    kept = {int(p[ROW]): p for p in plan.rows if ROW in p}
+    for at, row in enumerate(rows):
+        out = kept.get(at)
+        if out is not None:
+            for prop in ("name", "aliases"):
+                if prop in out:
+                    row[prop] = out[prop]
+        elif at in planned:
+            continue  # folded into a merged row
+        yield with_forms(row, stored)
+    for merged in plan.rows:
+        if ROW not in merged:
+            yield with_forms(merged, stored)
 
 
 # -- the pass -------------------------------------------------------------------------------------
@@ -357,6 +420,36 @@ def _stored_observations(
     return store.get_nodes(label, found)
 
 
+def _coded_rows(
+    whole: Sequence[Props], refs: Sequence[str], lookup: EnterpriseLookup | None,
+    whole_map: Sequence[Node] | None,
+) -> tuple[list[Node], Regions | None, list[Props] | None]:
+    """When every enterprise of the delivery and of the map it can match has a credit code, no
+    name is compared: only the records of a key given by several rows or already in the map can
+    change. Then the map's part, no regions, and the reduced rows of those records; otherwise
+    ``([], None, None)`` (every row is planned)."""
+    counts: dict[str, int] = {}
+    for p in whole:
+        key = str(p["id"])
+        if not CODE_RE.fullmatch(key):
+            return [], None, None
+        counts[key] = counts.get(key, 0) + 1
+    if lookup is not None:
+        part = _coded_part(set(counts), refs, lookup)
+    elif whole_map is not None and all(CODE_RE.fullmatch(n.key) for n in whole_map):
+        part = list(whole_map)
+    else:
+        part = None
+    if part is None:
+        return [], None, None
+    in_map = {n.key for n in part}
+    wanted = {k for k, n in counts.items() if n > 1 or k in in_map}
+    del counts
+    if not wanted:
+        return part, None, []
+    return part, None, [reduced(p, at) for at, p in enumerate(whole) if str(p["id"]) in wanted]
+
+
 def resolve_delivery(d: Delivery, store: GraphStore) -> Resolution:
     """Merge the delivery's enterprise records that are one enterprise, among themselves and with
     the map's, and rewrite the delivery accordingly (see the module docstring).
@@ -366,22 +459,34 @@ def resolve_delivery(d: Delivery, store: GraphStore) -> Resolution:
     items are also added as load notes (:mod:`tupu.loaders.notes`).
     """
     provenance = tuple(store.schema.provenance)
-    rows = d.changes.nodes.get(ENTERPRISE, [])
+    whole = d.changes.nodes.get(ENTERPRISE, [])
     refs = [r.key for r in d.references if r.label == ENTERPRISE and not d.has_node(ENTERPRISE, r.key)]
-    if not rows and not refs:
+    if not whole and not refs:
         return Resolution({}, (), ())
     lookup = store.enterprise_lookup()
-    if lookup is not None and len(rows) + len(refs) >= lookup.count():
+    if lookup is not None and len(whole) + len(refs) >= lookup.count():
         lookup = None  # a delivery as large as the map: one read of the map is the cheaper way
-    found = map_part(rows, refs, lookup) if lookup is not None else None
-    existing, regions = found if found is not None else (
-        store.node_values(ENTERPRISE, MATCHED_ON), None)
+    whole_map = store.node_values(ENTERPRISE, MATCHED_ON) if lookup is None else None
+    planned: Container[int] = range(len(whole))
+    existing, regions, rows = _coded_rows(whole, refs, lookup, whole_map)
+    if rows is not None:
+        planned = {int(p[ROW]) for p in rows}
+    else:
+        rows = [reduced(p, at) for at, p in enumerate(whole)]
+        found = map_part(rows, refs, lookup) if lookup is not None else None
+        if found is None and whole_map is None:
+            whole_map = store.node_values(ENTERPRISE, MATCHED_ON)
+        existing, regions = found if found is not None else (list(whole_map or ()), None)
+    del whole_map
     plan = plan_enterprises(rows, existing, refs, provenance,
-                            lambda keys: store.get_nodes(ENTERPRISE, keys), regions)
+                            lambda keys: store.get_nodes(ENTERPRISE, keys), regions,
+                            lambda p: dict(whole[int(p[ROW])]))
+    del rows
     merges = list(plan.merges)
     dropped: list[SelfLoop] = []
-    if rows:  # names kept, aliases added up (_names_survive), name forms for the indexes
-        d.changes.nodes[ENTERPRISE] = with_name_forms(plan.rows, {n.key: n for n in existing})
+    if whole:  # names kept, aliases added up (_names_survive), name forms for the indexes
+        by_key = {n.key: n for n in existing}
+        d.changes.replace_nodes(ENTERPRISE, _rewritten(whole, plan, planned, by_key))
     if plan.renamed or plan.origins:
         for old in plan.renamed:
             d.node_origin.pop((ENTERPRISE, old), None)

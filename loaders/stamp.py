@@ -22,7 +22,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from tupu.graph.stores.deliveries import DELIVERY_PROP, FILE, LOADED_AT, OWN, SOURCE
-from tupu.graph.stores.model import Props
+from tupu.graph.stores.model import Props, RelRow
 from tupu.graph.stores.store import DeliveryRecord, GraphStore
 from tupu.loaders.delivery import Delivery
 
@@ -66,21 +66,36 @@ def stamp(d: Delivery, ident: str, loaded_at: str) -> tuple[str, ...]:
     rows of this delivery, replace ``prov_source`` by its index ``prov_file`` and drop this load's
     ``prov_loaded_at`` (the ``Delivery`` node holds both). The files, in index order."""
     before = d.loaded_at
-    mine: list[Props] = []
-    rows = [p for nrows in d.changes.nodes.values() for p in nrows]
-    rows += [r.props for rrows in d.changes.rels.values() for r in rrows]
-    for props in rows:
-        if props.setdefault(DELIVERY_PROP, ident) == ident and \
-                props.get(LOADED_AT, before) in (before, loaded_at) and SOURCE in props:
-            mine.append(props)
+
+    def mine(props: Props) -> bool:  # a fact of this delivery that names its file
+        return (props.get(DELIVERY_PROP, ident) == ident
+                and props.get(LOADED_AT, before) in (before, loaded_at) and SOURCE in props)
+
+    # a first read for the files (the rows may be on disk: loaders/spool.py), then one rewrite;
+    # sorted: a fact's index does not depend on the order the files were given in
+    names = {str(p[SOURCE]) for rows in d.changes.nodes.values() for p in rows if mine(p)}
+    names |= {str(r.props[SOURCE]) for rows in d.changes.rels.values() for r in rows
+              if mine(r.props)}
+    files = sorted(names)
+    index = {name: i for i, name in enumerate(files)}
+
+    def one(props: Props) -> Props:
+        if mine(props):
+            props.pop(LOADED_AT, None)
+            props[FILE] = index[str(props.pop(SOURCE))]
         elif SOURCE in props or LOADED_AT in props:
             props[FILE] = OWN  # another delivery's or another time's fact, as an export gives it
-    # sorted: a fact's index does not depend on the order the files were given in
-    files = sorted({str(p[SOURCE]) for p in mine})
-    index = {name: i for i, name in enumerate(files)}
-    for props in mine:
-        props.pop(LOADED_AT, None)
-        props[FILE] = index[str(props.pop(SOURCE))]
+        props.setdefault(DELIVERY_PROP, ident)
+        return props
+
+    def rel(row: RelRow) -> RelRow:
+        one(row.props)
+        return row
+
+    for label in list(d.changes.nodes):
+        d.changes.rewrite_nodes(label, one)
+    for group in list(d.changes.rels):
+        d.changes.rewrite_rels(group, rel)
     d.loaded_at = loaded_at
     return tuple(files)
 

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from tupu.graph.stores.model import Props, batched
 from tupu.graph.stores.store import GraphStore
 from tupu.loaders.delivery import Delivery
 from tupu.messages import msg
@@ -47,6 +48,25 @@ def _same(given: object, stored: object) -> bool:
     return given == stored
 
 
+CHUNK = 10_000
+"""Rows whose stored nodes are read at a time."""
+
+
+def _count(counts: dict[str, int], rows: list[Props], key_prop: str, store: GraphStore | None,
+           label: str, provenance: set[str]) -> None:
+    stored: dict[str, Mapping[str, object]] = {}
+    if store is not None and rows:
+        stored = {n.key: n.props for n in store.get_nodes(label, [str(r[key_prop]) for r in rows])}
+    for row in rows:
+        old = stored.get(str(row[key_prop]))
+        if old is None:
+            counts["new"] += 1
+        elif all(_same(v, old.get(k)) for k, v in row.items() if k not in provenance):
+            counts["unchanged"] += 1
+        else:
+            counts["updated"] += 1
+
+
 def summarise(d: Delivery, schema: Schema, store: GraphStore | None, merged: int = 0
               ) -> list[KindSummary]:
     """The summary of delivery ``d`` against ``store`` (None: every row is new); ``merged`` is the
@@ -54,20 +74,10 @@ def summarise(d: Delivery, schema: Schema, store: GraphStore | None, merged: int
     refused (their written counts are reported per type)."""
     provenance = set(schema.provenance)
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for label, rows in d.changes.nodes.items():
+    for label, all_rows in d.changes.nodes.items():
         key_prop = schema.label(label).key
-        stored: dict[str, Mapping[str, object]] = {}
-        if store is not None and rows:
-            stored = {n.key: n.props for n in
-                      store.get_nodes(label, [str(r[key_prop]) for r in rows])}
-        for row in rows:
-            old = stored.get(str(row[key_prop]))
-            if old is None:
-                counts[label]["new"] += 1
-            elif all(_same(v, old.get(k)) for k, v in row.items() if k not in provenance):
-                counts[label]["unchanged"] += 1
-            else:
-                counts[label]["updated"] += 1
+        for rows in batched(all_rows, CHUNK):  # a large delivery's rows may be in a spool file
+            _count(counts[label], rows, key_prop, store, label, provenance)
     if merged:
         counts["Enterprise"]["merged"] += merged
     refused: dict[str, set[tuple[str, int]]] = defaultdict(set)

@@ -21,7 +21,7 @@ from tupu.graph.stores import cypher
 from tupu.graph.stores.deliveries import Provenance
 from tupu.graph.stores.memory_store import MemoryStore
 from tupu.graph.stores.model import ChangeSet
-from tupu.graph.stores.neo4j_store import Neo4jStore, WriteOp, chunk_ops
+from tupu.graph.stores.neo4j_store import Neo4jStore, WriteOp, chunk_ops, chunk_sizes
 from tupu.graph.stores.store import COMPLETE, LOADING, GraphStore
 from tupu.loaders.pipeline import load, read_sources
 from tupu.loaders.stamp import begin_delivery, fingerprint
@@ -76,6 +76,10 @@ def test_chunks_keep_the_fold_together_and_the_rest_under_the_size() -> None:
     chunks = chunk_ops(ops, 2, 8)
     assert [[len(op.rows) for op in c] for c in chunks] == [[7, 5], [4, 4], [3], [9], [1]]
     assert chunk_ops(ops[2:], 0, 100) == [ops[2:]]
+    # the sizes a streamed write plans from the rows' counts alone are the same chunks
+    counts = [(len(op.rows), op.query == "fold") for op in ops]
+    assert chunk_sizes(counts, 8) == [len(c) for c in chunks] == [2, 2, 1, 1, 1]
+    assert chunk_sizes(counts[2:], 100) == [5] and chunk_sizes([], 8) == []
 
 
 @pytest.mark.parametrize("query", [

@@ -16,7 +16,7 @@ from typing import Any
 import networkx as nx
 
 from tupu.errors import StoreError
-from tupu.graph.stores.model import ChangeSet, Node, NodeRef, Relationship, Subgraph, WriteSummary
+from tupu.graph.stores.model import ChangeSet, Changes, Node, NodeRef, Relationship, Subgraph, WriteSummary
 from tupu.graph.stores.queries_memory import IndexSeed, MemoryQueries
 from tupu.graph.stores.queries_resolve_memory import MemoryEnterpriseLookup
 from tupu.graph.stores.snapshot import load_snapshot, write_lock, write_snapshot
@@ -110,7 +110,7 @@ class MemoryStore(GraphStore):
     # -- writing -----------------------------------------------------------------------------
     def apply(
         self,
-        changes: ChangeSet,
+        changes: Changes,
         merges: Sequence[NodeMerge] = (),
         delivery: DeliveryRecord | None = None,
     ) -> WriteSummary:
@@ -131,7 +131,14 @@ class MemoryStore(GraphStore):
                 self.schema.check_property(rdef, prop)
         self.version += 1
         if self.path is None:
-            self._apply(changes, merges, delivery)
+            # rows read from a spool may fail to be read midway: keep what to go back to
+            kept = None if isinstance(changes, ChangeSet) else self.graph.copy()
+            try:
+                self._apply(changes, merges, delivery)
+            except BaseException:
+                if kept is not None:
+                    self.graph = kept
+                raise
         else:
             with write_lock(self.path.parent):
                 self._refresh()
@@ -146,7 +153,7 @@ class MemoryStore(GraphStore):
         return WriteSummary(changes.node_count, changes.rel_count)
 
     def _apply(
-        self, changes: ChangeSet, merges: Sequence[NodeMerge] = (),
+        self, changes: Changes, merges: Sequence[NodeMerge] = (),
         delivery: DeliveryRecord | None = None,
     ) -> None:
         g = self.graph

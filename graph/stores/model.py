@@ -7,9 +7,9 @@ absent, never ``None``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeAlias
+from typing import Any, Protocol, TypeAlias
 
 from tupu.ontology.values import Value
 
@@ -91,6 +91,19 @@ class ChangeSet:
         for group, rrows in other.rels.items():
             self.rels.setdefault(group, []).extend(rrows)
 
+    def replace_nodes(self, label: str, rows: Iterable[Props]) -> None:
+        """The rows of ``label`` are now ``rows`` (which may read the old ones)."""
+        self.nodes[label] = list(rows)
+
+    def rewrite_nodes(self, label: str, change: Callable[[Props], Props]) -> None:
+        """Replace every row of ``label`` by ``change(row)`` (which may change it in place)."""
+        if label in self.nodes:
+            self.nodes[label] = [change(p) for p in self.nodes[label]]
+
+    def rewrite_rels(self, group: RelGroup, change: Callable[[RelRow], RelRow]) -> None:
+        if group in self.rels:
+            self.rels[group] = [change(r) for r in self.rels[group]]
+
     @property
     def node_count(self) -> int:
         return sum(len(r) for r in self.nodes.values())
@@ -98,6 +111,25 @@ class ChangeSet:
     @property
     def rel_count(self) -> int:
         return sum(len(r) for r in self.rels.values())
+
+
+class Changes(Protocol):
+    """What a store's ``apply`` reads of a load: node rows per label and relationship rows per
+    (type, start label, end label), each a sequence that may be read several times, in order, and
+    that need not be in memory (``loaders/spool.py`` keeps a large delivery's rows on disk and
+    reads them back in chunks). :class:`ChangeSet` is the in-memory one."""
+
+    @property
+    def nodes(self) -> Mapping[str, Sequence[Props]]: ...
+
+    @property
+    def rels(self) -> Mapping[RelGroup, Sequence[RelRow]]: ...
+
+    @property
+    def node_count(self) -> int: ...
+
+    @property
+    def rel_count(self) -> int: ...
 
 
 @dataclass(frozen=True)

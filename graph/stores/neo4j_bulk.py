@@ -39,7 +39,7 @@ from typing import Any
 
 from tupu.errors import StoreUnavailable
 from tupu.graph.stores import neo4j_server
-from tupu.graph.stores.model import ChangeSet
+from tupu.graph.stores.model import Changes
 from tupu.graph.stores.store import observation_labels
 from tupu.messages import msg
 from tupu.ontology.schema import Schema
@@ -71,7 +71,7 @@ class BulkReport:
     import_output: str
 
 
-def usable(settings: Settings, changes: ChangeSet, merges: Sequence[object]) -> str | None:
+def usable(settings: Settings, changes: Changes, merges: Sequence[object]) -> str | None:
     """Why the bulk path cannot take this load (None: it can, but the database must still be
     checked empty by the caller)."""
     if settings.neo4j_bulk_rows <= 0:
@@ -92,7 +92,7 @@ def usable(settings: Settings, changes: ChangeSet, merges: Sequence[object]) -> 
 
 
 def bulk_load(
-    settings: Settings, schema: Schema, changes: ChangeSet,
+    settings: Settings, schema: Schema, changes: Changes,
     after_start: Callable[[], None], progress: Callable[[str], None] | None = None,
 ) -> BulkReport:
     """Import ``changes`` into the (empty) bundled database; ``after_start`` runs once the
@@ -161,7 +161,7 @@ class NotBulkable(ValueError):
     """A change set the import tool cannot take as it is (the caller uses MERGE instead)."""
 
 
-def write_files(folder: Path, schema: Schema, changes: ChangeSet) -> list[str]:
+def write_files(folder: Path, schema: Schema, changes: Changes) -> list[str]:
     """One CSV file per label and relationship group; the import tool's arguments for them."""
     replaced = observation_labels(schema)
     args: list[str] = []

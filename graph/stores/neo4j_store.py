@@ -15,6 +15,7 @@ log in) or :class:`tupu.errors.StoreError` (anything else), with the cause kept.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -44,7 +45,7 @@ from tupu.errors import ReadOnlyQuery, StoreError, StoreUnavailable
 from tupu.messages import msg
 from tupu.graph.stores import cypher, cypher_queries, cypher_resolve
 from tupu.graph.stores.model import (
-    ChangeSet,
+    Changes,
     Node,
     NodeRef,
     Props,
@@ -158,6 +159,24 @@ def chunk_ops(ops: Iterable[WriteOp], first: int, size: int) -> list[list[WriteO
     if current:
         chunks.append(current)
     return chunks
+
+
+def chunk_sizes(ops: Iterable[tuple[int, bool]], size: int) -> list[int]:
+    """How many operations each transaction of :func:`chunk_ops` takes, from each operation's
+    (rows, belongs to the fold); the fold's operations come first."""
+    sizes: list[int] = []
+    current = rows = 0
+    before = True  # the previous operation belonged to the fold
+    for n, fold in ops:
+        if current and not fold and (before or rows + n > size):
+            sizes.append(current)
+            current = rows = 0
+        current += 1
+        rows += n
+        before = fold
+    if current:
+        sizes.append(current)
+    return sizes
 
 
 class Neo4jStore(GraphStore):
@@ -285,7 +304,7 @@ class Neo4jStore(GraphStore):
     # -- writing -------------------------------------------------------------------------------
     def apply(
         self,
-        changes: ChangeSet,
+        changes: Changes,
         merges: Sequence[NodeMerge] = (),
         delivery: DeliveryRecord | None = None,
     ) -> WriteSummary:
@@ -310,7 +329,7 @@ class Neo4jStore(GraphStore):
         return WriteSummary(changes.node_count, changes.rel_count)
 
     def _bulk(
-        self, changes: ChangeSet, merges: Sequence[NodeMerge], delivery: DeliveryRecord
+        self, changes: Changes, merges: Sequence[NodeMerge], delivery: DeliveryRecord
     ) -> bool:
         """A first load into the empty bundled server through the import tool (see
         :mod:`tupu.graph.stores.neo4j_bulk`); False when that path does not apply."""
@@ -351,34 +370,47 @@ class Neo4jStore(GraphStore):
         return True
 
     def _operations(
-        self, changes: ChangeSet, merges: Sequence[NodeMerge], size: int
+        self, changes: Changes, merges: Sequence[NodeMerge], size: int
     ) -> tuple[list[WriteOp], int]:
         """The write as operations in order, and how many come first as the fold: the nodes that
         others are folded into, then the folds; then every other node; then the relationships."""
+        ops: list[WriteOp] = []
+        first = 0
+        for op, fold in self._iter_operations(changes, merges, size):
+            ops.append(op)
+            first += fold
+        return ops, first
+
+    def _iter_operations(
+        self, changes: Changes, merges: Sequence[NodeMerge], size: int
+    ) -> Iterator[tuple[WriteOp, bool]]:
+        """:meth:`_operations` one at a time (each with whether it belongs to the fold), so that a
+        large change set — rows read back from a spool file — is never shaped whole."""
         replaced = observation_labels(self.schema)
         targets = {(m.label, m.into) for m in merges}
-        fold: list[WriteOp] = []
-        rest: list[WriteOp] = []
-        for label, rows in changes.nodes.items():
-            key = self.schema.label(label).key
-            build = cypher.replace_nodes if label in replaced else cypher.merge_nodes
-            for n, batch in enumerate(batched(rows, size)):
-                names, shaped = node_batch(label, key, batch, n * size + 1)
-                first = [r for r in shaped if (label, r[0]) in targets]
-                others = [r for r in shaped if (label, r[0]) not in targets] if first else shaped
-                query = build(label, names, self.schema)
-                fold += [WriteOp(query, first)] if first else []
-                rest += [WriteOp(query, others)] if others else []
+
+        def nodes(folded: bool) -> Iterator[WriteOp]:
+            for label, rows in changes.nodes.items():
+                key = self.schema.label(label).key
+                build = cypher.replace_nodes if label in replaced else cypher.merge_nodes
+                for n, batch in enumerate(batched(rows, size)):
+                    names, shaped = node_batch(label, key, batch, n * size + 1)
+                    part = [r for r in shaped if ((label, r[0]) in targets) == folded]
+                    if part:
+                        yield WriteOp(build(label, names, self.schema), part)
+
+        if targets:
+            yield from ((op, True) for op in nodes(True))
         for label in dict.fromkeys(m.label for m in merges):
             pairs = [[m.key, m.into] for m in merges if m.label == label and m.key != m.into]
             for batch in batched(pairs, size):
-                fold += [WriteOp(query, batch) for query in self._fold_queries(label)]
+                yield from ((WriteOp(query, batch), True) for query in self._fold_queries(label))
+        yield from ((op, False) for op in nodes(False))
         for group, rrows in changes.rels.items():
             for rbatch in batched(rrows, size):
                 names, shaped = rel_batch(rbatch)
                 query = cypher.merge_relationships(*group, names, self.schema)
-                rest.append(WriteOp(query, shaped, group))
-        return fold + rest, len(fold)
+                yield WriteOp(query, shaped, group), False
 
     def _fold_queries(self, label: str) -> list[str]:
         """Move every relationship type ``label`` can have, then delete the folded nodes."""
@@ -434,20 +466,25 @@ class Neo4jStore(GraphStore):
         self._run(tx, cypher.finish_delivery(self.schema), params).consume()
 
     def _write_chunks(
-        self, changes: ChangeSet, merges: Sequence[NodeMerge], delivery: DeliveryRecord
+        self, changes: Changes, merges: Sequence[NodeMerge], delivery: DeliveryRecord
     ) -> None:
         """Write in chunks of ``tx_rows`` rows, each its own transaction, after a ``Delivery``
         node that says ``loading`` until the last chunk is written. Every chunk MERGEs, so writing
         the same delivery again (an interrupted one) is harmless."""
-        ops, first = self._operations(changes, merges, min(self.batch_size, self.tx_rows))
-        chunks = chunk_ops(ops, first, self.tx_rows)
-        props = delivery.props(changes.node_count, changes.rel_count, len(chunks))
+        size = min(self.batch_size, self.tx_rows)
+        # two passes: the chunks' sizes first (rows counted, not kept), then each chunk shaped
+        # and written in turn — a spooled delivery is never held whole
+        plan = chunk_sizes(((len(op.rows), fold) for op, fold in
+                            self._iter_operations(changes, merges, size)), self.tx_rows)
+        props = delivery.props(changes.node_count, changes.rel_count, len(plan))
         ldef = self.schema.label(DELIVERY)
         for name in props:
             self.schema.check_property(ldef, name)
         start = cypher.merge_delivery(self.schema)
         self._write(lambda tx: self._run(tx, start, {"id": delivery.id, "props": props}).consume())
-        for i, chunk in enumerate(chunks, start=1):
+        ops = (op for op, _ in self._iter_operations(changes, merges, size))
+        for i, count in enumerate(plan, start=1):
+            chunk = list(itertools.islice(ops, count))
             self._write(self._transaction(chunk, delivery, i))
         self._write(lambda tx: self._finish(tx, delivery))
 

@@ -6,7 +6,7 @@ interface only; contract tests assert both implementations answer identically.
 
 Semantics every implementation keeps:
 
-- ``apply`` writes a :class:`ChangeSet` all or nothing. Nodes are merged on their label's key and
+- ``apply`` writes a :class:`Changes` (e.g. a :class:`ChangeSet`) all or nothing. Nodes are merged on their label's key and
   relationships on (start, type, end); given properties overwrite, others stay (``SET n += row``).
   Nodes of an observation label (:func:`observation_labels`: one period of one enterprise or
   project) are replaced whole instead: reloading a period keeps only the properties given.
@@ -39,7 +39,7 @@ from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, S
 from dataclasses import dataclass
 from typing import Any
 
-from tupu.graph.stores.model import ChangeSet, Node, NodeRef, Relationship, Subgraph, WriteSummary
+from tupu.graph.stores.model import Changes, Node, NodeRef, Relationship, Subgraph, WriteSummary
 from tupu.graph.stores.queries import GraphQueries
 from tupu.graph.stores.queries_resolve import EnterpriseLookup
 from tupu.ontology.schema import Schema, load_schema
@@ -117,7 +117,7 @@ class GraphStore(ABC):
     @abstractmethod
     def apply(
         self,
-        changes: ChangeSet,
+        changes: Changes,
         merges: Sequence[NodeMerge] = (),
         delivery: DeliveryRecord | None = None,
     ) -> WriteSummary:

@@ -1,0 +1,382 @@
+"""A delivery's validated change set kept on disk until it is written (issue 12: bounded memory).
+
+``tupu load`` validates a whole delivery before it writes all or nothing. Kept in memory, every
+valid row (with its provenance) and every duplicate-check origin grows with the input: about
+2.7 KB a row. A :class:`Spool` keeps them in one sqlite file instead, so a large delivery is held
+on disk and read back in chunks:
+
+- :class:`SpoolChangeSet`: node rows per label and relationship rows per (type, start label, end
+  label), in the order they were added; the same reading interface as the in-memory
+  :class:`~tupu.graph.stores.model.ChangeSet` (the :class:`~tupu.graph.stores.model.Changes`
+  contract that stores' ``apply`` reads).
+- :class:`SpoolOrigins`: where each node or relationship was first given (the duplicate checks).
+
+The file lives in a fresh folder of its own (mode 0700) in the data dir, or the system's temporary
+dir when the data dir cannot take it; the file itself is 0600. :meth:`Spool.close` deletes both;
+the pipeline closes a spool after the load, whether it succeeded or failed, and a spool left by a
+killed process is removed by the next load that spools in the same data dir. Rows are stored as
+``marshal`` blobs (dates as tagged tuples): the file is written and read by this process only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import marshal
+import os
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
+from pathlib import Path
+from typing import Any, Generic, TypeVar, cast, overload
+
+from tupu.graph.stores.model import Props, RelGroup, RelRow
+
+__all__ = ["CHUNK", "PREFIX", "Spool", "SpoolChangeSet", "SpoolOrigins", "SpoolRows", "freeze", "remove_stale",
+           "thaw"]
+
+PREFIX = "tupu-spool-"
+"""Spool folders are ``tupu-spool-<pid>-<random>``: a later load removes those of dead processes."""
+CHUNK = 2_000
+"""Rows read back from the file at a time."""
+_DATE = "\x00date"
+_SEP = "\x1f"
+
+T = TypeVar("T")
+K = TypeVar("K")
+I = TypeVar("I", bound=tuple[str, ...])
+
+
+def freeze(value: Any) -> Any:
+    """``value`` as marshal can store it (a date as a tagged tuple)."""
+    return (_DATE, value.toordinal()) if isinstance(value, dt.date) else value
+
+
+def thaw(value: Any) -> Any:
+    """The value :func:`freeze` stored."""
+    if type(value) is tuple and len(value) == 2 and value[0] == _DATE:
+        return dt.date.fromordinal(value[1])
+    return value
+
+
+_SHARED: dict[str, str] = {}
+_SHARED_MAX = 50_000
+_SHORT = 6
+
+
+def _thawed(props: Props) -> Props:
+    """``props`` as read back, in place: dates again, and one object for the values many rows
+    repeat (provenance, a city, a code), as rows kept in memory share them — a row read back
+    would otherwise hold copies of its own, about 400 bytes an enterprise more in the memory
+    store's graph."""
+    if len(_SHARED) > _SHARED_MAX:
+        _SHARED.clear()
+    for k, v in props.items():
+        t = type(v)
+        if t is str:
+            if len(v) <= _SHORT or k.startswith("prov_"):
+                props[k] = _SHARED.setdefault(v, v)
+        elif t is tuple:
+            props[k] = thaw(v)
+    return props
+
+
+def _pack_props(props: Props) -> bytes:
+    try:
+        return marshal.dumps(props)
+    except ValueError:  # a date
+        return marshal.dumps({k: freeze(v) for k, v in props.items()})
+
+
+def _unpack_props(blob: bytes) -> Props:
+    return _thawed(marshal.loads(blob))
+
+
+def _pack_rel(row: RelRow) -> bytes:
+    try:
+        return marshal.dumps((row.start, row.end, row.props))
+    except ValueError:  # a date
+        return marshal.dumps((row.start, row.end, {k: freeze(v) for k, v in row.props.items()}))
+
+
+def _unpack_rel(blob: bytes) -> RelRow:
+    start, end, props = marshal.loads(blob)
+    return RelRow(start, end, _thawed(props))
+
+
+class Spool:
+    """One sqlite file holding a delivery's rows and origins; :meth:`close` deletes it."""
+
+    def __init__(self, where: Path | None = None) -> None:
+        base = where if where is not None and _writable(where) else None
+        if base is not None:
+            remove_stale(base)
+        self.dir = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=base))  # 0700
+        self.path = self.dir / "delivery.sqlite"
+        os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600))
+        self.db: sqlite3.Connection | None = sqlite3.connect(self.path, isolation_level=None)
+        for pragma in ("journal_mode=OFF", "synchronous=OFF", "temp_store=MEMORY",
+                       "cache_size=-16000", "locking_mode=EXCLUSIVE"):
+            self.db.execute(f"PRAGMA {pragma}")
+        self.db.execute("CREATE TABLE rows (part INTEGER, seq INTEGER, data BLOB, "
+                        "PRIMARY KEY (part, seq)) WITHOUT ROWID")
+        self.db.execute("CREATE TABLE origins (kind TEXT, ident TEXT, file TEXT, line INTEGER, "
+                        "PRIMARY KEY (kind, ident)) WITHOUT ROWID")
+        self._parts = 0
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        if self.db is None:
+            raise RuntimeError("the spool is closed")
+        return self.db
+
+    def new_part(self) -> int:
+        self._parts += 1
+        return self._parts
+
+    def close(self) -> None:
+        """Delete the file and its folder (again: nothing)."""
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def __enter__(self) -> Spool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def remove_stale(folder: Path) -> list[Path]:
+    """Delete the spools in ``folder`` left by processes that are gone (a killed load); the
+    folders removed."""
+    removed = []
+    for old in folder.glob(f"{PREFIX}*-*"):
+        pid = old.name[len(PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)) and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+            removed.append(old)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _writable(folder: Path) -> bool:
+    return folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)
+
+
+class SpoolRows(Sequence[T]):
+    """The rows of one label or relationship group, in the order added; read in chunks."""
+
+    def __init__(self, spool: Spool, pack: Callable[[T], bytes],
+                 unpack: Callable[[bytes], T]) -> None:
+        self.spool = spool
+        self.part = spool.new_part()
+        self._pack, self._unpack = pack, unpack
+        self._len = 0
+        self._pending: list[tuple[int, int, bytes]] = []  # appended, not yet in the file
+
+    def append(self, row: T) -> None:
+        self._pending.append((self.part, self._len, self._pack(row)))
+        self._len += 1
+        if len(self._pending) >= CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            self.spool.conn.executemany("INSERT INTO rows VALUES (?, ?, ?)", self._pending)
+            self._pending = []
+
+    def extend(self, rows: Iterable[T]) -> None:
+        self._flush()
+        pending: list[tuple[int, int, bytes]] = []
+        for row in rows:
+            pending.append((self.part, self._len, self._pack(row)))
+            self._len += 1
+            if len(pending) >= CHUNK:
+                self.spool.conn.executemany("INSERT INTO rows VALUES (?, ?, ?)", pending)
+                pending = []
+        if pending:
+            self.spool.conn.executemany("INSERT INTO rows VALUES (?, ?, ?)", pending)
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __iter__(self) -> Iterator[T]:
+        self._flush()
+        done = 0
+        while done < self._len:
+            blobs = self.spool.conn.execute(
+                "SELECT data FROM rows WHERE part = ? AND seq >= ? ORDER BY seq LIMIT ?",
+                (self.part, done, CHUNK)).fetchall()
+            if not blobs:
+                return
+            done += len(blobs)
+            for (blob,) in blobs:
+                yield self._unpack(blob)
+
+    @overload
+    def __getitem__(self, i: int) -> T: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[T]: ...
+    def __getitem__(self, i: int | slice) -> T | list[T]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(self._len))]
+        j = self._index(i)
+        self._flush()
+        (blob,) = self.spool.conn.execute(
+            "SELECT data FROM rows WHERE part = ? AND seq = ?", (self.part, j)).fetchone()
+        return self._unpack(blob)
+
+    def __setitem__(self, i: int, row: T) -> None:
+        self._flush()
+        self.spool.conn.execute("UPDATE rows SET data = ? WHERE part = ? AND seq = ?",
+                                (self._pack(row), self.part, self._index(i)))
+
+    def _index(self, i: int) -> int:
+        j = i + self._len if i < 0 else i
+        if not 0 <= j < self._len:
+            raise IndexError(i)
+        return j
+
+    def drop(self) -> None:
+        self._pending = []
+        self.spool.conn.execute("DELETE FROM rows WHERE part = ?", (self.part,))
+        self._len = 0
+
+    clear = drop
+
+
+class _Parts(MutableMapping[K, SpoolRows[T]], Generic[K, T]):
+    """Label (or group) → its rows; setting a part stores the rows given (from any iterable,
+    also one reading the part it replaces) and drops the old ones."""
+
+    def __init__(self, spool: Spool, pack: Callable[[T], bytes],
+                 unpack: Callable[[bytes], T]) -> None:
+        self.spool = spool
+        self._pack, self._unpack = pack, unpack
+        self._parts: dict[K, SpoolRows[T]] = {}
+
+    def part(self, key: K) -> SpoolRows[T]:
+        rows = self._parts.get(key)
+        if rows is None:
+            rows = self._parts[key] = SpoolRows(self.spool, self._pack, self._unpack)
+        return rows
+
+    def __getitem__(self, key: K) -> SpoolRows[T]:
+        return self._parts[key]
+
+    def __setitem__(self, key: K, rows: Iterable[T]) -> None:
+        fresh: SpoolRows[T] = SpoolRows(self.spool, self._pack, self._unpack)
+        fresh.extend(rows)
+        old = self._parts.get(key)
+        if old is not None and old is not rows:
+            old.drop()
+        self._parts[key] = fresh
+
+    def __delitem__(self, key: K) -> None:
+        self._parts.pop(key).drop()
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._parts)
+
+    def __len__(self) -> int:
+        return len(self._parts)
+
+
+class SpoolChangeSet:
+    """A change set whose rows are in a :class:`Spool` (see the module docstring)."""
+
+    def __init__(self, spool: Spool) -> None:
+        self.spool = spool
+        self.nodes: _Parts[str, Props] = _Parts(spool, _pack_props, _unpack_props)
+        self.rels: _Parts[RelGroup, RelRow] = _Parts(spool, _pack_rel, _unpack_rel)
+
+    def add_node(self, label: str, props: Props) -> None:
+        self.nodes.part(label).append(props)
+
+    def add_rel(self, rtype: str, start_label: str, end_label: str, row: RelRow) -> None:
+        self.rels.part((rtype, start_label, end_label)).append(row)
+
+    def replace_nodes(self, label: str, rows: Iterable[Props]) -> None:
+        """The rows of ``label`` are now ``rows`` (which may read the old ones)."""
+        self.nodes[label] = rows
+
+    def rewrite_nodes(self, label: str, change: Callable[[Props], Props]) -> None:
+        """Replace every row of ``label`` by ``change(row)`` (which may change it in place)."""
+        if label in self.nodes:
+            self.nodes[label] = (change(p) for p in self.nodes[label])
+
+    def rewrite_rels(self, group: RelGroup, change: Callable[[RelRow], RelRow]) -> None:
+        if group in self.rels:
+            self.rels[group] = (change(r) for r in self.rels[group])
+
+    @property
+    def node_count(self) -> int:
+        return sum(len(r) for r in self.nodes.values())
+
+    @property
+    def rel_count(self) -> int:
+        return sum(len(r) for r in self.rels.values())
+
+
+class SpoolOrigins(MutableMapping[I, tuple[str, int | None]]):
+    """Identity (a tuple of strings) → (file, row) where it was first given, in a :class:`Spool`."""
+
+    def __init__(self, spool: Spool, kind: str) -> None:
+        self.spool = spool
+        self.kind = kind
+
+    def _ident(self, key: I) -> str:
+        return _SEP.join(key)
+
+    def __getitem__(self, key: I) -> tuple[str, int | None]:
+        found = self.spool.conn.execute(
+            "SELECT file, line FROM origins WHERE kind = ? AND ident = ?",
+            (self.kind, self._ident(key))).fetchone()
+        if found is None:
+            raise KeyError(key)
+        return str(found[0]), found[1]
+
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, tuple):
+            return False
+        return self.spool.conn.execute(
+            "SELECT 1 FROM origins WHERE kind = ? AND ident = ?",
+            (self.kind, self._ident(cast(I, key)))).fetchone() is not None
+
+    def __setitem__(self, key: I, origin: tuple[str, int | None]) -> None:
+        self.spool.conn.execute("INSERT OR REPLACE INTO origins VALUES (?, ?, ?, ?)",
+                                (self.kind, self._ident(key), origin[0], origin[1]))
+
+    def __delitem__(self, key: I) -> None:
+        cur = self.spool.conn.execute("DELETE FROM origins WHERE kind = ? AND ident = ?",
+                                      (self.kind, self._ident(key)))
+        if cur.rowcount == 0:
+            raise KeyError(key)
+
+    def __iter__(self) -> Iterator[I]:
+        last = ""
+        while True:
+            idents = self.spool.conn.execute(
+                "SELECT ident FROM origins WHERE kind = ? AND ident > ? ORDER BY ident LIMIT ?",
+                (self.kind, last, CHUNK)).fetchall()
+            if not idents:
+                return
+            last = idents[-1][0]
+            for (ident,) in idents:
+                yield cast(I, tuple(ident.split(_SEP)))
+
+    def __len__(self) -> int:
+        (count,) = self.spool.conn.execute(
+            "SELECT count(*) FROM origins WHERE kind = ?", (self.kind,)).fetchone()
+        return int(count)
