@@ -48,7 +48,7 @@ def _same(given: object, stored: object) -> bool:
     return given == stored
 
 
-CHUNK = 10_000
+CHUNK = 2_000
 """Rows whose stored nodes are read at a time."""
 
 
