@@ -196,7 +196,7 @@ def bulk_into(path: Path, store: GraphStore) -> dict[str, Any]:
     store.settings = settings.model_copy(update={"neo4j_bulk_rows": 1})  # type: ignore[attr-defined]
     try:
         print(f"{path.name} into neo4j through the bulk path …", flush=True)
-        took, report = timed(lambda: load([path], store))
+        took, _ = timed(lambda: load([path], store))
     finally:
         store.settings = settings  # type: ignore[attr-defined]
     bulk = getattr(store, "last_bulk", None)
@@ -205,8 +205,9 @@ def bulk_into(path: Path, store: GraphStore) -> dict[str, Any]:
     store.last_bulk = None  # type: ignore[attr-defined]
     parts = {k: round(v, 3) for k, v in dataclasses.asdict(bulk).items() if k.endswith("_s")}
     print(f"{path.name} into neo4j (bulk): {took:.1f} s, import {bulk.import_s:.1f} s", flush=True)
-    return {"whole_s": round(took, 2), "nodes": report.nodes, **parts,
-            "nodes_per_s_import": rate(report.nodes, bulk.import_s),
+    return {"whole_s": round(took, 2), "nodes": bulk.nodes, "relationships": bulk.relationships,
+            **parts, "nodes_per_s_import": rate(bulk.nodes, bulk.import_s),
+            "rels_per_s_import": rate(bulk.relationships, bulk.import_s),
             "loadavg": [round(x, 2) for x in os.getloadavg()]}
 
 
