@@ -25,8 +25,10 @@ Steps, per store (memory store with its snapshot file; Neo4j):
 
 ``--no-baseline`` skips the whole-map runs (minutes each over a million pool; "same" is then not
 checked). ``--memory-snapshot FILE`` opens the memory store from a copy of FILE (a snapshot of the
-same generated city, e.g. kept by ``bench_snapshot.py --snapshots``) instead of loading the pool
-into it (timed: the open); the deliveries are written into the copy. ``--profile`` writes a
+same generated city that ``tupu load`` wrote) instead of loading the pool into it (timed: the
+open); the deliveries are written into the copy. The snapshots ``bench_snapshot.py --snapshots``
+keeps will not do for the *mixed* delivery: they are written without entity resolution, so their
+enterprises lack ``name_forms`` and resolution falls back to reading the whole map. ``--profile`` writes a
 cProfile of each real load to ``benchmarks/results/profile-delivery-<N>-<store>-<kind>.txt``.
 
 Printed and written to ``benchmarks/results/delivery-outside<N>.json``.
@@ -218,7 +220,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="skip the whole-map runs (resolution reading every enterprise)")
     parser.add_argument("--memory-snapshot", type=Path, default=None,
                         help="open the memory store from a copy of this snapshot of the same "
-                             "city instead of loading the pool (the open is timed)")
+                             "city, written by tupu load (with name_forms), instead of loading "
+                             "the pool (the open is timed)")
     parser.add_argument("--profile", action="store_true",
                         help="cProfile each real load into benchmarks/results/")
     args = parser.parse_args(argv)
