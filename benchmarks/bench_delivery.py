@@ -29,7 +29,8 @@ same generated city that ``tupu load`` wrote) instead of loading the pool into i
 open); the deliveries are written into the copy. The snapshots ``bench_snapshot.py --snapshots``
 keeps will not do for the *mixed* delivery: they are written without entity resolution, so their
 enterprises lack ``name_forms`` and resolution falls back to reading the whole map. ``--profile`` writes a
-cProfile of each real load to ``benchmarks/results/profile-delivery-<N>-<store>-<kind>.txt``.
+cProfile of each real load to ``benchmarks/results/profile-delivery-<N>-<store>-<kind>.txt``
+(the load column is then timed under the profiler, which slows Python-heavy parts).
 
 Printed and written to ``benchmarks/results/delivery-outside<N>.json``.
 """
@@ -223,7 +224,8 @@ def main(argv: list[str] | None = None) -> int:
                              "city, written by tupu load (with name_forms), instead of loading "
                              "the pool (the open is timed)")
     parser.add_argument("--profile", action="store_true",
-                        help="cProfile each real load into benchmarks/results/")
+                        help="cProfile each real load into benchmarks/results/ (its load_s is "
+                             "then timed under the profiler)")
     args = parser.parse_args(argv)
     results: dict[str, Any] = {"machine": machine_info(), "argv": sys.argv, "outside": args.outside}
     rows = []
