@@ -23,6 +23,15 @@ Steps, per store (memory store with its snapshot file; Neo4j):
    this change). Both must give the same review list and summary (checked);
 4. one real load of each delivery through the look-ups (write included).
 
+``--no-baseline`` skips the whole-map runs (minutes each over a million pool; "same" is then not
+checked). ``--memory-snapshot FILE`` opens the memory store from a copy of FILE (a snapshot of the
+same generated city that ``tupu load`` wrote) instead of loading the pool into it (timed: the
+open); the deliveries are written into the copy. The snapshots ``bench_snapshot.py --snapshots``
+keeps will not do for the *mixed* delivery: they are written without entity resolution, so their
+enterprises lack ``name_forms`` and resolution falls back to reading the whole map. ``--profile`` writes a
+cProfile of each real load to ``benchmarks/results/profile-delivery-<N>-<store>-<kind>.txt``
+(the load column is then timed under the profiler, which slows Python-heavy parts).
+
 Printed and written to ``benchmarks/results/delivery-outside<N>.json``.
 """
 
@@ -30,7 +39,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import cProfile
 import csv
+import io
+import os
+import pstats
+import shutil
 import statistics
 import sys
 import time
@@ -106,7 +120,8 @@ def median_of(fn: Callable[[], Any], n: int) -> tuple[float, list[float], Any]:
     return statistics.median(seconds), seconds, out
 
 
-def measure(store: GraphStore, folder: Path, repeat: int) -> dict[str, Any]:
+def measure(store: GraphStore, folder: Path, repeat: int, baseline: bool = True,
+            profile: Path | None = None) -> dict[str, Any]:
     def resolve_only() -> Any:
         d = read_sources([folder], store.schema, store=store)
         t0 = time.perf_counter()
@@ -118,7 +133,8 @@ def measure(store: GraphStore, folder: Path, repeat: int) -> dict[str, Any]:
         return [str(i) for i in report.review], report.summary
 
     out: dict[str, Any] = {}
-    for mode in ("lookup", "whole map"):
+    modes = ("lookup", "whole map") if baseline else ("lookup",)
+    for mode in modes:
         with whole_map(store) if mode == "whole map" else contextlib.nullcontext():
             runs = [resolve_only() for _ in range(repeat)]
             out[mode] = {
@@ -130,20 +146,43 @@ def measure(store: GraphStore, folder: Path, repeat: int) -> dict[str, Any]:
             out[mode].update({"dry_run_s": med, "dry_runs": [round(s, 4) for s in all_s],
                               "answer": answer})
     out["same"] = (out["lookup"]["resolved"] == out["whole map"]["resolved"]
-                   and out["lookup"]["answer"] == out["whole map"]["answer"])
+                   and out["lookup"]["answer"] == out["whole map"]["answer"]) if baseline else None
+    prof = cProfile.Profile() if profile is not None else None
     t0 = time.perf_counter()
+    if prof is not None:
+        prof.enable()
     report = load([folder], store)
+    if prof is not None:
+        prof.disable()
     out["load_s"] = time.perf_counter() - t0
+    out["loadavg"] = [round(x, 2) for x in os.getloadavg()]
+    if prof is not None and profile is not None:
+        text = io.StringIO()
+        pstats.Stats(prof, stream=text).sort_stats("cumulative").print_stats(40)
+        profile.parent.mkdir(parents=True, exist_ok=True)
+        profile.write_text(text.getvalue(), encoding="utf-8")
+        out["profile"] = str(profile.relative_to(RESULTS.parent.parent))
     out["merged"] = sum(k.merged for k in report.summary)
     out["review"] = len(report.review)
-    for mode in ("lookup", "whole map"):
+    for mode in modes:
         del out[mode]["answer"], out[mode]["resolved"]
     return out
 
 
+def open_memory(snap: Path) -> tuple[MemoryStore, dict[str, Any]]:
+    """The memory store of ``snap`` (empty when there is no such file), and the open's seconds."""
+    t0 = time.perf_counter()
+    store = MemoryStore(snap)
+    nodes = sum(store.count_nodes().values())
+    return store, {"open_s": round(time.perf_counter() - t0, 2), "nodes": nodes,
+                   "loadavg": [round(x, 2) for x in os.getloadavg()]}
+
+
 def bench_store(store: GraphStore, city: Path, root: Path, args: argparse.Namespace) -> dict[str, Any]:
     pool_s: float | None = None
-    if args.reuse_pool and store.count_nodes().get("Enterprise", 0) >= args.outside:
+    if store.name == "memory" and args.memory_snapshot is not None:
+        print(f"memory store opened from a copy of {args.memory_snapshot}", flush=True)
+    elif args.reuse_pool and store.count_nodes().get("Enterprise", 0) >= args.outside:
         print(f"{store.name} holds the pool already (--reuse-pool)", flush=True)
     else:
         store.clear()
@@ -159,7 +198,9 @@ def bench_store(store: GraphStore, city: Path, root: Path, args: argparse.Namesp
         folder = delivery_folder(root, f"delivery-{store.name}-{name}-{args.delivery}",
                                  args.delivery, uncoded)
         print(f"delivery {name} into {store.name} …", flush=True)
-        result[name] = measure(store, folder, args.repeat)
+        target = RESULTS / f"profile-delivery-{args.outside}-{store.name}-{name}.txt"
+        result[name] = measure(store, folder, args.repeat, args.baseline,
+                               target if args.profile else None)
     return result
 
 
@@ -176,6 +217,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="Neo4j: keep a pool loaded by an earlier run (and keep it at the end)")
     parser.add_argument("--workdir", type=Path, default=None, help="keep generated data here")
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--no-baseline", dest="baseline", action="store_false",
+                        help="skip the whole-map runs (resolution reading every enterprise)")
+    parser.add_argument("--memory-snapshot", type=Path, default=None,
+                        help="open the memory store from a copy of this snapshot of the same "
+                             "city, written by tupu load (with name_forms), instead of loading "
+                             "the pool (the open is timed)")
+    parser.add_argument("--profile", action="store_true",
+                        help="cProfile each real load into benchmarks/results/ (its load_s is "
+                             "then timed under the profiler)")
     args = parser.parse_args(argv)
     results: dict[str, Any] = {"machine": machine_info(), "argv": sys.argv, "outside": args.outside}
     rows = []
@@ -186,10 +236,13 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_memory:
             snap = wd / "bench-delivery.snapshot"
             snap.unlink(missing_ok=True)
-            stores.append(("memory", lambda: contextlib.nullcontext((MemoryStore(snap), {}))))
+            if args.memory_snapshot is not None:
+                shutil.copyfile(args.memory_snapshot, snap)
+            stores.append(("memory", lambda: contextlib.nullcontext(open_memory(snap))))
         if args.neo4j != "none":
             stores.append(("neo4j", lambda: neo4j_for_bench(args.neo4j)))
         for name, opener in stores:
+            print(f"opening {name} …", flush=True)
             with opener() as (store, info):
                 r = bench_store(store, city, wd, args)
                 r["server"] = info
@@ -201,9 +254,12 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append({
                     "store": name, "delivery": kind,
                     "resolve, 1st": m["lookup"]["resolve_runs"][0],
-                    "resolve": m["lookup"]["resolve_s"], "resolve (whole map)": m["whole map"]["resolve_s"],
-                    "speedup": m["whole map"]["resolve_s"] / max(m["lookup"]["resolve_s"], 1e-9),
-                    "dry run": m["lookup"]["dry_run_s"], "dry run (whole map)": m["whole map"]["dry_run_s"],
+                    "resolve": m["lookup"]["resolve_s"],
+                    "resolve (whole map)": m.get("whole map", {}).get("resolve_s"),
+                    "speedup": m["whole map"]["resolve_s"] / max(m["lookup"]["resolve_s"], 1e-9)
+                    if "whole map" in m else None,
+                    "dry run": m["lookup"]["dry_run_s"],
+                    "dry run (whole map)": m.get("whole map", {}).get("dry_run_s"),
                     "load": m["load_s"], "merged": m["merged"], "review": m["review"], "same": m["same"],
                 })
     print_table(rows, list(rows[0]) if rows else [])

@@ -26,6 +26,14 @@ queries (``benchmarks/legacy/``: the same scoring over the generic reads ``find_
 ``adjacent`` and ``get_nodes``). Every answer is checked equal to the baseline's and Neo4j's to the
 memory store's. ``--profile`` writes cProfile text profiles to ``benchmarks/results/``.
 
+``--neo4j-bulk`` loads the big pool into Neo4j as a first load through the bulk path
+(``pipeline.load`` with ``TUPU_NEO4J_BULK_ROWS`` = 1: the import tool, see ``bench_bulk.py``)
+instead of ``apply`` in parts (a million by MERGE takes over half an hour); the import's
+nodes/s is recorded. It needs the bundled server of the settings (``--neo4j private``, or
+``configured`` with ``TUPU_DATA_DIR`` the folder of ``tupu neo4j start``). ``--chain-counts-before``
+also times ``candidates`` over the big pool with ``ParkContext.chain_counts`` as it was before it
+read the located side only (``benchmarks/legacy/chain_counts.py``), same run, same stores.
+
 The Neo4j used: ``configured`` (the settings' ``TUPU_NEO4J_URI``; its database is CLEARED),
 ``private`` (a bundled server started for the run, see ``benchlib.neo4j_for_bench``) or ``none``.
 """
@@ -35,6 +43,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import cProfile
+import dataclasses
 import gc
 import io
 import os
@@ -55,6 +64,7 @@ from benchlib import (
     machine_info,
     neo4j_for_bench,
     print_table,
+    rate,
     ratio,
     split_changes,
     summary,
@@ -63,6 +73,7 @@ from benchlib import (
     write_json,
 )
 from legacy import candidates as legacy_candidates
+from legacy import chain_counts as legacy_chain_counts
 from legacy import gaps as legacy_gaps
 
 from tupu.graph.analyses import cache
@@ -148,8 +159,10 @@ def _compare(store: GraphStore, new: Callable[[GraphStore], pd.DataFrame],
     return out
 
 
-def load_into(path: Path, stores: list[GraphStore], part_size: int) -> dict[str, Any]:
-    """Read, validate and write ``path`` into every store (as bench_analyses.py does)."""
+def load_into(path: Path, stores: list[GraphStore], part_size: int,
+              bulk: bool = False) -> dict[str, Any]:
+    """Read, validate and write ``path`` into every store (as bench_analyses.py does); with
+    ``bulk``, Neo4j gets ``path`` by :func:`bulk_into` instead."""
     schema = load_schema()
     read_s, d = timed(lambda: read_sources([path], schema))
     check_references(d, MemoryStore(None, schema=schema))
@@ -158,6 +171,8 @@ def load_into(path: Path, stores: list[GraphStore], part_size: int) -> dict[str,
     info: dict[str, Any] = {"nodes": d.changes.node_count,
                             "relationships": d.changes.rel_count, "read_validate_s": read_s}
     for store in stores:
+        if bulk and store.name == "neo4j":
+            continue
         store.clear()
         node_s, rel_s = apply_in_parts(
             store, split_changes(d.changes, part_size if store.name == "neo4j" else 0))
@@ -165,7 +180,35 @@ def load_into(path: Path, stores: list[GraphStore], part_size: int) -> dict[str,
         print(f"{path.name} into {store.name}: {node_s + rel_s:.1f} s", flush=True)
     del d
     gc.collect()
+    for store in stores:
+        if bulk and store.name == "neo4j":
+            info["neo4j_bulk"] = bulk_into(path, store)
     return info
+
+
+def bulk_into(path: Path, store: GraphStore) -> dict[str, Any]:
+    """``path`` into an emptied Neo4j as a first load through the bulk path (``pipeline.load``:
+    read, resolve, check, then the import tool); seconds whole and the import's nodes/s."""
+    settings = getattr(store, "settings", None)
+    if settings is None:
+        raise SystemExit("--neo4j-bulk needs a Neo4j store connected with its settings")
+    store.clear()
+    store.settings = settings.model_copy(update={"neo4j_bulk_rows": 1})  # type: ignore[attr-defined]
+    try:
+        print(f"{path.name} into neo4j through the bulk path …", flush=True)
+        took, _ = timed(lambda: load([path], store))
+    finally:
+        store.settings = settings  # type: ignore[attr-defined]
+    bulk = getattr(store, "last_bulk", None)
+    if bulk is None:
+        raise SystemExit("the bulk path was not taken; see the log")
+    store.last_bulk = None  # type: ignore[attr-defined]
+    parts = {k: round(v, 3) for k, v in dataclasses.asdict(bulk).items() if k.endswith("_s")}
+    print(f"{path.name} into neo4j (bulk): {took:.1f} s, import {bulk.import_s:.1f} s", flush=True)
+    return {"whole_s": round(took, 2), "nodes": bulk.nodes, "relationships": bulk.relationships,
+            **parts, "nodes_per_s_import": rate(bulk.nodes, bulk.import_s),
+            "rels_per_s_import": rate(bulk.relationships, bulk.import_s),
+            "loadavg": [round(x, 2) for x in os.getloadavg()]}
 
 
 # -- the web pages -------------------------------------------------------------------------------
@@ -265,6 +308,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-pages", dest="pages", action="store_false",
                         help="skip the web pages")
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--neo4j-bulk", action="store_true",
+                        help="load the big pool into Neo4j through the bulk path (import tool) "
+                             "instead of MERGE in parts; needs the bundled server of the settings")
+    parser.add_argument("--chain-counts-before", action="store_true",
+                        help="also time candidates over the big pool with ParkContext."
+                             "chain_counts as before it read local_members only (legacy copy)")
     args = parser.parse_args(argv)
 
     payload: dict[str, Any] = {"benchmark": "queries", "command": " ".join(sys.argv),
@@ -308,7 +357,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\n== outside pool of {args.outside:,}", flush=True)
             path, gen_s = generate(args.outside, wd)
             big: dict[str, Any] = {"outside": args.outside, "generate_s": gen_s,
-                                   "load": load_into(path, stores, args.part_size)}
+                                   "load": load_into(path, stores, args.part_size,
+                                                     args.neo4j_bulk)}
             base_n = args.baseline_repeat if args.big_baseline else 0
             answers = {}
             for store in stores:
@@ -319,6 +369,19 @@ def main(argv: list[str] | None = None) -> int:
                 g = compare(f"gaps {args.outside}", store, gaps, legacy_gaps.gaps, args.repeat,
                             base_n, args.profile)
                 answers[store.name] = {"gaps": g.pop("answer"), "candidates": c.pop("answer")}
+                if args.chain_counts_before:
+                    with legacy_chain_counts.patched():
+                        before = compare(f"candidates {args.outside} chain_counts-before",
+                                         store, lambda s: candidates(s, link, LIMIT), None,
+                                         args.repeat, 0, args.profile)
+                    c["chain_counts_before"] = {
+                        k: v for k, v in before.items() if k != "answer"}
+                    c["chain_counts_before"]["same_answer"] = same(
+                        before["answer"], answers[store.name]["candidates"])
+                    c["speedup_vs_chain_counts_before"] = ratio(before["median_s"],
+                                                                c["median_s"])
+                    rows.append(_row(f"candidates, {args.outside:,} pool, chain_counts before",
+                                     store.name, before))
                 g["ratio_to_sample"] = ratio(g["median_s"],
                                              sample[store.name]["gaps"]["median_s"])
                 big[store.name] = {"candidates": c, "gaps": g}
@@ -332,6 +395,7 @@ def main(argv: list[str] | None = None) -> int:
             folder = delivery_folder(wd, args.delivery)
             for store in stores:
                 d = delivery(store, folder)
+                d["loadavg"] = [round(x, 2) for x in os.getloadavg()]
                 big[store.name]["delivery"] = d
                 rows.append({"what": f"delivery of {args.delivery}, {args.outside:,} pool (1 run)",
                              "store": store.name, "median_s": d["seconds"]})
