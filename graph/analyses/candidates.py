@@ -31,6 +31,7 @@ import math
 from collections import defaultdict
 from collections.abc import Mapping, Set as AbstractSet
 from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
@@ -176,6 +177,7 @@ def _pts(x: float) -> str:
 
 
 _NONE: frozenset[str] = frozenset()
+_NO_TIES: Mapping[str, str] = MappingProxyType({})
 
 
 @dataclass(slots=True)
@@ -193,22 +195,19 @@ class Terms:
     indirect: float
     fit: float
     need: float
-    fitting: tuple[tuple[float, str, str], ...]  # parks with space enough, largest first
+    roomiest: tuple[float, str, str] | None  # the park with the most space, when it is enough
     park: float
     invested: AbstractSet[str]
     funds_set: AbstractSet[str]
     funds: float
     unis: AbstractSet[str]
     universities: float
+    score: float  # the terms' sum, rounded
 
     def as_dict(self) -> dict[str, float]:
         return {"scale": self.scale, "brand": self.brand, "ties": self.ties,
                 "indirect": self.indirect, "fit": self.fit, "park": self.park,
                 "funds": self.funds, "universities": self.universities}
-
-    @property
-    def score(self) -> float:
-        return round(sum(self.as_dict().values()), 2)
 
 
 _BRANDS = (("listed", "上市公司"), ("unicorn", "独角兽企业"), ("top30", "全国文化企业30强"))
@@ -223,28 +222,34 @@ def score_terms(key: str, f: LinkFacts, cfg: CandidateConfig) -> Terms:
     if revenue > 0:
         ratio = math.log10(1 + revenue) / math.log10(1 + cfg.scale.full_at_revenue)
         scale = round(cfg.scale.weight * min(1.0, ratio), 2)
-    weights = {"listed": cfg.listed, "unicorn": cfg.unicorn, "top30": cfg.top30}
-    brand = sum((weights[flag] for flag, _ in _BRANDS if p.get(flag) is True), 0.0)
-    ties_with = f.direct.get(key, {})
+    brand = 0.0  # in _BRANDS' order
+    if p.get("listed") is True:
+        brand += cfg.listed
+    if p.get("unicorn") is True:
+        brand += cfg.unicorn
+    if p.get("top30") is True:
+        brand += cfg.top30
+    ties_with = f.direct.get(key, _NO_TIES)
+    ties = min(cfg.ties.direct_cap, cfg.ties.direct * len(ties_with))
     via = f.partners.get(key, _NONE)
     reached: AbstractSet[str] = _NONE
     if via:
         reached = set().union(*(f.reach.get(x, ()) for x in via)) - set(ties_with)
+    indirect = min(cfg.ties.indirect_cap, cfg.ties.indirect * len(reached))
+    fit = round(f.fit, 2)
     need = space_need(p.get("employees"), cfg)
-    fitting = tuple(pk for pk in f.parks if pk[0] >= need)
+    roomiest = f.parks[0] if f.parks and f.parks[0][0] >= need else None  # parks: largest first
+    park = cfg.park.weight if roomiest is not None else 0.0
     inv = f.invested.get(key, _NONE)
     funds_set = f.focus_funds | inv if inv else f.focus_funds
+    funds = min(cfg.fund_cap, cfg.fund * len(funds_set))
     coop = f.coop_unis.get(key, _NONE)
     unis = f.universities | coop if coop else f.universities
-    return Terms(
-        key=key, scale=scale, brand=brand, ties_with=ties_with,
-        ties=min(cfg.ties.direct_cap, cfg.ties.direct * len(ties_with)),
-        via=via, reached=reached,
-        indirect=min(cfg.ties.indirect_cap, cfg.ties.indirect * len(reached)),
-        fit=round(f.fit, 2), need=need, fitting=fitting,
-        park=cfg.park.weight if fitting else 0.0, invested=inv, funds_set=funds_set,
-        funds=min(cfg.fund_cap, cfg.fund * len(funds_set)), unis=unis,
-        universities=min(cfg.university_cap, cfg.university * len(unis)))
+    universities = min(cfg.university_cap, cfg.university * len(unis))
+    # positional, in the fields' order (called for every member of the pool)
+    return Terms(key, scale, brand, ties_with, ties, via, reached, indirect, fit, need, roomiest,
+                 park, inv, funds_set, funds, unis, universities,
+                 round(scale + brand + ties + indirect + fit + park + funds + universities, 2))
 
 
 def score_candidate(key: str, f: LinkFacts, cfg: CandidateConfig) -> dict[str, Any]:
@@ -270,9 +275,9 @@ def score_candidate(key: str, f: LinkFacts, cfg: CandidateConfig) -> dict[str, A
                                     f"（以商引商），每家{cfg.ties.indirect:g}分"))
     if t.fit:
         reasons.append((t.fit, f.fit_text))
-    if t.fitting:
-        first = t.fitting[0]
-        reasons.append((t.park, f"{first[2]}定位于本环节，空置{area_text(first[0])}，"
+    if t.roomiest is not None:
+        vacant, _, park_name = t.roomiest
+        reasons.append((t.park, f"{park_name}定位于本环节，空置{area_text(vacant)}，"
                                 f"满足约{area_text(t.need)}需求"))
     if t.funds_set:
         inv = t.invested

@@ -309,10 +309,11 @@ class MemoryQueries(GraphQueries):
         self._idx()
         g = self.store.graph
         pool = sorted(self._members(link) - self._located(ENTERPRISE))
+        nodes = g._node  # the node dicts themselves (NodeView's lookup costs a call per node)
         out = []
         for key in pool:
-            data = g.nodes[(ENTERPRISE, key)]
-            out.append(PoolMember(key, tuple((p, data[p]) for p in POOL_PROPS if p in data)))
+            data = nodes[(ENTERPRISE, key)]
+            out.append(PoolMember(key, tuple([(p, data[p]) for p in POOL_PROPS if p in data])))
         return tuple(out)
 
     def _ties(self, nid: NodeId) -> Iterator[tuple[NodeId, str, bool]]:
