@@ -30,7 +30,8 @@ from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequen
 from pathlib import Path
 from typing import Any, Generic, TypeVar, cast, overload
 
-from tupu.graph.stores.model import Props, RelGroup, RelRow
+from tupu.graph.stores.model import Props, RelGroup, RelRow, RowCounts
+from tupu.graph.stores.neo4j_server import pid_alive
 
 __all__ = ["CHUNK", "PREFIX", "Spool", "SpoolChangeSet", "SpoolOrigins", "SpoolRows", "freeze", "remove_stale",
            "thaw"]
@@ -154,20 +155,10 @@ def remove_stale(folder: Path) -> list[Path]:
     removed = []
     for old in folder.glob(f"{PREFIX}*-*"):
         pid = old.name[len(PREFIX):].split("-", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)) and old.is_dir():
+        if pid.isdigit() and not pid_alive(int(pid)) and old.is_dir():
             shutil.rmtree(old, ignore_errors=True)
             removed.append(old)
     return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _writable(folder: Path) -> bool:
@@ -293,7 +284,7 @@ class _Parts(MutableMapping[K, SpoolRows[T]], Generic[K, T]):
         return len(self._parts)
 
 
-class SpoolChangeSet:
+class SpoolChangeSet(RowCounts):
     """A change set whose rows are in a :class:`Spool` (see the module docstring)."""
 
     def __init__(self, spool: Spool) -> None:
@@ -319,14 +310,6 @@ class SpoolChangeSet:
     def rewrite_rels(self, group: RelGroup, change: Callable[[RelRow], RelRow]) -> None:
         if group in self.rels:
             self.rels[group] = (change(r) for r in self.rels[group])
-
-    @property
-    def node_count(self) -> int:
-        return sum(len(r) for r in self.nodes.values())
-
-    @property
-    def rel_count(self) -> int:
-        return sum(len(r) for r in self.rels.values())
 
 
 class SpoolOrigins(MutableMapping[I, tuple[str, int | None]]):

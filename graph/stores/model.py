@@ -68,8 +68,23 @@ class RelRow:
 RelGroup: TypeAlias = tuple[str, str, str]  # (type, start label, end label)
 
 
+class RowCounts:
+    """``node_count`` and ``rel_count`` of a change set's rows, wherever they are kept."""
+
+    nodes: Mapping[str, Sequence[Props]]
+    rels: Mapping[RelGroup, Sequence[RelRow]]
+
+    @property
+    def node_count(self) -> int:
+        return sum(len(r) for r in self.nodes.values())
+
+    @property
+    def rel_count(self) -> int:
+        return sum(len(r) for r in self.rels.values())
+
+
 @dataclass
-class ChangeSet:
+class ChangeSet(RowCounts):
     """Everything one load writes, validated and shaped, before it touches a store.
 
     Nodes are grouped by label, relationships by (type, start label, end label). A store applies a
@@ -103,14 +118,6 @@ class ChangeSet:
     def rewrite_rels(self, group: RelGroup, change: Callable[[RelRow], RelRow]) -> None:
         if group in self.rels:
             self.rels[group] = [change(r) for r in self.rels[group]]
-
-    @property
-    def node_count(self) -> int:
-        return sum(len(r) for r in self.nodes.values())
-
-    @property
-    def rel_count(self) -> int:
-        return sum(len(r) for r in self.rels.values())
 
 
 class Changes(Protocol):
