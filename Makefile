@@ -30,7 +30,7 @@ lock: setup
 demo: setup
 	$(BIN)/tupu demo
 
-# The whole suite (scripts/test.sh; README "Quick start" gives the time): TEST_WORKERS pytest-xdist
+# The whole suite (scripts/test.sh; about 7 minutes, README "Quick start"): TEST_WORKERS pytest-xdist
 # workers (default 2), each with a bundled Neo4j of its own, started when Java and Maven are there
 # (a first build downloads it and shows Maven's progress; the start deadline counts from the launch). In CI TUPU_REQUIRE_NEO4J=1 turns a missing or failed Neo4j
 # into a failure before any test runs, instead of skipped Neo4j tests. Tests marked `bench`
