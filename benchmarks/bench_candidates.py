@@ -11,9 +11,12 @@ A city with ``--outside N`` enterprises is generated (``data/generate_sample.py`
 a memory store once (kept as a snapshot in ``--snapshots`` and reused), then
 ``_candidates(store, LINK, limit)`` — the computation behind ``tupu candidates`` and the
 candidates pages, outside the per-version cache — is timed ``--repeat`` times, alternating with
-the same function of ``graph/analyses/candidates.py`` as it is at git revision ``--baseline``
-(that one file loaded from the revision; everything it imports is this checkout's, so the
-difference measured is that module's). Both answers are checked equal. Medians of wall and CPU
+the same function of ``graph/analyses/candidates.py`` and ``graph/analyses/matching.py`` (the park
+ranking of the shown candidates) as they are at git revision ``--baseline`` (those two files
+loaded from the revision; everything else they import is this checkout's, so the difference
+measured is theirs). Both answers are checked equal. ``--store neo4j`` runs it on the Neo4j of
+the settings (``TUPU_NEO4J_URI``…), which must hold the same city already (e.g. loaded by
+``bench_queries.py --neo4j-bulk``). Medians of wall and CPU
 seconds (this process) are printed and written to
 ``benchmarks/results/candidates-outside<N>.json``; ``--profile`` adds a cProfile of the current
 code's call (top 25 by cumulative time) to ``results/profile-candidates-outside<N>.txt``.
@@ -22,6 +25,7 @@ code's call (top 25 by cumulative time) to ``results/profile-candidates-outside<
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import importlib.util
 import io
@@ -30,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -39,24 +44,41 @@ from tupu.graph.analyses import cache
 from tupu.graph.analyses import candidates as current
 from tupu.graph.analyses.config import default_analysis_config
 from tupu.graph.stores.memory_store import MemoryStore
+from tupu.graph.stores.store import GraphStore
+from tupu.settings import load_settings
 from tupu.graph.stores.snapshot import write_snapshot
 from tupu.loaders.pipeline import load
 
 LINK = "esports-games.publishing"
+MATCHING = "tupu.graph.analyses.matching"
 
 
-def baseline_module(rev: str, folder: Path) -> ModuleType:
-    """``graph/analyses/candidates.py`` of git revision ``rev``, imported as its own module."""
-    source = subprocess.run(["git", "show", f"{rev}:graph/analyses/candidates.py"], cwd=REPO,
+def baseline_module(rev: str, folder: Path, path: str, name: str) -> ModuleType:
+    """The file ``path`` of git revision ``rev``, imported as the module ``name``."""
+    source = subprocess.run(["git", "show", f"{rev}:{path}"], cwd=REPO,
                             check=True, capture_output=True).stdout
-    path = folder / "baseline_candidates.py"
-    path.write_bytes(source)
-    spec = importlib.util.spec_from_file_location("baseline_candidates", path)
+    file = folder / f"{name}.py"
+    file.write_bytes(source)
+    spec = importlib.util.spec_from_file_location(name, file)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up
     spec.loader.exec_module(module)
     return module
+
+
+@contextlib.contextmanager
+def matching_of(module: ModuleType | None) -> Iterator[None]:
+    """``_candidates`` imports the park ranking when it runs: give it ``module``'s."""
+    if module is None:
+        yield
+        return
+    current = sys.modules[MATCHING]
+    sys.modules[MATCHING] = module
+    try:
+        yield
+    finally:
+        sys.modules[MATCHING] = current
 
 
 def open_city(n_outside: int, data: Path, snapshots: Path | None) -> MemoryStore:
@@ -74,11 +96,13 @@ def open_city(n_outside: int, data: Path, snapshots: Path | None) -> MemoryStore
     return store
 
 
-def run_once(module: ModuleType, store: MemoryStore, limit: int | None) -> tuple[float, float, Any]:
+def run_once(module: ModuleType, store: GraphStore, limit: int | None,
+             matching: ModuleType | None = None) -> tuple[float, float, Any]:
     cfg = default_analysis_config()
-    c0, t0 = time.process_time(), time.perf_counter()
-    df = module._candidates(store, LINK, limit, cfg.candidates, cfg.gaps, None)
-    return time.perf_counter() - t0, time.process_time() - c0, df
+    with matching_of(matching):
+        c0, t0 = time.process_time(), time.perf_counter()
+        df = module._candidates(store, LINK, limit, cfg.candidates, cfg.gaps, None)
+        return time.perf_counter() - t0, time.process_time() - c0, df
 
 
 def main() -> int:
@@ -90,18 +114,30 @@ def main() -> int:
     ap.add_argument("--snapshots", type=Path, default=None, help="keep/reuse the city's snapshot")
     ap.add_argument("--workdir", type=Path, default=None, help="where the city is generated")
     ap.add_argument("--profile", action="store_true", help="cProfile of one current call")
+    ap.add_argument("--store", choices=("memory", "neo4j"), default="memory",
+                    help="neo4j: the configured Neo4j, holding the city already")
     args = ap.parse_args()
     with workdir(args.workdir) as data, tempfile.TemporaryDirectory() as tmp, cache.disabled():
-        baseline = baseline_module(args.baseline, Path(tmp))
+        baseline = baseline_module(args.baseline, Path(tmp), "graph/analyses/candidates.py",
+                                   "baseline_candidates")
+        old_matching = baseline_module(args.baseline, Path(tmp), "graph/analyses/matching.py",
+                                       "baseline_matching")
         t0 = time.perf_counter()
-        store = open_city(args.outside, data, args.snapshots)
+        store: GraphStore
+        if args.store == "neo4j":
+            from tupu.graph.stores.neo4j_store import Neo4jStore
+
+            store = Neo4jStore.connect(load_settings())
+        else:
+            store = open_city(args.outside, data, args.snapshots)
         opened = time.perf_counter() - t0
         runs: dict[str, dict[str, list[float]]] = {"current": {"wall": [], "cpu": []},
                                                    "baseline": {"wall": [], "cpu": []}}
         answers = {}
         for i in range(args.repeat + 1):  # the first round warms the indexes, untimed
-            for name, module in (("current", current), ("baseline", baseline)):
-                wall, cpu, df = run_once(module, store, args.limit)
+            for name, module, parks in (("current", current, None),
+                                        ("baseline", baseline, old_matching)):
+                wall, cpu, df = run_once(module, store, args.limit, parks)
                 answers[name] = df
                 if i:
                     runs[name]["wall"].append(wall)
@@ -109,7 +145,7 @@ def main() -> int:
         same = answers["current"].equals(answers["baseline"])
         result: dict[str, Any] = {
             "benchmark": "candidates", "command": " ".join(sys.argv), "machine": machine_info(),
-            "outside": args.outside, "link": LINK, "limit": args.limit,
+            "outside": args.outside, "store": args.store, "link": LINK, "limit": args.limit,
             "pool": len(store.queries().link_pool(LINK)), "open_s": round(opened, 2),
             "baseline_rev": args.baseline, "same": same,
         }
@@ -118,6 +154,7 @@ def main() -> int:
         b, c = result["baseline"], result["current"]
         result["speedup_wall"] = round(b["median_s"] / c["median_s"], 2)
         result["speedup_cpu"] = round(b["cpu"]["median_s"] / c["cpu"]["median_s"], 2)
+        suffix = "" if args.store == "memory" else f"-{args.store}"
         if args.profile:
             prof = cProfile.Profile()
             prof.enable()
@@ -125,8 +162,9 @@ def main() -> int:
             prof.disable()
             text = io.StringIO()
             pstats.Stats(prof, stream=text).sort_stats("cumulative").print_stats(25)
-            (RESULTS / f"profile-candidates-outside{args.outside}.txt").write_text(text.getvalue())
-    out = write_json(RESULTS / f"candidates-outside{args.outside}.json", result)
+            (RESULTS / f"profile-candidates-outside{args.outside}{suffix}.txt").write_text(
+                text.getvalue())
+    out = write_json(RESULTS / f"candidates-outside{args.outside}{suffix}.json", result)
     print(f"pool {result['pool']:,} in {LINK}; current {c['median_s']} s ({c['cpu']['median_s']} "
           f"s CPU), baseline {b['median_s']} s ({b['cpu']['median_s']} s CPU): "
           f"{result['speedup_wall']}x ({result['speedup_cpu']}x by CPU); same={same}; {out}")

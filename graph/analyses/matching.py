@@ -219,9 +219,10 @@ def best_parks(store: GraphStore, keys: Collection[str], config: MatchingConfig 
     """The park :func:`parks_for` ranks first for each enterprise of ``keys``: (id, name), or
     (None, None) without parks. The one best-park rule of candidates, parks and the pages."""
     context = ParkContext(store)
+    facts = _enterprise_facts(store, keys)
     out: dict[str, tuple[str | None, str | None]] = {}
     for key in keys:
-        rows = _park_rows(store, key, config, candidate_config, context)
+        rows = _park_rows(store, key, config, candidate_config, context, facts[key])
         best = min(rows, key=_park_order, default=None)  # parks_for's first row, no frame
         out[key] = (None, None) if best is None else (str(best["park"]), str(best["park_name"]))
     return out
@@ -241,32 +242,56 @@ def parks_for(store: GraphStore, enterprise_id: str, config: MatchingConfig | No
                    None)
 
 
+@dataclass(frozen=True)
+class _EnterpriseFacts:
+    """What an enterprise's park ranking reads of it: its properties (None: no such enterprise),
+    sub-sectors, tied enterprises and their display names."""
+
+    props: Mapping[str, Any] | None
+    codes: list[str]
+    partners: set[str]
+    partner_names: dict[str, str]
+
+
+def _enterprise_facts(store: GraphStore, keys: Collection[str]) -> dict[str, _EnterpriseFacts]:
+    """The facts of every enterprise of ``keys``, in a few reads for all of them (one per
+    relationship type and direction, not per enterprise)."""
+    wanted = sorted(set(keys))
+    props = {n.key: n.props for n in store.get_nodes("Enterprise", wanted)}
+    codes = _enterprise_codes(store, wanted)
+    partners: dict[str, set[str]] = {k: set() for k in wanted}
+    for rtype in TIE_TYPES:
+        for r in store.adjacent(rtype, "Enterprise", wanted, "out"):
+            if r.end.label == "Enterprise":
+                partners[r.start.key].add(r.end.key)
+        for r in store.adjacent(rtype, "Enterprise", wanted, "in"):
+            partners[r.end.key].add(r.start.key)
+    for key, tied in partners.items():
+        tied.discard(key)
+    named = {n.key: _display(n.props, n.key)
+             for n in store.get_nodes("Enterprise", set().union(*partners.values()))}
+    return {k: _EnterpriseFacts(props.get(k), codes.get(k, []), partners[k],
+                                {p: named[p] for p in partners[k] if p in named})
+            for k in wanted}
+
+
 def _park_rows(store: GraphStore, enterprise_id: str, config: MatchingConfig | None,
-               candidate_config: CandidateConfig | None,
-               context: ParkContext | None) -> list[dict[str, Any]]:
-    """One row per park for ``enterprise_id``: its terms, score and reasons (unordered)."""
+               candidate_config: CandidateConfig | None, context: ParkContext | None,
+               known: _EnterpriseFacts | None = None) -> list[dict[str, Any]]:
+    """One row per park for ``enterprise_id``: its terms, score and reasons (unordered);
+    ``known``: its facts, read already with others' (:func:`best_parks`)."""
     cfg = (config or default_analysis_config().matching).parks
     ccfg = candidate_config or default_analysis_config().candidates
-    ent = store.get_node("Enterprise", enterprise_id)
-    if ent is None:
+    facts = known or _enterprise_facts(store, [enterprise_id])[enterprise_id]
+    if facts.props is None:
         raise UnknownName("Enterprise", enterprise_id, (), ())
     ctx = context or ParkContext(store)
     where = ctx.where
-    codes = _enterprise_codes(store, [enterprise_id]).get(enterprise_id, [])
-    links = ctx.links_of(codes)
+    links = ctx.links_of(facts.codes)
     link_names = {x: ctx.link_name[x] for x in links}
     positioned = ctx.positioned(links)
-    need = space_need(ent.props.get("employees"), ccfg)
-
-    partners: set[str] = set()
-    for rtype in TIE_TYPES:
-        for r in store.adjacent(rtype, "Enterprise", [enterprise_id], "out"):
-            if r.end.label == "Enterprise":
-                partners.add(r.end.key)
-        for r in store.adjacent(rtype, "Enterprise", [enterprise_id], "in"):
-            partners.add(r.start.key)
-    partners.discard(enterprise_id)
-    partner_names = {n.key: _display(n.props, n.key) for n in store.get_nodes("Enterprise", partners)}
+    need = space_need(facts.props.get("employees"), ccfg)
+    partners, partner_names = facts.partners, facts.partner_names
 
     near = ctx.near(links)
     chain_counts = ctx.chain_counts(near, enterprise_id)
