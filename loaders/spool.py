@@ -20,7 +20,9 @@ killed process is removed by the next load that spools in the same data dir. Row
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import marshal
 import os
 import shutil
@@ -33,8 +35,8 @@ from typing import Any, Generic, TypeVar, cast, overload
 from tupu.graph.stores.model import Props, RelGroup, RelRow, RowCounts
 from tupu.graph.stores.neo4j_server import pid_alive
 
-__all__ = ["CHUNK", "PREFIX", "Spool", "SpoolChangeSet", "SpoolOrigins", "SpoolRows", "freeze", "remove_stale",
-           "thaw"]
+__all__ = ["CHUNK", "PREFIX", "Spool", "SpoolChangeSet", "SpoolOrigins", "SpoolRows", "freeze",
+           "remove_stale", "thaw"]
 
 PREFIX = "tupu-spool-"
 """Spool folders are ``tupu-spool-<pid>-<random>``: a later load removes those of dead processes."""
@@ -131,6 +133,15 @@ class Spool:
             raise RuntimeError("the spool is closed")
         return self.db
 
+    def run(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        """``sql`` on the spool's file (its failures as :func:`_os_error` says)."""
+        with _os_error(self.path):
+            return self.conn.execute(sql, params)
+
+    def run_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        with _os_error(self.path):
+            self.conn.executemany(sql, rows)
+
     def new_part(self) -> int:
         self._parts += 1
         return self._parts
@@ -147,6 +158,25 @@ class Spool:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+_ERRNO = {"SQLITE_FULL": errno.ENOSPC, "SQLITE_IOERR": errno.EIO, "SQLITE_CANTOPEN": errno.EACCES}
+"""sqlite's result codes (and their extended forms, ``SQLITE_IOERR_WRITE``…) that are the file's."""
+
+
+@contextlib.contextmanager
+def _os_error(path: Path) -> Iterator[None]:
+    """sqlite's failures to write or read the spool file (a full disk above all) as the
+    :class:`OSError` they are, naming the file, so that the command line and the API report them
+    as any other file-system failure (one Chinese line, exit 3 for a full disk; nothing written)."""
+    try:
+        yield
+    except sqlite3.OperationalError as e:
+        name = str(getattr(e, "sqlite_errorname", ""))
+        code = next((c for n, c in _ERRNO.items() if name == n or name.startswith(n + "_")), None)
+        if code is None:
+            raise
+        raise OSError(code, os.strerror(code), str(path)) from e
 
 
 def remove_stale(folder: Path) -> list[Path]:
@@ -184,20 +214,13 @@ class SpoolRows(Sequence[T]):
 
     def _flush(self) -> None:
         if self._pending:
-            self.spool.conn.executemany("INSERT INTO rows VALUES (?, ?, ?)", self._pending)
+            self.spool.run_many("INSERT INTO rows VALUES (?, ?, ?)", self._pending)
             self._pending = []
 
     def extend(self, rows: Iterable[T]) -> None:
-        self._flush()
-        pending: list[tuple[int, int, bytes]] = []
         for row in rows:
-            pending.append((self.part, self._len, self._pack(row)))
-            self._len += 1
-            if len(pending) >= CHUNK:
-                self.spool.conn.executemany("INSERT INTO rows VALUES (?, ?, ?)", pending)
-                pending = []
-        if pending:
-            self.spool.conn.executemany("INSERT INTO rows VALUES (?, ?, ?)", pending)
+            self.append(row)
+        self._flush()
 
     def __len__(self) -> int:
         return self._len
@@ -206,7 +229,7 @@ class SpoolRows(Sequence[T]):
         self._flush()
         done = 0
         while done < self._len:
-            blobs = self.spool.conn.execute(
+            blobs = self.spool.run(
                 "SELECT data FROM rows WHERE part = ? AND seq >= ? ORDER BY seq LIMIT ?",
                 (self.part, done, CHUNK)).fetchall()
             if not blobs:
@@ -224,13 +247,13 @@ class SpoolRows(Sequence[T]):
             return [self[j] for j in range(*i.indices(self._len))]
         j = self._index(i)
         self._flush()
-        (blob,) = self.spool.conn.execute(
+        (blob,) = self.spool.run(
             "SELECT data FROM rows WHERE part = ? AND seq = ?", (self.part, j)).fetchone()
         return self._unpack(blob)
 
     def __setitem__(self, i: int, row: T) -> None:
         self._flush()
-        self.spool.conn.execute("UPDATE rows SET data = ? WHERE part = ? AND seq = ?",
+        self.spool.run("UPDATE rows SET data = ? WHERE part = ? AND seq = ?",
                                 (self._pack(row), self.part, self._index(i)))
 
     def _index(self, i: int) -> int:
@@ -241,7 +264,7 @@ class SpoolRows(Sequence[T]):
 
     def drop(self) -> None:
         self._pending = []
-        self.spool.conn.execute("DELETE FROM rows WHERE part = ?", (self.part,))
+        self.spool.run("DELETE FROM rows WHERE part = ?", (self.part,))
         self._len = 0
 
     clear = drop
@@ -323,7 +346,7 @@ class SpoolOrigins(MutableMapping[I, tuple[str, int | None]]):
         return _SEP.join(key)
 
     def __getitem__(self, key: I) -> tuple[str, int | None]:
-        found = self.spool.conn.execute(
+        found = self.spool.run(
             "SELECT file, line FROM origins WHERE kind = ? AND ident = ?",
             (self.kind, self._ident(key))).fetchone()
         if found is None:
@@ -333,16 +356,16 @@ class SpoolOrigins(MutableMapping[I, tuple[str, int | None]]):
     def __contains__(self, key: object) -> bool:
         if not isinstance(key, tuple):
             return False
-        return self.spool.conn.execute(
+        return self.spool.run(
             "SELECT 1 FROM origins WHERE kind = ? AND ident = ?",
             (self.kind, self._ident(cast(I, key)))).fetchone() is not None
 
     def __setitem__(self, key: I, origin: tuple[str, int | None]) -> None:
-        self.spool.conn.execute("INSERT OR REPLACE INTO origins VALUES (?, ?, ?, ?)",
+        self.spool.run("INSERT OR REPLACE INTO origins VALUES (?, ?, ?, ?)",
                                 (self.kind, self._ident(key), origin[0], origin[1]))
 
     def __delitem__(self, key: I) -> None:
-        cur = self.spool.conn.execute("DELETE FROM origins WHERE kind = ? AND ident = ?",
+        cur = self.spool.run("DELETE FROM origins WHERE kind = ? AND ident = ?",
                                       (self.kind, self._ident(key)))
         if cur.rowcount == 0:
             raise KeyError(key)
@@ -350,7 +373,7 @@ class SpoolOrigins(MutableMapping[I, tuple[str, int | None]]):
     def __iter__(self) -> Iterator[I]:
         last = ""
         while True:
-            idents = self.spool.conn.execute(
+            idents = self.spool.run(
                 "SELECT ident FROM origins WHERE kind = ? AND ident > ? ORDER BY ident LIMIT ?",
                 (self.kind, last, CHUNK)).fetchall()
             if not idents:
@@ -360,6 +383,6 @@ class SpoolOrigins(MutableMapping[I, tuple[str, int | None]]):
                 yield cast(I, tuple(ident.split(_SEP)))
 
     def __len__(self) -> int:
-        (count,) = self.spool.conn.execute(
+        (count,) = self.spool.run(
             "SELECT count(*) FROM origins WHERE kind = ?", (self.kind,)).fetchone()
         return int(count)

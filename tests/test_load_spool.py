@@ -269,3 +269,29 @@ def test_the_setting_decides_which_loads_spool(
     get_settings.cache_clear()
     with pytest.raises(ConfigError):
         get_settings()
+
+
+class Cramped(Recorded):
+    """A spool whose file may not grow past a few pages: sqlite answers as on a full disk."""
+
+    def __init__(self, where: Path | None = None) -> None:
+        super().__init__(where)
+        self.conn.execute("PRAGMA max_page_count = 8")
+
+
+def test_a_full_disk_under_the_spool_is_one_chinese_line_and_exit_3(
+    tmp_path: Path, settings: Settings, spools: list[Recorded],
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    from tupu.api.cli import main
+
+    load([rw.base_city(tmp_path / "city")], MemoryStore(settings.snapshot_path))
+    before = store_content(MemoryStore(settings.snapshot_path))
+    monkeypatch.setattr(pipeline, "Spool", Cramped)
+    code = main(["load", str(export(tmp_path / "名录.csv", 2_000))])
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert code == 3 and len(lines) == 1 and "Traceback" not in err, err
+    assert "磁盘空间不足" in lines[0] and "delivery.sqlite" in lines[0], lines[0]
+    assert store_content(MemoryStore(settings.snapshot_path)) == before
+    assert spools and not any(s.dir.exists() for s in spools)
