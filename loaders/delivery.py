@@ -7,18 +7,18 @@ set to a store.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Collection, MutableMapping
 from dataclasses import dataclass, field
 
 from tupu.errors import Problem
 from tupu.graph.stores.model import ChangeSet, Props
+from tupu.graph.stores.store import utc_now
 from tupu.loaders.spool import Spool, SpoolChangeSet, SpoolOrigins
+from tupu.messages import msg
 
 Origin = tuple[str, int | None]
 NodeIdent = tuple[str, str]  # (label, key)
 RelIdent = tuple[str, str, str, str, str]  # (type, start label, start key, end label, end key)
-from tupu.messages import msg
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,9 +37,7 @@ class Reference:
 class Delivery:
     """The state of one load while its sources are read."""
 
-    loaded_at: str = field(
-        default_factory=lambda: dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-    )
+    loaded_at: str = field(default_factory=utc_now)
     changes: ChangeSet | SpoolChangeSet = field(default_factory=ChangeSet)
     problems: list[Problem] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)

@@ -20,9 +20,9 @@ be resolved is a problem naming its file, row and column, in Chinese.
 
 from __future__ import annotations
 
+import marshal
 import re
 from collections import defaultdict
-import marshal
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any

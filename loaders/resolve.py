@@ -349,14 +349,10 @@ def _coded_part(
     return [part[k] for k in sorted(part)]
 
 
-def with_name_forms(rows: Sequence[Props], stored: Mapping[str, Node]) -> list[Props]:
-    """``rows`` each with :data:`NAME_FORMS` of the names the enterprise has once it is written
-    (the row's, else the stored node's: a write adds to what is stored)."""
-    return [with_forms(row, stored) for row in rows]
-
-
 def with_forms(row: Props, stored: Mapping[str, Node]) -> Props:
-    """``row`` with :data:`NAME_FORMS` (in place: a copy of every row doubled the peak)."""
+    """``row`` with :data:`NAME_FORMS` of the names the enterprise has once it is written (the
+    row's, else the stored node's: a write adds to what is stored); in place: a copy of every row
+    doubled the peak."""
     node = stored.get(str(row["id"]))
     before = node.props if node is not None else {}
     names = {p: row[p] if p in row else before.get(p) for p in ("name", "short_name", "aliases")}

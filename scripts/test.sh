@@ -58,14 +58,10 @@ else
   echo "make test: Java or Maven missing: Neo4j tests will be skipped" >&2
 fi
 
-if [ -n "$ports" ]; then
-  export TUPU_TEST_NEO4J_PORTS=$ports
-  export TUPU_NEO4J_URI=bolt://127.0.0.1:$PORT0 TUPU_NEO4J_BOLT_PORT=$PORT0
-else
-  # nothing listens on these ports: the Neo4j tests skip (or fail under TUPU_REQUIRE_NEO4J=1)
-  unset TUPU_TEST_NEO4J_PORTS
-  export TUPU_NEO4J_URI=bolt://127.0.0.1:$PORT0 TUPU_NEO4J_BOLT_PORT=$PORT0
-fi
+# worker 0's server is also the default; when none started, nothing listens there and the Neo4j
+# tests skip (or fail under TUPU_REQUIRE_NEO4J=1)
+export TUPU_NEO4J_URI=bolt://127.0.0.1:$PORT0 TUPU_NEO4J_BOLT_PORT=$PORT0
+if [ -n "$ports" ]; then export TUPU_TEST_NEO4J_PORTS=$ports; else unset TUPU_TEST_NEO4J_PORTS; fi
 
 if [ "$WORKERS" -gt 1 ]; then
   xdist=(-n "$WORKERS" --dist worksteal)

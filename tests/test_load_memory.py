@@ -87,19 +87,18 @@ def traced(paths: list[Path], store: MemoryStore, dry_run: bool) -> tuple[LoadRe
     return report, peak - before, after - before
 
 
-def check_bound(tmp_path: Path, store: MemoryStore, rows: int,
-                bound: int = BOUND_BYTES_PER_ROW) -> None:
+def check_bound(tmp_path: Path, store: MemoryStore, rows: int) -> None:
     path = export(tmp_path / "外地企业名录.csv", rows)
     report, dry, _ = traced([path], store, dry_run=True)
     assert report.nodes["Enterprise"] == rows and not report.written
-    assert dry / rows < bound, f"dry run: {dry / rows:.0f} bytes a row at its peak"
+    assert dry / rows < BOUND_BYTES_PER_ROW, f"dry run: {dry / rows:.0f} bytes a row at its peak"
     assert store.count_nodes().get("Enterprise", 0) == 0
     report, peak, graph = traced([path], store, dry_run=False)
     assert report.written and store.count_nodes()["Enterprise"] == rows
     working = peak - graph  # what the load held beyond what the graph keeps
     print(f"{rows} rows: dry run {dry / rows:.0f}, load {working / rows:.0f} bytes a row at the "
           f"peak; the graph {graph / rows:.0f} bytes an enterprise")
-    assert working / rows < bound, f"load: {working / rows:.0f} bytes a row"
+    assert working / rows < BOUND_BYTES_PER_ROW, f"load: {working / rows:.0f} bytes a row"
 
 
 @pytest.fixture

@@ -205,12 +205,12 @@ class Terms:
     score: float  # the terms' sum, rounded
 
     def as_dict(self) -> dict[str, float]:
-        return {"scale": self.scale, "brand": self.brand, "ties": self.ties,
-                "indirect": self.indirect, "fit": self.fit, "park": self.park,
-                "funds": self.funds, "universities": self.universities}
+        """The terms by name, in :data:`TERMS`' order."""
+        return {term: getattr(self, term) for term in TERMS}
 
 
 _BRANDS = (("listed", "上市公司"), ("unicorn", "独角兽企业"), ("top30", "全国文化企业30强"))
+"""The brand flags, each weighted by the configuration's field of the same name, and their words."""
 
 
 def score_terms(key: str, f: LinkFacts, cfg: CandidateConfig) -> Terms:
@@ -222,13 +222,10 @@ def score_terms(key: str, f: LinkFacts, cfg: CandidateConfig) -> Terms:
     if revenue > 0:
         ratio = math.log10(1 + revenue) / math.log10(1 + cfg.scale.full_at_revenue)
         scale = round(cfg.scale.weight * min(1.0, ratio), 2)
-    brand = 0.0  # in _BRANDS' order
-    if p.get("listed") is True:
-        brand += cfg.listed
-    if p.get("unicorn") is True:
-        brand += cfg.unicorn
-    if p.get("top30") is True:
-        brand += cfg.top30
+    brand = 0.0
+    for flag, _ in _BRANDS:
+        if p.get(flag) is True:
+            brand += getattr(cfg, flag)
     ties_with = f.direct.get(key, _NO_TIES)
     ties = min(cfg.ties.direct_cap, cfg.ties.direct * len(ties_with))
     via = f.partners.get(key, _NONE)
@@ -260,8 +257,7 @@ def score_candidate(key: str, f: LinkFacts, cfg: CandidateConfig) -> dict[str, A
     reasons: list[tuple[float, str]] = []
     if t.scale:
         reasons.append((t.scale, f"营业收入{money_text(float(p.get('annual_revenue') or 0.0))}"))
-    weights = {"listed": cfg.listed, "unicorn": cfg.unicorn, "top30": cfg.top30}
-    reasons.extend((weights[flag], word) for flag, word in _BRANDS if p.get(flag) is True)
+    reasons.extend((getattr(cfg, flag), word) for flag, word in _BRANDS if p.get(flag) is True)
     if t.ties_with:
         kinds = "/".join(sorted(set(t.ties_with.values())))
         names = "、".join(f.local_names.get(e, e) for e in sorted(t.ties_with))

@@ -16,7 +16,9 @@ from typing import Any
 import networkx as nx
 
 from tupu.errors import StoreError
-from tupu.graph.stores.model import ChangeSet, Changes, Node, NodeRef, Relationship, Subgraph, WriteSummary
+from tupu.graph.stores.model import (
+    ChangeSet, Changes, Node, NodeRef, Relationship, Subgraph, WriteSummary,
+)
 from tupu.graph.stores.queries_memory import IndexSeed, MemoryQueries
 from tupu.graph.stores.queries_resolve_memory import MemoryEnterpriseLookup
 from tupu.graph.stores.snapshot import load_snapshot, write_lock, write_snapshot

@@ -146,18 +146,14 @@ class WriteOp:
 
 def chunk_ops(ops: Iterable[WriteOp], first: int, size: int) -> list[list[WriteOp]]:
     """The transactions of a chunked write: the first ``first`` operations together (node folds
-    and the nodes they fold into must commit at once), then chunks of about ``size`` rows."""
+    and the nodes they fold into must commit at once), then chunks of about ``size`` rows
+    (:func:`chunk_sizes`, which the write follows)."""
+    listed = list(ops)
     chunks: list[list[WriteOp]] = []
-    current: list[WriteOp] = []
-    rows = 0
-    for i, op in enumerate(ops):
-        if current and (i == first or (i > first and rows + len(op.rows) > size)):
-            chunks.append(current)
-            current, rows = [], 0
-        current.append(op)
-        rows += len(op.rows)
-    if current:
-        chunks.append(current)
+    at = 0
+    for n in chunk_sizes(((len(op.rows), i < first) for i, op in enumerate(listed)), size):
+        chunks.append(listed[at:at + n])
+        at += n
     return chunks
 
 
