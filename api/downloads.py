@@ -1,21 +1,18 @@
 """File downloads: Excel tables, and the headers that name a download.
 
-Workbooks are for people: every text cell passes :func:`tupu.inert.inert` (no formulas).
+Workbooks are for people (:mod:`tupu.graph.exports.office`): Chinese headers, every text cell
+through :func:`tupu.inert.inert` (no formulas).
 """
 
 from __future__ import annotations
 
-import io
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
 from urllib.parse import quote
 
+import pandas as pd
 from fastapi.responses import Response
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from tupu.api.serialize import Record
-from tupu.inert import inert
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -27,37 +24,19 @@ def attachment(filename: str) -> dict[str, str]:
             f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"}
 
 
-def _cell(v: Any) -> Any:
-    if isinstance(v, list):
-        return inert("；".join(str(x) for x in v))
-    if isinstance(v, dict):
-        return inert(str(v))
-    return inert(v)
+def xlsx_table(rows: Sequence[Record] | pd.DataFrame, title: str, notice: str,
+               columns: Sequence[str] | None = None,
+               headers: Mapping[str, str] | None = None) -> bytes:
+    """One sheet as every table tupu gives people (:func:`tupu.graph.exports.office.xlsx_bytes`):
+    the title, the data notice, Chinese headers (``headers`` overriding the catalogue's), number
+    formats, 是/否, lists joined."""
+    from tupu.graph.exports.office import xlsx_bytes
+
+    frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
+    return xlsx_bytes(frame, title, f"数据说明：{notice}" if notice else "", columns, headers)
 
 
-def xlsx_table(rows: Sequence[Record], title: str, notice: str,
-               columns: Sequence[str] | None = None) -> bytes:
-    """One sheet: the title, the data notice, then the rows under their column names."""
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = title[:31]
-    ws.append([inert(title)])
-    ws["A1"].font = Font(bold=True, size=13)
-    if notice:
-        ws.append([inert(f"数据说明：{notice}")])
-    ws.append([])
-    cols = list(columns or (rows[0].keys() if rows else []))
-    ws.append([inert(c) for c in cols])
-    for c in ws[ws.max_row]:
-        c.font = Font(bold=True)
-    for r in rows:
-        ws.append([_cell(r.get(c)) for c in cols])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def xlsx_response(rows: Sequence[Record], title: str, notice: str, filename: str) -> Response:
-    return Response(xlsx_table(rows, title, notice), media_type=XLSX,
+def xlsx_response(rows: Sequence[Record] | pd.DataFrame, title: str, notice: str, filename: str,
+                  headers: Mapping[str, str] | None = None) -> Response:
+    return Response(xlsx_table(rows, title, notice, headers=headers), media_type=XLSX,
                     headers=attachment(filename))

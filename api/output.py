@@ -14,11 +14,19 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
+from tupu.messages import msg
+
 if TYPE_CHECKING:  # pandas and openpyxl are imported by the commands that write CSV, not by --help
     import pandas as pd
 
 Format = Literal["table", "json", "csv"]
 FORMATS: tuple[str, ...] = ("table", "json", "csv")
+
+
+def candidate_headers() -> dict[str, str]:
+    """Headers of the candidates' tables for people that differ from the catalogue's ``col.*``:
+    ``park`` there is the park term's points, not a park's id."""
+    return {"park": msg("col.park_term")}
 
 
 def _default(value: object) -> str:

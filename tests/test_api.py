@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 import threading
 import time
 import zipfile
@@ -16,6 +17,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 
 from tests import webapp
 from tests.minicity import write_city
@@ -252,6 +254,17 @@ def test_gaps_and_candidates_download_as_excel(analyst: TestClient, gap_link: st
     for url in ("/api/v1/gaps", f"/api/v1/candidates/{gap_link}"):
         r = analyst.get(url, params={"format": "xlsx"})
         assert r.status_code == 200 and r.content[:2] == b"PK", url
+        # for people, as every workbook tupu writes: Chinese headers and words, no English key
+        ws = load_workbook(io.BytesIO(r.content)).active
+        assert ws is not None and ws.freeze_panes == "A4"
+        heads = [c.value for c in ws[3]]
+        assert heads and all(re.search(r"[\u4e00-\u9fff]", str(h)) for h in heads), (url, heads)
+        if url == "/api/v1/gaps":
+            column = {h: i for i, h in enumerate(heads)}
+            status = {row[column["状态"]] for row in ws.iter_rows(min_row=4, values_only=True)}
+            assert status and status <= {"缺失", "薄弱", "一般", "优势"}, status
+        else:
+            assert "园区得分" in heads and "园区标识" not in heads
 
 
 # -- roles ------------------------------------------------------------------------------------

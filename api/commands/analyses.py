@@ -11,11 +11,10 @@ from tupu.api.commands.common import SAVE_KEY, format_option, pass_app, save_opt
 from tupu.graph.exports.office import people_frame, to_people_csv, write_xlsx
 from tupu.messages import MESSAGES, msg
 from tupu.api.context import AppContext
-from tupu.api.output import Format, people_csv, render_rows
+from tupu.api.output import Format, candidate_headers, people_csv, render_rows
 from tupu.graph.analyses.candidates import candidates as rank_candidates
 from tupu.graph.analyses.config import load_analysis_config
-from tupu.graph.analyses.chain_links import STAGE_ZH
-from tupu.graph.analyses.gaps import STATUS_ZH, gaps as find_gaps, panorama
+from tupu.graph.analyses.gaps import for_people as gaps_for_people, gaps as find_gaps, panorama
 from tupu.graph.analyses.names import resolve, resolve_optional
 from tupu.graph.analyses.notice import dataset_notice
 from tupu.graph.analyses.scope import parse_scope
@@ -122,7 +121,7 @@ def gaps(app: AppContext, chain: str | None, scope_text: str, show_all: bool, li
     if limit is not None:
         df = df.head(limit)
     if for_people(fmt):
-        df = df.assign(status=df["status"].map(STATUS_ZH), stage=df["stage"].map(STAGE_ZH))
+        df = gaps_for_people(df)
     show(df, fmt, cols)
 
 
@@ -142,7 +141,7 @@ def candidates(app: AppContext, link: str, limit: int, fmt: Format) -> None:
                          cfg.matching)
     if for_people(fmt) and not df.empty:
         df = df.assign(name=with_status(app.store, df["id"], df["name"]))
-    show(df, fmt, CANDIDATE_TABLE, {"park": msg("col.park_term")})
+    show(df, fmt, CANDIDATE_TABLE, candidate_headers())
 
 
 def with_status(store: GraphStore, ids: pd.Series, names: pd.Series) -> list[str]:

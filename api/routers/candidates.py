@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from tupu.api.auth import Role
 from tupu.api.deps import AnalysisDep, RoleDep, StoreDep, ensure_role
 from tupu.api.downloads import xlsx_response
+from tupu.api.output import candidate_headers
 from tupu.api.queries import attraction, overview
 
 router = APIRouter(tags=["缺口与招引"])
@@ -28,5 +29,5 @@ def candidates(
         ensure_role(role, Role.analyst)
         title = f"{result['link_name']}招引候选"
         return xlsx_response(result["candidates"], title, overview.notice(store).text,
-                             f"{title}.xlsx")
+                             f"{title}.xlsx", candidate_headers())
     return result

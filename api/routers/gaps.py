@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+import pandas as pd
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
@@ -12,6 +13,7 @@ from tupu.api.deps import AnalysisDep, RoleDep, StoreDep, ensure_role
 from tupu.api.downloads import xlsx_response
 from tupu.api.queries import attraction, overview
 from tupu.api.serialize import Record
+from tupu.graph.analyses.gaps import for_people as gaps_for_people
 
 router = APIRouter(tags=["缺口与招引"])
 
@@ -31,5 +33,6 @@ def gaps(
     if fmt == "xlsx":
         ensure_role(role, Role.analyst)
         title = "产业链全景" if every_link else "产业链缺口"
-        return xlsx_response(rows, title, overview.notice(store).text, f"{title}.xlsx")
+        return xlsx_response(gaps_for_people(pd.DataFrame(rows)), title,
+                             overview.notice(store).text, f"{title}.xlsx")
     return rows

@@ -18,6 +18,7 @@ import pandas as pd
 
 from tupu.graph.analyses import frames
 from tupu.graph.analyses.cache import memo
+from tupu.graph.analyses.chain_links import STAGE_ZH
 from tupu.graph.analyses.config import GapConfig, default_analysis_config
 from tupu.graph.analyses.periods import revenue_summary
 from tupu.graph.analyses.scope import Scope
@@ -26,6 +27,13 @@ from tupu.graph.stores.store import GraphStore
 from tupu.graph.analyses.strength import strength_facts, strength_table
 
 STATUS_ZH = {"missing": "缺失", "weak": "薄弱", "ok": "一般", "strong": "优势"}
+
+
+def for_people(df: pd.DataFrame) -> pd.DataFrame:
+    """Gaps or panorama rows as people read them: status and stage in Chinese (JSON keeps the
+    codes). The one wording of the command line's tables and the web's workbooks."""
+    return df.assign(status=df["status"].map(STATUS_ZH), stage=df["stage"].map(STAGE_ZH))
+
 PANORAMA_COLUMNS = [
     "chain", "chain_name", "link", "link_name", "stage", "position",
     "local_enterprises", "above_scale", "revenue", "growth", "outside_enterprises", "lq",

@@ -143,6 +143,15 @@ def write_xlsx(df: pd.DataFrame, path: Path, title: str, notice: str = "",
                columns: Sequence[str] | None = None,
                headers: Mapping[str, str] | None = None) -> Path:
     """One sheet (module doc): a title row, the notice, the frozen header row, the rows."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(xlsx_bytes(df, title, notice, columns, headers))
+    return path
+
+
+def xlsx_bytes(df: pd.DataFrame, title: str, notice: str = "",
+               columns: Sequence[str] | None = None,
+               headers: Mapping[str, str] | None = None) -> bytes:
+    """The workbook :func:`write_xlsx` writes, as bytes (a download)."""
     cols = [c for c in (columns or list(df.columns)) if c in df.columns]
     names = {c: (headers or {}).get(c) or header(c) for c in cols}
     wb = Workbook()
@@ -171,6 +180,6 @@ def write_xlsx(df: pd.DataFrame, path: Path, title: str, notice: str = "",
         if longest > 28:
             for cell in ws[letter][3:]:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
