@@ -36,6 +36,7 @@ from benchlib import (
     SAMPLE,
     apply_in_parts,
     generate,
+    held,
     machine_info,
     neo4j_for_bench,
     print_table,
@@ -46,7 +47,7 @@ from benchlib import (
     write_json,
 )
 from tupu.graph.stores.memory_store import MemoryStore
-from tupu.graph.stores.model import ChangeSet, WriteSummary
+from tupu.graph.stores.model import ChangeSet, Changes, WriteSummary
 from tupu.loaders.pipeline import load
 from tupu.ontology.schema import Schema, load_schema
 
@@ -60,8 +61,8 @@ class Capture(MemoryStore):
         self.merges: Any = ()
         self.delivery: Any = None
 
-    def apply(self, changes: ChangeSet, merges: Any = (), delivery: Any = None) -> WriteSummary:
-        self.changes, self.merges, self.delivery = changes, merges, delivery
+    def apply(self, changes: Changes, merges: Any = (), delivery: Any = None) -> WriteSummary:
+        self.changes, self.merges, self.delivery = held(changes), merges, delivery
         return WriteSummary(changes.node_count, changes.rel_count)
 
 

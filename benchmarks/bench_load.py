@@ -67,6 +67,7 @@ from benchlib import (
     apply_in_parts,
     baseline_tree,
     generate,
+    held,
     machine_info,
     neo4j_for_bench,
     print_table,
@@ -80,7 +81,7 @@ from benchlib import (
 
 from tupu.graph.stores import cypher
 from tupu.graph.stores.memory_store import MemoryStore
-from tupu.graph.stores.model import ChangeSet, WriteSummary
+from tupu.graph.stores.model import ChangeSet, Changes, WriteSummary
 from tupu.loaders.pipeline import load, read_sources
 from tupu.ontology.schema import Schema, load_schema
 
@@ -94,8 +95,8 @@ class CaptureStore(MemoryStore):
         super().__init__(None, schema=schema)
         self.changes = ChangeSet()
 
-    def apply(self, changes: ChangeSet, *args: Any, **kwargs: Any) -> WriteSummary:
-        self.changes = changes
+    def apply(self, changes: Changes, *args: Any, **kwargs: Any) -> WriteSummary:
+        self.changes = held(changes)
         return WriteSummary(changes.node_count, changes.rel_count)
 
 

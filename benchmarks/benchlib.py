@@ -34,7 +34,9 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from pathlib import Path
 from typing import Any, TypeVar
 
-from tupu.graph.stores.model import ChangeSet, Node, NodeRef, Relationship, Subgraph, WriteSummary
+from tupu.graph.stores.model import (
+    ChangeSet, Changes, Node, NodeRef, Relationship, Subgraph, WriteSummary,
+)
 from tupu.graph.stores.queries import GraphQueries
 from tupu.graph.stores.store import GraphStore
 
@@ -278,6 +280,18 @@ def workdir(given: Path | None) -> Iterator[Path]:
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def held(changes: Changes) -> ChangeSet:
+    """``changes`` copied into memory: a load's change set over the spool size
+    (``TUPU_LOAD_SPOOL_MB``) lives in a spool file removed when the load ends, so a benchmark that
+    keeps it past ``apply`` copies it."""
+    out = ChangeSet()
+    for label, rows in changes.nodes.items():
+        out.nodes[label] = list(rows)
+    for group, rrows in changes.rels.items():
+        out.rels[group] = list(rrows)
+    return out
 
 
 def split_changes(changes: ChangeSet, part_size: int) -> list[ChangeSet]:

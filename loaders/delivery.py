@@ -7,7 +7,7 @@ set to a store.
 
 from __future__ import annotations
 
-from collections.abc import Collection, MutableMapping
+from collections.abc import Collection, Iterable, MutableMapping
 from dataclasses import dataclass, field
 
 from tupu.errors import Problem
@@ -70,6 +70,12 @@ class Delivery:
 
     def has_node(self, label: str, key: str) -> bool:
         return (label, key) in self.node_origin
+
+    def missing_nodes(self, idents: Iterable[NodeIdent]) -> set[NodeIdent]:
+        """Those of ``idents`` this delivery does not write (one look-up for all of them)."""
+        if isinstance(self.node_origin, SpoolOrigins):
+            return self.node_origin.missing(idents)
+        return {i for i in idents if i not in self.node_origin}
 
     def keys_of(self, label: str) -> Collection[str]:
         return [k for (lbl, k) in self.node_origin if lbl == label]

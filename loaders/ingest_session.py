@@ -184,9 +184,10 @@ class IngestSession:
 
     def _prefetch_keys(self, d: Delivery) -> None:
         wanted: dict[str, set[str]] = defaultdict(set)
-        for t in self._targets():
-            if t.key is not None and len(t.labels) == 1 and not d.has_node(t.labels[0], t.key):
-                wanted[t.labels[0]].add(t.key)
+        named = {(t.labels[0], t.key) for t in self._targets()
+                 if t.key is not None and len(t.labels) == 1}
+        for label, key in d.missing_nodes(named):
+            wanted[label].add(key)
         for label, keys in wanted.items():
             self._store_keys[label] = (
                 self.store.existing_keys(label, keys) if self.store is not None else set()

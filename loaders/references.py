@@ -12,8 +12,9 @@ from tupu.messages import msg
 def check_references(d: Delivery, store: GraphStore) -> None:
     """Record a problem for every relationship end that exists neither in ``d`` nor in ``store``."""
     pending: dict[str, list[Reference]] = defaultdict(list)
+    lacking = d.missing_nodes({(ref.label, ref.key) for ref in d.references})
     for ref in d.references:
-        if not d.has_node(ref.label, ref.key):
+        if (ref.label, ref.key) in lacking:
             pending[ref.label].append(ref)
     for label, refs in sorted(pending.items()):
         found = store.existing_keys(label, {r.key for r in refs})

@@ -71,24 +71,31 @@ def _thawed(props: Props) -> Props:
     """``props`` as read back, in place: dates again, and one object for the values many rows
     repeat (provenance, a city, a code), as rows kept in memory share them — a row read back
     would otherwise hold copies of its own, about 400 bytes an enterprise more in the memory
-    store's graph."""
+    store's graph. (Runs for every row read: :func:`thaw` and the sharing written out inline.)"""
     if len(_SHARED) > _SHARED_MAX:
         _SHARED.clear()
+    share = _SHARED.setdefault
     for k, v in props.items():
         t = type(v)
         if t is str:
             if len(v) <= _SHORT or k.startswith("prov_"):
-                props[k] = _SHARED.setdefault(v, v)
-        elif t is tuple:
-            props[k] = thaw(v)
+                props[k] = share(v, v)
+        elif t is tuple and len(v) == 2 and v[0] == _DATE:
+            props[k] = dt.date.fromordinal(v[1])
     return props
+
+
+def _frozen(props: Props) -> Props:
+    """``props`` with every date as :func:`freeze` stores it (written out inline: every row)."""
+    date = dt.date
+    return {k: (_DATE, v.toordinal()) if isinstance(v, date) else v for k, v in props.items()}
 
 
 def _pack_props(props: Props) -> bytes:
     try:
         return marshal.dumps(props)
     except ValueError:  # a date
-        return marshal.dumps({k: freeze(v) for k, v in props.items()})
+        return marshal.dumps(_frozen(props))
 
 
 def _unpack_props(blob: bytes) -> Props:
@@ -99,7 +106,7 @@ def _pack_rel(row: RelRow) -> bytes:
     try:
         return marshal.dumps((row.start, row.end, row.props))
     except ValueError:  # a date
-        return marshal.dumps((row.start, row.end, {k: freeze(v) for k, v in row.props.items()}))
+        return marshal.dumps((row.start, row.end, _frozen(row.props)))
 
 
 def _unpack_rel(blob: bytes) -> RelRow:
@@ -336,41 +343,78 @@ class SpoolChangeSet(RowCounts):
 
 
 class SpoolOrigins(MutableMapping[I, tuple[str, int | None]]):
-    """Identity (a tuple of strings) → (file, row) where it was first given, in a :class:`Spool`."""
+    """Identity (a tuple of strings) → (file, row) where it was first given, in a :class:`Spool`.
+
+    Writes wait in memory and go to the file :data:`CHUNK` at a time (a load writes one origin
+    per row, after finding it absent: one statement per row instead of two); reads look at the
+    waiting ones first. :meth:`missing` answers for many identities in one query."""
 
     def __init__(self, spool: Spool, kind: str) -> None:
         self.spool = spool
         self.kind = kind
+        self._pending: dict[str, tuple[str, int | None]] = {}  # set, not yet in the file
 
     def _ident(self, key: I) -> str:
         return _SEP.join(key)
 
-    def __getitem__(self, key: I) -> tuple[str, int | None]:
+    def _flush(self) -> None:
+        if self._pending:
+            self.spool.run_many("INSERT OR REPLACE INTO origins VALUES (?, ?, ?, ?)",
+                                [(self.kind, i, f, n) for i, (f, n) in self._pending.items()])
+            self._pending = {}
+
+    def _find(self, ident: str) -> tuple[str, int | None] | None:
+        waiting = self._pending.get(ident)
+        if waiting is not None:
+            return waiting
         found = self.spool.run(
             "SELECT file, line FROM origins WHERE kind = ? AND ident = ?",
-            (self.kind, self._ident(key))).fetchone()
+            (self.kind, ident)).fetchone()
+        return None if found is None else (str(found[0]), found[1])
+
+    def __getitem__(self, key: I) -> tuple[str, int | None]:
+        found = self._find(self._ident(key))
         if found is None:
             raise KeyError(key)
-        return str(found[0]), found[1]
+        return found
 
     def __contains__(self, key: object) -> bool:
         if not isinstance(key, tuple):
             return False
-        return self.spool.run(
-            "SELECT 1 FROM origins WHERE kind = ? AND ident = ?",
-            (self.kind, self._ident(cast(I, key)))).fetchone() is not None
+        return self._find(self._ident(cast(I, key))) is not None
 
     def __setitem__(self, key: I, origin: tuple[str, int | None]) -> None:
-        self.spool.run("INSERT OR REPLACE INTO origins VALUES (?, ?, ?, ?)",
-                                (self.kind, self._ident(key), origin[0], origin[1]))
+        self._pending[self._ident(key)] = (origin[0], origin[1])
+        if len(self._pending) >= CHUNK:
+            self._flush()
 
     def __delitem__(self, key: I) -> None:
+        ident = self._ident(key)
+        waiting = self._pending.pop(ident, None)
         cur = self.spool.run("DELETE FROM origins WHERE kind = ? AND ident = ?",
-                                      (self.kind, self._ident(key)))
-        if cur.rowcount == 0:
+                             (self.kind, ident))
+        if cur.rowcount == 0 and waiting is None:
             raise KeyError(key)
 
+    def missing(self, keys: Iterable[I]) -> set[I]:
+        """Those of ``keys`` that are not in the map, found in one query."""
+        self._flush()
+        wanted = {self._ident(k): k for k in keys}
+        if not wanted:
+            return set()
+        self.spool.run("CREATE TEMP TABLE IF NOT EXISTS probe (ident TEXT PRIMARY KEY) "
+                       "WITHOUT ROWID")
+        try:
+            self.spool.run_many("INSERT INTO probe VALUES (?)", ((i,) for i in wanted))
+            absent = self.spool.run(
+                "SELECT ident FROM probe WHERE NOT EXISTS (SELECT 1 FROM origins "
+                "WHERE origins.kind = ? AND origins.ident = probe.ident)", (self.kind,)).fetchall()
+        finally:
+            self.spool.run("DELETE FROM probe")
+        return {wanted[i] for (i,) in absent}
+
     def __iter__(self) -> Iterator[I]:
+        self._flush()
         last = ""
         while True:
             idents = self.spool.run(
@@ -383,6 +427,7 @@ class SpoolOrigins(MutableMapping[I, tuple[str, int | None]]):
                 yield cast(I, tuple(ident.split(_SEP)))
 
     def __len__(self) -> int:
+        self._flush()
         (count,) = self.spool.run(
             "SELECT count(*) FROM origins WHERE kind = ?", (self.kind,)).fetchone()
         return int(count)

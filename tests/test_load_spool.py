@@ -28,7 +28,7 @@ from tupu.graph.stores.neo4j_store import Neo4jStore
 from tupu.graph.stores.store import GraphStore
 from tupu.loaders import pipeline
 from tupu.loaders.pipeline import LoadReport, input_bytes, load
-from tupu.loaders.spool import PREFIX, Spool, SpoolChangeSet, SpoolOrigins, remove_stale
+from tupu.loaders.spool import CHUNK, PREFIX, Spool, SpoolChangeSet, SpoolOrigins, remove_stale
 from tupu.settings import Settings, get_settings
 
 
@@ -114,6 +114,34 @@ def test_the_spool_keeps_rows_in_order_with_their_values(tmp_path: Path) -> None
         assert len(origins) == 1 and origins.pop(("Project", "p"), None) is None
         folder = spool.dir
     assert not folder.exists()
+
+
+def test_spooled_origins_answer_alike_whether_written_out_or_waiting(tmp_path: Path) -> None:
+    """Origins wait in memory and go to the file in batches: a look-up, a deletion and a look-up
+    of many at once answer the same on both sides of a batch, as a dict does."""
+    with Spool(tmp_path) as spool:
+        origins: SpoolOrigins[tuple[str, str]] = SpoolOrigins(spool, "node")
+        expected: dict[tuple[str, str], tuple[str, int | None]] = {}
+        n = CHUNK * 2 + 7  # two batches in the file, seven waiting
+        for i in range(n):
+            origins[("Enterprise", f"k{i}")] = expected[("Enterprise", f"k{i}")] = ("a.csv", i)
+        origins[("Enterprise", "k3")] = expected[("Enterprise", "k3")] = ("b.csv", None)  # in the file
+        origins[("Enterprise", f"k{n - 1}")] = ("c.csv", 1)  # waiting, set again
+        expected[("Enterprise", f"k{n - 1}")] = ("c.csv", 1)
+        del origins[("Enterprise", "k5")], expected[("Enterprise", "k5")]  # in the file
+        del origins[("Enterprise", f"k{n - 2}")], expected[("Enterprise", f"k{n - 2}")]  # waiting
+        with pytest.raises(KeyError):
+            del origins[("Enterprise", "k5")]
+        for key in [("Enterprise", "k0"), ("Enterprise", "k3"), ("Enterprise", "k5"),
+                    ("Enterprise", f"k{n - 1}"), ("Enterprise", f"k{n - 2}"), ("Project", "k0")]:
+            assert origins.get(key) == expected.get(key), key
+            assert (key in origins) == (key in expected), key
+        asked = {("Enterprise", "k1"), ("Enterprise", "k5"), ("Enterprise", f"k{n - 2}"),
+                 ("Enterprise", f"k{n - 1}"), ("Project", "k1"), ("Enterprise", "x")}
+        assert origins.missing(asked) == {k for k in asked if k not in expected}
+        assert origins.missing(set()) == set()
+        assert origins.missing(asked) == {k for k in asked if k not in expected}  # asked again
+        assert len(origins) == len(expected) and set(origins) == set(expected)
 
 
 def test_a_spool_left_by_a_killed_load_is_removed_by_the_next(tmp_path: Path) -> None:

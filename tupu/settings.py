@@ -38,7 +38,7 @@ working directory), or from a command-line option that overrides it.
 | TUPU_LOAD_MAX_UNPACKED_MB | what an XLSX or an uploaded zip may unpack to (MB) | 1024                     |
 | TUPU_LOAD_MAX_UNPACK_RATIO | unpacked ÷ packed size of one zip member        | 200                         |
 | TUPU_LOAD_MAX_RDF_MB  | largest Turtle / JSON-LD file read (MB; parsed whole) | 200                        |
-| TUPU_LOAD_SPOOL_MB    | a load whose input files are larger (MB) keeps its   | 2                           |
+| TUPU_LOAD_SPOOL_MB    | a load whose input files are larger (MB) keeps its   | 16                          |
 |                       | validated rows in a spool file until written (0: always) |                         |
 | TUPU_SESSION_HOURS    | a browser sign-in lasts this long (server-side)      | 8                           |
 | TUPU_FORWARDED_PROTO  | trust ``X-Forwarded-Proto: https`` from a proxy for  | 0                           |
@@ -127,8 +127,9 @@ class Settings(BaseSettings):
     load_max_unpacked_mb: int = Field(default=Limits.max_unpacked_bytes >> 20, ge=1)
     load_max_unpack_ratio: int = Field(default=Limits.max_unpack_ratio, ge=1)
     load_max_rdf_mb: int = Field(default=Limits.max_rdf_bytes >> 20, ge=1)
-    # a load of more input than this (MB) keeps its validated rows on disk (loaders/spool.py)
-    load_spool_mb: float = Field(default=2.0, ge=0)
+    # a load of more input than this (MB) keeps its validated rows on disk (loaders/spool.py);
+    # below it a load in memory peaks lower than a spooled 200 MB one (docs/security.md)
+    load_spool_mb: float = Field(default=16.0, ge=0)
     session_hours: float = Field(default=8.0, gt=0, le=24 * 30)  # a browser sign-in's lifetime
     forwarded_proto: bool = False  # trust X-Forwarded-Proto from a reverse proxy (Secure cookie)
     # statistical disclosure control for viewers (docs/security.md)

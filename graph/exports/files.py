@@ -17,8 +17,6 @@ from tupu.graph.stores.projection import project
 from tupu.graph.stores.store import GraphStore
 from tupu.ontology.values import format_value
 
-PROVENANCE = ("prov_source", "prov_row", "prov_loaded_at")
-
 
 def _graphml_value(value: object) -> object:
     if isinstance(value, dt.date):
