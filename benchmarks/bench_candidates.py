@@ -44,6 +44,7 @@ from tupu.graph.analyses import cache
 from tupu.graph.analyses import candidates as current
 from tupu.graph.analyses.config import default_analysis_config
 from tupu.graph.stores.memory_store import MemoryStore
+from tupu.graph.stores.queries import GraphQueries, PoolMember
 from tupu.graph.stores.store import GraphStore
 from tupu.settings import load_settings
 from tupu.graph.stores.snapshot import write_snapshot
@@ -79,6 +80,19 @@ def matching_of(module: ModuleType | None) -> Iterator[None]:
         yield
     finally:
         sys.modules[MATCHING] = current
+
+
+def serve_link_pool(cfg: Any) -> None:
+    """Baselines before the ranked pool (``pool_top``) read the whole pool through the named
+    query ``link_pool``, since replaced: answer it as it answered, with ``pool_top`` of every
+    member (n None: no ranking, nothing left out)."""
+    rule = current.property_score(cfg, [])
+
+    def link_pool(self: GraphQueries, link: str) -> tuple[PoolMember, ...]:
+        return self.pool_top(link, None, rule)
+
+    if not hasattr(GraphQueries, "link_pool"):
+        setattr(GraphQueries, "link_pool", link_pool)
 
 
 def open_city(n_outside: int, data: Path, snapshots: Path | None) -> MemoryStore:
@@ -122,6 +136,7 @@ def main() -> int:
                                    "baseline_candidates")
         old_matching = baseline_module(args.baseline, Path(tmp), "graph/analyses/matching.py",
                                        "baseline_matching")
+        serve_link_pool(default_analysis_config().candidates)
         t0 = time.perf_counter()
         store: GraphStore
         if args.store == "neo4j":
@@ -146,7 +161,8 @@ def main() -> int:
         result: dict[str, Any] = {
             "benchmark": "candidates", "command": " ".join(sys.argv), "machine": machine_info(),
             "outside": args.outside, "store": args.store, "link": LINK, "limit": args.limit,
-            "pool": len(store.queries().link_pool(LINK)), "open_s": round(opened, 2),
+            "pool": len(store.queries().pool_top(
+                LINK, None, current.property_score(default_analysis_config().candidates, []))), "open_s": round(opened, 2),
             "baseline_rev": args.baseline, "same": same,
         }
         for name in runs:
