@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -143,13 +143,25 @@ class PropertyScore:
 
     def of(self, props: Mapping[str, Any]) -> float:
         """The member's property score (the sum of the three terms, unrounded)."""
-        score = self.scale(props.get("annual_revenue"))
-        for flag, weight in zip(BRAND_FLAGS, self.brand_weights, strict=True):
-            if props.get(flag) is True:
-                score += weight
-        if self.roomiest is not None and self.roomiest >= self.space_need(props.get("employees")):
-            score += self.park_weight
-        return score
+        return self.scores((props,))[0]
+
+    def scores(self, members: Iterable[Mapping[str, Any]]) -> list[float]:
+        """:meth:`of` each of ``members`` (a pool is tens of thousands: the weights are bound
+        once)."""
+        scale, need = self.scale, space_need
+        brands = tuple(zip(BRAND_FLAGS, self.brand_weights, strict=True))
+        room, park = self.roomiest, self.park_weight
+        per, least, most = self.space_per_employee, self.min_space, self.branch_employees
+        out = []
+        for p in members:
+            score = scale(p.get("annual_revenue"))
+            for flag, weight in brands:
+                if p.get(flag) is True:
+                    score += weight
+            if room is not None and room >= need(p.get("employees"), per, least, most):
+                score += park
+            out.append(score)
+        return out
 
     def params(self) -> dict[str, Any]:
         """The weights as the Cypher's parameters."""

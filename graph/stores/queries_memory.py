@@ -318,9 +318,10 @@ class MemoryQueries(GraphQueries):
         nodes = self.store.graph._node  # the node dicts (NodeView's lookup costs a call each)
         keys: Collection[str] = pool
         if n is not None and len(pool) > n:
-            scored = [(score.of(nodes[(ENTERPRISE, key)]), key) for key in pool]
-            floor = heapq.nlargest(n, [s for s, _ in scored])[-1] - margin
-            keys = [key for s, key in scored if s >= floor]
+            members = list(pool)
+            scores = score.scores([nodes[(ENTERPRISE, key)] for key in members])
+            floor = heapq.nlargest(n, scores)[-1] - margin
+            keys = [key for key, s in zip(members, scores, strict=True) if s >= floor]
         out = []
         for key in sorted(keys):
             data = nodes[(ENTERPRISE, key)]
