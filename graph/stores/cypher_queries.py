@@ -237,17 +237,20 @@ def _number(expr: str) -> str:
 
 def _property_score(n: _Names, var: str) -> str:
     """``score``: :class:`tupu.graph.stores.queries.PropertyScore` of ``var`` (an Enterprise),
-    its terms added in the same order as ``PropertyScore.of``, weights as parameters."""
-    def prop(name: str) -> str:
-        return f"{var}.{n.prop('Enterprise', name)}"
-
+    its terms added in the same order as ``PropertyScore.scores``, weights as parameters (each
+    property read once)."""
+    names = ("annual_revenue", "employees", *BRAND_FLAGS)
     ratio = "log10(1 + revenue) / log10(1 + $full_at_revenue)"
-    brands = "".join(f" + CASE WHEN {prop(flag)} = true THEN $brand_weights[{i}] ELSE 0.0 END"
-                     for i, flag in enumerate(BRAND_FLAGS))
+    brands = "".join(f" + CASE WHEN v{i + 2} = true THEN $brand_weights[{i}] ELSE 0.0 END"
+                     for i in range(len(BRAND_FLAGS)))
     return (
-        f"WITH {var}, {_number(prop('annual_revenue'))} AS revenue, "
-        f"{_number(prop('employees'))} AS employees "
-        f"WITH {var}, revenue, CASE WHEN $branch_employees < employees THEN $branch_employees "
+        f"WITH {var}, "
+        + ", ".join(f"{var}.{n.prop('Enterprise', p)} AS v{i}" for i, p in enumerate(names))
+        + f" WITH {var}, {_number('v0')} AS revenue, {_number('v1')} AS employees, "
+        + ", ".join(f"v{i + 2}" for i in range(len(BRAND_FLAGS)))
+        + f" WITH {var}, revenue, "
+        + ", ".join(f"v{i + 2}" for i in range(len(BRAND_FLAGS)))
+        + ", CASE WHEN $branch_employees < employees THEN $branch_employees "
         "ELSE employees END * $space_per_employee AS space "
         f"WITH {var}, CASE WHEN revenue > 0 THEN $scale_weight * "
         f"CASE WHEN {ratio} < 1.0 THEN {ratio} ELSE 1.0 END ELSE 0.0 END{brands} "

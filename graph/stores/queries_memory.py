@@ -341,6 +341,8 @@ class MemoryQueries(GraphQueries):
     def candidate_ties(self, link: str) -> CandidateTies:
         self._idx()
         pool = self._members(link) - self._located(ENTERPRISE)
+        if not pool:
+            return CandidateTies((), ())
         ties, reach = self._local_ties()
         direct = {(other, local, rtype, not out) for local, other, rtype, out in ties
                   if other in pool}
@@ -381,6 +383,8 @@ class MemoryQueries(GraphQueries):
     def pool_links(self, link: str) -> PoolLinks:
         self._idx()
         pool = self._members(link) - self._located(ENTERPRISE)
+        if not pool:
+            return PoolLinks((), (), ())
         invested = sorted(
             (k, f) for f in self._keys("Fund") for lbl, k in self._out(("Fund", f), "INVESTED_IN")
             if lbl == ENTERPRISE and k in pool
