@@ -10,6 +10,7 @@ answers must be equal.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -246,6 +247,25 @@ def test_the_ranked_pool_on_the_memory_store() -> None:
                                  key=lambda m: -RULE.of(dict(m.props)))]
     n = top.index("c03") + 1
     assert {"c03", "m13"} <= set(keys(n, RULE))
+
+
+def test_the_pool_scores_are_the_terms_of_the_rule() -> None:
+    """``PropertyScore.scores`` (the pool's loop) adds up exactly what ``scale`` and
+    ``space_need`` (the candidates' score) say, for every kind of value."""
+    odd: list[dict[str, Any]] = [
+        {"annual_revenue": math.nan, "employees": math.nan}, {"annual_revenue": math.inf},
+        {"annual_revenue": 10**30, "employees": 10**30}, {"employees": 0.5, "top30": True},
+        {"annual_revenue": [1], "employees": b"1", "listed": "true", "unicorn": 1},
+    ]
+    for rule in (RULE, PropertyScore(3.0, 7.0, (1.0, 2.0, 4.0), 5.0, 150.0, 0.3, 100.0, 900.0)):
+        for props in [*MEMBERS.values(), *odd]:
+            expected = rule.scale(props.get("annual_revenue"))
+            for flag, weight in zip(("listed", "unicorn", "top30"), rule.brand_weights):
+                expected += weight if props.get(flag) is True else 0.0
+            if rule.roomiest is not None and \
+                    rule.roomiest >= rule.space_need(props.get("employees")):
+                expected += rule.park_weight
+            assert rule.of(props) == expected, props
 
 
 @pytest.mark.neo4j

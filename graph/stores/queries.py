@@ -146,20 +146,27 @@ class PropertyScore:
         return self.scores((props,))[0]
 
     def scores(self, members: Iterable[Mapping[str, Any]]) -> list[float]:
-        """:meth:`of` each of ``members`` (a pool is tens of thousands: the weights are bound
-        once)."""
-        scale, need = self.scale, space_need
+        """:meth:`of` each of ``members``. A pool is tens of thousands: the arithmetic of
+        :meth:`scale` and :meth:`space_need` is written out here, operation for operation (a
+        test holds the two equal), with the weights bound once."""
+        weight, full = self.scale_weight, math.log10(1 + self.full_at_revenue)
         brands = tuple(zip(BRAND_FLAGS, self.brand_weights, strict=True))
         room, park = self.roomiest, self.park_weight
         per, least, most = self.space_per_employee, self.min_space, self.branch_employees
+        log10 = math.log10
         out = []
         for p in members:
-            score = scale(p.get("annual_revenue"))
-            for flag, weight in brands:
+            r = p.get("annual_revenue")
+            r = float(r) if type(r) is float or type(r) is int else number(r)
+            score = weight * min(1.0, log10(1 + r) / full) if r > 0 else 0.0
+            for flag, w in brands:
                 if p.get(flag) is True:
-                    score += weight
-            if room is not None and room >= need(p.get("employees"), per, least, most):
-                score += park
+                    score += w
+            if room is not None:
+                e = p.get("employees")
+                e = float(e) if type(e) is int or (type(e) is float and e == e) else number(e)
+                if room >= max(least, min(e, most) * per):
+                    score += park
             out.append(score)
         return out
 
