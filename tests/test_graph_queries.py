@@ -304,6 +304,11 @@ def test_query_texts_take_values_as_parameters_and_check_names() -> None:
     text = cq.candidate_ties()
     assert "$link" in text and "$dead" in text
     assert "revoked" not in text  # the dead statuses travel as a parameter
+    ranked = cq.pool_top(True)
+    for name in ("link", "dead", "exclude", "n", "margin", *RULE.params()):
+        assert f"${name}" in ranked, name  # every value of the ranking travels as a parameter
+    assert "20.0" not in ranked and "1500" not in ranked and "0.025" not in ranked
+    assert "$n" not in cq.pool_top(False)
     with pytest.raises(SchemaError):
         cq.placements("NoSuchLabel")
     with pytest.raises(SchemaError):
