@@ -56,9 +56,9 @@ from tupu.graph.analyses.config import (
 from tupu.graph.analyses.scope import Scope
 from tupu.graph.analyses.strength import Locality, link_strength, locality
 from tupu.graph.stores.queries import (
-    BRAND_FLAGS, POOL_PROPS, CandidateTies, LinkContext, PropertyScore, names_of,
+    BRAND_FLAGS, POOL_PROPS, CandidateTies, LinkContext, PropertyScore, names_of, number,
+    space_need as _space_need,
 )
-from tupu.graph.stores.queries import number, space_need as _space_need
 from tupu.graph.stores.store import GraphStore
 from tupu.graph.analyses.wording import area_text, money_text
 
