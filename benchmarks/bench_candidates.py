@@ -9,7 +9,7 @@ Usage::
 
 A city with ``--outside N`` enterprises is generated (``data/generate_sample.py``) and loaded into
 a memory store once (kept as a snapshot in ``--snapshots`` and reused), then
-``_candidates(store, LINK, limit)`` — the computation behind ``tupu candidates`` and the
+``_candidates(store, link, limit)`` (``--link``, by default :data:`LINK`) — the computation behind ``tupu candidates`` and the
 candidates pages, outside the per-version cache — is timed ``--repeat`` times, alternating with
 the same function of ``graph/analyses/candidates.py`` and ``graph/analyses/matching.py`` (the park
 ranking of the shown candidates) as they are at git revision ``--baseline`` (those two files
@@ -18,7 +18,7 @@ measured is theirs). Both answers are checked equal. ``--store neo4j`` runs it o
 the settings (``TUPU_NEO4J_URI``…), which must hold the same city already (e.g. loaded by
 ``bench_queries.py --neo4j-bulk``). Medians of wall and CPU
 seconds (this process) are printed and written to
-``benchmarks/results/candidates-outside<N>.json``; ``--profile`` adds a cProfile of the current
+``benchmarks/results/candidates-outside<N>[-<store>].json``; ``--profile`` adds a cProfile of the current
 code's call (top 25 by cumulative time) to ``results/profile-candidates-outside<N>.txt``.
 """
 
@@ -44,6 +44,7 @@ from tupu.graph.analyses import cache
 from tupu.graph.analyses import candidates as current
 from tupu.graph.analyses.config import default_analysis_config
 from tupu.graph.stores.memory_store import MemoryStore
+from tupu.graph.stores.queries import GraphQueries, PoolMember
 from tupu.graph.stores.store import GraphStore
 from tupu.settings import load_settings
 from tupu.graph.stores.snapshot import write_snapshot
@@ -73,12 +74,25 @@ def matching_of(module: ModuleType | None) -> Iterator[None]:
     if module is None:
         yield
         return
-    current = sys.modules[MATCHING]
+    current = importlib.import_module(MATCHING)  # not imported yet when the pool was empty
     sys.modules[MATCHING] = module
     try:
         yield
     finally:
         sys.modules[MATCHING] = current
+
+
+def serve_link_pool(cfg: Any) -> None:
+    """Baselines before the ranked pool (``pool_top``) read the whole pool through the named
+    query ``link_pool``, since replaced: answer it as it answered, with ``pool_top`` of every
+    member (n None: no ranking, nothing left out)."""
+    rule = current.property_score(cfg, [])
+
+    def link_pool(self: GraphQueries, link: str) -> tuple[PoolMember, ...]:
+        return self.pool_top(link, None, rule)
+
+    if not hasattr(GraphQueries, "link_pool"):
+        setattr(GraphQueries, "link_pool", link_pool)
 
 
 def open_city(n_outside: int, data: Path, snapshots: Path | None) -> MemoryStore:
@@ -96,12 +110,12 @@ def open_city(n_outside: int, data: Path, snapshots: Path | None) -> MemoryStore
     return store
 
 
-def run_once(module: ModuleType, store: GraphStore, limit: int | None,
+def run_once(module: ModuleType, store: GraphStore, link: str, limit: int | None,
              matching: ModuleType | None = None) -> tuple[float, float, Any]:
     cfg = default_analysis_config()
     with matching_of(matching):
         c0, t0 = time.process_time(), time.perf_counter()
-        df = module._candidates(store, LINK, limit, cfg.candidates, cfg.gaps, None)
+        df = module._candidates(store, link, limit, cfg.candidates, cfg.gaps, None)
         return time.perf_counter() - t0, time.process_time() - c0, df
 
 
@@ -109,6 +123,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--outside", type=int, default=200_000, help="outside enterprises")
     ap.add_argument("--baseline", default="main", help="git revision of the baseline module")
+    ap.add_argument("--link", default=LINK, help="the chain link ranked")
     ap.add_argument("--limit", type=int, default=20, help="candidates shown")
     ap.add_argument("--repeat", type=int, default=5, help="timed runs of each (median)")
     ap.add_argument("--snapshots", type=Path, default=None, help="keep/reuse the city's snapshot")
@@ -122,6 +137,7 @@ def main() -> int:
                                    "baseline_candidates")
         old_matching = baseline_module(args.baseline, Path(tmp), "graph/analyses/matching.py",
                                        "baseline_matching")
+        serve_link_pool(default_analysis_config().candidates)
         t0 = time.perf_counter()
         store: GraphStore
         if args.store == "neo4j":
@@ -137,7 +153,7 @@ def main() -> int:
         for i in range(args.repeat + 1):  # the first round warms the indexes, untimed
             for name, module, parks in (("current", current, None),
                                         ("baseline", baseline, old_matching)):
-                wall, cpu, df = run_once(module, store, args.limit, parks)
+                wall, cpu, df = run_once(module, store, args.link, args.limit, parks)
                 answers[name] = df
                 if i:
                     runs[name]["wall"].append(wall)
@@ -145,8 +161,10 @@ def main() -> int:
         same = answers["current"].equals(answers["baseline"])
         result: dict[str, Any] = {
             "benchmark": "candidates", "command": " ".join(sys.argv), "machine": machine_info(),
-            "outside": args.outside, "store": args.store, "link": LINK, "limit": args.limit,
-            "pool": len(store.queries().link_pool(LINK)), "open_s": round(opened, 2),
+            "outside": args.outside, "store": args.store, "link": args.link, "limit": args.limit,
+            "pool": len(store.queries().pool_top(
+                args.link, None, current.property_score(default_analysis_config().candidates, []))),
+            "open_s": round(opened, 2),
             "baseline_rev": args.baseline, "same": same,
         }
         for name in runs:
@@ -154,18 +172,19 @@ def main() -> int:
         b, c = result["baseline"], result["current"]
         result["speedup_wall"] = round(b["median_s"] / c["median_s"], 2)
         result["speedup_cpu"] = round(b["cpu"]["median_s"] / c["cpu"]["median_s"], 2)
-        suffix = "" if args.store == "memory" else f"-{args.store}"
+        suffix = ("" if args.store == "memory" else f"-{args.store}") + (
+            "" if args.link == LINK else f"-{args.link}")
         if args.profile:
             prof = cProfile.Profile()
             prof.enable()
-            run_once(current, store, args.limit)
+            run_once(current, store, args.link, args.limit)
             prof.disable()
             text = io.StringIO()
             pstats.Stats(prof, stream=text).sort_stats("cumulative").print_stats(25)
             (RESULTS / f"profile-candidates-outside{args.outside}{suffix}.txt").write_text(
                 text.getvalue())
     out = write_json(RESULTS / f"candidates-outside{args.outside}{suffix}.json", result)
-    print(f"pool {result['pool']:,} in {LINK}; current {c['median_s']} s ({c['cpu']['median_s']} "
+    print(f"pool {result['pool']:,} in {args.link}; current {c['median_s']} s ({c['cpu']['median_s']} "
           f"s CPU), baseline {b['median_s']} s ({b['cpu']['median_s']} s CPU): "
           f"{result['speedup_wall']}x ({result['speedup_cpu']}x by CPU); same={same}; {out}")
     return 0 if same else 1

@@ -10,15 +10,18 @@ answers must be equal.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.conftest import shared_sample
+from tests.rankpool import LINK as RANKED, MEMBERS, PLAIN, RULE, rank_city
 from tupu.graph.stores.memory_store import MemoryStore
 from tupu.graph.stores.model import ChangeSet, RelRow
-from tupu.graph.stores.queries import GraphQueries, LocalMember
+from tupu.graph.stores.queries import GraphQueries, LocalMember, PoolMember, PropertyScore
 from tupu.graph.stores.store import GraphStore
 
 
@@ -107,7 +110,8 @@ def answers(q: GraphQueries) -> dict[str, object]:
         "observations_none": q.enterprise_observations([]),
     }
     for lk in links:
-        out[f"link_pool {lk}"] = q.link_pool(lk)
+        out[f"pool_top {lk}"] = q.pool_top(lk, None, RULE)
+        out[f"pool_top {lk} 1"] = q.pool_top(lk, 1, RULE, 0.5, ["Y"])
         out[f"candidate_ties {lk}"] = q.candidate_ties(lk)
         out[f"link_context {lk}"] = q.link_context(lk)
         out[f"pool_links {lk}"] = q.pool_links(lk)
@@ -134,10 +138,10 @@ def test_planted_answers_on_the_memory_store() -> None:
         LocalMember("D", True, False, ()),
         LocalMember("G", False, True, ("L0",)),
     )
-    assert [m.key for m in q.link_pool("L1")] == ["X", "Y"]  # not A, B (located), Z (dead)
-    assert q.link_pool("L1")[0].props == (("annual_revenue", 50_000.0), ("employees", 300),
-                                          ("listed", True))
-    assert [m.key for m in q.link_pool("L2")] == ["W", "X", "Y"]
+    pool = q.pool_top("L1", None, RULE)
+    assert [m.key for m in pool] == ["X", "Y"]  # not A, B (located), Z (dead)
+    assert pool[0].props == (("annual_revenue", 50_000.0), ("employees", 300), ("listed", True))
+    assert [m.key for m in q.pool_top("L2", None, RULE)] == ["W", "X", "Y"]
     ties = q.candidate_ties("L0")
     assert ties.direct == ties.indirect == ()
     ties = q.candidate_ties("L2")
@@ -170,7 +174,7 @@ def test_the_memory_indexes_follow_writes() -> None:
     assert q.link_member_counts(["L1"]) == {"L1": 4}  # N in, X (now dead) out
     assert q.link_members(["L1"]) == {"L1": frozenset({"A", "B", "N", "Y"})}
     assert q.alive_enterprise_count() == 7
-    assert [m.key for m in q.link_pool("L1")] == ["N", "Y"]
+    assert [m.key for m in q.pool_top("L1", None, RULE)] == ["N", "Y"]
 
 
 @pytest.fixture(scope="module")
@@ -195,6 +199,81 @@ def test_both_stores_answer_every_query_identically(
         neo4j_store.apply(changes)
     expected, got = answers(memory.queries()), answers(neo4j_store.queries())
     assert got.keys() == expected.keys()
+    for name in expected:
+        assert got[name] == expected[name], name
+
+
+def ranked_answers(q: GraphQueries) -> dict[str, tuple[PoolMember, ...]]:
+    """``pool_top`` of the crafted pool (:mod:`tests.rankpool`): every n around its size, margins
+    none, the candidates' and wide, members left out, another rule."""
+    out = {}
+    wide = PropertyScore(1.0, 10.0, (0.5, 0.0, 2.0), 3.0, None, 1.0, 0.0, 1.0)
+    for n in (None, -1, 0, 1, 2, 3, 4, 5, 8, 13, 21, 30, len(MEMBERS) - 1, len(MEMBERS), 1000):
+        for margin in (0.0, 0.025, 1.0):
+            out[f"{n} {margin}"] = q.pool_top(RANKED, n, RULE, margin)
+        out[f"{n} less"] = q.pool_top(RANKED, n, RULE, 0.0, ["k150", "b19", "nobody"])
+        out[f"{n} wide"] = q.pool_top(RANKED, n, wide, 0.01)
+    out["other link"] = q.pool_top("RU", 3, RULE)
+    out["no link"] = q.pool_top("nowhere", 3, RULE)
+    return out
+
+
+def test_the_ranked_pool_on_the_memory_store() -> None:
+    q = _memory_with(rank_city()).queries()
+
+    def keys(*args: Any) -> list[str]:
+        return [m.key for m in q.pool_top(RANKED, *args)]
+
+    assert keys(None, RULE) == sorted(MEMBERS)  # not dead, not located; m10 (twice) once
+    # the park's 1,500 ㎡: 150 people fit, 151 do not, "100" people are none (need 1,000 ㎡)
+    assert RULE.of(MEMBERS["k150"]) == RULE.of(MEMBERS["k-text"]) > RULE.of(MEMBERS["k151"]) + 9
+    # k150 and k-text tie above the listed b19 (17.0247…) and the rest
+    assert keys(1, RULE) == ["k-text", "k150"]
+    assert keys(3, RULE) == ["b19", "k-text", "k150"]
+    assert keys(3, RULE, 0.0, ["k150"]) == ["b11", "b19", "k-text"]
+    # the margin takes what may catch up: b03 is 0.0104 below b11
+    assert keys(4, RULE, 0.0) == ["b11", "b19", "k-text", "k150"]
+    assert keys(4, RULE, 0.025) == ["b03", "b11", "b19", "k-text", "k150"]
+    # text, booleans and numbers that are not scored: 0 for size and brand, the park for v-none
+    assert RULE.of(MEMBERS["v-text"]) == RULE.of(MEMBERS["v-bool"]) == 0.0
+    assert RULE.of(MEMBERS["v-none"]) == RULE.of(MEMBERS["v-neg"]) == 10.0
+    assert RULE.of(MEMBERS["v-int"]) == RULE.scale(400)
+    assert len(keys(len(MEMBERS), RULE)) == len(keys(10_000, RULE)) == len(MEMBERS)
+    assert keys(0, RULE) == [] and keys(-1, RULE) == []
+    # identical scores come together however many are asked for
+    tied = [k for k in PLAIN if RULE.of(MEMBERS[k]) == RULE.of(MEMBERS["m13"])]
+    assert tied == ["c03", "m13"]
+    top = [m.key for m in sorted(q.pool_top(RANKED, None, RULE),
+                                 key=lambda m: -RULE.of(dict(m.props)))]
+    n = top.index("c03") + 1
+    assert {"c03", "m13"} <= set(keys(n, RULE))
+
+
+def test_the_pool_scores_are_the_terms_of_the_rule() -> None:
+    """``PropertyScore.scores`` (the pool's loop) adds up exactly what ``scale`` and
+    ``space_need`` (the candidates' score) say, for every kind of value."""
+    odd: list[dict[str, Any]] = [
+        {"annual_revenue": math.nan, "employees": math.nan}, {"annual_revenue": math.inf},
+        {"annual_revenue": 10**30, "employees": 10**30}, {"employees": 0.5, "top30": True},
+        {"annual_revenue": [1], "employees": b"1", "listed": "true", "unicorn": 1},
+    ]
+    for rule in (RULE, PropertyScore(3.0, 7.0, (1.0, 2.0, 4.0), 5.0, 150.0, 0.3, 100.0, 900.0)):
+        for props in [*MEMBERS.values(), *odd]:
+            expected = rule.scale(props.get("annual_revenue"))
+            for flag, weight in zip(("listed", "unicorn", "top30"), rule.brand_weights):
+                expected += weight if props.get(flag) is True else 0.0
+            if rule.roomiest is not None and \
+                    rule.roomiest >= rule.space_need(props.get("employees")):
+                expected += rule.park_weight
+            assert rule.of(props) == expected, props
+
+
+@pytest.mark.neo4j
+def test_both_stores_rank_the_pool_identically(neo4j_store: GraphStore) -> None:
+    memory = _memory_with(rank_city())
+    neo4j_store.clear()
+    neo4j_store.apply(rank_city())
+    expected, got = ranked_answers(memory.queries()), ranked_answers(neo4j_store.queries())
     for name in expected:
         assert got[name] == expected[name], name
 
@@ -225,6 +304,11 @@ def test_query_texts_take_values_as_parameters_and_check_names() -> None:
     text = cq.candidate_ties()
     assert "$link" in text and "$dead" in text
     assert "revoked" not in text  # the dead statuses travel as a parameter
+    ranked = cq.pool_top(True)
+    for name in ("link", "dead", "exclude", "n", "margin", *RULE.params()):
+        assert f"${name}" in ranked, name  # every value of the ranking travels as a parameter
+    assert "20.0" not in ranked and "1500" not in ranked and "0.025" not in ranked
+    assert "$n" not in cq.pool_top(False)
     with pytest.raises(SchemaError):
         cq.placements("NoSuchLabel")
     with pytest.raises(SchemaError):

@@ -22,12 +22,24 @@ ranked. The facts are read once per link (:func:`link_facts`, through the named 
 around the link, so a large outside pool stays fast); scoring a candidate (:func:`score_candidate`)
 is pure. Every candidate is ranked on the facts its score rests on; only those shown are read
 whole and explained.
+
+The top N are found where the graph lives. A *plain* member of the pool — no direct tie, no
+partner, no fund invested in it, no university cooperating with it — scores the link's constant
+terms (fit, focus funds, strong universities) plus what its own properties give: scale, brand and
+park, which is :class:`~tupu.graph.stores.queries.PropertyScore` built from this configuration
+(:func:`property_score`; ``score_terms`` takes its scale and space rule from that same object).
+The non-plain members are few and known from the ties and pool links read from the local side;
+the store ranks the plain ones by their property score (:meth:`GraphQueries.pool_top`) and
+returns those within :data:`ROUNDING_MARGIN` of the N-th best. Every member returned and every
+non-plain member is then scored by ``score_terms`` and the top N taken as before (score, then
+key). That is exact: a plain member's score is its property score plus a constant, moved at most
+0.005 by each of the two roundings to hundredths (the scale term's, the sum's), so a plain member
+left out scores below each of N plain members returned and cannot be among the top N.
 """
 
 from __future__ import annotations
 
 import heapq
-import math
 from collections import defaultdict
 from collections.abc import Mapping, Set as AbstractSet
 from dataclasses import dataclass, field, replace
@@ -43,7 +55,10 @@ from tupu.graph.analyses.config import (
 )
 from tupu.graph.analyses.scope import Scope
 from tupu.graph.analyses.strength import Locality, link_strength, locality
-from tupu.graph.stores.queries import CandidateTies, LinkContext, names_of
+from tupu.graph.stores.queries import (
+    BRAND_FLAGS, POOL_PROPS, CandidateTies, LinkContext, PropertyScore, names_of, number,
+    space_need as _space_need,
+)
 from tupu.graph.stores.store import GraphStore
 from tupu.graph.analyses.wording import area_text, money_text
 
@@ -53,15 +68,20 @@ TERMS = ["scale", "brand", "ties", "indirect", "fit", "park", "funds", "universi
 COLUMNS = ["rank", "id", "name", "province", "city", "annual_revenue", "employees", "listed",
            "unicorn", "top30", *TERMS, "score", "local_partners", "best_park_id", "best_park",
            "explanation"]
+ROUNDING_MARGIN = 0.025
+"""How far below the N-th best property score the store's ranking still returns plain members:
+two roundings to hundredths (0.01) on either side (0.02), and room for the store's arithmetic
+differing from Python's in the last bits."""
 
 
 @dataclass
 class LinkFacts:
     """What the score of any candidate of one link depends on."""
 
-    pool: list[str]
+    pool: list[str]  # the members to rank: the store's top plain members and the non-plain
     profiles: dict[str, Mapping[str, Any]]
     local_names: dict[str, str]
+    rule: PropertyScore  # the scale and park-space rule of the score (and the store's ranking)
     direct: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
     partners: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     reach: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
@@ -116,28 +136,37 @@ def _read_fit(store: GraphStore, f: LinkFacts, ctx: LinkContext, cfg: CandidateC
     f.fit_text = "；".join(parts)
 
 
-def link_facts(store: GraphStore, link: str, cfg: CandidateConfig, gcfg: GapConfig) -> LinkFacts:
-    """Read everything the candidates of ``link`` are scored on, through the named graph queries
-    around the link (:mod:`tupu.graph.stores.queries`): its pool with only the properties a score
-    rests on (:func:`with_profiles` adds the rest for the candidates shown), the ties of the pool
-    read from the local side, the link's neighbours, parks, funds and universities."""
+def property_score(cfg: CandidateConfig, parks: list[tuple[float, str, str]]) -> PropertyScore:
+    """What a plain member scores on its own properties under ``cfg`` (see the module doc), for a
+    link with these ``parks`` (most vacant first)."""
+    return PropertyScore(
+        scale_weight=cfg.scale.weight, full_at_revenue=cfg.scale.full_at_revenue,
+        brand_weights=tuple(float(getattr(cfg, flag)) for flag in BRAND_FLAGS),
+        park_weight=cfg.park.weight, roomiest=parks[0][0] if parks else None,
+        space_per_employee=cfg.park.space_per_employee, min_space=cfg.park.min_space,
+        branch_employees=cfg.park.branch_employees,
+    )
+
+
+def link_facts(store: GraphStore, link: str, cfg: CandidateConfig, gcfg: GapConfig,
+               limit: int | None = None) -> LinkFacts:
+    """Read everything the top ``limit`` candidates of ``link`` (None: all) are ranked on, through
+    the named graph queries around the link (:mod:`tupu.graph.stores.queries`): the ties of the
+    pool read from the local side, the link's neighbours, parks, funds and universities, and the
+    members that can reach the top (see the module doc) with only the properties a score rests on
+    (:func:`with_profiles` adds the rest for the candidates shown)."""
     queries = store.queries()
     ctx = queries.link_context(link)
     if ctx is None:
         raise UnknownName("ChainLink", link, (), ())
-    members = queries.link_pool(link)
-    f = LinkFacts(pool=[m.key for m in members],
-                  profiles={m.key: dict(m.props) for m in members}, local_names={})
-    if not f.pool:
-        return f
-    where = locality(store)
-    _read_ties(f, queries.candidate_ties(link))
-    _read_fit(store, f, ctx, cfg, gcfg, where)
-    f.parks = sorted(
+    parks = sorted(
         ((float(vacant or 0.0), key, str(key if name is None else name))
          for key, name, vacant in ctx.parks),
         key=lambda p: (-p[0], p[1]),
     )
+    f = LinkFacts(pool=[], profiles={}, local_names={}, rule=property_score(cfg, parks),
+                  parks=parks)
+    _read_ties(f, queries.candidate_ties(link))
     f.focus_funds = set(ctx.focus_funds)
     around = queries.pool_links(link)
     for enterprise, fund in around.invested:
@@ -147,6 +176,15 @@ def link_facts(store: GraphStore, link: str, cfg: CandidateConfig, gcfg: GapConf
     for enterprise, university in around.universities:
         f.coop_unis[enterprise].add(university)
     f.uni_names = {**names_of(ctx.names, "University"), **names_of(around.names, "University")}
+    tied = set(f.direct) | set(f.partners) | set(f.invested) | set(f.coop_unis)
+    members = queries.pool_top(link, limit, f.rule, ROUNDING_MARGIN, tied)
+    f.profiles = {m.key: dict(m.props) for m in members}
+    f.profiles.update(
+        (n.key, {p: n.props[p] for p in POOL_PROPS if p in n.props})
+        for n in store.get_nodes("Enterprise", tied))
+    f.pool = sorted(f.profiles)
+    if f.pool:
+        _read_fit(store, f, ctx, cfg, gcfg, locality(store))
     return f
 
 
@@ -168,8 +206,8 @@ def space_need(employees: Any, cfg: CandidateConfig) -> float:
     bring (its headcount, at most ``park.branch_employees``: a national group lands a branch, not
     its whole staff) times ``park.space_per_employee``, and at least ``park.min_space``. The one
     rule of the candidates' park term and of the parks ranking."""
-    people = min(float(employees or 0), cfg.park.branch_employees)
-    return max(cfg.park.min_space, people * cfg.park.space_per_employee)
+    return _space_need(employees, cfg.park.space_per_employee, cfg.park.min_space,
+                       cfg.park.branch_employees)
 
 
 def _pts(x: float) -> str:
@@ -209,7 +247,7 @@ class Terms:
         return {term: getattr(self, term) for term in TERMS}
 
 
-_BRANDS = (("listed", "上市公司"), ("unicorn", "独角兽企业"), ("top30", "全国文化企业30强"))
+_BRANDS = tuple(zip(BRAND_FLAGS, ("上市公司", "独角兽企业", "全国文化企业30强"), strict=True))
 """The brand flags, each weighted by the configuration's field of the same name, and their words."""
 
 
@@ -217,11 +255,7 @@ def score_terms(key: str, f: LinkFacts, cfg: CandidateConfig) -> Terms:
     """One candidate's score terms (pure; the rule of the module doc). Ranking calls this for
     every member of the pool; :func:`score_candidate` words it for the candidates shown."""
     p = f.profiles.get(key, {})
-    revenue = float(p.get("annual_revenue") or 0.0)
-    scale = 0.0
-    if revenue > 0:
-        ratio = math.log10(1 + revenue) / math.log10(1 + cfg.scale.full_at_revenue)
-        scale = round(cfg.scale.weight * min(1.0, ratio), 2)
+    scale = round(f.rule.scale(p.get("annual_revenue")), 2)
     brand = 0.0
     for flag, _ in _BRANDS:
         if p.get(flag) is True:
@@ -234,7 +268,7 @@ def score_terms(key: str, f: LinkFacts, cfg: CandidateConfig) -> Terms:
         reached = set().union(*(f.reach.get(x, ()) for x in via)) - set(ties_with)
     indirect = min(cfg.ties.indirect_cap, cfg.ties.indirect * len(reached))
     fit = round(f.fit, 2)
-    need = space_need(p.get("employees"), cfg)
+    need = f.rule.space_need(p.get("employees"))
     roomiest = f.parks[0] if f.parks and f.parks[0][0] >= need else None  # parks: largest first
     park = cfg.park.weight if roomiest is not None else 0.0
     inv = f.invested.get(key, _NONE)
@@ -256,7 +290,7 @@ def score_candidate(key: str, f: LinkFacts, cfg: CandidateConfig) -> dict[str, A
     t = score_terms(key, f, cfg)
     reasons: list[tuple[float, str]] = []
     if t.scale:
-        reasons.append((t.scale, f"营业收入{money_text(float(p.get('annual_revenue') or 0.0))}"))
+        reasons.append((t.scale, f"营业收入{money_text(number(p.get('annual_revenue')))}"))
     reasons.extend((getattr(cfg, flag), word) for flag, word in _BRANDS if p.get(flag) is True)
     if t.ties_with:
         kinds = "/".join(sorted(set(t.ties_with.values())))
@@ -325,7 +359,7 @@ def candidates(
 
 def _candidates(store: GraphStore, link: str, limit: int | None, cfg: CandidateConfig,
                 gcfg: GapConfig, matching_config: MatchingConfig | None) -> pd.DataFrame:
-    facts = link_facts(store, link, cfg, gcfg)
+    facts = link_facts(store, link, cfg, gcfg, limit)
     if not facts.pool:
         return pd.DataFrame(columns=COLUMNS)
     # rank every candidate on the scoring facts, then score the ones shown with their profiles

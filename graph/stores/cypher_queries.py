@@ -18,7 +18,8 @@ link_members             ``links``, ``dead``; ``link``, ``members``
 alive_count              ``dead``; ``count``
 observations             ``keys``; ``rows``     observations_all: none; ``rows``
 local_ties               none; ``rows``
-link_pool                ``link``, ``dead``; ``rows``
+pool_top                 ``link``, ``dead``, ``exclude``, ranked: ``n``, ``margin``, the
+                         weights of ``PropertyScore.params``; ``rows``
 candidate_ties           ``link``, ``dead``; ``direct``, ``indirect``
 link_context             ``link``; ``codes``, ``ups``, ``downs``, ``parks``, ``funds``, ``unis``
 pool_links               ``link``, ``dead``; ``invested``, ``unis``
@@ -32,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tupu.graph.stores.cypher import _label, _literal, _rel_type, _schema, quote
-from tupu.graph.stores.queries import OBSERVATION_PROPS, POOL_PROPS, TIE_TYPES
+from tupu.graph.stores.queries import BRAND_FLAGS, OBSERVATION_PROPS, POOL_PROPS, TIE_TYPES
 from tupu.ontology.schema import Schema
 
 
@@ -227,16 +228,66 @@ def local_ties(rel_types: Sequence[str], schema: Schema | None = None) -> str:
     )
 
 
-def link_pool(schema: Schema | None = None) -> str:
-    n = _Names(schema)
+def _number(expr: str) -> str:
+    """``expr`` read as :func:`tupu.graph.stores.queries.number` reads a value: an integer or
+    float (not NaN) as a float, anything else as 0."""
+    return (f"CASE WHEN {expr} IS :: INTEGER | FLOAT AND {expr} = {expr} "
+            f"THEN toFloat({expr}) ELSE 0.0 END")
+
+
+def _property_score(n: _Names, var: str) -> str:
+    """``score``: :class:`tupu.graph.stores.queries.PropertyScore` of ``var`` (an Enterprise),
+    its terms added in the same order as ``PropertyScore.scores``, weights as parameters (each
+    property read once)."""
+    names = ("annual_revenue", "employees", *BRAND_FLAGS)
+    ratio = "log10(1 + revenue) / log10(1 + $full_at_revenue)"
+    brands = "".join(f" + CASE WHEN v{i + 2} = true THEN $brand_weights[{i}] ELSE 0.0 END"
+                     for i in range(len(BRAND_FLAGS)))
     return (
+        f"WITH {var}, "
+        + ", ".join(f"{var}.{n.prop('Enterprise', p)} AS v{i}" for i, p in enumerate(names))
+        + f" WITH {var}, {_number('v0')} AS revenue, {_number('v1')} AS employees, "
+        + ", ".join(f"v{i + 2}" for i in range(len(BRAND_FLAGS)))
+        + f" WITH {var}, revenue, "
+        + ", ".join(f"v{i + 2}" for i in range(len(BRAND_FLAGS)))
+        + ", CASE WHEN $branch_employees < employees THEN $branch_employees "
+        "ELSE employees END * $space_per_employee AS space "
+        f"WITH {var}, CASE WHEN revenue > 0 THEN $scale_weight * "
+        f"CASE WHEN {ratio} < 1.0 THEN {ratio} ELSE 1.0 END ELSE 0.0 END{brands} "
+        "+ CASE WHEN $roomiest IS NOT NULL AND $roomiest >= "
+        "CASE WHEN space > $min_space THEN space ELSE $min_space END "
+        "THEN $park_weight ELSE 0.0 END AS score "
+    )
+
+
+def pool_top(ranked: bool, schema: Schema | None = None) -> str:
+    """``rows``: [key, values of POOL_PROPS…] of the link's pool less ``$exclude``; ``ranked``:
+    only the members whose property score is at least the ``$n``-th best's less ``$margin``
+    (all when there are ``$n`` or fewer), ordered and cut on the server. Parameters: ``$link``,
+    ``$dead``, ``$exclude``; ranked: ``$n``, ``$margin`` and ``PropertyScore.params()``."""
+    n = _Names(schema)
+    ek = n.key("Enterprise")
+    pool = (
         f"MATCH (l:{n.label('ChainLink')} {{{n.key('ChainLink')}: $link}})"
         f"-[:{n.rel('COVERS')}]->(:{n.label('SubSector')})<-[:{n.rel('IN_SUBSECTOR')}]-"
         f"(e:{n.label('Enterprise')}) "
         "WITH DISTINCT e "
         f"WHERE {_alive(n, 'e')} AND NOT EXISTS {{ (e)-[:{n.rel('LOCATED_IN')}]->() }} "
-        f"RETURN collect([e.{n.key('Enterprise')}, {n.values('e', 'Enterprise', POOL_PROPS)}])"
-        " AS rows"
+        f"AND NOT e.{ek} IN $exclude "
+    )
+    rows = f"RETURN collect([e.{ek}, {n.values('e', 'Enterprise', POOL_PROPS)}]) AS rows"
+    if not ranked:
+        return pool + rows
+    return (
+        pool + _property_score(n, "e")
+        + "WITH e, score ORDER BY score DESC "
+        "WITH collect(e) AS members, collect(score) AS scores "
+        "WITH members, scores, "
+        "CASE WHEN size(scores) > $n THEN scores[$n - 1] - $margin END AS floor "
+        "UNWIND range(0, size(members) - 1) AS i "
+        "WITH members[i] AS e, scores[i] AS score, floor "
+        "WHERE floor IS NULL OR score >= floor "
+        + rows
     )
 
 

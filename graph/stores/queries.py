@@ -16,12 +16,18 @@ Registration status: an enterprise whose ``reg_status`` is dead or dying
 not counted among the enterprises of the map (:meth:`GraphQueries.alive_enterprise_count`).
 
 Answers are plain frozen records with sorted tuples, so two stores' answers compare with ``==``.
+
+A link's candidate pool is read ranked (:meth:`GraphQueries.pool_top`): the store orders the
+pool by :class:`PropertyScore` — the part of a candidate's attraction score that rests on its own
+properties (:mod:`tupu.graph.analyses.candidates` derives it from its configuration and scores the
+members it gets back with its own rule) — and returns the best few, not the pool.
 """
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +41,9 @@ TIE_TYPES = ("SUPPLIES", "COOPERATES_WITH", "SUBSIDIARY_OF")
 
 POOL_PROPS = ("annual_revenue", "employees", "listed", "unicorn", "top30")
 """The properties of a pool member its score rests on."""
+
+BRAND_FLAGS = ("listed", "unicorn", "top30")
+"""The brand flags among POOL_PROPS: a flag counts when its value is ``true`` (a boolean)."""
 
 OBSERVATION_PROPS = ("period", "revenue", "employees", "talent_introduced", "above_scale")
 """The properties of an enterprise observation the analyses read."""
@@ -77,6 +86,98 @@ class PoolMember:
 
     key: str
     props: tuple[tuple[str, Any], ...]  # (name, value) of POOL_PROPS it has, in that order
+
+
+def number(value: Any) -> float:
+    """A scoring property's value as a number: an integer or float as it is, anything else
+    (absent, a boolean, text, NaN) as 0 — the one reading of ``annual_revenue`` and
+    ``employees`` in scores, matched by the Cypher of :func:`cypher_queries.pool_top`."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
+        return float(value)
+    return 0.0
+
+
+def space_need(employees: Any, per_employee: float, min_space: float,
+               branch_employees: float) -> float:
+    """The vacant space (㎡) an enterprise's branch or project would need: its headcount
+    (:func:`number`), at most ``branch_employees``, times ``per_employee``, and at least
+    ``min_space``."""
+    people = min(number(employees), branch_employees)
+    return max(min_space, people * per_employee)
+
+
+@dataclass(frozen=True)
+class PropertyScore:
+    """What a pool member scores on its own properties, the order of :meth:`GraphQueries.pool_top`:
+
+    - scale: ``scale_weight × min(1, log10(1 + revenue) / log10(1 + full_at_revenue))`` for a
+      positive revenue (unrounded), else 0;
+    - brand: the weight of each of the BRAND_FLAGS the member has (``true``);
+    - park: ``park_weight`` when ``roomiest`` (the most vacant space of a park positioned for the
+      link; None: no park) is at least :meth:`space_need` of its ``employees``, else 0.
+
+    The weights are the configuration's; the rule of the final score stays in
+    :mod:`tupu.graph.analyses.candidates`, which uses :meth:`scale` and :meth:`space_need` itself.
+    """
+
+    scale_weight: float
+    full_at_revenue: float
+    brand_weights: tuple[float, ...]  # of BRAND_FLAGS, in that order
+    park_weight: float
+    roomiest: float | None
+    space_per_employee: float
+    min_space: float
+    branch_employees: float
+
+    def scale(self, revenue: Any) -> float:
+        """The scale term, unrounded."""
+        r = number(revenue)
+        if r <= 0:
+            return 0.0
+        return self.scale_weight * min(1.0, math.log10(1 + r) / math.log10(1 + self.full_at_revenue))
+
+    def space_need(self, employees: Any) -> float:
+        """The vacant space (㎡) a branch of the member would need (:func:`space_need`)."""
+        return space_need(employees, self.space_per_employee, self.min_space,
+                          self.branch_employees)
+
+    def of(self, props: Mapping[str, Any]) -> float:
+        """The member's property score (the sum of the three terms, unrounded)."""
+        return self.scores((props,))[0]
+
+    def scores(self, members: Iterable[Mapping[str, Any]]) -> list[float]:
+        """:meth:`of` each of ``members``. A pool is tens of thousands: the arithmetic of
+        :meth:`scale` and :meth:`space_need` is written out here, operation for operation (a
+        test holds the two equal), with the weights bound once."""
+        weight, full = self.scale_weight, math.log10(1 + self.full_at_revenue)
+        brands = tuple(zip(BRAND_FLAGS, self.brand_weights, strict=True))
+        room, park = self.roomiest, self.park_weight
+        per, least, most = self.space_per_employee, self.min_space, self.branch_employees
+        log10 = math.log10
+        out = []
+        for p in members:
+            r = p.get("annual_revenue")
+            r = float(r) if type(r) is float or type(r) is int else number(r)
+            score = weight * min(1.0, log10(1 + r) / full) if r > 0 else 0.0
+            for flag, w in brands:
+                if p.get(flag) is True:
+                    score += w
+            if room is not None:
+                e = p.get("employees")
+                e = float(e) if type(e) is int or (type(e) is float and e == e) else number(e)
+                if room >= max(least, min(e, most) * per):
+                    score += park
+            out.append(score)
+        return out
+
+    def params(self) -> dict[str, Any]:
+        """The weights as the Cypher's parameters."""
+        return {
+            "scale_weight": self.scale_weight, "full_at_revenue": self.full_at_revenue,
+            "brand_weights": list(self.brand_weights), "park_weight": self.park_weight,
+            "roomiest": self.roomiest, "space_per_employee": self.space_per_employee,
+            "min_space": self.min_space, "branch_employees": self.branch_employees,
+        }
 
 
 @dataclass(frozen=True)
@@ -156,8 +257,13 @@ class GraphQueries(ABC):
         enterprises, sorted."""
 
     @abstractmethod
-    def link_pool(self, link: str) -> tuple[PoolMember, ...]:
-        """The alive, non-located enterprises in a sub-sector ``link`` covers, by key."""
+    def pool_top(self, link: str, n: int | None, score: PropertyScore, margin: float = 0.0,
+                 exclude: Collection[str] = ()) -> tuple[PoolMember, ...]:
+        """``link``'s pool — the alive, non-located enterprises in a sub-sector it covers — less
+        ``exclude``, best first by ``score`` (:class:`PropertyScore`): the members whose score is
+        at least the ``n``-th best's less ``margin`` (so ties and near-ties of the ``n``-th come
+        along; every member when the pool has at most ``n``, or ``n`` is None; none when ``n``
+        is 0 or less); by key. The store computes the scores and returns only those members."""
 
     @abstractmethod
     def candidate_ties(self, link: str) -> CandidateTies:

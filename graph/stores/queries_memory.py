@@ -10,6 +10,7 @@ when the store's graph changes (a write, a newer snapshot; :attr:`MemoryStore.ve
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,7 @@ from tupu.graph.stores.queries import (
     Placements,
     PoolLinks,
     PoolMember,
+    PropertyScore,
 )
 from tupu.ontology.vocab import is_dead
 
@@ -305,13 +307,23 @@ class MemoryQueries(GraphQueries):
         found.sort()
         return tuple(found)
 
-    def link_pool(self, link: str) -> tuple[PoolMember, ...]:
+    def pool_top(self, link: str, n: int | None, score: PropertyScore, margin: float = 0.0,
+                 exclude: Collection[str] = ()) -> tuple[PoolMember, ...]:
+        if n is not None and n <= 0:
+            return ()
         self._idx()
-        g = self.store.graph
-        pool = sorted(self._members(link) - self._located(ENTERPRISE))
-        nodes = g._node  # the node dicts themselves (NodeView's lookup costs a call per node)
+        pool = self._members(link) - self._located(ENTERPRISE)
+        if exclude:
+            pool = pool - frozenset(exclude)
+        nodes = self.store.graph._node  # the node dicts (NodeView's lookup costs a call each)
+        keys: Collection[str] = pool
+        if n is not None and len(pool) > n:
+            members = list(pool)
+            scores = score.scores([nodes[(ENTERPRISE, key)] for key in members])
+            floor = heapq.nlargest(n, scores)[-1] - margin
+            keys = [key for key, s in zip(members, scores, strict=True) if s >= floor]
         out = []
-        for key in pool:
+        for key in sorted(keys):
             data = nodes[(ENTERPRISE, key)]
             out.append(PoolMember(key, tuple([(p, data[p]) for p in POOL_PROPS if p in data])))
         return tuple(out)
@@ -329,6 +341,8 @@ class MemoryQueries(GraphQueries):
     def candidate_ties(self, link: str) -> CandidateTies:
         self._idx()
         pool = self._members(link) - self._located(ENTERPRISE)
+        if not pool:
+            return CandidateTies((), ())
         ties, reach = self._local_ties()
         direct = {(other, local, rtype, not out) for local, other, rtype, out in ties
                   if other in pool}
@@ -369,6 +383,8 @@ class MemoryQueries(GraphQueries):
     def pool_links(self, link: str) -> PoolLinks:
         self._idx()
         pool = self._members(link) - self._located(ENTERPRISE)
+        if not pool:
+            return PoolLinks((), (), ())
         invested = sorted(
             (k, f) for f in self._keys("Fund") for lbl, k in self._out(("Fund", f), "INVESTED_IN")
             if lbl == ENTERPRISE and k in pool

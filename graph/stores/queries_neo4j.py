@@ -27,6 +27,7 @@ from tupu.graph.stores.queries import (
     Placements,
     PoolLinks,
     PoolMember,
+    PropertyScore,
 )
 
 from tupu.graph.stores.neo4j_store import Neo4jStore, from_neo4j
@@ -136,8 +137,14 @@ class Neo4jQueries(GraphQueries):
         rec = self._one(cq.local_ties(types, self.schema), {})
         return tuple(sorted((a, b, t) for a, b, t in rec["rows"]))
 
-    def link_pool(self, link: str) -> tuple[PoolMember, ...]:
-        rec = self._one(cq.link_pool(self.schema), {"link": link, "dead": list(DEAD)})
+    def pool_top(self, link: str, n: int | None, score: PropertyScore, margin: float = 0.0,
+                 exclude: Collection[str] = ()) -> tuple[PoolMember, ...]:
+        if n is not None and n <= 0:
+            return ()
+        params: dict[str, Any] = {"link": link, "dead": list(DEAD), "exclude": sorted(exclude)}
+        if n is not None:
+            params.update(score.params(), n=n, margin=margin)
+        rec = self._one(cq.pool_top(n is not None, self.schema), params)
         out = [
             PoolMember(row[0], tuple((p, _v(x)) for p, x in zip(POOL_PROPS, row[1:], strict=True)
                                      if x is not None))
