@@ -5,7 +5,7 @@ enterprises with the links they are in, a link's candidate pool with its ties to
 enterprises, … — and no query returns a whole label of a large kind (enterprises, observations).
 Two implementations answer every query identically (``tests/test_graph_queries.py``):
 
-- :class:`tupu.graph.stores.queries_cypher.CypherQueries` (Neo4j): aggregation in the database,
+- :class:`tupu.graph.stores.queries_neo4j.Neo4jQueries` (Neo4j): aggregation in the database,
   starting from the small side (the chain skeleton, the located enterprises, one link), counting
   members through relationship degrees, parameters only;
 - :class:`tupu.graph.stores.queries_memory.MemoryQueries`: over the memory store's indexes (nodes
