@@ -31,7 +31,7 @@ def _content(store: GraphStore) -> tuple[dict[str, Any], dict[str, Any]]:
     nodes = {
         label: [(n.key, {k: v for k, v in n.props.items() if k not in PER_LOAD})
                 for n in store.find_nodes(label)]
-        for label in SCHEMA.labels if label != "Delivery"
+        for label in SCHEMA.map_labels
     }
     rels = {
         rt: sorted((r.start, r.end, sorted((k, v) for k, v in r.props.items() if k not in PER_LOAD))
