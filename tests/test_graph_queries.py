@@ -358,3 +358,24 @@ def test_query_texts_take_values_as_parameters_and_check_names() -> None:
         cq.placements("NoSuchLabel")
     with pytest.raises(SchemaError):
         cq.local_ties(["NO_SUCH_TYPE"])
+
+
+def test_tally_keys_and_counts() -> None:
+    from tupu.graph.stores import cypher_tallies as ct
+    from tupu.graph.stores.tallies import Tally, member_counts, parse, state_key
+
+    # codes with the encoding's own characters come back whole
+    assert parse("d|2:a|3:1:24:4444", 7) == Tally(("a|", "1:2", "4444"), True, 7)
+    assert parse("a|", 1) == Tally((), False, 1)
+    with pytest.raises(ValueError):
+        parse("#1:x", 0)
+    assert state_key(("b", "a")) == "#1:b1:a" and not state_key().startswith(("a|", "d|"))
+    covered = {"L1": (frozenset({"S1", "S2"}), 10), "L2": (frozenset({"S2", "S3"}), 6)}
+    tallies = [Tally(("S1", "S2"), False, 2),  # in L1 twice: 2 too many there
+               Tally(("S1", "S2", "S3"), True, 1),  # dead: out of L1 (2) and L2 (2)
+               Tally(("S3",), True, 3),  # dead in L2
+               Tally(("S0", "S9"), False, 5)]  # no link's
+    assert member_counts(["L1", "L2", "L9"], covered, tallies) == {"L1": 6, "L2": 1, "L9": 0}
+    for text in (ct.leave(), ct.enter(), ct.rebuild(), ct.counted()):
+        assert "$dead" in text and "revoked" not in text
+    assert "$keys" in ct.leave() and "$state" in ct.read() and "$state" in ct.rebuild()

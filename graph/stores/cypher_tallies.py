@@ -22,6 +22,7 @@ enter                    ``keys``, ``dead``: the enterprises enter their tallies
 rebuild                  ``dead``, ``state``: every tally counted again; the state's tally
 counted                  ``dead``; ``rows`` ([key, n]): the tallies counted, nothing written
 drop                     none: every tally deleted (their state with them)
+kept                     ``state``; ``kept``: the state's tally exists
 read                     ``state``; ``kept`` (the state's tally exists), ``rows`` ([key, n])
 ======================== ================================================================
 """
@@ -114,6 +115,13 @@ def counted(schema: Schema | None = None) -> str:
     """``rows``: [key, enterprises] of every tally, counted from the map without writing (where
     the tallies are not kept)."""
     return _counted(_Names(schema)) + "RETURN collect([key, found]) AS rows"
+
+
+def kept(schema: Schema | None = None) -> str:
+    """``kept``: whether the state's tally ``$state`` exists (the tallies are right)."""
+    n = _Names(schema)
+    return (f"OPTIONAL MATCH (state:{n.label(TALLY)} {{{n.key(TALLY)}: $state}}) "
+            "RETURN state IS NOT NULL AS kept")
 
 
 def read(schema: Schema | None = None) -> str:

@@ -323,7 +323,7 @@ class Neo4jStore(GraphStore):
         not hold them for the current dead statuses: written before they existed, imported by the
         bulk path, cleared. Once per database; every write keeps them from then on."""
         state = tallies.state_key()
-        read = cypher_tallies.read(self.schema)
+        read = cypher_tallies.kept(self.schema)
         if self._read(lambda tx: self._run(tx, read, {"state": state}).single(strict=True)["kept"]):
             return
         log.info("counting the sub-sector tallies of %s (once)", self.uri)
@@ -384,7 +384,7 @@ class Neo4jStore(GraphStore):
             return False
         why = neo4j_bulk.usable(self.settings, changes, merges)
         if why is None:
-            count = cypher.count_all_nodes()
+            count = cypher.count_all_nodes(self.schema)
             if self._read(lambda tx: self._run(tx, count, {}).single(strict=True)["count"]):
                 why = "the database is not empty"
         if why is not None:

@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""``gaps`` on Neo4j: the sample city and a big pool already loaded, against d324ff5, in one run.
+
+Usage::
+
+    nice .venv/bin/python benchmarks/bench_gaps_neo4j.py \\
+        --sample-uri bolt://127.0.0.1:7777 --big-uri bolt://127.0.0.1:7787 --repeat 7 --profile
+
+- ``--sample-uri``: a Neo4j into which the sample city (``data/sample``) is loaded — its database
+  is CLEARED first;
+- ``--big-uri``: a Neo4j that already holds a city with a big outside pool (e.g. the million of
+  "The million pool" in benchmarks/README.md); it is only read, except that connecting counts
+  its sub-sector tallies once when it has none (a database written before them: the time of that
+  first connect is reported).
+
+Timed (medians of ``--repeat`` runs after one warm-up, the analyses' cache disabled): ``gaps``
+over every chain (city scope) and ``link_member_counts`` of every link alone. Baseline, same run,
+same servers, same data: the same calls with d324ff5's member counts and one session per read
+patched in (``benchmarks/legacy/gaps_neo4j.py``). Every answer is checked equal to the baseline's,
+and the sample's also to the memory store's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from benchlib import RESULTS, SAMPLE, machine_info, print_table, ratio, summary, write_json
+from legacy import gaps_neo4j as legacy
+
+from tupu.graph.analyses import cache
+from tupu.graph.analyses.gaps import gaps
+from tupu.graph.stores.memory_store import MemoryStore
+from tupu.graph.stores.neo4j_store import Neo4jStore
+from tupu.loaders.pipeline import load
+from tupu.settings import load_settings
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, pd.DataFrame):
+        try:
+            pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True),
+                                          check_dtype=False)
+        except AssertionError:
+            return False
+        return True
+    return bool(a == b)
+
+
+def _runs(fn: Callable[[], Any], n: int) -> tuple[list[float], list[float], Any]:
+    answer = fn()  # warm-up
+    wall, cpu = [], []
+    for _ in range(n):
+        c0, t0 = time.process_time(), time.perf_counter()
+        answer = fn()
+        wall.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    return wall, cpu, answer
+
+
+def _profile(fn: Callable[[], Any], name: str) -> str:
+    target = RESULTS / f"profile-gapsneo-{name}.txt"
+    prof = cProfile.Profile()
+    prof.enable()
+    fn()
+    prof.disable()
+    out = io.StringIO()
+    pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(35)
+    target.write_text(out.getvalue(), encoding="utf-8")
+    return str(target.relative_to(RESULTS.parent.parent))
+
+
+def measure(what: str, fn: Callable[[], Any], n: int, prof: bool) -> dict[str, Any]:
+    """``fn`` as it is and with the baseline patched in, alternately per block of runs."""
+    print(f"{what}: {n} runs, then {n} baseline runs …", flush=True)
+    with cache.disabled():
+        wall, cpu, answer = _runs(fn, n)
+        with legacy.patched():
+            bwall, bcpu, banswer = _runs(fn, n)
+        out: dict[str, Any] = {
+            **summary(wall), "cpu_median_s": round(sorted(cpu)[len(cpu) // 2], 4),
+            "baseline": {**summary(bwall), "cpu_median_s": round(sorted(bcpu)[len(bcpu) // 2], 4)},
+            "same_as_baseline": _same(answer, banswer),
+            "loadavg": [round(x, 2) for x in os.getloadavg()],
+        }
+        out["speedup"] = ratio(out["baseline"]["median_s"], out["median_s"])
+        if prof:
+            out["profile"] = _profile(fn, what.replace(" ", "-").replace(",", ""))
+            with legacy.patched():
+                out["baseline_profile"] = _profile(fn, what.replace(" ", "-") + "-baseline")
+    out["answer"] = answer
+    return out
+
+
+def connect(uri: str) -> tuple[Neo4jStore, float]:
+    settings = load_settings(neo4j_uri=uri)
+    t0 = time.perf_counter()
+    store = Neo4jStore.connect(settings)  # counts the tallies once where there are none
+    return store, time.perf_counter() - t0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--sample-uri", required=True, help="Neo4j for the sample (CLEARED)")
+    parser.add_argument("--big-uri", default=None, help="Neo4j holding a big pool (read only)")
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--json", default=str(RESULTS / "gaps-neo4j.json"))
+    args = parser.parse_args(argv)
+    payload: dict[str, Any] = {"benchmark": "gaps-neo4j", "command": " ".join(sys.argv),
+                               "machine": machine_info(),
+                               "baseline": "d324ff5's link_member_counts and one session per read "
+                                           "(benchmarks/legacy/gaps_neo4j.py), same run"}
+    rows: list[dict[str, Any]] = []
+    sample, _ = connect(args.sample_uri)
+    try:
+        sample.clear()
+        load([SAMPLE], sample)
+        memory = MemoryStore(None)
+        load([SAMPLE], memory)
+        links = sorted({k for k, *_ in sample.queries().chain_structure().links})
+        results = {
+            "gaps, sample city": measure("gaps sample", lambda: gaps(sample), args.repeat,
+                                         args.profile),
+            "link_member_counts, sample city": measure(
+                "counts sample", lambda: sample.queries().link_member_counts(links),
+                args.repeat, False),
+        }
+        with cache.disabled():
+            results["gaps, sample city"]["same_as_memory"] = _same(
+                results["gaps, sample city"]["answer"], gaps(memory))
+    finally:
+        sample.close()
+    if args.big_uri:
+        big, connect_s = connect(args.big_uri)
+        payload["big_connect_s"] = round(connect_s, 3)
+        try:
+            counts = big.count_nodes()
+            payload["big_nodes"] = sum(counts.values())
+            payload["big_enterprises"] = counts.get("Enterprise", 0)
+            blinks = sorted({k for k, *_ in big.queries().chain_structure().links})
+            results["gaps, big pool"] = measure("gaps big", lambda: gaps(big), args.repeat,
+                                                args.profile)
+            results["link_member_counts, big pool"] = measure(
+                "counts big", lambda: big.queries().link_member_counts(blinks), args.repeat,
+                False)
+            results["gaps, big pool"]["same_as_sample"] = _same(
+                results["gaps, big pool"]["answer"], results["gaps, sample city"]["answer"])
+            big_r, sample_r = results["gaps, big pool"], results["gaps, sample city"]
+            big_r["ratio_to_sample"] = ratio(big_r["median_s"], sample_r["median_s"])
+            big_r["baseline"]["ratio_to_sample"] = ratio(big_r["baseline"]["median_s"],
+                                                         sample_r["baseline"]["median_s"])
+        finally:
+            big.close()
+    for what, r in results.items():
+        r.pop("answer")
+        rows.append({"what": what, "median_s": r["median_s"], "cpu_s": r["cpu_median_s"],
+                     "baseline_s": r["baseline"]["median_s"],
+                     "base_cpu_s": r["baseline"]["cpu_median_s"], "speedup": r["speedup"],
+                     "same": r["same_as_baseline"], "load": r["loadavg"][0]})
+    payload["results"] = results
+    payload["machine"]["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    print_table(rows, ["what", "median_s", "cpu_s", "baseline_s", "base_cpu_s", "speedup",
+                       "same", "load"], left=("what",))
+    print(f"\nwritten {write_json(Path(args.json), payload)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
