@@ -24,18 +24,24 @@ and the sample's also to the memory store's.
 from __future__ import annotations
 
 import argparse
-import cProfile
-import io
 import os
-import pstats
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-from benchlib import RESULTS, SAMPLE, machine_info, print_table, ratio, summary, write_json
+from benchlib import (
+    RESULTS,
+    SAMPLE,
+    cprofile,
+    machine_info,
+    print_table,
+    ratio,
+    same,
+    summary,
+    write_json,
+)
 from legacy import gaps_neo4j as legacy
 
 from tupu.graph.analyses import cache
@@ -44,17 +50,6 @@ from tupu.graph.stores.memory_store import MemoryStore
 from tupu.graph.stores.neo4j_store import Neo4jStore
 from tupu.loaders.pipeline import load
 from tupu.settings import load_settings
-
-
-def _same(a: Any, b: Any) -> bool:
-    if isinstance(a, pd.DataFrame):
-        try:
-            pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True),
-                                          check_dtype=False)
-        except AssertionError:
-            return False
-        return True
-    return bool(a == b)
 
 
 WARMUP = [1]
@@ -74,15 +69,7 @@ def _runs(fn: Callable[[], Any], n: int) -> tuple[list[float], list[float], Any]
 
 
 def _profile(fn: Callable[[], Any], name: str) -> str:
-    target = RESULTS / f"profile-gapsneo-{name}.txt"
-    prof = cProfile.Profile()
-    prof.enable()
-    fn()
-    prof.disable()
-    out = io.StringIO()
-    pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(35)
-    target.write_text(out.getvalue(), encoding="utf-8")
-    return str(target.relative_to(RESULTS.parent.parent))
+    return cprofile(fn, RESULTS / f"profile-gapsneo-{name}.txt", 35)
 
 
 def measure(what: str, fn: Callable[[], Any], n: int, prof: bool) -> dict[str, Any]:
@@ -95,7 +82,7 @@ def measure(what: str, fn: Callable[[], Any], n: int, prof: bool) -> dict[str, A
         out: dict[str, Any] = {
             **summary(wall), "cpu_median_s": round(sorted(cpu)[len(cpu) // 2], 4),
             "baseline": {**summary(bwall), "cpu_median_s": round(sorted(bcpu)[len(bcpu) // 2], 4)},
-            "same_as_baseline": _same(answer, banswer),
+            "same_as_baseline": same(answer, banswer),
             "loadavg": [round(x, 2) for x in os.getloadavg()],
         }
         out["speedup"] = ratio(out["baseline"]["median_s"], out["median_s"])
@@ -159,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
                 args.repeat, False),
         }
         with cache.disabled():
-            results["gaps, sample city"]["same_as_memory"] = _same(
+            results["gaps, sample city"]["same_as_memory"] = same(
                 results["gaps, sample city"]["answer"], gaps(memory))
     finally:
         sample.close()

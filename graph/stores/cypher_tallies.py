@@ -54,28 +54,26 @@ def _each(n: _Names) -> str:
     return f"UNWIND $keys AS k MATCH (e:{n.label('Enterprise')} {{{n.key('Enterprise')}: k}}) "
 
 
-def leave(schema: Schema | None = None) -> str:
-    """The enterprises ``$keys`` leave their tallies (before a write changes them); a tally that
-    falls to nothing is deleted."""
-    n = _Names(schema)
-    count = n.prop(TALLY, "count")
+def _shift(n: _Names, sign: str) -> str:
+    """Add (``+``) or take (``-``) the enterprises ``$keys`` to or from their tallies; a tally
+    that falls to nothing is deleted."""
+    label, key, count = n.label(TALLY), n.key(TALLY), n.prop(TALLY, "count")
     return (
         _each(n) + _tallied(n)
-        + f", count(*) AS gone MATCH (t:{n.label(TALLY)} {{{n.key(TALLY)}: key}}) "
-        f"SET t.{count} = t.{count} - gone "
+        + f", count(*) AS moved MERGE (t:{label} {{{key}: key}}) ON CREATE SET t.{count} = 0 "
+        f"SET t.{count} = t.{count} {sign} moved "
         f"WITH t WHERE t.{count} <= 0 DELETE t"
     )
 
 
+def leave(schema: Schema | None = None) -> str:
+    """The enterprises ``$keys`` leave their tallies (before a write changes them)."""
+    return _shift(_Names(schema), "-")
+
+
 def enter(schema: Schema | None = None) -> str:
     """The enterprises ``$keys`` enter their tallies (after a write changed them)."""
-    n = _Names(schema)
-    count = n.prop(TALLY, "count")
-    return (
-        _each(n) + _tallied(n)
-        + f", count(*) AS more MERGE (t:{n.label(TALLY)} {{{n.key(TALLY)}: key}}) "
-        f"ON CREATE SET t.{count} = 0 SET t.{count} = t.{count} + more"
-    )
+    return _shift(_Names(schema), "+")
 
 
 def drop(schema: Schema | None = None) -> str:
