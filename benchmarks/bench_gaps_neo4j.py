@@ -47,6 +47,8 @@ from legacy import gaps_neo4j as legacy
 from tupu.graph.analyses import cache
 from tupu.graph.analyses.gaps import gaps
 from tupu.graph.stores.memory_store import MemoryStore
+from tupu.graph.stores import cypher_tallies
+from tupu.graph.stores.model import ChangeSet, RelRow
 from tupu.graph.stores.neo4j_store import Neo4jStore
 from tupu.loaders.pipeline import load
 from tupu.settings import load_settings
@@ -104,6 +106,43 @@ def resample(store: Neo4jStore) -> None:
     time.sleep(5)  # the resampling runs in the background
 
 
+def new_enterprises(prefix: str, count: int, codes: list[str]) -> ChangeSet:
+    """``count`` new enterprises, each in one to three of ``codes``, every tenth dead."""
+    changes = ChangeSet()
+    for i in range(count):
+        key = f"{prefix}-{i:07d}"
+        changes.add_node("Enterprise", {"id": key, "name": f"写入企业{prefix}{i}",
+                                        **({"reg_status": "revoked"} if i % 10 == 0 else {})})
+        for j in range(i % 3 + 1):
+            code = codes[(i * 7 + j * 13) % len(codes)]
+            changes.add_rel("IN_SUBSECTOR", "Enterprise", "SubSector", RelRow(key, code, {}))
+    return changes
+
+
+def writes(store: Neo4jStore, count: int, n: int) -> dict[str, Any]:
+    """``apply`` of ``count`` new enterprises (one transaction), with the tallies kept and
+    without (``legacy.untallied_writes``), alternately, ``n`` times each; the tallies are
+    counted again afterwards and checked equal to what the kept writes left."""
+    codes = sorted({code for _, code, _ in store.queries().chain_structure().covers})
+    kept, bare = [], []
+    for i in range(n):
+        for label, seconds, patch in (("k", kept, None), ("b", bare, legacy.untallied_writes)):
+            changes = new_enterprises(f"{label}{i}", count, codes)
+            t0 = time.perf_counter()
+            if patch is None:
+                store.apply(changes)
+            else:
+                with patch():
+                    store.apply(changes)
+            seconds.append(time.perf_counter() - t0)
+    out: dict[str, Any] = {**summary(kept), "baseline": summary(bare),
+                           "loadavg": [round(x, 2) for x in os.getloadavg()]}
+    out["ratio_to_baseline"] = ratio(out["median_s"], out["baseline"]["median_s"])
+    store.driver.execute_query(cypher_tallies.drop(store.schema), database_=store.database)
+    store.keep_tallies()
+    return out
+
+
 def connect(uri: str) -> tuple[Neo4jStore, float]:
     settings = load_settings(neo4j_uri=uri)
     t0 = time.perf_counter()
@@ -119,6 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--warmup", type=int, default=1, help="untimed runs before the timed")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--writes", type=int, default=0,
+                        help="also time apply() of this many new enterprises into the sample "
+                             "server, with the tallies and without (0: not)")
     parser.add_argument("--resample", action="store_true",
                         help="resample the sample server's index statistics after its load")
     parser.add_argument("--json", default=str(RESULTS / "gaps-neo4j.json"))
@@ -148,6 +190,14 @@ def main(argv: list[str] | None = None) -> int:
         with cache.disabled():
             results["gaps, sample city"]["same_as_memory"] = same(
                 results["gaps, sample city"]["answer"], gaps(memory))
+        if args.writes:
+            print(f"writes of {args.writes:,}: {args.repeat} runs and baseline runs …", flush=True)
+            payload["writes"] = writes(sample, args.writes, args.repeat)
+            w = payload["writes"]
+            rows.append({"what": f"apply of {args.writes:,} new enterprises (sample city)",
+                         "median_s": w["median_s"], "baseline_s": w["baseline"]["median_s"],
+                         "speedup": ratio(w["baseline"]["median_s"], w["median_s"]),
+                         "load": w["loadavg"][0]})
     finally:
         sample.close()
     if args.big_uri:

@@ -3,8 +3,8 @@
 enterprises in several sub-sectors by walking every IN_SUBSECTOR of the links' sub-sectors, and
 the dead ones through the ``reg_status`` index. With it, :func:`patched` also makes
 ``Neo4jStore.read_together`` run each read in its own session and transaction again, as every
-analysis did before. The same-run baseline of ``bench_gaps_neo4j.py``; patched in for the timed
-runs only. Not used by tupu itself. Copied unchanged but for imports and the patch.
+analysis did before; :func:`untallied_writes` leaves the tallies out of writes. The same-run
+baselines of ``bench_gaps_neo4j.py``; patched in for the timed runs only. Not used by tupu itself. Copied unchanged but for imports and the patch.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterator
 from typing import Any, TypeVar
 
-from tupu.graph.stores import cypher_queries as cq
+from tupu.graph.stores import cypher_queries as cq, cypher_tallies
 from tupu.graph.stores.cypher_queries import _Names
 from tupu.graph.stores.neo4j_store import Neo4jStore
 from tupu.graph.stores.queries import DEAD
@@ -74,6 +74,21 @@ def link_member_counts(self: Neo4jQueries, links: Collection[str]) -> dict[str, 
 
 def _each_read_alone(self: Neo4jStore, work: Callable[[], R]) -> R:
     return work()
+
+
+@contextlib.contextmanager
+def untallied_writes() -> Iterator[None]:
+    """Writes as d324ff5 made them: the tallies' two queries per transaction replaced by an
+    empty one (a round trip is left: a fraction of a millisecond). The tallies are wrong
+    afterwards: count them again (``drop`` and ``Neo4jStore.keep_tallies``)."""
+    saved = (cypher_tallies.leave, cypher_tallies.enter)
+    setattr(cypher_tallies, "leave", lambda schema=None: "RETURN 0 AS untallied")
+    setattr(cypher_tallies, "enter", lambda schema=None: "RETURN 0 AS untallied")
+    try:
+        yield
+    finally:
+        setattr(cypher_tallies, "leave", saved[0])
+        setattr(cypher_tallies, "enter", saved[1])
 
 
 @contextlib.contextmanager

@@ -45,7 +45,7 @@ def _tallied(n: _Names) -> str:
         f"WITH e, codes, NOT ({_alive(n, 'e')}) AS dead "
         "WHERE size(codes) > 1 OR (dead AND size(codes) > 0) "
         "WITH CASE WHEN dead THEN 'd|' ELSE 'a|' END "
-        "+ reduce(k = '', c IN codes | k + toString(size(c)) + ':' + c) AS key "
+        "+ reduce(acc = '', c IN codes | acc + toString(size(c)) + ':' + c) AS key "
     )
 
 
@@ -54,12 +54,12 @@ def _each(n: _Names) -> str:
     return f"UNWIND $keys AS k MATCH (e:{n.label('Enterprise')} {{{n.key('Enterprise')}: k}}) "
 
 
-def _shift(n: _Names, sign: str) -> str:
+def _shift(n: _Names, sign: str, lock: str = "") -> str:
     """Add (``+``) or take (``-``) the enterprises ``$keys`` to or from their tallies; a tally
     that falls to nothing is deleted."""
     label, key, count = n.label(TALLY), n.key(TALLY), n.prop(TALLY, "count")
     return (
-        _each(n) + _tallied(n)
+        _each(n) + lock + _tallied(n)
         + f", count(*) AS moved MERGE (t:{label} {{{key}: key}}) ON CREATE SET t.{count} = 0 "
         f"SET t.{count} = t.{count} {sign} moved "
         f"WITH t WHERE t.{count} <= 0 DELETE t"
@@ -67,8 +67,13 @@ def _shift(n: _Names, sign: str) -> str:
 
 
 def leave(schema: Schema | None = None) -> str:
-    """The enterprises ``$keys`` leave their tallies (before a write changes them)."""
-    return _shift(_Names(schema), "-")
+    """The enterprises ``$keys`` leave their tallies (before a write changes them). Each is
+    write-locked first (its key set to itself: no change, but the lock is held to the commit),
+    so that a concurrent write of the same enterprise reads its sub-sectors only after this
+    one committed, and their tallies stay right."""
+    n = _Names(schema)
+    ek = n.key("Enterprise")
+    return _shift(n, "-", f"SET e.{ek} = e.{ek} WITH e ")
 
 
 def enter(schema: Schema | None = None) -> str:
