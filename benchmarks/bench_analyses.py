@@ -47,6 +47,7 @@ from benchlib import (
     print_table,
     rate,
     ratio,
+    same,
     split_changes,
     summary,
     timed,
@@ -64,15 +65,6 @@ from tupu.loaders.references import check_references
 from tupu.ontology.schema import Schema, load_schema
 
 SCAN_TYPES = ("IN_SUBSECTOR",)
-
-
-def same(a: pd.DataFrame, b: pd.DataFrame) -> bool:
-    try:
-        pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True),
-                                      check_dtype=False)
-    except AssertionError:
-        return False
-    return True
 
 
 def profile(fn: Callable[[], Any], target: Path) -> str | None:

@@ -42,12 +42,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import cProfile
 import dataclasses
 import gc
-import io
 import os
-import pstats
 import statistics
 import sys
 import time
@@ -60,12 +57,14 @@ from benchlib import (
     RESULTS,
     SAMPLE,
     apply_in_parts,
+    cprofile,
     generate,
     machine_info,
     neo4j_for_bench,
     print_table,
     rate,
     ratio,
+    same,
     split_changes,
     summary,
     timed,
@@ -87,15 +86,6 @@ from tupu.loaders.uscc import check_character
 from tupu.ontology.schema import load_schema
 
 LIMIT = 20
-
-
-def same(a: pd.DataFrame, b: pd.DataFrame) -> bool:
-    try:
-        pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True),
-                                      check_dtype=False)
-    except AssertionError:
-        return False
-    return True
 
 
 CPU_S: list[float] = []
@@ -121,16 +111,7 @@ def with_cpu(seconds: list[float]) -> dict[str, Any]:
 
 
 def profile(fn: Callable[[], Any], name: str) -> str:
-    target = RESULTS / f"profile-queries-{name}.txt"
-    prof = cProfile.Profile()
-    prof.enable()
-    fn()
-    prof.disable()
-    out = io.StringIO()
-    pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(40)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(out.getvalue(), encoding="utf-8")
-    return str(target.relative_to(RESULTS.parent.parent))
+    return cprofile(fn, RESULTS / f"profile-queries-{name}.txt")
 
 
 def compare(what: str, store: GraphStore, new: Callable[[GraphStore], pd.DataFrame],

@@ -442,6 +442,38 @@ def print_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str],
                         for c, v, w in zip(columns, row, widths)).rstrip())
 
 
+def same(a: Any, b: Any) -> bool:
+    """Whether two answers are equal: data frames cell by cell (dtypes and index aside)."""
+    import pandas as pd
+
+    if not isinstance(a, pd.DataFrame):
+        return bool(a == b)
+    try:
+        pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True),
+                                      check_dtype=False)
+    except AssertionError:
+        return False
+    return True
+
+
+def cprofile(fn: Callable[[], Any], target: Path, lines: int = 40) -> str:
+    """Run ``fn`` under cProfile and write its ``lines`` costliest calls (cumulative) to
+    ``target``; returns the path relative to the repository."""
+    import cProfile
+    import io
+    import pstats
+
+    prof = cProfile.Profile()
+    prof.enable()
+    fn()
+    prof.disable()
+    out = io.StringIO()
+    pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(lines)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(out.getvalue(), encoding="utf-8")
+    return str(target.relative_to(REPO))
+
+
 def write_json(path: Path, payload: Mapping[str, Any]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n",

@@ -158,14 +158,14 @@ def read_rel_table(d: Delivery, table: Table, rdef: RelTypeDef) -> None:
 def read_canonical_file(d: Delivery, path: Path, source: str, schema: Schema) -> None:
     """Read one canonical file: ``<Label>.csv`` or ``<TYPE>.csv`` by its name."""
     stem = path.stem
-    if stem in schema.labels:
+    if stem in schema.map_labels:  # not the stores' bookkeeping
         d.labels[source] = stem
         _guard_decode(d, source, path, lambda t: read_node_table(d, t, schema.labels[stem], schema))
     elif stem in schema.relationships:
         _guard_decode(d, source, path, lambda t: read_rel_table(d, t, schema.relationships[stem]))
     else:
         d.problem(source, None, None, None, msg(
-            "load.canonical_file_name", name=path.name, labels="、".join(schema.labels)))
+            "load.canonical_file_name", name=path.name, labels="、".join(schema.map_labels)))
     d.sources.append(source)
 
 

@@ -93,7 +93,7 @@ def _add_dataset(d: Delivery, info: DatasetInfo, folder: Path) -> None:
 
 
 def _is_canonical_csv(path: Path, schema: Schema) -> bool:
-    return path.stem in schema.labels or path.stem in schema.relationships
+    return path.stem in schema.map_labels or path.stem in schema.relationships
 
 
 def plan_sources(

@@ -178,12 +178,12 @@ class _Reader:
             if p != RDF_TYPE:
                 continue
             name = self.local(t)
-            if name is not None and name in self.schema.labels:
+            if name is not None and name in self.schema.map_labels:
                 labels.append(self.schema.labels[name])
             elif name is not None:
                 self.problem(subject, "rdf:type", t.n3(),
                              msg("rdf.unknown_class", name=name,
-                                 known="、".join(self.schema.labels)))
+                                 known="、".join(self.schema.map_labels)))
                 self.reported.add(subject)
             elif t != RDF_STATEMENT:
                 self.problem(subject, "rdf:type", t.n3(), msg("rdf.not_a_class"))

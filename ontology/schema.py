@@ -46,7 +46,7 @@ class LabelDef:
     label_en: str
     properties: Mapping[str, PropertyDef]
     description: str | None = None
-    bookkeeping: bool = False  # the loads' own records (Delivery), not facts of the map
+    bookkeeping: bool = False  # the stores' own records (Delivery, …), not facts of the map
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -90,8 +90,8 @@ class Schema:
 
     @property
     def map_labels(self) -> tuple[str, ...]:
-        """The labels of the map's facts: every label but the bookkeeping ones (``Delivery``),
-        which counts, exports, projections and analyses leave out."""
+        """The labels of the map's facts: every label but the bookkeeping ones (``Delivery``,
+        Neo4j's ``SubSectorTally``), which loaders, counts, exports, projections and analyses leave out."""
         return tuple(name for name, ldef in self.labels.items() if not ldef.bookkeeping)
 
     def label(self, name: str) -> LabelDef:

@@ -23,6 +23,7 @@ class Label(StrEnum):
     ProjectObservation = "ProjectObservation"
     Dataset = "Dataset"
     Delivery = "Delivery"
+    SubSectorTally = "SubSectorTally"
 
 
 class Rel(StrEnum):

@@ -78,6 +78,8 @@ class FakeSession:
         self.log.append((query, dict(params or {})))
         if "AS created" in query:
             return FakeResult([{"created": len((params or {})["rows"])}])
+        if "AS kept" in query:  # the sub-sector tallies are there
+            return FakeResult([{"kept": True}])
         return FakeResult([])
 
     def execute_read(self, work: Callable[[Any], Any]) -> Any:

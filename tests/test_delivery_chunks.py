@@ -60,9 +60,8 @@ def content(store: GraphStore) -> dict[str, Any]:
         return {k: v for k, v in props.items() if k not in VOLATILE}
 
     out: dict[str, Any] = {}
-    for label in store.schema.labels:
-        if label != "Delivery":
-            out.update({f"{label}:{n.key}": strip(n.props) for n in store.find_nodes(label)})
+    for label in store.schema.map_labels:
+        out.update({f"{label}:{n.key}": strip(n.props) for n in store.find_nodes(label)})
     for rtype in store.schema.relationships:
         out.update({f"{r.start}-{rtype}->{r.end}": strip(r.props)
                     for r in store.find_relationships(rtype)})

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from tests.conftest import shared_sample
@@ -278,6 +279,133 @@ def test_both_stores_rank_the_pool_identically(neo4j_store: GraphStore) -> None:
         assert got[name] == expected[name], name
 
 
+def _tallies(store: GraphStore) -> tuple[bool, list[list[object]], list[list[object]]]:
+    """Whether Neo4j keeps its sub-sector tallies, the kept ones and those counted afresh."""
+    from tupu.graph.stores import cypher_tallies as ct
+    from tupu.graph.stores.neo4j_store import Neo4jStore
+    from tupu.graph.stores.queries import DEAD
+    from tupu.graph.stores.tallies import state_key
+
+    assert isinstance(store, Neo4jStore)
+
+    def read(query: str, params: dict[str, object]) -> Any:
+        return store.driver.execute_query(query, params, database_=store.database).records[0]
+
+    kept = read(ct.read(store.schema), {"state": state_key()})
+    counted = read(ct.counted(store.schema), {"dead": list(DEAD)})
+    return kept["kept"], sorted(kept["rows"]), sorted(counted["rows"])
+
+
+@pytest.mark.neo4j
+def test_member_counts_follow_every_kind_of_write_on_both_stores(neo4j_store: GraphStore) -> None:
+    from tupu.graph.stores import cypher_tallies as ct
+    from tupu.graph.stores.neo4j_store import Neo4jStore
+    from tupu.graph.stores.store import DeliveryRecord, NodeMerge
+
+    assert isinstance(neo4j_store, Neo4jStore)
+    neo4j, memory = neo4j_store, MemoryStore(None)
+    links = [*LINKS, "L-none"]
+
+    def both(changes: ChangeSet, merges: list[NodeMerge] | None = None,
+             delivery: DeliveryRecord | None = None) -> None:
+        for store in (memory, neo4j):
+            store.apply(changes, merges or [], delivery)
+
+    def same(kept: bool = True) -> None:
+        counts = memory.queries().link_member_counts(links)
+        assert neo4j.queries().link_member_counts(links) == counts
+        assert counts == {lk: len(m) for lk, m in memory.queries().link_members(links).items()}
+        held, rows, counted = _tallies(neo4j)
+        assert held is kept
+        if kept:
+            assert rows == counted and rows  # what the writes kept is what a count finds
+
+    neo4j.clear()
+    assert _tallies(neo4j) == (True, [], [])  # a cleared database keeps (no) tallies
+    both(mini_city())  # UNWIND … MERGE in one transaction
+    same()
+    # sub-sectors changing: Y gains S1, A gains S2 and S3; a new enterprise in three
+    change = ChangeSet()
+    change.add_node("Enterprise", {"id": "N", "name": "新企业"})
+    for key, code in (("Y", "S1"), ("A", "S2"), ("A", "S3"), ("N", "S1"), ("N", "S2"),
+                      ("N", "S0")):
+        _rel(change, "IN_SUBSECTOR", ("Enterprise", key), ("SubSector", code))
+    both(change)
+    same()
+    # statuses: X (two sub-sectors) and N dying, Z coming back to life, W unchanged
+    change = ChangeSet()
+    for key, status in (("X", "liquidating"), ("N", "revoked"), ("Z", "operating"),
+                        ("W", "moved_in")):
+        change.add_node("Enterprise", {"id": key, "reg_status": status})
+    both(change)
+    same()
+    # a delivery in chunks of a few rows (each chunk its own transaction)
+    change = ChangeSet()
+    for i in range(6):
+        change.add_node("Enterprise", {"id": f"K{i}", "name": f"分块{i}",
+                                       **({"reg_status": "suspended"} if i % 3 == 0 else {})})
+        for code in ("S0", "S1", "S2", "S3")[: i % 4 + 1]:
+            _rel(change, "IN_SUBSECTOR", ("Enterprise", f"K{i}"), ("SubSector", code))
+    record = DeliveryRecord("20250101T000000Z-tally", "f" * 64, ("k.csv",), "2025-01-01T00:00:00Z")
+    rows_before = neo4j.tx_rows
+    neo4j.tx_rows = 4
+    try:
+        both(change, delivery=record)
+    finally:
+        neo4j.tx_rows = rows_before
+    same()
+    # entity resolution folds: Y into X (their sub-sectors join), K3 (dead) into K1
+    change = ChangeSet()
+    change.add_node("Enterprise", {"id": "X", "reg_status": "operating"})
+    both(change, [NodeMerge("Enterprise", "Y", "X"), NodeMerge("Enterprise", "K3", "K1")])
+    same()
+    # a database written before the tallies: answered without them, counted once on connect
+    neo4j.driver.execute_query(ct.drop(neo4j.schema), database_=neo4j.database)
+    same(kept=False)
+    neo4j.keep_tallies()
+    same()
+    # a sub-sector folded into another changes enterprises the write does not name: the tallies
+    # are dropped (answers stay right) until the next connect counts them again
+    both(ChangeSet(), [NodeMerge("SubSector", "S3", "S2")])
+    same(kept=False)
+    neo4j.keep_tallies()
+    same()
+    # bookkeeping: not counted, not a label of the map
+    assert "SubSectorTally" not in neo4j.count_nodes()
+    assert "SubSectorTally" not in neo4j.schema.map_labels
+
+
+@pytest.mark.neo4j
+def test_an_analysis_reads_in_one_session_on_neo4j(
+    neo4j_store: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tupu.graph.analyses import cache
+    from tupu.graph.analyses.gaps import gaps
+    from tupu.graph.stores.neo4j_store import Neo4jStore
+
+    assert isinstance(neo4j_store, Neo4jStore)
+    neo4j_store.clear()
+    neo4j_store.apply(mini_city())
+    opened: list[object] = []
+    session = neo4j_store.driver.session
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        opened.append(kwargs.get("database"))
+        return session(*args, **kwargs)
+
+    monkeypatch.setattr(neo4j_store.driver, "session", counting)
+    with cache.disabled():
+        found = gaps(neo4j_store)
+    assert len(opened) == 1  # one session for the ~8 named queries of one gaps call
+    pd.testing.assert_frame_equal(found, gaps(_memory_with(mini_city())))
+    # reads outside an analysis still have their own session each
+    opened.clear()
+    q = neo4j_store.queries()
+    q.chain_structure()
+    q.link_member_counts(LINKS)
+    assert len(opened) == 3
+
+
 def test_dead_enterprises_are_neither_members_nor_candidates() -> None:
     from tupu.graph.analyses.candidates import candidates
     from tupu.graph.analyses.gaps import panorama
@@ -313,3 +441,24 @@ def test_query_texts_take_values_as_parameters_and_check_names() -> None:
         cq.placements("NoSuchLabel")
     with pytest.raises(SchemaError):
         cq.local_ties(["NO_SUCH_TYPE"])
+
+
+def test_tally_keys_and_counts() -> None:
+    from tupu.graph.stores import cypher_tallies as ct
+    from tupu.graph.stores.tallies import Tally, member_counts, parse, state_key
+
+    # codes with the encoding's own characters come back whole
+    assert parse("d|2:a|3:1:24:4444", 7) == Tally(("a|", "1:2", "4444"), True, 7)
+    assert parse("a|", 1) == Tally((), False, 1)
+    with pytest.raises(ValueError):
+        parse("#1:x", 0)
+    assert state_key(("b", "a")) == "#1:b1:a" and not state_key().startswith(("a|", "d|"))
+    covered = {"L1": (frozenset({"S1", "S2"}), 10), "L2": (frozenset({"S2", "S3"}), 6)}
+    tallies = [Tally(("S1", "S2"), False, 2),  # in L1 twice: 2 too many there
+               Tally(("S1", "S2", "S3"), True, 1),  # dead: out of L1 (2) and L2 (2)
+               Tally(("S3",), True, 3),  # dead in L2
+               Tally(("S0", "S9"), False, 5)]  # no link's
+    assert member_counts(["L1", "L2", "L9"], covered, tallies) == {"L1": 6, "L2": 1, "L9": 0}
+    for text in (ct.leave(), ct.enter(), ct.rebuild(), ct.counted()):
+        assert "$dead" in text and "revoked" not in text
+    assert "$keys" in ct.leave() and "$state" in ct.read() and "$state" in ct.rebuild()

@@ -19,7 +19,7 @@ USAGE = "give LABEL KEY (a node) or TYPE START END (a relationship), e.g. Enterp
 
 def _origins(app: AppContext, args: tuple[str, ...]) -> list[Origin]:
     schema = app.store.schema
-    if len(args) == 2 and args[0] in schema.labels:
+    if len(args) == 2 and args[0] in schema.map_labels:
         origin = node_origin(app.store, *args)
         if origin is None and args[0] in NAMED:  # a Chinese full or short name
             origin = node_origin(app.store, args[0], resolve(app.store, args[0], args[1]))
@@ -31,7 +31,7 @@ def _origins(app: AppContext, args: tuple[str, ...]) -> list[Origin]:
         if not origins:
             raise InputError(msg("cli.no_relationship", type=args[0], start=args[1], end=args[2]))
         return origins
-    raise UsageError(msg("cli.provenance_usage", usage=USAGE, labels="、".join(schema.labels),
+    raise UsageError(msg("cli.provenance_usage", usage=USAGE, labels="、".join(schema.map_labels),
                          types="、".join(schema.relationships)))
 
 

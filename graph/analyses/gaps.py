@@ -133,7 +133,8 @@ def gaps(store: GraphStore, scope: Scope | None = None, chain: str | None = None
     of every chain kept per version of the store's data, then ``chain``'s)."""
     cfg = config or default_analysis_config().gaps
     where = scope or Scope("city")
-    df = memo(store, "gaps", (where, cfg), lambda: _every_gap(store, where, cfg))
+    df = memo(store, "gaps", (where, cfg),
+              lambda: store.read_together(lambda: _every_gap(store, where, cfg)))
     if chain is not None:
         df = df[df["chain"] == chain]
     return df.reset_index(drop=True)

@@ -37,6 +37,7 @@ neighbourhood_hop        ``ids``: element ids of the frontier; returns ``from_id
 nodes_by_element_id      ``ids``; returns ``id``, ``label``, ``key``, ``props``
 count_nodes              none; returns ``label``, ``count``
 count_relationships      none; returns ``type``, ``count``
+count_all_nodes          none; returns ``count``
 delete_relationships     ``batch``: rows per inner transaction (implicit transaction only)
 delete_nodes             ``batch``: rows per inner transaction (implicit transaction only)
 ======================== ================================================================
@@ -447,6 +448,12 @@ def _literal(name: str) -> str:
     return f"'{name}'"
 
 
-def count_all_nodes() -> str:
-    """How many nodes the database holds, of any label (the count store answers it at once)."""
-    return "MATCH (n) RETURN count(n) AS count"
+def count_all_nodes(schema: Schema | None = None) -> str:
+    """How many nodes the database holds, of any label but the store's own ``SubSectorTally``
+    (which even an empty map has); the count store answers both counts at once."""
+    tally = _label(_schema(schema), "SubSectorTally")[0]
+    return (
+        "CALL () { MATCH (n) RETURN count(n) AS nodes } "
+        f"CALL () {{ MATCH (t:{tally}) RETURN count(t) AS tallies }} "
+        "RETURN nodes - tallies AS count"
+    )

@@ -12,8 +12,6 @@ chain_structure          none; ``links``, ``chains``, ``has_link``, ``feeds``, `
 placements               none; ``located``, ``park_town``
 local_members            ``links``, ``dead``; ``key``, ``above``, ``alive``, ``links``
 subsector_degrees        ``links``; ``link``, ``codes``, ``incidences``
-multi_subsector          ``codes``; ``codes`` (an enterprise's among them), ``n``
-dead_subsectors          ``dead``; ``codes`` (of one dead enterprise)
 link_members             ``links``, ``dead``; ``link``, ``members``
 alive_count              ``dead``; ``count``
 observations             ``keys``; ``rows``     observations_all: none; ``rows``
@@ -152,29 +150,6 @@ def subsector_degrees(schema: Schema | None = None) -> str:
         f"-[:{n.rel('COVERS')}]->(s:{n.label('SubSector')}) "
         f"RETURN link, collect(s.{n.key('SubSector')}) AS codes, "
         f"sum(COUNT {{ (s)<-[:{n.rel('IN_SUBSECTOR')}]-() }}) AS incidences"
-    )
-
-
-def multi_subsector(schema: Schema | None = None) -> str:
-    """The enterprises in more than one of the sub-sectors ``$codes``, grouped by which."""
-    n = _Names(schema)
-    ins = n.rel("IN_SUBSECTOR")
-    return (
-        f"UNWIND $codes AS code MATCH (s:{n.label('SubSector')} {{{n.key('SubSector')}: code}})"
-        f"<-[:{ins}]-(e) WHERE COUNT {{ (e)-[:{ins}]->() }} > 1 "
-        "WITH e, collect(code) AS codes WHERE size(codes) > 1 "
-        "RETURN codes, count(*) AS n"
-    )
-
-
-def dead_subsectors(schema: Schema | None = None) -> str:
-    """The sub-sectors of every dead enterprise (found through the reg_status index)."""
-    n = _Names(schema)
-    return (
-        f"MATCH (e:{n.label('Enterprise')}) "
-        f"WHERE e.{n.prop('Enterprise', 'reg_status')} IN $dead "
-        f"MATCH (e)-[:{n.rel('IN_SUBSECTOR')}]->(s:{n.label('SubSector')}) "
-        f"RETURN e.{n.key('Enterprise')} AS key, collect(s.{n.key('SubSector')}) AS codes"
     )
 
 

@@ -19,6 +19,7 @@ import itertools
 import logging
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -43,7 +44,7 @@ from neo4j.time import Date
 
 from tupu.errors import ReadOnlyQuery, StoreError, StoreUnavailable
 from tupu.messages import msg
-from tupu.graph.stores import cypher, cypher_queries, cypher_resolve
+from tupu.graph.stores import cypher, cypher_queries, cypher_resolve, cypher_tallies, tallies
 from tupu.graph.stores.model import (
     Changes,
     Node,
@@ -65,15 +66,20 @@ from tupu.graph.stores.store import (
     observation_labels,
     utc_now,
 )
-from tupu.graph.stores.queries import GraphQueries
+from tupu.graph.stores.queries import DEAD, GraphQueries
 from tupu.graph.stores.queries_resolve import EnterpriseLookup
 from tupu.ontology.schema import Schema
 from tupu.settings import Settings
 
 R = TypeVar("R")
 
+_READING: ContextVar[tuple[Neo4jStore, ManagedTransaction] | None] = ContextVar(
+    "tupu_neo4j_reading", default=None)
+"""The store and read transaction of the :meth:`Neo4jStore.read_together` running here."""
+
 log = logging.getLogger(__name__)
 
+ENTERPRISE, SUBSECTOR, IN_SUBSECTOR = "Enterprise", "SubSector", "IN_SUBSECTOR"
 URI_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 TX_MEMORY_FULL = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
 
@@ -142,6 +148,8 @@ class WriteOp:
     query: str
     rows: list[list[Any]]
     group: tuple[str, str, str] | None = None
+    tallied: tuple[int, ...] = ()  # the columns of its rows holding enterprises it may re-tally
+    drops_tallies: bool = False  # it may change the sub-sectors of enterprises it does not name
 
 
 def chunk_ops(ops: Iterable[WriteOp], first: int, size: int) -> list[list[WriteOp]]:
@@ -227,6 +235,7 @@ class Neo4jStore(GraphStore):
         try:
             driver.verify_connectivity()
             store._create_constraints()
+            store.keep_tallies()
         except AuthError as e:
             driver.close()
             raise StoreUnavailable(msg("store.neo4j_auth", uri=uri, user=settings.neo4j_user,
@@ -275,8 +284,31 @@ class Neo4jStore(GraphStore):
         )
 
     def _read(self, work: Callable[[ManagedTransaction], R]) -> R:
+        bound = _READING.get()
+        if bound is not None and bound[0] is self:  # inside read_together: its transaction
+            return work(bound[1])
         with self._guard(), self._session() as session:
             return session.execute_read(work)
+
+    def read_together(self, work: Callable[[], R]) -> R:
+        """Run ``work`` — the reads of one analysis — in one session and one read transaction
+        instead of one each: a round trip per query instead of a session, a BEGIN and a COMMIT
+        too, and every read sees the same committed data. The driver runs ``work`` again on a
+        transient error (like every read of this store), so it must only read. Reads of this
+        store from other threads, or writes, keep their own transactions."""
+        bound = _READING.get()
+        if bound is not None and bound[0] is self:
+            return work()
+
+        def inside(tx: ManagedTransaction) -> R:
+            token = _READING.set((self, tx))
+            try:
+                return work()
+            finally:
+                _READING.reset(token)
+
+        with self._guard(), self._session() as session:
+            return session.execute_read(inside)
 
     def _write(self, work: Callable[[ManagedTransaction], R]) -> R:
         with self._guard(), self._session() as session:
@@ -285,6 +317,23 @@ class Neo4jStore(GraphStore):
     def _run(self, tx: ManagedTransaction, query: str, params: dict[str, Any]) -> Result:
         self.trace(query, params)
         return tx.run(query, params)
+
+    def keep_tallies(self) -> None:
+        """Count the sub-sector tallies (:mod:`tupu.graph.stores.tallies`) when the database does
+        not hold them for the current dead statuses: written before they existed, imported by the
+        bulk path, cleared. Once per database; every write keeps them from then on."""
+        state = tallies.state_key()
+        read = cypher_tallies.kept(self.schema)
+        if self._read(lambda tx: self._run(tx, read, {"state": state}).single(strict=True)["kept"]):
+            return
+        log.info("counting the sub-sector tallies of %s (once)", self.uri)
+        queries = (cypher_tallies.drop(self.schema), cypher_tallies.rebuild(self.schema))
+
+        def work(tx: ManagedTransaction) -> None:
+            for query in queries:
+                self._run(tx, query, {"dead": list(DEAD), "state": state}).consume()
+
+        self._write(work)
 
     def _create_constraints(self) -> None:
         queries = (cypher.create_constraints(self.schema) + cypher_queries.create_indexes(self.schema)
@@ -335,7 +384,7 @@ class Neo4jStore(GraphStore):
             return False
         why = neo4j_bulk.usable(self.settings, changes, merges)
         if why is None:
-            count = cypher.count_all_nodes()
+            count = cypher.count_all_nodes(self.schema)
             if self._read(lambda tx: self._run(tx, count, {}).single(strict=True)["count"]):
                 why = "the database is not empty"
         if why is not None:
@@ -393,20 +442,24 @@ class Neo4jStore(GraphStore):
                     names, shaped = node_batch(label, key, batch, n * size + 1)
                     part = [r for r in shaped if ((label, r[0]) in targets) == folded]
                     if part:
-                        yield WriteOp(build(label, names, self.schema), part)
+                        yield WriteOp(build(label, names, self.schema), part,
+                                      tallied=(0,) if label == ENTERPRISE else ())
 
         if targets:
             yield from ((op, True) for op in nodes(True))
         for label in dict.fromkeys(m.label for m in merges):
             pairs = [[m.key, m.into] for m in merges if m.label == label and m.key != m.into]
             for batch in batched(pairs, size):
-                yield from ((WriteOp(query, batch), True) for query in self._fold_queries(label))
+                yield from ((WriteOp(query, batch, tallied=(0, 1) if label == ENTERPRISE else (),
+                                     drops_tallies=label == SUBSECTOR), True)
+                            for query in self._fold_queries(label))
         yield from ((op, False) for op in nodes(False))
         for group, rrows in changes.rels.items():
             for rbatch in batched(rrows, size):
                 names, shaped = rel_batch(rbatch)
                 query = cypher.merge_relationships(*group, names, self.schema)
-                yield WriteOp(query, shaped, group), False
+                tallied = (0,) if group == (IN_SUBSECTOR, ENTERPRISE, SUBSECTOR) else ()
+                yield WriteOp(query, shaped, group, tallied), False
 
     def _fold_queries(self, label: str) -> list[str]:
         """Move every relationship type ``label`` can have, then delete the folded nodes."""
@@ -429,16 +482,25 @@ class Neo4jStore(GraphStore):
         transaction), ``ops``, then the delivery's progress (``chunk``) or, for a write in one
         transaction, its completion."""
 
+        tally = {"keys": sorted({str(row[col]) for op in ops for row in op.rows
+                                 for col in op.tallied}), "dead": list(DEAD)}
+
         def write(tx: ManagedTransaction) -> None:
             if delivery is not None and record is not None:
                 begin: dict[str, Any] = {"id": delivery.id, "props": record}
                 self._run(tx, cypher.merge_delivery(self.schema), begin).consume()
+            if tally["keys"]:  # the enterprises leave their tallies, and enter them again below
+                self._run(tx, cypher_tallies.leave(self.schema), tally).consume()
             for op in ops:
                 result = self._run(tx, op.query, {"rows": op.rows})
                 if op.group is None:
                     result.consume()
                 elif result.single(strict=True)["created"] != len(op.rows):
                     raise StoreError(self._missing_ends(tx, op.group, op.rows))
+            if tally["keys"]:
+                self._run(tx, cypher_tallies.enter(self.schema), tally).consume()
+            if any(op.drops_tallies for op in ops):  # counted again on the next connect
+                self._run(tx, cypher_tallies.drop(self.schema), {}).consume()
             if delivery is not None and chunk is not None:
                 params = {"id": delivery.id, "done": chunk}
                 self._run(tx, cypher.delivery_progress(self.schema), params).consume()
@@ -508,6 +570,7 @@ class Neo4jStore(GraphStore):
             for query in (cypher.delete_relationships(), cypher.delete_nodes()):
                 self.trace(query, params)
                 session.run(query, params).consume()
+        self.keep_tallies()  # an empty map's: nothing to count
 
     # -- reading -------------------------------------------------------------------------------
     def existing_keys(self, label: str, keys: Collection[str]) -> set[str]:

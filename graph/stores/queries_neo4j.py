@@ -3,19 +3,18 @@
 Runs the Cypher of :mod:`tupu.graph.stores.cypher_queries` in read transactions of the store and
 shapes the records into the same answers as :class:`~tupu.graph.stores.queries_memory.MemoryQueries`.
 Member counts come from relationship degrees: the sum of the IN_SUBSECTOR degrees of a link's
-sub-sectors, less the enterprises counted twice (in several of its sub-sectors) and the dead ones
-(found through the ``reg_status`` index).
+sub-sectors, less the enterprises counted twice (in several of its sub-sectors) and the dead ones,
+both read from the sub-sector tallies the store keeps (:mod:`tupu.graph.stores.tallies`).
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Collection
 from typing import Any
 
 from neo4j import ManagedTransaction
 
-from tupu.graph.stores import cypher_queries as cq
+from tupu.graph.stores import cypher_queries as cq, cypher_tallies as ct, tallies
 from tupu.graph.stores.queries import (
     DEAD,
     POOL_PROPS,
@@ -85,27 +84,13 @@ class Neo4jQueries(GraphQueries):
 
     def link_member_counts(self, links: Collection[str]) -> dict[str, int]:
         wanted = sorted(set(links))
-        degrees = {r["link"]: (set(r["codes"]), r["incidences"])
-                   for r in self._all(cq.subsector_degrees(self.schema), {"links": wanted})}
-        codes = sorted(set().union(*(c for c, _ in degrees.values())))
-        multi = [(r["codes"], r["n"])
-                 for r in self._all(cq.multi_subsector(self.schema), {"codes": codes})]
-        dead = [r["codes"] for r in
-                self._all(cq.dead_subsectors(self.schema), {"dead": list(DEAD)})]
-        links_of: dict[str, list[str]] = {}
-        for lk, (covered, _) in degrees.items():
-            for code in covered:
-                links_of.setdefault(code, []).append(lk)
-        twice: Counter[str] = Counter()  # per link: enterprises counted more than once, extra
-        for group, n in multi:
-            for lk, k in Counter(lk for c in set(group) for lk in links_of.get(c, ())).items():
-                if k > 1:
-                    twice[lk] += n * (k - 1)
-        gone: Counter[str] = Counter()  # per link: dead members
-        for group in dead:
-            gone.update({lk for c in group for lk in links_of.get(c, ())})
-        return {lk: degrees[lk][1] - twice[lk] - gone[lk] if lk in degrees else 0
-                for lk in wanted}
+        covered = {r["link"]: (frozenset(r["codes"]), r["incidences"]) for r in self._all(
+            cq.subsector_degrees(self.schema), {"links": wanted})}
+        rec = self._one(ct.read(self.schema), {"state": tallies.state_key()})
+        if not rec["kept"]:  # not kept in this database yet: counted here, nothing written
+            rec = self._one(ct.counted(self.schema), {"dead": list(DEAD)})
+        return tallies.member_counts(wanted, covered,
+                                     (tallies.parse(key, n) for key, n in rec["rows"]))
 
     def link_members(self, links: Collection[str]) -> dict[str, frozenset[str]]:
         wanted = sorted(set(links))

@@ -37,12 +37,14 @@ import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from tupu.graph.stores.model import Changes, Node, NodeRef, Relationship, Subgraph, WriteSummary
 from tupu.graph.stores.queries import GraphQueries
 from tupu.graph.stores.queries_resolve import EnterpriseLookup
 from tupu.ontology.schema import Schema, load_schema
+
+R = TypeVar("R")
 
 Tracer = Callable[[str, Mapping[str, Any]], None]
 """Called with an operation (a Cypher query or a store method) and its parameters."""
@@ -183,6 +185,11 @@ class GraphStore(ABC):
         self, ref: NodeRef, depth: int = 1, rel_types: Iterable[str] | None = None
     ) -> Subgraph:
         """The neighbourhood of a node (see the module docstring)."""
+
+    def read_together(self, work: Callable[[], R]) -> R:
+        """``work()``: the reads of one analysis, which a store may run together (Neo4j: in one
+        session and transaction). ``work`` must only read: a store may run it again."""
+        return work()
 
     def queries(self) -> GraphQueries:
         """The named graph queries the analyses read through (:mod:`tupu.graph.stores.queries`),
