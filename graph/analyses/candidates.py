@@ -359,6 +359,13 @@ def candidates(
 
 def _candidates(store: GraphStore, link: str, limit: int | None, cfg: CandidateConfig,
                 gcfg: GapConfig, matching_config: MatchingConfig | None) -> pd.DataFrame:
+    """The ranking, its reads in one read transaction (:meth:`GraphStore.read_together`)."""
+    return store.read_together(
+        lambda: _ranked(store, link, limit, cfg, gcfg, matching_config))
+
+
+def _ranked(store: GraphStore, link: str, limit: int | None, cfg: CandidateConfig,
+            gcfg: GapConfig, matching_config: MatchingConfig | None) -> pd.DataFrame:
     facts = link_facts(store, link, cfg, gcfg, limit)
     if not facts.pool:
         return pd.DataFrame(columns=COLUMNS)
