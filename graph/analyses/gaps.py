@@ -21,7 +21,7 @@ from tupu.graph.analyses.config import GapConfig, default_analysis_config
 from tupu.graph.analyses.periods import revenue_totals
 from tupu.graph.analyses.scope import Scope
 from tupu.graph.analyses.strength import StrengthFacts, strength_facts, strength_rows
-from tupu.graph.analyses.sums import pairwise_sum
+from tupu.graph.analyses.sums import column_sums
 from tupu.graph.stores.queries import OBSERVATION_PROPS, ChainStructure
 from tupu.graph.stores.store import GraphStore
 
@@ -133,18 +133,16 @@ def _link_revenue(store: GraphStore, facts: StrengthFacts
     those had no revenue). Each enterprise's figures are summed once, then each link's in key
     order, as the frames summed them (:mod:`tupu.graph.analyses.sums`)."""
     period, revenue = OBSERVATION_PROPS.index("period"), OBSERVATION_PROPS.index("revenue")
-    observed = store.queries().enterprise_observations(sorted(facts.in_scope))
+    enterprises = sorted(facts.in_scope)
+    observed = store.queries().enterprise_observations(enterprises)
     totals = revenue_totals((e, values[period], values[revenue]) for e, _, values in observed)
     none = (0.0, 0.0, 0.0)
-    out: dict[str, tuple[float, float | None]] = {}
-    for link in facts.links:
-        figures = [totals.get(e, none) for e in sorted(facts.local_members[link])]
-        prev = pairwise_sum([f[2] for f in figures])
-        out[link] = (
-            round(pairwise_sum([f[0] for f in figures]), 2),
-            round(pairwise_sum([f[1] for f in figures]) / prev - 1, 4) if prev else None,
-        )
-    return out
+    row_of = {e: i for i, e in enumerate(enterprises)}
+    sums = column_sums([totals.get(e, none) for e in enterprises],
+                       [[row_of[e] for e in sorted(facts.local_members[link])]
+                        for link in facts.links], 3)
+    return {link: (round(ttm, 2), round(ytd / prev - 1, 4) if prev else None)
+            for link, (ttm, ytd, prev) in zip(facts.links, sums, strict=True)}
 
 
 class Flank(NamedTuple):
@@ -195,17 +193,18 @@ def _every_gap(store: GraphStore, scope: Scope, cfg: GapConfig) -> pd.DataFrame:
     structure = store.queries().chain_structure()
     links = _panorama_rows(store, structure, scope, cfg)
     w = cfg.priority
+    # the rows as the panorama frame gives them (its columns' dtypes: e.g. NaN in a float column)
     pan = panorama_frame(links)
-    names = dict(zip(pan["link"], pan["link_name"], strict=True))
-    local = dict(zip(pan["link"], pan["local_enterprises"], strict=True))
+    shown = [LinkRow(*values) for values in zip(*(pan[c].tolist() for c in PANORAMA_COLUMNS))]
+    names = {r.link: r.link_name for r in shown}
+    local = {r.link: r.local_enterprises for r in shown}
     downs: dict[str, list[str]] = {}
     for up, down in structure.feeds:  # sorted
         downs.setdefault(up, []).append(down)
     core_links = {link for link, _, domain in structure.covers if domain == "core"}
     plan_chains = {key for key, _, plan_format in structure.chains if plan_format is True}
     rows = []
-    # the panorama frame's values (as its columns' dtypes give them: NaN in a float column)
-    for r in pan.itertuples(index=False):
+    for r in shown:
         if r.status not in ("missing", "weak"):
             continue
         reasons: list[str] = []

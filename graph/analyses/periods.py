@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import Any
 
 import pandas as pd
@@ -37,25 +38,27 @@ def revenue_totals(rows: Iterable[tuple[str, Any, Any]], period: str | None = No
     (sorted by enterprise and period; :func:`tupu.graph.analyses.sums.sorted_group_sum`), so
     both give the same floats.
     """
-    ordered = sorted(rows, key=lambda r: (r[0], r[1] is None, r[1] or ""))
-    periods = [p for _, p, _ in ordered if p is not None]
-    if not periods:
+    dated = [r for r in rows if r[1] is not None]  # an undated observation counts nowhere
+    if not dated:
         return {}
-    latest = period or str(max(periods))
+    latest = period or str(max(p for _, p, _ in dated))
     year, q = parse_period(latest)
     ttm = {shift(latest, -i) for i in range(4)}
     ytd = {f"{year}Q{i}" for i in range(1, q + 1)}
     prev = {f"{year - 1}Q{i}" for i in range(1, q + 1)}
-    wanted = ttm | ytd | prev
+    figures_of = {p: tuple(i for i, s in enumerate((ttm, ytd, prev)) if p in s)
+                  for p in ttm | ytd | prev}
     found: dict[str, tuple[list[float], list[float], list[float]]] = {}
-    for enterprise, p, revenue in ordered:
-        if p not in wanted:
+    for enterprise, p, revenue in sorted(dated, key=itemgetter(0, 1)):
+        figures = figures_of.get(p)
+        if figures is None:
             continue
         value = 0.0 if revenue is None or revenue != revenue else float(revenue)
-        parts = found.setdefault(enterprise, ([], [], []))
-        for part, periods_of in zip(parts, (ttm, ytd, prev), strict=True):
-            if p in periods_of:
-                part.append(value)
+        parts = found.get(enterprise)
+        if parts is None:
+            parts = found[enterprise] = ([], [], [])
+        for i in figures:
+            parts[i].append(value)
     return {e: (sorted_group_sum(a), sorted_group_sum(b), sorted_group_sum(c))
             for e, (a, b, c) in found.items()}
 

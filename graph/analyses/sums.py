@@ -5,23 +5,41 @@ The analyses once summed revenue with pandas (per enterprise: a sorted groupby) 
 link: ``np.sum``); their published figures are those sums. Floating-point addition depends on its
 order, so the plain-Python path adds in the same order:
 
-- :func:`pairwise_sum` is ``np.sum`` of a float64 array: numpy's pairwise summation (blocks of
-  eight running sums below 129 values, halves above, a plain loop from 0.0 below eight);
 - :func:`sorted_group_sum` is one group of pandas' ``groupby(...).sum()`` when the rows are
   sorted by the group key (pandas then reduces each run of rows with ``np.add.reduceat``: the
-  first value plus the pairwise sum of the rest).
+  first value plus numpy's pairwise sum of the rest — blocks of eight running sums below 129
+  values, halves above, a plain loop from 0.0 below eight);
+- :func:`column_sums` is ``np.sum`` of a column over many groups of rows at once: one
+  ``np.add.reduceat`` per column whose every segment starts with a 0.0 (0.0 plus the pairwise
+  sum of the group is what ``np.sum`` gives).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 _BLOCK = 128  # numpy's PW_BLOCKSIZE
 
 
-def pairwise_sum(values: Sequence[float]) -> float:
-    """``float(np.sum(np.array(values, dtype=float)))``, without numpy."""
-    return _pairwise(values, 0, len(values))
+def column_sums(table: Sequence[tuple[float, ...]], groups: Sequence[Sequence[int]],
+                width: int) -> list[tuple[float, ...]]:
+    """For each group (indices into ``table``, rows of ``width`` floats, in the order to add
+    them): each column's sum over the group's rows, as ``np.sum`` of those values gives it."""
+    if not groups:
+        return []
+    rows = np.vstack([np.zeros((1, width)), np.asarray(table, dtype=float).reshape(-1, width)])
+    take: list[int] = []
+    starts: list[int] = []
+    for group in groups:
+        starts.append(len(take))
+        take.append(0)  # the 0.0 each segment starts from
+        take.extend(i + 1 for i in group)
+    picked = rows[take]
+    sums = [np.add.reduceat(np.ascontiguousarray(picked[:, k]), starts).tolist()
+            for k in range(width)]
+    return list(zip(*sums, strict=True))
 
 
 def sorted_group_sum(values: Sequence[float]) -> float:
