@@ -249,3 +249,20 @@ def test_the_sample_citys_frames_equal_the_reference_on_the_memory_store() -> No
 @pytest.mark.neo4j_sample
 def test_the_sample_citys_frames_equal_the_reference_on_neo4j(neo4j_sample: GraphStore) -> None:
     check_store(neo4j_sample)
+
+
+def test_link_revenue_on_the_mini_city_is_the_members_quarters_summed() -> None:
+    """A (local, in L1) had 100 and 120.5 in 2025; B (local, in L1 and L2) has a 2025Q2 without
+    revenue (counted 0); nothing a year before, so no growth."""
+    from tests.test_graph_queries import mini_city
+    from tupu.graph.stores.memory_store import MemoryStore
+
+    store = MemoryStore(None)
+    store.apply(mini_city())
+    pan = panorama(store).set_index("link")
+    assert pan.loc["L1", "revenue"] == 220.5 and pan.loc["L2", "revenue"] == 0.0
+    assert pan["growth"].isna().all()
+    in_town = panorama(store, Scope("town", "T1")).set_index("link")  # B, and A through P1
+    assert in_town.loc["L1", "revenue"] == 220.5 and in_town.loc["L1", "local_enterprises"] == 2
+    in_p2 = panorama(store, Scope("park", "P2")).set_index("link")  # G alone, no observations
+    assert (in_p2["revenue"] == 0.0).all() and in_p2.loc["L0", "local_enterprises"] == 1
