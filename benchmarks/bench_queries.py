@@ -33,6 +33,9 @@ nodes/s is recorded. It needs the bundled server of the settings (``--neo4j priv
 ``configured`` with ``TUPU_DATA_DIR`` the folder of ``tupu neo4j start``). ``--chain-counts-before``
 also times ``candidates`` over the big pool with ``ParkContext.chain_counts`` as it was before it
 read the located side only (``benchmarks/legacy/chain_counts.py``), same run, same stores.
+``--gaps-before`` also times ``gaps`` on the sample city against its code of d324ff5 (the
+panorama's frames and merges: ``benchmarks/legacy/gaps_d324ff5.py``), as many runs each, and
+checks the answers identical (dtypes and every float included).
 
 The Neo4j used: ``configured`` (the settings' ``TUPU_NEO4J_URI``; its database is CLEARED),
 ``private`` (a bundled server started for the run, see ``benchlib.neo4j_for_bench``) or ``none``.
@@ -75,6 +78,7 @@ from benchlib import (
 from legacy import candidates as legacy_candidates
 from legacy import chain_counts as legacy_chain_counts
 from legacy import gaps as legacy_gaps
+from legacy import gaps_d324ff5
 
 from tupu.graph.analyses import cache
 from tupu.graph.analyses.candidates import candidates
@@ -87,6 +91,15 @@ from tupu.loaders.uscc import check_character
 from tupu.ontology.schema import load_schema
 
 LIMIT = 20
+
+
+def identical(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    """Equal columns, dtypes, index, order and values (floats to the last bit)."""
+    try:
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
+    except AssertionError:
+        return False
+    return True
 
 
 def same(a: pd.DataFrame, b: pd.DataFrame) -> bool:
@@ -311,6 +324,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--neo4j-bulk", action="store_true",
                         help="load the big pool into Neo4j through the bulk path (import tool) "
                              "instead of MERGE in parts; needs the bundled server of the settings")
+    parser.add_argument("--gaps-before", action="store_true",
+                        help="also time gaps on the sample city against their code of d324ff5 "
+                             "(benchmarks/legacy/gaps_d324ff5.py: frames and merges), --repeat "
+                             "runs each, answers checked identical")
     parser.add_argument("--chain-counts-before", action="store_true",
                         help="also time candidates over the big pool with ParkContext."
                              "chain_counts as before it read local_members only (legacy copy)")
@@ -343,6 +360,14 @@ def main(argv: list[str] | None = None) -> int:
             sample[store.name] = {"gaps": g, "candidates": c}
             rows += [_row("gaps, sample city", store.name, g),
                      _row("candidates, sample city", store.name, c)]
+            if args.gaps_before:
+                b = compare("gaps sample vs d324ff5", store, gaps, gaps_d324ff5.gaps,
+                            args.repeat, args.repeat, args.profile)
+                before = gaps_d324ff5.gaps(store)
+                b["identical_to_d324ff5"] = identical(b.pop("answer"), before)
+                sample[store.name]["gaps_vs_d324ff5"] = b
+                rows.append({**_row("gaps, sample city (baseline d324ff5)", store.name, b),
+                             "same": b["identical_to_d324ff5"]})
         if neo is not None:
             sample["neo4j_same_as_memory"] = {
                 k: same(answers["memory"][k], answers["neo4j"][k]) for k in answers["memory"]}

@@ -24,6 +24,7 @@ from tupu.graph.analyses.config import GapConfig, default_analysis_config
 from tupu.graph.analyses.gaps import GAP_COLUMNS, PANORAMA_COLUMNS, gaps, panorama
 from tupu.graph.analyses.periods import parse_period, shift
 from tupu.graph.analyses.scope import Scope
+from tupu.graph.analyses.strength import status_of  # the thresholds' rule, unchanged
 from tupu.graph.stores.store import GraphStore
 from tupu.ontology.vocab import is_dead
 
@@ -77,22 +78,13 @@ def read_city(store: GraphStore) -> City:
         links={n.key: n.props for n in store.find_nodes("ChainLink")},
         chains={n.key: n.props for n in store.find_nodes("Chain")},
         has_link=pairs("HAS_LINK"), feeds=pairs("FEEDS"), covers=covers,
-        core_codes={n.key for n in store.find_nodes("SubSector") if n.props.get("domain") == "core"},
+        core_codes={n.key for n in store.find_nodes("SubSector")
+                    if n.props.get("domain") == "core"},
         alive={n.key for n in enterprises if not is_dead(n.props.get("reg_status"))},
         above={n.key for n in enterprises if n.props.get("above_scale") is True},
         codes_of=codes_of, place=place,
         observations=obs.sort_values(["enterprise", "period"]).reset_index(drop=True),
     )
-
-
-def status_by_rule(count: int, lq: float | None, cfg: GapConfig) -> str:
-    if count == 0:
-        return "missing"
-    if count < cfg.weak_below or (lq is not None and lq < cfg.weak_lq):
-        return "weak"
-    if count >= cfg.strong_min and (lq is None or lq >= cfg.strong_lq):
-        return "strong"
-    return "ok"
 
 
 def revenue_by_link(city: City, in_scope: set[str], members: dict[str, set[str]]
@@ -131,7 +123,8 @@ def reference_panorama(city: City, scope: Scope, cfg: GapConfig) -> pd.DataFrame
     else:
         at = 0 if scope.kind == "park" else 1
         in_scope = {e for e in local if city.place[e][at] == scope.id}
-    members = {link: {e for e in city.alive if city.codes_of.get(e, set()) & city.covers.get(link, set())}
+    members = {link: {e for e in city.alive
+                      if city.codes_of.get(e, set()) & city.covers.get(link, set())}
                for link in city.links}
     outside_total = len(city.alive) - len(local)
     money = revenue_by_link(city, in_scope, members)
@@ -142,7 +135,7 @@ def reference_panorama(city: City, scope: Scope, cfg: GapConfig) -> pd.DataFrame
         share_local = n / len(in_scope) if in_scope else 0.0
         share_out = n_out / outside_total if outside_total > 0 else 0.0
         lq = round(share_local / share_out, 3) if share_out else None
-        strength[link] = (n, len(m & in_scope & city.above), n_out, lq, status_by_rule(n, lq, cfg))
+        strength[link] = (n, len(m & in_scope & city.above), n_out, lq, status_of(n, lq, cfg))
     present = set(cfg.present_statuses)
     rows = []
     for chain, link in city.has_link:
@@ -205,8 +198,11 @@ def check_reasons(found: pd.DataFrame) -> None:
 
 
 def scopes(store: GraphStore) -> list[Scope]:
-    return ([Scope("city")] + [Scope("town", k) for k in sorted(n.key for n in store.find_nodes("Town"))]
-            + [Scope("park", k) for k in sorted(n.key for n in store.find_nodes("Park"))])
+    def keys(label: str) -> list[str]:
+        return sorted(n.key for n in store.find_nodes(label))
+
+    return [Scope("city")] + [Scope("town", k) for k in keys("Town")] + [
+        Scope("park", k) for k in keys("Park")]
 
 
 def check_store(store: GraphStore) -> None:
@@ -247,7 +243,8 @@ def test_the_sample_citys_frames_equal_the_reference_on_the_memory_store() -> No
 
 @pytest.mark.neo4j
 @pytest.mark.neo4j_sample
-def test_the_sample_citys_frames_equal_the_reference_on_neo4j(neo4j_sample: GraphStore) -> None:
+def test_the_sample_citys_frames_equal_the_reference_on_neo4j(neo4j_sample: GraphStore
+                                                              ) -> None:
     check_store(neo4j_sample)
 
 

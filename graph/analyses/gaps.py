@@ -108,16 +108,16 @@ def _every_chain(store: GraphStore, structure: ChainStructure, scope: Scope,
     money = _link_revenue(store, facts)
     flanks = link_flanks({lk: str(r["status"]) for lk, r in strength.items()}, structure.feeds, cfg)
     chain_names = {key: name for key, name, _ in structure.chains}
-    chains_of: dict[str, list[str]] = {}
+    chains_of: dict[str, list[str | None]] = {}
     for chain, link in structure.has_link:
         chains_of.setdefault(link, []).append(chain)
     rows = []
     for link, name, stage, position in structure.links:
         s, (revenue, growth), f = strength[link], money[link], flanks[link]
-        for chain in chains_of.get(link) or [None]:
+        for in_chain in chains_of.get(link) or [None]:  # a link of no chain: one row, no chain
             rows.append(LinkRow(
-                chain, chain_names.get(chain) if chain is not None else None, link, name, stage,
-                position, s["local_enterprises"], s["above_scale"], revenue, growth,
+                in_chain, None if in_chain is None else chain_names.get(in_chain), link, name,
+                stage, position, s["local_enterprises"], s["above_scale"], revenue, growth,
                 s["outside_enterprises"], s["lq"], s["status"], f.broken,
                 tuple(f.upstream_present), tuple(f.downstream_present),
             ))
