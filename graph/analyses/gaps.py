@@ -239,9 +239,8 @@ def _every_gap(store: GraphStore, scope: Scope, cfg: GapConfig) -> pd.DataFrame:
         if plan:
             score += w.plan_format
             reasons.append(f"方案重点业态「{r.chain_name}」（+{w.plan_format:g}）")
-        rows.append({**r._asdict(), "downstream_demand": demand, "core_domain": core,
-                     "plan_format": plan, "priority": score, "reasons": "；".join(reasons)})
-    rows.sort(key=lambda row: (-row["priority"], not isinstance(row["chain"], str),
-                               row["chain"] if isinstance(row["chain"], str) else "", row["link"]))
+        rows.append((*r, demand, core, plan, score, "；".join(reasons)))  # GAP_COLUMNS
+    rows.sort(key=lambda row: (-row[-2], not isinstance(row[0], str),
+                               row[0] if isinstance(row[0], str) else "", row[2]))
     return pd.DataFrame(rows, columns=GAP_COLUMNS)
 
