@@ -38,7 +38,7 @@ def revenue_totals(rows: Iterable[tuple[str, Any, Any]], period: str | None = No
     (sorted by enterprise and period; :func:`tupu.graph.analyses.sums.sorted_group_sum`), so
     both give the same floats.
     """
-    dated = [r for r in rows if r[1] is not None]  # an undated observation counts nowhere
+    dated = [r for r in rows if isinstance(r[1], str)]  # undated (None, NaN) counts nowhere
     if not dated:
         return {}
     latest = period or str(max(p for _, p, _ in dated))
