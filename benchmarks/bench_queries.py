@@ -33,6 +33,10 @@ nodes/s is recorded. It needs the bundled server of the settings (``--neo4j priv
 ``configured`` with ``TUPU_DATA_DIR`` the folder of ``tupu neo4j start``). ``--chain-counts-before``
 also times ``candidates`` over the big pool with ``ParkContext.chain_counts`` as it was before it
 read the located side only (``benchmarks/legacy/chain_counts.py``), same run, same stores.
+``--gaps-before`` also times ``gaps`` on the sample city against its code of d324ff5 (the
+panorama's frames and merges: ``benchmarks/legacy/gaps_d324ff5.py``), ``--repeat`` runs each,
+interleaved, wall and CPU seconds of the call alone, and checks the answers identical (dtypes
+and every float included).
 
 The Neo4j used: ``configured`` (the settings' ``TUPU_NEO4J_URI``; its database is CLEARED),
 ``private`` (a bundled server started for the run, see ``benchlib.neo4j_for_bench``) or ``none``.
@@ -59,6 +63,7 @@ from benchlib import (
     apply_in_parts,
     cprofile,
     generate,
+    identical,
     machine_info,
     neo4j_for_bench,
     print_table,
@@ -74,6 +79,7 @@ from benchlib import (
 from legacy import candidates as legacy_candidates
 from legacy import chain_counts as legacy_chain_counts
 from legacy import gaps as legacy_gaps
+from legacy import gaps_d324ff5
 
 from tupu.graph.analyses import cache
 from tupu.graph.analyses.candidates import candidates
@@ -138,6 +144,33 @@ def _compare(store: GraphStore, new: Callable[[GraphStore], pd.DataFrame],
                                  f"{what.replace(' ', '-').replace(',', '')}-{store.name}")
     out["answer"] = answer
     return out
+
+
+def gaps_vs_before(store: GraphStore, n: int) -> dict[str, Any]:
+    """``gaps`` against its code of d324ff5 on ``store``: ``n`` runs of each after one warm-up,
+    alternating (new, old, then old, new, …) so that the machine's load falls on both alike; wall
+    and CPU seconds of the call alone (the collection before each run is not timed)."""
+    print(f"gaps sample vs d324ff5 on {store.name}: {n} runs each, interleaved …", flush=True)
+    fns = {"new": lambda: gaps(store), "old": lambda: gaps_d324ff5.gaps(store)}
+    wall: dict[str, list[float]] = {"new": [], "old": []}
+    cpu: dict[str, list[float]] = {"new": [], "old": []}
+    with cache.disabled():
+        answers = {k: fn() for k, fn in fns.items()}
+        for i in range(n):
+            for k in (("new", "old") if i % 2 == 0 else ("old", "new")):
+                gc.collect()
+                c0, t0 = time.process_time(), time.perf_counter()
+                fns[k]()
+                wall[k].append(time.perf_counter() - t0)
+                cpu[k].append(time.process_time() - c0)
+    med = {k: statistics.median(v) for k, v in wall.items()}
+    return {"rows": len(answers["new"]), **summary(wall["new"]),
+            "cpu_median_s": round(statistics.median(cpu["new"]), 4),
+            "baseline": {**summary(wall["old"]),
+                         "cpu_median_s": round(statistics.median(cpu["old"]), 4)},
+            "speedup": ratio(med["old"], med["new"]),
+            "cpu_speedup": ratio(statistics.median(cpu["old"]), statistics.median(cpu["new"])),
+            "identical_to_d324ff5": identical(answers["new"], answers["old"])}
 
 
 def load_into(path: Path, stores: list[GraphStore], part_size: int,
@@ -292,6 +325,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--neo4j-bulk", action="store_true",
                         help="load the big pool into Neo4j through the bulk path (import tool) "
                              "instead of MERGE in parts; needs the bundled server of the settings")
+    parser.add_argument("--gaps-before", action="store_true",
+                        help="also time gaps on the sample city against their code of d324ff5 "
+                             "(benchmarks/legacy/gaps_d324ff5.py: frames and merges), --repeat "
+                             "runs each, answers checked identical")
     parser.add_argument("--chain-counts-before", action="store_true",
                         help="also time candidates over the big pool with ParkContext."
                              "chain_counts as before it read local_members only (legacy copy)")
@@ -324,6 +361,15 @@ def main(argv: list[str] | None = None) -> int:
             sample[store.name] = {"gaps": g, "candidates": c}
             rows += [_row("gaps, sample city", store.name, g),
                      _row("candidates, sample city", store.name, c)]
+            if args.gaps_before:
+                b = gaps_vs_before(store, args.repeat)
+                sample[store.name]["gaps_vs_d324ff5"] = b
+                rows.append({"what": "gaps, sample city (baseline d324ff5, interleaved)",
+                             "store": store.name, "median_s": b["median_s"],
+                             "cpu_s": b["cpu_median_s"],
+                             "baseline_s": b["baseline"]["median_s"],
+                             "base_cpu_s": b["baseline"]["cpu_median_s"],
+                             "speedup": b["speedup"], "same": b["identical_to_d324ff5"]})
         if neo is not None:
             sample["neo4j_same_as_memory"] = {
                 k: same(answers["memory"][k], answers["neo4j"][k]) for k in answers["memory"]}

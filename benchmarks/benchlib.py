@@ -442,6 +442,17 @@ def print_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str],
                         for c, v, w in zip(columns, row, widths)).rstrip())
 
 
+def identical(a: Any, b: Any) -> bool:
+    """Equal data frames: columns, dtypes, index, order and values (floats to the last bit)."""
+    import pandas as pd
+
+    try:
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
+    except AssertionError:
+        return False
+    return True
+
+
 def same(a: Any, b: Any) -> bool:
     """Whether two answers are equal: data frames cell by cell (dtypes and index aside)."""
     import pandas as pd

@@ -161,6 +161,12 @@ def test_planted_answers_on_the_memory_store() -> None:
     assert around.names == (("Fund", "F2", None), ("University", "U2", "大学二"))
     assert [(e, o) for e, o, _ in q.enterprise_observations(None)] == [
         ("A", "A@2025Q1"), ("A", "A@2025Q2"), ("B", "B@2025Q2")]
+    # the values of OBSERVATION_PROPS in that order; a property the observation lacks is None
+    assert q.enterprise_observations(["B", "A"]) == (
+        ("A", "A@2025Q1", ("2025Q1", 100.0, 10, None, None)),
+        ("A", "A@2025Q2", ("2025Q2", 120.5, 10, None, None)),
+        ("B", "B@2025Q2", ("2025Q2", None, None, 2, False)),
+    )
 
 
 def test_the_memory_indexes_follow_writes() -> None:

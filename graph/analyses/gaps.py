@@ -11,20 +11,19 @@ Gaps (missing and weak links) are ranked by a priority whose terms are stated as
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-import numpy as np
 import pandas as pd
 
-from tupu.graph.analyses import frames
 from tupu.graph.analyses.cache import memo
 from tupu.graph.analyses.chain_links import STAGE_ZH
 from tupu.graph.analyses.config import GapConfig, default_analysis_config
-from tupu.graph.analyses.periods import revenue_summary
+from tupu.graph.analyses.periods import revenue_totals
 from tupu.graph.analyses.scope import Scope
-from tupu.graph.stores.queries import ChainStructure
+from tupu.graph.analyses.strength import StrengthFacts, strength_facts, strength_rows
+from tupu.graph.analyses.sums import column_sums
+from tupu.graph.stores.queries import OBSERVATION_PROPS, ChainStructure
 from tupu.graph.stores.store import GraphStore
-from tupu.graph.analyses.strength import strength_facts, strength_table
 
 STATUS_ZH = {"missing": "缺失", "weak": "薄弱", "ok": "一般", "strong": "优势"}
 
@@ -43,6 +42,28 @@ GAP_COLUMNS = [*PANORAMA_COLUMNS, "downstream_demand", "core_domain", "plan_form
                "priority", "reasons"]
 
 
+class LinkRow(NamedTuple):
+    """One link of the panorama in one chain (the fields of :data:`PANORAMA_COLUMNS`; the present
+    neighbours as tuples, so that the kept rows cannot change)."""
+
+    chain: str | None
+    chain_name: Any
+    link: str
+    link_name: Any
+    stage: Any
+    position: Any
+    local_enterprises: int
+    above_scale: int
+    revenue: float
+    growth: float | None
+    outside_enterprises: int
+    lq: float | None
+    status: str
+    broken: bool
+    upstream_present: tuple[str, ...]
+    downstream_present: tuple[str, ...]
+
+
 def panorama(store: GraphStore, scope: Scope | None = None, chain: str | None = None,
              config: GapConfig | None = None) -> pd.DataFrame:
     """One row per chain link: its local strength in ``scope`` and its status (see module doc)."""
@@ -53,46 +74,75 @@ def panorama(store: GraphStore, scope: Scope | None = None, chain: str | None = 
 
 def _panorama(store: GraphStore, structure: ChainStructure, scope: Scope, chain: str | None,
               cfg: GapConfig) -> pd.DataFrame:
-    """The panorama of every chain in ``scope`` (kept per version of the store's data:
-    :mod:`tupu.graph.analyses.cache` — a link's panel, the gaps and the panorama of each chain
-    read the same one), then ``chain``'s rows."""
-    df = memo(store, "panorama", (scope, cfg), lambda: _every_chain(store, structure, scope, cfg))
+    """The panorama of every chain in ``scope``, then ``chain``'s rows."""
+    df = panorama_frame(_panorama_rows(store, structure, scope, cfg))
     if chain is not None:
-        df = df[df["chain"] == chain]
-    return df.reset_index(drop=True)
+        df = df[df["chain"] == chain].reset_index(drop=True)
+    return df
+
+
+def _panorama_rows(store: GraphStore, structure: ChainStructure, scope: Scope,
+                   cfg: GapConfig) -> tuple[LinkRow, ...]:
+    """The rows of every chain in ``scope``, kept per version of the store's data
+    (:mod:`tupu.graph.analyses.cache`: a link's panel, the gaps and the panorama of each chain
+    read the same ones)."""
+    return memo(store, "panorama", (scope, cfg),
+                lambda: _every_chain(store, structure, scope, cfg))
+
+
+def panorama_frame(rows: Iterable[LinkRow]) -> pd.DataFrame:
+    """The panorama's rows as the frame :func:`panorama` returns (present neighbours as lists)."""
+    return pd.DataFrame(
+        [(*r[:-2], list(r.upstream_present), list(r.downstream_present)) for r in rows],
+        columns=PANORAMA_COLUMNS,
+    )
 
 
 def _every_chain(store: GraphStore, structure: ChainStructure, scope: Scope,
-                 cfg: GapConfig) -> pd.DataFrame:
-    lk = frames.links_of(structure)
-    facts = strength_facts(store, list(lk["link"]), scope)  # every link's members, read once
-    df = lk[["chain", "chain_name", "link", "name", "stage", "position"]].rename(
-        columns={"name": "link_name"}
-    ).merge(strength_table(facts, cfg), on="link")
+                 cfg: GapConfig) -> tuple[LinkRow, ...]:
+    """Every chain's links in ``scope``, ordered by chain, position and link: plain Python over
+    the named queries' answers (the members read once for every link, each enterprise's revenue
+    summed once)."""
+    facts = strength_facts(store, [k for k, *_ in structure.links], scope)
+    strength = {r["link"]: r for r in strength_rows(facts, cfg)}
+    money = _link_revenue(store, facts)
+    flanks = link_flanks({lk: str(r["status"]) for lk, r in strength.items()}, structure.feeds, cfg)
+    chain_names = {key: name for key, name, _ in structure.chains}
+    chains_of: dict[str, list[str | None]] = {}
+    for chain, link in structure.has_link:
+        chains_of.setdefault(link, []).append(chain)
+    rows = []
+    for link, name, stage, position in structure.links:
+        s, (revenue, growth), f = strength[link], money[link], flanks[link]
+        for in_chain in chains_of.get(link) or [None]:  # a link of no chain: one row, no chain
+            rows.append(LinkRow(
+                in_chain, None if in_chain is None else chain_names.get(in_chain), link, name,
+                stage, position, s["local_enterprises"], s["above_scale"], revenue, growth,
+                s["outside_enterprises"], s["lq"], s["status"], f.broken,
+                tuple(f.upstream_present), tuple(f.downstream_present),
+            ))
+    rows.sort(key=lambda r: (r.chain is None, r.chain or "", r.position is None,
+                             0 if r.position is None else r.position, r.link))
+    return tuple(rows)
 
-    rev = revenue_summary(frames.enterprise_observations(store, facts.in_scope))
-    sums = {  # enterprise -> (ttm, ytd, ytd_prev)
-        e: (a, b, c) for e, a, b, c in zip(rev["enterprise"], rev["ttm"].astype(float),
-                                           rev["ytd"].astype(float),
-                                           rev["ytd_prev"].astype(float), strict=True)
-    }
+
+def _link_revenue(store: GraphStore, facts: StrengthFacts
+                  ) -> dict[str, tuple[float, float | None]]:
+    """Per link: its members' revenue over the last four quarters (rounded to 0.01) and its
+    growth (year to date against the same quarters a year before, rounded to 0.0001; None when
+    those had no revenue). Each enterprise's figures are summed once, then each link's in key
+    order, as the frames summed them (:mod:`tupu.graph.analyses.sums`)."""
+    period, revenue = OBSERVATION_PROPS.index("period"), OBSERVATION_PROPS.index("revenue")
+    enterprises = sorted(facts.in_scope)
+    observed = store.queries().enterprise_observations(enterprises)
+    totals = revenue_totals((e, values[period], values[revenue]) for e, _, values in observed)
     none = (0.0, 0.0, 0.0)
-    revenue, growth = [], []
-    for link in df["link"]:
-        # summed as pandas sums a column (numpy's pairwise sum, in key order)
-        ttm, ytd, prev_ = np.array([sums.get(e, none) for e in sorted(facts.local_members[link])],
-                                   dtype=float).reshape(-1, 3).T
-        prev = float(np.sum(prev_))
-        revenue.append(round(float(np.sum(ttm)), 2))
-        growth.append(round(float(np.sum(ytd)) / prev - 1, 4) if prev else None)
-    df["revenue"], df["growth"] = revenue, growth
-
-    status = df.set_index("link")["status"].to_dict()
-    flanks = link_flanks(status, frames.feeds_of(structure), cfg)
-    df["upstream_present"] = [flanks[x].upstream_present for x in df["link"]]
-    df["downstream_present"] = [flanks[x].downstream_present for x in df["link"]]
-    df["broken"] = [flanks[x].broken for x in df["link"]]
-    return df[PANORAMA_COLUMNS].sort_values(["chain", "position", "link"]).reset_index(drop=True)
+    row_of = {e: i for i, e in enumerate(enterprises)}
+    sums = column_sums([totals.get(e, none) for e in enterprises],
+                       [[row_of[e] for e in sorted(facts.local_members[link])]
+                        for link in facts.links], 3)
+    return {link: (round(ttm, 2), round(ytd / prev - 1, 4) if prev else None)
+            for link, (ttm, ytd, prev) in zip(facts.links, sums, strict=True)}
 
 
 class Flank(NamedTuple):
@@ -142,15 +192,22 @@ def gaps(store: GraphStore, scope: Scope | None = None, chain: str | None = None
 
 def _every_gap(store: GraphStore, scope: Scope, cfg: GapConfig) -> pd.DataFrame:
     structure = store.queries().chain_structure()
-    pan = _panorama(store, structure, scope, None, cfg)
+    links = _panorama_rows(store, structure, scope, cfg)
     w = cfg.priority
-    names = pan.set_index("link")["link_name"].to_dict()
-    local = pan.set_index("link")["local_enterprises"].to_dict()
-    downs = frames.feeds_of(structure).groupby("up")["down"].apply(list).to_dict()
+    # the rows as the panorama frame gives them (its columns' dtypes: e.g. NaN in a float column)
+    pan = panorama_frame(links)
+    shown = [LinkRow(*values) for values in zip(*(pan[c].tolist() for c in PANORAMA_COLUMNS))]
+    names = {r.link: r.link_name for r in shown}
+    local = {r.link: r.local_enterprises for r in shown}
+    downs: dict[str, list[str]] = {}
+    for up, down in structure.feeds:  # sorted
+        downs.setdefault(up, []).append(down)
     core_links = {link for link, _, domain in structure.covers if domain == "core"}
     plan_chains = {key for key, _, plan_format in structure.chains if plan_format is True}
     rows = []
-    for r in pan[pan["status"].isin(["missing", "weak"])].itertuples(index=False):
+    for r in shown:
+        if r.status not in ("missing", "weak"):
+            continue
         reasons: list[str] = []
         score = 0.0
         if r.broken:
@@ -183,10 +240,8 @@ def _every_gap(store: GraphStore, scope: Scope, cfg: GapConfig) -> pd.DataFrame:
         if plan:
             score += w.plan_format
             reasons.append(f"方案重点业态「{r.chain_name}」（+{w.plan_format:g}）")
-        rows.append({**r._asdict(), "downstream_demand": demand, "core_domain": core,
-                     "plan_format": plan, "priority": score, "reasons": "；".join(reasons)})
-    df = pd.DataFrame(rows, columns=GAP_COLUMNS)
-    return df.sort_values(["priority", "chain", "link"], ascending=[False, True, True]).reset_index(
-        drop=True
-    )
+        rows.append((*r, demand, core, plan, score, "；".join(reasons)))  # GAP_COLUMNS
+    rows.sort(key=lambda row: (-row[-2], not isinstance(row[0], str),
+                               row[0] if isinstance(row[0], str) else "", row[2]))
+    return pd.DataFrame(rows, columns=GAP_COLUMNS)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from tupu.graph.stores.queries import (
@@ -288,9 +289,9 @@ class MemoryQueries(GraphQueries):
                 continue
             for other, types in edges.items():
                 if "HAS_OBSERVATION" in types and other[0] == "EnterpriseObservation":
-                    data = nodes[other]
-                    rows.append((key, other[1], tuple(data.get(p) for p in OBSERVATION_PROPS)))
-        rows.sort(key=lambda r: (r[0], r[1]))
+                    get = nodes[other].get
+                    rows.append((key, other[1], tuple(map(get, OBSERVATION_PROPS))))
+        rows.sort(key=itemgetter(0, 1))
         return tuple(rows)
 
     def local_ties(self, rel_types: Collection[str]) -> tuple[tuple[str, str, str], ...]:
