@@ -3,6 +3,7 @@ snapshot + deltas; a write past the share rewrites the snapshot (graph/stores/sn
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import errno
 import os
@@ -19,6 +20,7 @@ from tupu.graph.stores.memory_store import MemoryStore
 from tupu.graph.stores.model import ChangeSet, RelRow
 from tupu.graph.stores.queries_memory import _Index
 from tupu.graph.stores.snapshot import SnapshotCorrupt
+from tupu.graph.stores.snapshot_delta import read_delta
 from tupu.graph.stores import store as store_module
 from tupu.graph.stores.store import NodeMerge
 from tupu.loaders.pipeline import load
@@ -90,10 +92,19 @@ def test_snapshot_and_deltas_answer_as_the_snapshot_written_whole(
     assert inc.path is not None and whole.path is not None
     path = inc.path
 
+    follower = MemoryStore(path)  # another process holding the map, catching up after each
+
     def both(step: Callable[[MemoryStore], object]) -> None:
+        held = follower.graph
+        before = copy.deepcopy(held)
         step(inc)
         step(whole)
         _check_reopened(inc, whole)
+        follower.refresh()  # the deltas applied on a new graph; the one held is unchanged
+        _same(held, before)
+        _same(follower.graph, inc.graph)
+        assert follower.queries()._idx().by_label == _Index(follower.graph).by_label
+        assert follower.queries()._idx().dead == _Index(follower.graph).dead
 
     mini = write_city(tmp_path / "mini")
     both(lambda s: load([mini], s))
@@ -143,15 +154,22 @@ def test_a_reader_applies_another_process_s_delta_and_reads_a_compaction(tmp_pat
 
     load([_delivery(tmp_path / "d1", [uscc(11)])], MemoryStore(path))  # another process
     assert reader.data_version() > version
-    assert reader.graph is graph  # the delta applied on the graph held, not read all again
     assert reader.get_node("Enterprise", uscc(11)) is not None
+    # the delta applied on the graph held, not everything read again: what it did not touch is
+    # shared; the graph held is unchanged (a request still reading it sees the map before)
+    assert reader.graph._node[("Enterprise", E3)] is graph._node[("Enterprise", E3)]
+    assert reader.graph._succ[("Enterprise", E1)] is graph._succ[("Enterprise", E1)]
+    assert ("Enterprise", uscc(11)) not in graph
+    assert ("Enterprise", uscc(11)) not in graph.pred[("SubSector", "0110")]
+    _same(reader.graph, MemoryStore(path).graph)
     assert reader.queries().keys("Enterprise") == sorted([E1, E2, E3, uscc(11)])
 
     version = reader.data_version()
     compacting = MemoryStore(path, compact_share=1e-9)
     load([_delivery(tmp_path / "d2", [uscc(12)])], compacting)
     assert _deltas(path) == []
-    assert reader.data_version() > version and reader.graph is not graph
+    assert reader.data_version() > version
+    assert reader.graph._node[("Enterprise", E3)] is not graph._node[("Enterprise", E3)]
     _same(reader.graph, compacting.graph)
 
 
@@ -191,22 +209,31 @@ def _two_deltas(tmp_path: Path) -> Path:
 
 
 def test_every_flipped_byte_and_every_truncation_of_a_delta_is_refused(tmp_path: Path) -> None:
+    """Bytes all over each delta flipped (read as the store reads it: the delta alone, then a
+    few through opening the store), the delta cut short, or followed by one more byte."""
     path = _two_deltas(tmp_path)
-    for delta in _deltas(path):
+    digest = MemoryStore(path)._on_disk.digest  # type: ignore[union-attr]
+    for seq, delta in enumerate(_deltas(path), start=1):
         good = delta.read_bytes()
         silent = []
-        for at in range(0, len(good), max(1, len(good) // 200)):
+        for at in range(0, len(good), max(1, len(good) // 600)):
             for flip in (0x01, 0x80):
                 bad = bytearray(good)
                 bad[at] ^= flip
                 delta.write_bytes(bytes(bad))
                 try:
-                    MemoryStore(path)
+                    read_delta(delta, digest, seq)
                 except SnapshotCorrupt as e:
                     assert "\n" not in str(e) and "快照" in str(e)
                 else:
                     silent.append(at)
         assert silent == [], f"{delta.name}: flipped bytes read silently at {silent[:10]}"
+        for at in (0, len(good) // 3, len(good) // 2, len(good) - 2):
+            bad = bytearray(good)
+            bad[at] ^= 0x04
+            delta.write_bytes(bytes(bad))
+            with pytest.raises(SnapshotCorrupt, match="快照"):
+                MemoryStore(path)
         for cut in (0, 1, 20, len(good) // 2, len(good) - 1):
             delta.write_bytes(good[:cut])
             with pytest.raises(SnapshotCorrupt):

@@ -10,6 +10,7 @@ delta (and applies only it) or a newer snapshot (and reads it).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from tupu.graph.stores.snapshot_delta import (
     EdgeId,
     OnDisk,
     advance,
-    apply_delta,
+    apply_deltas,
     changed,
     delta_names,
     drop_deltas,
@@ -72,6 +73,7 @@ class MemoryStore(GraphStore):
         """The files :attr:`graph` is (``None``: no snapshot file)."""
         self._synced = True
         """Whether :attr:`graph` is :attr:`_on_disk` (not after a failed write)."""
+        self._refreshing = threading.RLock()
         self.version = 0
         """Counts changes of :attr:`graph` (writes, reloads): the graph queries' indexes follow it."""
         self._queries: MemoryQueries | None = None
@@ -84,9 +86,15 @@ class MemoryStore(GraphStore):
     # -- persistence -------------------------------------------------------------------------
     def _refresh(self) -> None:
         """Apply the deltas another process added since we read, or read the snapshot again if
-        it was replaced (a ``stat`` and a folder listing when nothing changed)."""
+        it was replaced (a ``stat`` and a folder listing when nothing changed). One thread at a
+        time: the others wait for what it reads instead of reading it too."""
         if self.path is None:
             return
+        with self._refreshing:
+            self._catch_up()
+
+    def _catch_up(self) -> None:
+        assert self.path is not None
         stamp = snapshot_stamp(self.path)
         if stamp is None:  # no file (or not any more)
             if not (self._synced and self._on_disk is None):
@@ -118,19 +126,19 @@ class MemoryStore(GraphStore):
         self._synced = True
 
     def _apply_deltas(self, known: OnDisk, added: list[tuple[str, Delta]]) -> None:
-        """Another process's deltas on the graph we hold (and on our label index)."""
+        """Another process's deltas: a new graph sharing what they do not touch with the one
+        held (which requests still reading it keep, unchanged), our label index advanced."""
         assert self.path is not None
         seed = self._current_seed()
+        self.graph = apply_deltas(self.graph, [(self.path.with_name(n), d) for n, d in added],
+                                  shared=True)
         self.version += 1
-        self._synced = False  # a delta that does not fit leaves the graph half changed
         for name, delta in added:
-            apply_delta(self.graph, delta, self.path.with_name(name))
             if seed is not None:
                 seed = IndexSeed(self.version, *advance(seed.keys, seed.dead, delta))
             known = known.with_delta(name, delta.rows)
         self.index_seed = seed
         self._on_disk = known
-        self._synced = True
 
     def _current_seed(self) -> IndexSeed | None:
         seed = self.index_seed

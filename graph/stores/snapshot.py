@@ -24,6 +24,9 @@ pickle, which does): a header line, Arrow IPC tables, a JSON manifest and a trai
 Writing: the whole file goes to ``<name>.tmp-<pid>`` in the same folder (mode 0600, the folder
 0700), is flushed to disk, and only then renamed over the old one (``os.replace`` is atomic), so a
 reader never sees a half-written map and a crash mid-write leaves the previous snapshot intact.
+A write that changes a small part of the map leaves this file as it is and adds a delta beside
+it, in the same container (:mod:`tupu.graph.stores.snapshot_delta`; the files:
+``docs/memory-store-files.md``).
 """
 
 from __future__ import annotations

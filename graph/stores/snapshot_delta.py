@@ -262,38 +262,107 @@ def read_delta(file: Path, digest: str, seq: int) -> Delta:
 # applying
 
 
-def apply_delta(graph: nx.MultiDiGraph, delta: Delta, file: Path) -> None:
-    """Turn ``graph`` (the map before the write) into the map after it. A relationship whose
-    end is not in the map means the files do not fit together: :class:`SnapshotCorrupt`."""
-    node = graph._node
-    succ = graph._succ
-    for label, keys in delta.gone_nodes.items():
-        for key in keys:
-            if (label, key) in node:
-                graph.remove_node((label, key))
-    for label, rows in delta.nodes.items():
-        for key, props in rows.items():
-            data = node.get((label, key))
-            if data is None:
-                graph.add_node((label, key), **props)
-            else:
-                data.clear()
-                data.update(props)
-    for (rtype, slabel, elabel), pairs in delta.gone_rels.items():
-        for start, end in pairs:
-            if graph.has_edge((slabel, start), (elabel, end), key=rtype):
-                graph.remove_edge((slabel, start), (elabel, end), key=rtype)
-    for (rtype, slabel, elabel), rels in delta.rels.items():
-        for start, end, props in rels:
-            u, v = (slabel, start), (elabel, end)
-            if u not in node or v not in node:
-                raise SnapshotCorrupt(msg("store.snapshot_corrupt", path=file))
-            kept = succ[u].get(v, {}).get(rtype)
-            if kept is None:
-                graph.add_edge(u, v, key=rtype, **props)
-            else:
-                kept.clear()
-                kept.update(props)
+def apply_deltas(graph: nx.MultiDiGraph, deltas: Iterable[tuple[Path, Delta]], *,
+                 shared: bool = False) -> nx.MultiDiGraph:
+    """The map after ``deltas`` (each with its file, named when it does not fit), from
+    ``graph``, the map before them.
+
+    ``shared`` (others may be reading ``graph``: a web server's requests): ``graph`` is left as
+    it is and a new graph is returned that shares every dict the deltas do not touch (the outer
+    dicts are copied, then each touched node's properties and adjacency once) — a reader never
+    sees half a write. Otherwise ``graph`` itself is changed and returned.
+
+    A relationship whose end is not in the map means the files do not fit together:
+    :class:`SnapshotCorrupt`.
+    """
+    if shared:
+        copy = nx.MultiDiGraph()
+        copy.graph.update(graph.graph)
+        copy._node = graph._node.copy()
+        copy._succ = graph._succ.copy()  # also _adj
+        copy._pred = graph._pred.copy()
+        graph = copy
+    edit = _Edit(graph, shared)
+    for file, delta in deltas:
+        edit.apply(delta, file)
+    return graph
+
+
+class _Edit:
+    """Changes to a graph's dicts; with ``shared``, every inner dict is copied before its first
+    change (the graph's outer dicts are its own, the inner ones another graph's too)."""
+
+    def __init__(self, graph: nx.MultiDiGraph, shared: bool) -> None:
+        self.node: dict[NodeId, dict[str, Any]] = graph._node
+        self.succ: dict[NodeId, dict[NodeId, dict[str, dict[str, Any]]]] = graph._succ
+        self.pred: dict[NodeId, dict[NodeId, dict[str, dict[str, Any]]]] = graph._pred
+        self.shared = shared
+        self.own_out: set[NodeId] = set()
+        self.own_in: set[NodeId] = set()
+
+    def apply(self, delta: Delta, file: Path) -> None:
+        node = self.node
+        for label, keys in delta.gone_nodes.items():
+            for key in keys:
+                if (label, key) in node:
+                    self.remove_node((label, key))
+        for label, rows in delta.nodes.items():
+            for key, props in rows.items():
+                nid = (label, key)
+                if nid not in node:
+                    self.succ[nid] = {}
+                    self.pred[nid] = {}
+                    self.own_out.add(nid)
+                    self.own_in.add(nid)
+                node[nid] = props  # a new dict: the node's properties are the row's
+        for (rtype, slabel, elabel), pairs in delta.gone_rels.items():
+            for start, end in pairs:
+                self.remove_edge((slabel, start), (elabel, end), rtype)
+        for (rtype, slabel, elabel), rels in delta.rels.items():
+            for start, end, props in rels:
+                u, v = (slabel, start), (elabel, end)
+                if u not in node or v not in node:
+                    raise SnapshotCorrupt(msg("store.snapshot_corrupt", path=file))
+                self.set_edge(u, v, rtype, props)
+
+    def out(self, u: NodeId) -> dict[NodeId, dict[str, dict[str, Any]]]:
+        if self.shared and u not in self.own_out:
+            self.succ[u] = dict(self.succ[u])
+            self.own_out.add(u)
+        return self.succ[u]
+
+    def into(self, v: NodeId) -> dict[NodeId, dict[str, dict[str, Any]]]:
+        if self.shared and v not in self.own_in:
+            self.pred[v] = dict(self.pred[v])
+            self.own_in.add(v)
+        return self.pred[v]
+
+    def remove_node(self, nid: NodeId) -> None:
+        for v in self.succ[nid]:
+            if v != nid:
+                del self.into(v)[nid]
+        for u in self.pred[nid]:
+            if u != nid:
+                del self.out(u)[nid]
+        del self.node[nid], self.succ[nid], self.pred[nid]
+
+    def remove_edge(self, u: NodeId, v: NodeId, rtype: str) -> None:
+        keydict = self.succ.get(u, {}).get(v)
+        if keydict is None or rtype not in keydict:
+            return
+        if len(keydict) == 1:
+            del self.out(u)[v], self.into(v)[u]
+            return
+        keydict = {k: d for k, d in keydict.items() if k != rtype}
+        self.out(u)[v] = self.into(v)[u] = keydict
+
+    def set_edge(self, u: NodeId, v: NodeId, rtype: str, props: dict[str, Any]) -> None:
+        """The relationship's properties are ``props`` (its start's and end's views of it are one
+        dict of types, as networkx keeps them)."""
+        keydict = self.succ[u].get(v)
+        keydict = {} if keydict is None else dict(keydict) if self.shared else keydict
+        keydict[rtype] = props
+        self.out(u)[v] = self.into(v)[u] = keydict
 
 
 def advance(keys: dict[str, list[str]], dead: frozenset[str], delta: Delta
@@ -358,8 +427,8 @@ def load_current(path: Path) -> tuple[Snapshot, OnDisk]:
             continue
         on_disk = OnDisk(snap.stamp, snap.digest, snap.rows)
         keys, dead = snap.keys, snap.dead
+        apply_deltas(snap.graph, [(path.with_name(name), delta) for name, delta in deltas])
         for name, delta in deltas:
-            apply_delta(snap.graph, delta, path.with_name(name))
             keys, dead = advance(keys, dead, delta)
             on_disk = on_disk.with_delta(name, delta.rows)
         return replace(snap, keys=keys, dead=dead), on_disk
