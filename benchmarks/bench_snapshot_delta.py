@@ -54,7 +54,8 @@ def same(a: nx.MultiDiGraph, b: nx.MultiDiGraph) -> bool:
     if a._node != b._node or a.number_of_edges() != b.number_of_edges():
         return False
     succ = b._succ
-    return all(succ.get(u, {}).get(v, {}).get(k) == d for u, v, k, d in a.edges(keys=True, data=True))
+    return all(succ.get(u, {}).get(v, {}).get(k) == d
+               for u, v, k, d in a.edges(keys=True, data=True))
 
 
 def timed_load(store: MemoryStore, folder: Path, share: float) -> float:

@@ -194,18 +194,25 @@ def test_a_crafted_pickle_is_refused_and_runs_nothing(tmp_path: Path) -> None:
     assert not marker.exists()
 
 
-def test_a_corrupted_snapshot_is_one_chinese_line_and_exit_3(tmp_path: Path) -> None:
-    path = _mini_snapshot(tmp_path)
-    data = bytearray(path.read_bytes())
+def stats_after_a_flipped_byte(file: Path) -> str:
+    """``tupu stats`` on the data folder of ``file`` after one byte in its middle is flipped:
+    exit 3 and one Chinese line, which is returned."""
+    data = bytearray(file.read_bytes())
     data[len(data) // 2] ^= 0x10
-    path.write_bytes(bytes(data))
-    env = {**os.environ, "TUPU_DATA_DIR": str(path.parent), "TUPU_STORE": "memory"}
+    file.write_bytes(bytes(data))
+    env = {**os.environ, "TUPU_DATA_DIR": str(file.parent), "TUPU_STORE": "memory"}
     out = subprocess.run([sys.executable, "-m", "tupu.api.cli", "stats"], env=env,
                          capture_output=True, text=True)
     assert out.returncode == 3
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and "图谱快照" in lines[0] and "已损坏" in lines[0], out.stderr
     assert "Traceback" not in out.stderr
+    return lines[0]
+
+
+def test_a_corrupted_snapshot_is_one_chinese_line_and_exit_3(tmp_path: Path) -> None:
+    path = _mini_snapshot(tmp_path)
+    assert path.name in stats_after_a_flipped_byte(path)
 
 
 def test_snapshot_files_and_folders_are_private(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 import pytest
 
 from tests.minicity import E1, E2, E3, uscc, write_city
-from tests.test_snapshot import _same
+from tests.test_snapshot import _same, stats_after_a_flipped_byte
 from tupu.graph.stores.memory_store import MemoryStore
 from tupu.graph.stores.model import ChangeSet, RelRow
 from tupu.graph.stores.queries_memory import _Index
@@ -268,18 +268,24 @@ def test_a_missing_or_misplaced_delta_is_refused_and_another_snapshot_s_is_ignor
 
 
 def test_a_corrupted_delta_is_one_chinese_line_and_exit_3(tmp_path: Path) -> None:
-    import subprocess
-    import sys
+    delta = _deltas(_two_deltas(tmp_path))[-1]
+    assert delta.name in stats_after_a_flipped_byte(delta)
 
-    path = _two_deltas(tmp_path)
-    delta = _deltas(path)[-1]
-    data = bytearray(delta.read_bytes())
-    data[len(data) // 2] ^= 0x10
-    delta.write_bytes(bytes(data))
-    env = {**os.environ, "TUPU_DATA_DIR": str(path.parent), "TUPU_STORE": "memory"}
-    out = subprocess.run([sys.executable, "-m", "tupu.api.cli", "stats"], env=env,
-                         capture_output=True, text=True)
-    assert out.returncode == 3
-    lines = out.stderr.strip().splitlines()
-    assert len(lines) == 1 and "图谱快照" in lines[0] and "已损坏" in lines[0], out.stderr
-    assert delta.name in lines[0]
+
+def test_tupu_load_adds_deltas_up_to_the_share_of_the_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    from tupu.api.cli import main
+
+    path = tmp_path / "data" / "map.snapshot"
+    monkeypatch.setenv("TUPU_DATA_DIR", str(path.parent))
+    monkeypatch.setenv("TUPU_STORE", "memory")
+    assert main(["load", str(write_city(tmp_path / "mini"))]) == 0
+    assert main(["load", str(_delivery(tmp_path / "d1", [uscc(11)]))]) == 0
+    assert len(_deltas(path)) == 1
+    monkeypatch.setenv("TUPU_SNAPSHOT_COMPACT_SHARE", "0.000001")  # any delta is past it
+    assert main(["load", str(_delivery(tmp_path / "d2", [uscc(12)]))]) == 0
+    assert _deltas(path) == []
+    assert {n.key for n in MemoryStore(path).get_nodes("Enterprise", [uscc(11), uscc(12)])} \
+        == {uscc(11), uscc(12)}
+    capsys.readouterr()

@@ -87,7 +87,8 @@ RelKind = tuple[str, str, str]  # (type, start label, end label)
 class Delta:
     """What one write changed, as the elements are after it."""
 
-    nodes: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # label -> key -> props
+    # label -> key -> props
+    nodes: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     gone_nodes: dict[str, list[str]] = field(default_factory=dict)  # label -> keys
     rels: dict[RelKind, list[tuple[str, str, dict[str, Any]]]] = field(default_factory=dict)
     gone_rels: dict[RelKind, list[tuple[str, str]]] = field(default_factory=dict)
@@ -173,7 +174,8 @@ def snapshot_stamp(path: Path) -> FileStamp | None:
 
 
 def write_delta(path: Path, on_disk: OnDisk, delta: Delta, meta: dict[str, Any]) -> OnDisk:
-    """Add ``delta`` after the deltas of ``on_disk`` (holding the write lock): what is on disk now."""
+    """Add ``delta`` after the deltas of ``on_disk`` (holding the write lock): what is on disk
+    now."""
     seq = len(on_disk.deltas) + 1
     target = delta_path(path, on_disk.digest, seq)
     write_tables(target, DELTA_MAGIC, DELTA_VERSION, _tables(delta),
@@ -443,12 +445,15 @@ def read_deltas(path: Path, digest: str, applied: tuple[str, ...]) -> list[tuple
     """
     names = delta_names(path, digest)
     if names[:len(applied)] != list(applied):
-        missing = path.with_name(applied[0])
-        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(missing))
+        raise _missing(path.with_name(applied[0]))
     out = []
     for seq, name in enumerate(names, start=1):
         if name != delta_path(path, digest, seq).name:
-            raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(delta_path(path, digest, seq)))
+            raise _missing(delta_path(path, digest, seq))
         if seq > len(applied):
             out.append((name, read_delta(path.with_name(name), digest, seq)))
     return out
+
+
+def _missing(file: Path) -> FileNotFoundError:
+    return FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(file))
