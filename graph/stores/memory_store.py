@@ -53,6 +53,16 @@ from tupu.settings import COMPACT_SHARE
 NodeId = tuple[str, str]
 
 
+class _Untracked(set[Any]):
+    """A set that keeps nothing (what a write that rewrites the whole snapshot touched)."""
+
+    def add(self, item: Any) -> None:
+        pass
+
+    def update(self, *items: Iterable[Any]) -> None:
+        pass
+
+
 class MemoryStore(GraphStore):
     """networkx in memory; persisted to ``path`` when given (``None``: memory only)."""
 
@@ -164,15 +174,23 @@ class MemoryStore(GraphStore):
             self._lookup = MemoryEnterpriseLookup(self)
         return self._lookup
 
-    def _persist(self, nodes: set[NodeId], edges: set[EdgeId], seed: IndexSeed | None) -> None:
-        """Write what :meth:`_apply` touched as a delta — or the whole snapshot when the deltas
-        would grow past :attr:`compact_share` of it. ``seed``: the label index before the write."""
+    def _compacts(self, rows: int) -> bool:
+        """Whether a write of ``rows`` elements rewrites the whole snapshot (there is none, or the
+        deltas would grow past :attr:`compact_share` of it)."""
+        known = self._on_disk
+        return known is None or known.wants_compaction(rows, self.compact_share)
+
+    def _persist(self, touched: tuple[set[NodeId], set[EdgeId]] | None,
+                 seed: IndexSeed | None) -> None:
+        """Write what :meth:`_apply` touched as a delta — or the whole snapshot when it did not
+        keep track (``None``) or the deltas would grow past :attr:`compact_share` of it.
+        ``seed``: the label index before the write."""
         assert self.path is not None
         known = self._on_disk
-        if known is None or known.wants_compaction(len(nodes) + len(edges), self.compact_share):
+        if known is None or touched is None or self._compacts(len(touched[0]) + len(touched[1])):
             self._write_whole()
             return
-        delta = changed(self.graph, nodes, edges)
+        delta = changed(self.graph, *touched)
         if delta.rows:
             self._on_disk = write_delta(self.path, known, delta, {"written_at": utc_now()})
         if seed is not None:
@@ -225,8 +243,10 @@ class MemoryStore(GraphStore):
                 seed = self._current_seed()
                 self.version += 1
                 try:
-                    nodes, edges = self._apply(changes, merges, delivery)
-                    self._persist(nodes, edges, seed)
+                    # a write that rewrites the snapshot anyway keeps no list of what it touched
+                    track = not self._compacts(changes.node_count + changes.rel_count)
+                    touched = self._apply(changes, merges, delivery, track)
+                    self._persist(touched if track else None, seed)
                 except BaseException:
                     # the files on disk are untouched: go back to them
                     self._synced = False
@@ -236,9 +256,10 @@ class MemoryStore(GraphStore):
 
     def _apply(
         self, changes: Changes, merges: Sequence[NodeMerge] = (),
-        delivery: DeliveryRecord | None = None,
+        delivery: DeliveryRecord | None = None, track: bool = True,
     ) -> tuple[set[NodeId], set[EdgeId]]:
-        """Make the change in :attr:`graph`: the nodes and relationships it touched."""
+        """Make the change in :attr:`graph`: the nodes and relationships it touched (with
+        ``track``; otherwise two empty sets)."""
         g = self.graph
         keys = {label: self.schema.label(label).key for label in changes.nodes}
         new = {(label, str(p[keys[label]])) for label, rows in changes.nodes.items() for p in rows}
@@ -251,8 +272,8 @@ class MemoryStore(GraphStore):
                             f"{rtype}: node {nid[0]}:{nid[1]} does not exist; nothing was written"
                         )
         replaced = observation_labels(self.schema)
-        nodes: set[NodeId] = set()
-        edges: set[EdgeId] = set()
+        nodes: set[NodeId] = set() if track else _Untracked()
+        edges: set[EdgeId] = set() if track else _Untracked()
         for label, rows in changes.nodes.items():
             for props in rows:
                 nid = (label, str(props[keys[label]]))
