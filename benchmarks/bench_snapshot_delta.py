@@ -59,7 +59,11 @@ def same(a: nx.MultiDiGraph, b: nx.MultiDiGraph) -> bool:
 
 
 def timed_load(store: MemoryStore, folder: Path, share: float) -> float:
+    """Seconds of ``load([folder], store)`` (read, resolve, write), after an untimed dry run
+    that builds resolution's look-up indexes for the store's current version (each write makes
+    a new one) — as in ``bench_delivery.py``, where resolution and dry runs come first."""
     store.compact_share = share
+    load([folder], store, dry_run=True)
     gc.collect()
     t0 = time.perf_counter()
     load([folder], store)
@@ -75,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--snapshot", type=Path, default=None,
                         help="open a copy of this snapshot of the same city (written by tupu "
                              "load) instead of loading the city")
+    parser.add_argument("--no-open", dest="open", action="store_false",
+                        help="only the writes (no opening, no reader catching up)")
     parser.add_argument("--workdir", type=Path, default=None, help="keep generated data here")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
@@ -106,43 +112,55 @@ def main(argv: list[str] | None = None) -> int:
         out["delta_bytes"] = (wd / delta_names(snap)[0]).stat().st_size
         out["loadavg_write"] = [round(x, 2) for x in os.getloadavg()]
 
-        print("opening: no delta, then with deltas …", flush=True)
-        timed_load(store, folder, 0.0)  # compacted
-        out["open_0"] = cpu_runs(lambda: MemoryStore(snap).count_nodes(), args.repeat, 0)
-        for _ in range(args.deltas):
-            timed_load(store, folder, COMPACT_SHARE)
-        assert len(delta_names(snap)) == args.deltas
-        out["open_k"] = cpu_runs(lambda: MemoryStore(snap).count_nodes(), args.repeat, 0)
-        opened = MemoryStore(snap)
-        out["open_same"] = same(opened.graph, store.graph) and same(store.graph, opened.graph)
-        out["loadavg_open"] = [round(x, 2) for x in os.getloadavg()]
-
-        print("a reader catching up with one delta …", flush=True)
-        version = opened.data_version()
-        timed_load(store, folder, COMPACT_SHARE)
-        t0 = time.perf_counter()
-        assert opened.data_version() != version
-        out["catch_up_s"] = round(time.perf_counter() - t0, 4)
-        out["catch_up_same"] = same(opened.graph, store.graph) and same(store.graph, opened.graph)
-        del opened
-        out["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
+        if args.open:
+            out.update(opening(store, snap, folder, args))
 
     w, d = statistics.median(whole), statistics.median(delta)
-    o0, ok = out["open_0"]["median_s"], out["open_k"]["median_s"]
-    rows = [
-        {"measure": f"load of {args.delivery} enterprises", "baseline": "whole snapshot",
-         "baseline_s": w, "new": "delta", "new_s": d, "speedup": ratio(w, d)},
-        {"measure": "open the store", "baseline": "no delta", "baseline_s": o0,
-         "new": f"{args.deltas} deltas", "new_s": ok, "speedup": ratio(o0, ok)},
-        {"measure": "a reader sees one more delta", "baseline": "open again", "baseline_s": o0,
-         "new": "catch up", "new_s": out["catch_up_s"], "speedup": ratio(o0, out["catch_up_s"])},
-    ]
+    rows = [{"measure": f"load of {args.delivery} enterprises", "baseline": "whole snapshot",
+             "baseline_s": w, "new": "delta", "new_s": d, "speedup": ratio(w, d)}]
+    if args.open:
+        o0, ok = out["open_0"]["median_s"], out["open_k"]["median_s"]
+        rows += [
+            {"measure": "open the store", "baseline": "no delta", "baseline_s": o0,
+             "new": f"{args.deltas} deltas", "new_s": ok, "speedup": ratio(o0, ok)},
+            {"measure": "a reader sees one more delta", "baseline": "open again",
+             "baseline_s": o0, "new": "catch up", "new_s": out["catch_up_s"],
+             "speedup": ratio(o0, out["catch_up_s"])},
+        ]
     print_table(rows, list(rows[0]))
-    print(f"same: open {out['open_same']}, catch-up {out['catch_up_same']}")
     target = args.json or RESULTS / f"snapshot-delta-outside{args.outside}.json"
     write_json(target, {**out, "table": rows})
     print(f"written {target}")
+    if not args.open:
+        return 0
+    print(f"same: open {out['open_same']}, catch-up {out['catch_up_same']}")
     return 0 if out["open_same"] and out["catch_up_same"] else 1
+
+
+def opening(store: MemoryStore, snap: Path, folder: Path, args: argparse.Namespace
+            ) -> dict[str, Any]:
+    """Opening with no delta and with ``--deltas``; a reader catching up with one more."""
+    out: dict[str, Any] = {}
+    print("opening: no delta, then with deltas …", flush=True)
+    timed_load(store, folder, 0.0)  # compacted
+    out["open_0"] = cpu_runs(lambda: MemoryStore(snap).count_nodes(), args.repeat, 0)
+    for _ in range(args.deltas):
+        timed_load(store, folder, COMPACT_SHARE)
+    assert len(delta_names(snap)) == args.deltas
+    out["open_k"] = cpu_runs(lambda: MemoryStore(snap).count_nodes(), args.repeat, 0)
+    opened = MemoryStore(snap)
+    out["open_same"] = same(opened.graph, store.graph) and same(store.graph, opened.graph)
+    out["loadavg_open"] = [round(x, 2) for x in os.getloadavg()]
+
+    print("a reader catching up with one delta …", flush=True)
+    version = opened.data_version()
+    timed_load(store, folder, COMPACT_SHARE)
+    t0 = time.perf_counter()
+    assert opened.data_version() != version
+    out["catch_up_s"] = round(time.perf_counter() - t0, 4)
+    out["catch_up_same"] = same(opened.graph, store.graph) and same(store.graph, opened.graph)
+    out["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
+    return out
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import stat
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import networkx as nx
@@ -146,30 +147,37 @@ def _mini_snapshot(tmp_path: Path) -> Path:
     return path
 
 
-def test_every_flipped_byte_and_every_truncation_is_refused(tmp_path: Path) -> None:
-    path = _mini_snapshot(tmp_path)
-    good = path.read_bytes()
-    step = max(1, len(good) // 300)
+def assert_every_damage_is_refused(file: Path, read: Callable[[], object], flips: int) -> None:
+    """``read`` (of ``file`` or of the map it is part of) refuses, with one Chinese line,
+    ``file`` with a byte flipped at ``flips`` places spread over it, cut short, or one byte
+    longer; ``file`` is whole again afterwards."""
+    good = file.read_bytes()
     silent = []
-    for at in range(0, len(good), step):
+    for at in range(0, len(good), max(1, len(good) // flips)):
         for flip in (0x01, 0x80):
             bad = bytearray(good)
             bad[at] ^= flip
-            path.write_bytes(bytes(bad))
+            file.write_bytes(bytes(bad))
             try:
-                read_snapshot(path)
+                read()
             except SnapshotCorrupt as e:
                 assert "\n" not in str(e) and "快照" in str(e)
             else:
                 silent.append(at)
-    assert silent == [], f"flipped bytes read silently at offsets {silent[:10]}"
+    assert silent == [], f"{file.name}: flipped bytes read silently at offsets {silent[:10]}"
     for cut in (0, 1, 20, len(good) // 2, len(good) - 1):
-        path.write_bytes(good[:cut])
+        file.write_bytes(good[:cut])
         with pytest.raises(SnapshotCorrupt):
-            read_snapshot(path)
-    path.write_bytes(good + b"\0")
+            read()
+    file.write_bytes(good + b"\0")
     with pytest.raises(SnapshotCorrupt):
-        read_snapshot(path)
+        read()
+    file.write_bytes(good)
+
+
+def test_every_flipped_byte_and_every_truncation_is_refused(tmp_path: Path) -> None:
+    path = _mini_snapshot(tmp_path)
+    assert_every_damage_is_refused(path, lambda: read_snapshot(path), 300)
 
 
 class _Exploit:
