@@ -121,6 +121,10 @@ def _same(a: nx.MultiDiGraph, b: nx.MultiDiGraph) -> None:
     assert {n: typed(d) for n, d in a.nodes(data=True)} == {n: typed(d) for n, d in b.nodes(data=True)}
     assert sorted((u, v, k, sorted(typed(d).items())) for u, v, k, d in a.edges(keys=True, data=True)) \
         == sorted((u, v, k, sorted(typed(d).items())) for u, v, k, d in b.edges(keys=True, data=True))
+    # each end sees the relationship: the incoming side as the outgoing one
+    assert {v: sorted((u, sorted(kd)) for u, kd in a.pred[v].items()) for v in a} \
+        == {v: sorted((u, sorted(kd)) for u, kd in b.pred[v].items()) for v in b}
+    assert all(a._pred[v][u] is kd for u in a for v, kd in a._succ[u].items())
 
 
 def test_every_value_reads_back_with_its_type(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ import pytest
 
 from tests.minicity import E1, E2, E3, uscc, write_city
 from tests.test_snapshot import (
+    _odd_graph,
     _same,
     assert_every_damage_is_refused,
     stats_after_a_flipped_byte,
@@ -23,7 +24,7 @@ from tests.test_snapshot import (
 from tupu.graph.stores.memory_store import MemoryStore
 from tupu.graph.stores.model import ChangeSet, RelRow
 from tupu.graph.stores.queries_memory import _Index
-from tupu.graph.stores.snapshot import SnapshotCorrupt
+from tupu.graph.stores.snapshot import SnapshotCorrupt, file_stamp
 from tupu.graph.stores.snapshot_delta import read_delta
 from tupu.graph.stores import store as store_module
 from tupu.graph.stores.store import NodeMerge
@@ -268,3 +269,37 @@ def test_tupu_load_adds_deltas_up_to_the_share_of_the_setting(
     assert {n.key for n in MemoryStore(path).get_nodes("Enterprise", [uscc(11), uscc(12)])} \
         == {uscc(11), uscc(12)}
     capsys.readouterr()
+
+
+def test_a_delta_that_deletes_relationships_and_a_node_reads_back(tmp_path: Path) -> None:
+    """A delta read from its file turns the snapshot's graph into the graph after the write:
+    in place (opening) and on a shared graph (catching up), which is left as it was."""
+    from tupu.graph.stores.snapshot import read_snapshot, write_snapshot
+    from tupu.graph.stores.snapshot_delta import OnDisk, apply_deltas, changed, write_delta
+
+    path = tmp_path / "map.snapshot"
+    before = _odd_graph()
+    written = write_snapshot(path, before, {})
+    after = before.copy()
+    e1, e2, e3, p1 = (("Enterprise", "e1"), ("Enterprise", "e2"), ("Enterprise", "e3"),
+                      ("Park", "p1"))
+    after.remove_edge(e1, p1, key="SUPPLIES")  # LOCATED_IN between them stays
+    after.remove_edge(e2, e1, key="SUPPLIES")  # the only one between them
+    after.remove_node(p1)  # and IN_TOWN with it
+    after.nodes[e3]["name"] = "丙公司"
+    after.add_edge(e3, e2, key="SUPPLIES", share=0.25)
+    delta = changed(after, [p1, e3], [(e1, p1, "SUPPLIES"), (e2, e1, "SUPPLIES"),
+                                      (e3, e2, "SUPPLIES")])
+    assert delta.gone_rels == {("SUPPLIES", "Enterprise", "Enterprise"): [("e2", "e1")]}
+    assert delta.gone_nodes == {"Park": ["p1"]}
+    on_disk = OnDisk(file_stamp(path.stat()), written.digest, written.rows)
+    (name,) = write_delta(path, on_disk, delta, {}).deltas
+
+    opened = MemoryStore(path).graph
+    _same(opened, after)
+    held = read_snapshot(path)[1]
+    kept = copy.deepcopy(held)
+    caught_up = apply_deltas(held, [(path.with_name(name), read_delta(
+        path.with_name(name), written.digest, 1))], shared=True)
+    _same(caught_up, after)
+    _same(held, kept)
