@@ -235,7 +235,8 @@ def main(argv: list[str] | None = None) -> int:
         stores: list[tuple[str, Callable[[], Any]]] = []
         if not args.no_memory:
             snap = wd / "bench-delivery.snapshot"
-            snap.unlink(missing_ok=True)
+            for old in wd.glob(f"{snap.name}*"):  # the snapshot and its deltas (their map)
+                old.unlink()
             if args.memory_snapshot is not None:
                 shutil.copyfile(args.memory_snapshot, snap)
             stores.append(("memory", lambda: contextlib.nullcontext(open_memory(snap))))

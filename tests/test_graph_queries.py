@@ -412,6 +412,47 @@ def test_an_analysis_reads_in_one_session_on_neo4j(
     assert len(opened) == 3
 
 
+def _in_writes(changes: ChangeSet) -> list[ChangeSet]:
+    """``changes`` as several writes: the nodes, then the relationship groups in two halves, then
+    a change of properties (X dies, Y gains a name)."""
+    writes = [ChangeSet(), ChangeSet(), ChangeSet(), ChangeSet()]
+    for label, rows in changes.nodes.items():
+        for row in rows:
+            writes[0].add_node(label, row)
+    for i, group in enumerate(sorted(changes.rels)):
+        for rel in changes.rels[group]:
+            writes[1 + i % 2].add_rel(*group, rel)
+    writes[3].add_node("Enterprise", {"id": "X", "reg_status": "liquidating"})
+    writes[3].add_node("Enterprise", {"id": "Y", "name": "企业Y新名"})
+    return writes
+
+
+@pytest.mark.neo4j
+def test_the_memory_store_read_from_snapshot_and_deltas_answers_as_neo4j(
+    neo4j_store: GraphStore, tmp_path: Path
+) -> None:
+    """The memory store whose later writes are deltas (graph/stores/snapshot_delta.py) — opened
+    from its files, caught up by a process holding it, and the writer itself — answers every
+    query as Neo4j given the same writes."""
+    writes = _in_writes(mini_city())
+    path = tmp_path / "map.snapshot"
+    writer = MemoryStore(path, compact_share=100.0)
+    writer.apply(writes[0])
+    follower = MemoryStore(path)
+    follower.queries().link_members(list(LINKS))  # its indexes built before the deltas
+    neo4j_store.clear()
+    for write in writes:
+        neo4j_store.apply(write)
+    for write in writes[1:]:
+        writer.apply(write)
+    assert len(list(tmp_path.glob("map.snapshot.delta-*"))) == len(writes) - 1
+    expected = answers(neo4j_store.queries())
+    for memory in (MemoryStore(path), follower, writer):
+        got = answers(memory.queries())
+        for name in expected:
+            assert got[name] == expected[name], name
+
+
 def test_dead_enterprises_are_neither_members_nor_candidates() -> None:
     from tupu.graph.analyses.candidates import candidates
     from tupu.graph.analyses.gaps import panorama

@@ -10,6 +10,7 @@ import stat
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import networkx as nx
@@ -120,6 +121,10 @@ def _same(a: nx.MultiDiGraph, b: nx.MultiDiGraph) -> None:
     assert {n: typed(d) for n, d in a.nodes(data=True)} == {n: typed(d) for n, d in b.nodes(data=True)}
     assert sorted((u, v, k, sorted(typed(d).items())) for u, v, k, d in a.edges(keys=True, data=True)) \
         == sorted((u, v, k, sorted(typed(d).items())) for u, v, k, d in b.edges(keys=True, data=True))
+    # each end sees the relationship: the incoming side as the outgoing one
+    assert {v: sorted((u, sorted(kd)) for u, kd in a.pred[v].items()) for v in a} \
+        == {v: sorted((u, sorted(kd)) for u, kd in b.pred[v].items()) for v in b}
+    assert all(a._pred[v][u] is kd for u in a for v, kd in a._succ[u].items())
 
 
 def test_every_value_reads_back_with_its_type(tmp_path: Path) -> None:
@@ -146,30 +151,37 @@ def _mini_snapshot(tmp_path: Path) -> Path:
     return path
 
 
-def test_every_flipped_byte_and_every_truncation_is_refused(tmp_path: Path) -> None:
-    path = _mini_snapshot(tmp_path)
-    good = path.read_bytes()
-    step = max(1, len(good) // 300)
+def assert_every_damage_is_refused(file: Path, read: Callable[[], object], flips: int) -> None:
+    """``read`` (of ``file`` or of the map it is part of) refuses, with one Chinese line,
+    ``file`` with a byte flipped at ``flips`` places spread over it, cut short, or one byte
+    longer; ``file`` is whole again afterwards."""
+    good = file.read_bytes()
     silent = []
-    for at in range(0, len(good), step):
+    for at in range(0, len(good), max(1, len(good) // flips)):
         for flip in (0x01, 0x80):
             bad = bytearray(good)
             bad[at] ^= flip
-            path.write_bytes(bytes(bad))
+            file.write_bytes(bytes(bad))
             try:
-                read_snapshot(path)
+                read()
             except SnapshotCorrupt as e:
                 assert "\n" not in str(e) and "快照" in str(e)
             else:
                 silent.append(at)
-    assert silent == [], f"flipped bytes read silently at offsets {silent[:10]}"
+    assert silent == [], f"{file.name}: flipped bytes read silently at offsets {silent[:10]}"
     for cut in (0, 1, 20, len(good) // 2, len(good) - 1):
-        path.write_bytes(good[:cut])
+        file.write_bytes(good[:cut])
         with pytest.raises(SnapshotCorrupt):
-            read_snapshot(path)
-    path.write_bytes(good + b"\0")
+            read()
+    file.write_bytes(good + b"\0")
     with pytest.raises(SnapshotCorrupt):
-        read_snapshot(path)
+        read()
+    file.write_bytes(good)
+
+
+def test_every_flipped_byte_and_every_truncation_is_refused(tmp_path: Path) -> None:
+    path = _mini_snapshot(tmp_path)
+    assert_every_damage_is_refused(path, lambda: read_snapshot(path), 300)
 
 
 class _Exploit:
@@ -194,18 +206,25 @@ def test_a_crafted_pickle_is_refused_and_runs_nothing(tmp_path: Path) -> None:
     assert not marker.exists()
 
 
-def test_a_corrupted_snapshot_is_one_chinese_line_and_exit_3(tmp_path: Path) -> None:
-    path = _mini_snapshot(tmp_path)
-    data = bytearray(path.read_bytes())
+def stats_after_a_flipped_byte(file: Path) -> str:
+    """``tupu stats`` on the data folder of ``file`` after one byte in its middle is flipped:
+    exit 3 and one Chinese line, which is returned."""
+    data = bytearray(file.read_bytes())
     data[len(data) // 2] ^= 0x10
-    path.write_bytes(bytes(data))
-    env = {**os.environ, "TUPU_DATA_DIR": str(path.parent), "TUPU_STORE": "memory"}
+    file.write_bytes(bytes(data))
+    env = {**os.environ, "TUPU_DATA_DIR": str(file.parent), "TUPU_STORE": "memory"}
     out = subprocess.run([sys.executable, "-m", "tupu.api.cli", "stats"], env=env,
                          capture_output=True, text=True)
     assert out.returncode == 3
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and "图谱快照" in lines[0] and "已损坏" in lines[0], out.stderr
     assert "Traceback" not in out.stderr
+    return lines[0]
+
+
+def test_a_corrupted_snapshot_is_one_chinese_line_and_exit_3(tmp_path: Path) -> None:
+    path = _mini_snapshot(tmp_path)
+    assert path.name in stats_after_a_flipped_byte(path)
 
 
 def test_snapshot_files_and_folders_are_private(tmp_path: Path) -> None:

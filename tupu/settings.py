@@ -40,6 +40,9 @@ working directory), or from a command-line option that overrides it.
 | TUPU_LOAD_MAX_RDF_MB  | largest Turtle / JSON-LD file read (MB; parsed whole) | 200                        |
 | TUPU_LOAD_SPOOL_MB    | a load whose input files are larger (MB) keeps its   | 16                          |
 |                       | validated rows in a spool file until written (0: always) |                         |
+| TUPU_SNAPSHOT_COMPACT_SHARE | memory store: when its deltas hold more than this | 0.1                        |
+|                       | share of the snapshot's elements, the next write     |                             |
+|                       | rewrites the whole snapshot (graph/stores/snapshot_delta.py) |                     |
 | TUPU_SESSION_HOURS    | a browser sign-in lasts this long (server-side)      | 8                           |
 | TUPU_FORWARDED_PROTO  | trust ``X-Forwarded-Proto: https`` from a proxy for  | 0                           |
 |                       | the ``Secure`` cookie flag                           |                             |
@@ -86,6 +89,11 @@ class Limits:
     max_rdf_bytes: int = 200 << 20
 
 
+COMPACT_SHARE = 0.1
+"""The memory store's deltas may hold this share of its snapshot's elements before a write
+rewrites the snapshot (``TUPU_SNAPSHOT_COMPACT_SHARE``; graph/stores/snapshot_delta.py)."""
+
+
 class Settings(BaseSettings):
     """Typed settings, read once from the environment (prefix ``TUPU_``)."""
 
@@ -130,6 +138,8 @@ class Settings(BaseSettings):
     # a load of more input than this (MB) keeps its validated rows on disk (loaders/spool.py);
     # below it a load in memory peaks lower than a spooled 200 MB one (docs/security.md)
     load_spool_mb: float = Field(default=16.0, ge=0)
+    # the memory store's deltas grow to this share of its snapshot, then a write compacts
+    snapshot_compact_share: float = Field(default=COMPACT_SHARE, gt=0)
     session_hours: float = Field(default=8.0, gt=0, le=24 * 30)  # a browser sign-in's lifetime
     forwarded_proto: bool = False  # trust X-Forwarded-Proto from a reverse proxy (Secure cookie)
     # statistical disclosure control for viewers (docs/security.md)

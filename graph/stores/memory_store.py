@@ -1,14 +1,16 @@
 """The embedded default store: a networkx ``MultiDiGraph`` persisted as a snapshot file.
 
 Nodes are keyed ``(label, key)`` and hold their properties as attributes; edges are keyed by their
-relationship type, so (start, type, end) is unique. Every successful :meth:`apply` writes a new
-snapshot atomically (see :mod:`tupu.graph.stores.snapshot`); a process that reads the store notices a
-newer snapshot written by another process and reloads it.
+relationship type, so (start, type, end) is unique. Every successful :meth:`apply` writes what it
+changed as a delta beside the snapshot, atomically, or — when the deltas have grown past a share of
+the snapshot — the whole snapshot (see :mod:`tupu.graph.stores.snapshot` and
+:mod:`tupu.graph.stores.snapshot_delta`); a process that reads the store notices another process's
+delta (and applies only it) or a newer snapshot (and reads it).
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import threading
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,21 @@ from tupu.graph.stores.model import (
 )
 from tupu.graph.stores.queries_memory import IndexSeed, MemoryQueries
 from tupu.graph.stores.queries_resolve_memory import MemoryEnterpriseLookup
-from tupu.graph.stores.snapshot import load_snapshot, write_lock, write_snapshot
+from tupu.graph.stores.snapshot import write_lock, write_snapshot
+from tupu.graph.stores.snapshot_delta import (
+    Delta,
+    EdgeId,
+    OnDisk,
+    advance,
+    apply_deltas,
+    changed,
+    delta_names,
+    drop_deltas,
+    load_current,
+    read_deltas,
+    snapshot_stamp,
+    write_delta,
+)
 from tupu.graph.stores.store import (
     DELIVERY,
     DeliveryRecord,
@@ -29,10 +45,22 @@ from tupu.graph.stores.store import (
     NodeMerge,
     Tracer,
     observation_labels,
+    utc_now,
 )
 from tupu.ontology.schema import Schema
+from tupu.settings import COMPACT_SHARE
 
 NodeId = tuple[str, str]
+
+
+class _Untracked(set[Any]):
+    """A set that keeps nothing (what a write that rewrites the whole snapshot touched)."""
+
+    def add(self, item: Any) -> None:
+        pass
+
+    def update(self, *items: Iterable[Any]) -> None:
+        pass
 
 
 class MemoryStore(GraphStore):
@@ -45,51 +73,94 @@ class MemoryStore(GraphStore):
         path: Path | None = None,
         schema: Schema | None = None,
         tracer: Tracer | None = None,
+        compact_share: float = COMPACT_SHARE,
     ) -> None:
         super().__init__(schema, tracer)
         self.path = path
+        self.compact_share = compact_share
         self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
-        self._stamp: tuple[int, int] | None = None
+        self._on_disk: OnDisk | None = None
+        """The files :attr:`graph` is (``None``: no snapshot file)."""
+        self._synced = True
+        """Whether :attr:`graph` is :attr:`_on_disk` (not after a failed write)."""
+        self._refreshing = threading.RLock()
         self.version = 0
         """Counts changes of :attr:`graph` (writes, reloads): the graph queries' indexes follow it."""
         self._queries: MemoryQueries | None = None
         self.index_seed: IndexSeed | None = None
-        """What the snapshot read gave the queries' label index (for the version it was read at)."""
+        """The queries' label index and dead enterprises for the version it names: from the
+        snapshot read, advanced by each delta written or read since."""
         self._lookup: MemoryEnterpriseLookup | None = None
         self._refresh()
 
     # -- persistence -------------------------------------------------------------------------
-    def _file_stamp(self) -> tuple[int, int] | None:
-        if self.path is None:
-            return None
-        try:
-            st = self.path.stat()
-        except FileNotFoundError:
-            return None
-        return (st.st_ino, st.st_mtime_ns)
-
     def _refresh(self) -> None:
-        """Reload the snapshot if another process replaced it since we read it."""
-        stamp = self._file_stamp()
-        if stamp == self._stamp:
+        """Apply the deltas another process added since we read, or read the snapshot again if
+        it was replaced (a ``stat`` and a folder listing when nothing changed). One thread at a
+        time: the others wait for what it reads instead of reading it too."""
+        if self.path is None:
             return
+        with self._refreshing:
+            self._catch_up()
+
+    def _catch_up(self) -> None:
+        assert self.path is not None
+        stamp = snapshot_stamp(self.path)
+        if stamp is None:  # no file (or not any more)
+            if not (self._synced and self._on_disk is None):
+                self.version += 1
+                self.graph = nx.MultiDiGraph()
+                self.index_seed = None
+                self._on_disk, self._synced = None, True
+            return
+        known = self._on_disk if self._synced else None
+        if known is None or known.stamp != stamp:
+            self._read_all()
+            return
+        if delta_names(self.path, known.digest) == list(known.deltas):
+            return
+        try:
+            added = read_deltas(self.path, known.digest, known.deltas)
+        except FileNotFoundError:  # compacted meanwhile (or a delta is missing): read it all
+            self._read_all()
+            return
+        self._apply_deltas(known, added)
+
+    def _read_all(self) -> None:
+        assert self.path is not None
         self.version += 1
-        if stamp is None:
-            self.graph = nx.MultiDiGraph()
-            self.index_seed = None
-        else:
-            assert self.path is not None
-            snap = load_snapshot(self.path)
-            self.graph = snap.graph
-            self.index_seed = IndexSeed(self.version, snap.keys, snap.dead)
-        self._stamp = stamp
+        self._synced = False
+        snap, self._on_disk = load_current(self.path)
+        self.graph = snap.graph
+        self.index_seed = IndexSeed(self.version, snap.keys, snap.dead)
+        self._synced = True
+
+    def _apply_deltas(self, known: OnDisk, added: list[tuple[str, Delta]]) -> None:
+        """Another process's deltas: a new graph sharing what they do not touch with the one
+        held (which requests still reading it keep, unchanged), our label index advanced."""
+        assert self.path is not None
+        seed = self._current_seed()
+        self.graph = apply_deltas(self.graph, [(self.path.with_name(n), d) for n, d in added],
+                                  shared=True)
+        self.version += 1
+        for name, delta in added:
+            if seed is not None:
+                seed = IndexSeed(self.version, *advance(seed.keys, seed.dead, delta))
+            known = known.with_delta(name, delta.rows)
+        self.index_seed = seed
+        self._on_disk = known
+
+    def _current_seed(self) -> IndexSeed | None:
+        seed = self.index_seed
+        return seed if seed is not None and seed.version == self.version else None
 
     def refresh(self) -> None:
-        """Reload the snapshot if another process replaced it (before reading :attr:`graph`)."""
+        """Catch up with another process's writes (before reading :attr:`graph`)."""
         self._refresh()
 
     def data_version(self) -> int:
-        """:attr:`version` after noticing a snapshot another process wrote (a ``stat``)."""
+        """:attr:`version` after noticing another process's delta or snapshot (a ``stat`` and a
+        folder listing)."""
         self._refresh()
         return self.version
 
@@ -103,11 +174,36 @@ class MemoryStore(GraphStore):
             self._lookup = MemoryEnterpriseLookup(self)
         return self._lookup
 
-    def _persist(self) -> None:
-        if self.path is None:
+    def _compacts(self, rows: int) -> bool:
+        """Whether a write of ``rows`` elements rewrites the whole snapshot (there is none, or the
+        deltas would grow past :attr:`compact_share` of it)."""
+        known = self._on_disk
+        return known is None or known.wants_compaction(rows, self.compact_share)
+
+    def _persist(self, touched: tuple[set[NodeId], set[EdgeId]] | None,
+                 seed: IndexSeed | None) -> None:
+        """Write what :meth:`_apply` touched as a delta — or the whole snapshot when it did not
+        keep track (``None``) or the deltas would grow past :attr:`compact_share` of it.
+        ``seed``: the label index before the write."""
+        assert self.path is not None
+        known = self._on_disk
+        if known is None or touched is None or self._compacts(len(touched[0]) + len(touched[1])):
+            self._write_whole()
             return
-        write_snapshot(self.path, self.graph, {"written_at": dt.datetime.now(dt.UTC).isoformat()})
-        self._stamp = self._file_stamp()
+        delta = changed(self.graph, *touched)
+        if delta.rows:
+            self._on_disk = write_delta(self.path, known, delta, {"written_at": utc_now()})
+        if seed is not None:
+            self.index_seed = IndexSeed(self.version, *advance(seed.keys, seed.dead, delta))
+
+    def _write_whole(self) -> None:
+        """The whole snapshot, then no delta (holding the write lock)."""
+        assert self.path is not None
+        written = write_snapshot(self.path, self.graph, {"written_at": utc_now()})
+        drop_deltas(self.path)
+        stamp = snapshot_stamp(self.path)
+        assert stamp is not None
+        self._on_disk = OnDisk(stamp, written.digest, written.rows)
 
     # -- writing -----------------------------------------------------------------------------
     def apply(
@@ -131,8 +227,8 @@ class MemoryStore(GraphStore):
             self.check_label(elabel)
             for prop in {k for row in rrows for k in row.props}:
                 self.schema.check_property(rdef, prop)
-        self.version += 1
         if self.path is None:
+            self.version += 1
             # rows read from a spool may fail to be read midway: keep what to go back to
             kept = None if isinstance(changes, ChangeSet) else self.graph.copy()
             try:
@@ -144,20 +240,26 @@ class MemoryStore(GraphStore):
         else:
             with write_lock(self.path.parent):
                 self._refresh()
+                seed = self._current_seed()
+                self.version += 1
                 try:
-                    self._apply(changes, merges, delivery)
-                    self._persist()
+                    # a write that rewrites the snapshot anyway keeps no list of what it touched
+                    track = not self._compacts(changes.node_count + changes.rel_count)
+                    touched = self._apply(changes, merges, delivery, track)
+                    self._persist(touched if track else None, seed)
                 except BaseException:
-                    # the snapshot on disk is untouched: go back to it
-                    self._stamp = None
+                    # the files on disk are untouched: go back to them
+                    self._synced = False
                     self._refresh()
                     raise
         return WriteSummary(changes.node_count, changes.rel_count)
 
     def _apply(
         self, changes: Changes, merges: Sequence[NodeMerge] = (),
-        delivery: DeliveryRecord | None = None,
-    ) -> None:
+        delivery: DeliveryRecord | None = None, track: bool = True,
+    ) -> tuple[set[NodeId], set[EdgeId]]:
+        """Make the change in :attr:`graph`: the nodes and relationships it touched (with
+        ``track``; otherwise two empty sets)."""
         g = self.graph
         keys = {label: self.schema.label(label).key for label in changes.nodes}
         new = {(label, str(p[keys[label]])) for label, rows in changes.nodes.items() for p in rows}
@@ -170,9 +272,12 @@ class MemoryStore(GraphStore):
                             f"{rtype}: node {nid[0]}:{nid[1]} does not exist; nothing was written"
                         )
         replaced = observation_labels(self.schema)
+        nodes: set[NodeId] = set() if track else _Untracked()
+        edges: set[EdgeId] = set() if track else _Untracked()
         for label, rows in changes.nodes.items():
             for props in rows:
                 nid = (label, str(props[keys[label]]))
+                nodes.add(nid)
                 if nid not in g:
                     g.add_node(nid, **props)
                 elif label in replaced:
@@ -182,25 +287,30 @@ class MemoryStore(GraphStore):
                     g.nodes[nid].update(props)
         if delivery is not None:
             nid = (DELIVERY, delivery.id)
+            nodes.add(nid)
             if nid in g:
                 g.nodes[nid].clear()
             g.add_node(nid, **delivery.complete_props(changes.node_count, changes.rel_count))
         for m in merges:
-            self._fold(m)
+            self._fold(m, nodes, edges)
         for (rtype, slabel, elabel), rrows in changes.rels.items():
             for row in rrows:
                 u, v = (slabel, row.start), (elabel, row.end)
+                edges.add((u, v, rtype))
                 if g.has_edge(u, v, key=rtype):
                     g.edges[u, v, rtype].update(row.props)
                 else:
                     g.add_edge(u, v, key=rtype, **row.props)
+        return nodes, edges
 
-    def _fold(self, m: NodeMerge) -> None:
-        """Move the relationships of node ``m.key`` to ``m.into``, then delete it."""
+    def _fold(self, m: NodeMerge, nodes: set[NodeId], edges: set[EdgeId]) -> None:
+        """Move the relationships of node ``m.key`` to ``m.into``, then delete it (adding
+        what it touched to ``nodes`` and ``edges``)."""
         g = self.graph
         old, into = (m.label, m.key), (m.label, m.into)
         if old not in g or old == into:
             return
+        nodes.update((old, into))
         if into not in g:
             g.add_node(into, **{self.schema.label(m.label).key: m.into})
         moved = [(into, v, k, d) for _, v, k, d in g.out_edges(old, keys=True, data=True)]
@@ -208,6 +318,7 @@ class MemoryStore(GraphStore):
         for u, v, k, data in moved:
             if u == v or old in (u, v):  # would join the node to itself
                 continue
+            edges.add((u, v, k))
             if g.has_edge(u, v, key=k):
                 kept = g.edges[u, v, k]
                 merged = {**data, **kept}
@@ -223,7 +334,7 @@ class MemoryStore(GraphStore):
         self.version += 1
         if self.path is not None:
             with write_lock(self.path.parent):
-                self._persist()
+                self._write_whole()
 
     # -- reading -----------------------------------------------------------------------------
     def _node(self, nid: NodeId) -> Node:

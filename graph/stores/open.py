@@ -14,7 +14,8 @@ def open_store(settings: Settings, tracer: Tracer | None = None) -> GraphStore:
         from tupu.graph.stores.memory_store import MemoryStore
 
         try:
-            return MemoryStore(settings.snapshot_path, tracer=tracer)
+            return MemoryStore(settings.snapshot_path, tracer=tracer,
+                               compact_share=settings.snapshot_compact_share)
         except OSError as e:
             raise StoreUnavailable(msg("store.data_dir", path=settings.data_dir,
                                           reason=e.strerror or e)) from e

@@ -24,6 +24,9 @@ pickle, which does): a header line, Arrow IPC tables, a JSON manifest and a trai
 Writing: the whole file goes to ``<name>.tmp-<pid>`` in the same folder (mode 0600, the folder
 0700), is flushed to disk, and only then renamed over the old one (``os.replace`` is atomic), so a
 reader never sees a half-written map and a crash mid-write leaves the previous snapshot intact.
+A write that changes a small part of the map leaves this file as it is and adds a delta beside
+it, in the same container (:mod:`tupu.graph.stores.snapshot_delta`; the files:
+``docs/memory-store-files.md``).
 """
 
 from __future__ import annotations
@@ -70,44 +73,66 @@ class SnapshotCorrupt(StoreUnavailable):
 # writing
 
 
-def write_snapshot(path: Path, graph: nx.MultiDiGraph, meta: dict[str, Any]) -> None:
+@dataclass(frozen=True)
+class Written:
+    """What a write left on disk: the manifest's SHA-256 (the file's identity, which its deltas
+    name) and the rows of its tables (nodes and relationships)."""
+
+    digest: str
+    rows: int
+
+
+def write_snapshot(path: Path, graph: nx.MultiDiGraph, meta: dict[str, Any]) -> Written:
     """Write ``graph`` to ``path`` atomically. Call it holding :func:`write_lock`.
 
     The tables are written to the temporary file as they are encoded (one at a time in memory);
     the manifest and its trailer come last, so a file cut short anywhere has no valid trailer.
     """
+    return write_tables(path, MAGIC, FORMAT_VERSION, _tables(graph), {"format": FORMAT, **meta})
+
+
+def write_tables(
+    path: Path, magic: bytes, version: int,
+    tables: Iterable[tuple[str, int, dict[str, str], bytes]], meta: dict[str, Any],
+) -> Written:
+    """Write a file of ``tables`` under a manifest of ``meta`` atomically (the snapshot's and a
+    delta's container): to ``<name>.tmp-<pid>``, flushed to disk, renamed to ``path``."""
     make_private_dir(path.parent)
-    for stale in path.parent.glob(f"{path.name}.tmp-*"):  # left by a writer that was killed
+    stem = path.name.partition(".delta-")[0]  # a delta's temporary file is its snapshot's
+    for stale in path.parent.glob(f"{stem}.tmp-*"):  # left by a writer that was killed
         with contextlib.suppress(FileNotFoundError):
             stale.unlink()
-    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+    tmp = path.with_name(f"{stem}.tmp-{os.getpid()}")
+    rows = 0
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
         with os.fdopen(fd, "wb") as f:
             os.fchmod(f.fileno(), FILE_MODE)  # also when a stale file of this pid was there
-            f.write(b"%s %d\n" % (MAGIC, FORMAT_VERSION))
+            f.write(b"%s %d\n" % (magic, version))
             entries: list[dict[str, Any]] = []
             offset = 0
-            for name, rows, columns, blob in _tables(graph):
+            for name, n, columns, blob in tables:
                 entries.append({"name": name, "offset": offset, "length": len(blob),
-                                "rows": rows, "columns": columns,
+                                "rows": n, "columns": columns,
                                 "sha256": hashlib.sha256(blob).hexdigest()})
                 f.write(blob)
                 offset += len(blob)
+                rows += n
             manifest = json.dumps(
-                {"format": FORMAT, "version": FORMAT_VERSION, **meta, "tables": entries},
+                {**meta, "version": version, "tables": entries},
                 ensure_ascii=False, separators=(",", ":"),
             ).encode("utf-8")
+            digest = hashlib.sha256(manifest).hexdigest()
             f.write(manifest)
-            f.write(b"\n%s %d %s\n" % (TRAILER, len(manifest),
-                                        hashlib.sha256(manifest).hexdigest().encode("ascii")))
+            f.write(b"\n%s %d %s\n" % (TRAILER, len(manifest), digest.encode("ascii")))
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
+    return Written(digest, rows)
 
 
 def _tables(graph: nx.MultiDiGraph) -> Iterator[tuple[str, int, dict[str, str], bytes]]:
@@ -120,7 +145,7 @@ def _tables(graph: nx.MultiDiGraph) -> Iterator[tuple[str, int, dict[str, str], 
     for label in sorted(by_label):
         keys, rows = by_label[label]
         order = sorted(range(len(keys)), key=keys.__getitem__)  # key order: the label index
-        yield _encode(f"nodes/{label}", {"key": [keys[i] for i in order]},
+        yield encode_table(f"nodes/{label}", {"key": [keys[i] for i in order]},
                       [rows[i] for i in order])
     by_rel: dict[tuple[str, str, str], tuple[list[str], list[str], list[dict[str, Any]]]] = {}
     for u, v, rtype, data in graph.edges(keys=True, data=True):
@@ -130,10 +155,10 @@ def _tables(graph: nx.MultiDiGraph) -> Iterator[tuple[str, int, dict[str, str], 
         rows.append(data)
     for rtype, slabel, elabel in sorted(by_rel):
         starts, ends, rows = by_rel[(rtype, slabel, elabel)]
-        yield _encode(f"rels/{rtype}/{slabel}/{elabel}", {"start": starts, "end": ends}, rows)
+        yield encode_table(f"rels/{rtype}/{slabel}/{elabel}", {"start": starts, "end": ends}, rows)
 
 
-def _encode(
+def encode_table(
     name: str, ids: dict[str, list[str]], rows: Sequence[dict[str, Any]]
 ) -> tuple[str, int, dict[str, str], bytes]:
     import pyarrow as pa
@@ -213,6 +238,9 @@ def _untag(value: Any) -> Any:
 # reading
 
 
+FileStamp = tuple[int, int, int]  # (inode, mtime in ns, size)
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """What :func:`load_snapshot` reads: the manifest, the graph, and what the memory store's
@@ -222,6 +250,17 @@ class Snapshot:
     graph: nx.MultiDiGraph
     keys: dict[str, list[str]]  # label -> its node keys, sorted
     dead: frozenset[str]  # enterprises whose reg_status is dead or dying
+    digest: str  # SHA-256 of the manifest: the file's identity, which its deltas name
+    stamp: FileStamp  # the file read (a replacement changes it)
+
+    @property
+    def rows(self) -> int:
+        """Nodes and relationships in the file's tables."""
+        return sum(int(t["rows"]) for t in self.manifest["tables"])
+
+
+def file_stamp(st: os.stat_result) -> FileStamp:
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
 def read_snapshot(path: Path) -> tuple[dict[str, Any], nx.MultiDiGraph]:
@@ -229,7 +268,8 @@ def read_snapshot(path: Path) -> tuple[dict[str, Any], nx.MultiDiGraph]:
 
     Raises :class:`SnapshotCorrupt` (a :class:`StoreUnavailable`, exit 3) with one Chinese line
     when the file is not a snapshot, is damaged or truncated; :class:`StoreUnavailable` when it
-    cannot be read at all.
+    cannot be read at all. The snapshot alone: its deltas are read by
+    :func:`tupu.graph.stores.snapshot_delta.load_current`.
     """
     snap = load_snapshot(path)
     return snap.manifest, snap.graph
@@ -238,28 +278,46 @@ def read_snapshot(path: Path) -> tuple[dict[str, Any], nx.MultiDiGraph]:
 def load_snapshot(path: Path) -> Snapshot:
     """:func:`read_snapshot`, with each label's sorted keys and the dead enterprises."""
     try:
+        data, stamp = read_file(path)
+    except FileNotFoundError as e:
+        raise StoreUnavailable(msg("store.snapshot_unreadable", path=path, reason=e.strerror)) \
+            from e
+    manifest, body, digest = read_manifest(path, data, MAGIC, FORMAT_VERSION, FORMAT)
+    graph, keys, dead = _graph(path, manifest, body)
+    return Snapshot(manifest, graph, keys, dead, digest, stamp)
+
+
+def read_file(path: Path) -> tuple[bytes, FileStamp]:
+    """The bytes of ``path`` and the stamp of the file they came from.
+
+    :class:`FileNotFoundError` passes (a delta removed by a compaction meanwhile: the caller
+    reads again); any other failure is :class:`StoreUnavailable`.
+    """
+    try:
         with open(path, "rb") as f:
-            data = f.read()
+            return f.read(), file_stamp(os.fstat(f.fileno()))
+    except FileNotFoundError:
+        raise
     except OSError as e:
         raise StoreUnavailable(msg("store.snapshot_unreadable", path=path, reason=e.strerror or e)) \
             from e
-    manifest, body = _manifest(path, data)
-    graph, keys, dead = _graph(path, manifest, body)
-    return Snapshot(manifest, graph, keys, dead)
 
 
-def _manifest(path: Path, data: bytes) -> tuple[dict[str, Any], memoryview]:
+def read_manifest(path: Path, data: bytes, magic: bytes, version: int, fmt: str
+                  ) -> tuple[dict[str, Any], memoryview, str]:
+    """(manifest, tables' bytes, manifest's SHA-256) of a file written by :func:`write_tables`,
+    every table's checksum verified."""
     end = data.find(b"\n", 0, MAX_HEADER)
     parts = data[:end].split(b" ") if end > 0 else []
-    if len(parts) != 2 or parts[0] != MAGIC:
+    if len(parts) != 2 or parts[0] != magic:
         raise SnapshotCorrupt(msg("store.snapshot_not_ours", path=path))
     try:
-        version = int(parts[1])
+        found = int(parts[1])
     except ValueError as e:
         raise SnapshotCorrupt(msg("store.snapshot_corrupt", path=path)) from e
-    if version != FORMAT_VERSION:
-        raise SnapshotCorrupt(msg("store.snapshot_version", path=path, version=version,
-                                  supported=FORMAT_VERSION))
+    if found != version:
+        raise SnapshotCorrupt(msg("store.snapshot_version", path=path, version=found,
+                                  supported=version))
     start = end + 1
     # the trailer: "\nTUPU-MANIFEST <length> <sha256>\n" at the very end
     if not data.endswith(b"\n"):
@@ -281,14 +339,29 @@ def _manifest(path: Path, data: bytes) -> tuple[dict[str, Any], memoryview]:
         manifest = json.loads(raw.decode("utf-8"))
     except ValueError as e:  # the checksum matched, so a writer bug: still one clear line
         raise SnapshotCorrupt(msg("store.snapshot_corrupt", path=path)) from e
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT \
+    if not isinstance(manifest, dict) or manifest.get("format") != fmt \
             or not isinstance(manifest.get("tables"), list):
         raise SnapshotCorrupt(msg("store.snapshot_corrupt", path=path))
     body = memoryview(data)[start:cut - length]
-    total = sum(int(t["length"]) for t in manifest["tables"])
+    try:
+        total = sum(int(t["length"]) for t in manifest["tables"])
+        for t in manifest["tables"]:  # every checksum before any value is used
+            blob = body[int(t["offset"]):int(t["offset"]) + int(t["length"])]
+            if hashlib.sha256(blob).hexdigest() != t["sha256"]:
+                raise SnapshotCorrupt(msg("store.snapshot_corrupt", path=path))
+    except (KeyError, TypeError, ValueError) as e:
+        raise SnapshotCorrupt(msg("store.snapshot_corrupt", path=path)) from e
     if total != len(body):
         raise SnapshotCorrupt(msg("store.snapshot_corrupt", path=path))
-    return manifest, body
+    return manifest, body, digest
+
+
+def read_table(body: memoryview, entry: dict[str, Any]) -> Any:
+    """The Arrow table of a manifest entry (its checksum verified by :func:`read_manifest`)."""
+    import pyarrow as pa
+
+    blob = body[int(entry["offset"]):int(entry["offset"]) + int(entry["length"])]
+    return pa.ipc.open_stream(pa.py_buffer(blob)).read_all()
 
 
 def _graph(path: Path, manifest: dict[str, Any], body: memoryview
@@ -301,10 +374,6 @@ def _graph(path: Path, manifest: dict[str, Any], body: memoryview
     import pyarrow as pa
 
     tables = manifest["tables"]
-    for t in tables:  # every checksum before any value is used
-        blob = body[int(t["offset"]):int(t["offset"]) + int(t["length"])]
-        if hashlib.sha256(blob).hexdigest() != t["sha256"]:
-            raise SnapshotCorrupt(msg("store.snapshot_corrupt", path=path))
     g = nx.MultiDiGraph()
     node_attrs: dict[tuple[str, str], dict[str, Any]] = g._node
     succ: dict[Any, dict[Any, dict[str, dict[str, Any]]]] = g._succ
@@ -325,14 +394,13 @@ def _graph(path: Path, manifest: dict[str, Any], body: memoryview
     try:
         for t in tables:
             name = str(t["name"])
-            blob = body[int(t["offset"]):int(t["offset"]) + int(t["length"])]
-            table = pa.ipc.open_stream(pa.py_buffer(blob)).read_all()
-            rows = _rows(table, t["columns"], int(t["rows"]))
+            table = read_table(body, t)
+            rows = table_rows(table, t["columns"], int(t["rows"]))
             kind, _, rest = name.partition("/")
             if kind == "nodes":
                 if rest in keys_of:
                     raise ValueError("label twice")
-                keys = _values(table.column("key"))
+                keys = column_values(table.column("key"))
                 nids = list(zip(itertools.repeat(rest), keys))
                 node_attrs.update(zip(nids, rows))
                 succ.update(zip(nids, map(dict, itertools.repeat((), len(nids)))))
@@ -344,8 +412,8 @@ def _graph(path: Path, manifest: dict[str, Any], body: memoryview
                     dead.update(itertools.compress(keys, map(DEAD_STATUSES.__contains__, status)))
             elif kind == "rels":
                 rtype, slabel, elabel = rest.split("/")
-                us = list(map(ids_of[slabel].__getitem__, _values(table.column("start"))))
-                vs = list(map(ids_of[elabel].__getitem__, _values(table.column("end"))))
+                us = list(map(ids_of[slabel].__getitem__, column_values(table.column("start"))))
+                vs = list(map(ids_of[elabel].__getitem__, column_values(table.column("end"))))
                 outs = list(map(succ.__getitem__, us))
                 ins = list(map(pred.__getitem__, vs))
                 if any(map(dict.__contains__, outs, vs)):  # another type joins some of them
@@ -376,7 +444,7 @@ def _ascending(keys: list[str]) -> bool:
     return all(map(operator.lt, keys, itertools.islice(keys, 1, None)))
 
 
-def _rows(table: Any, columns: dict[str, str], n: int) -> list[dict[str, Any]]:
+def table_rows(table: Any, columns: dict[str, str], n: int) -> list[dict[str, Any]]:
     """One property dict per row: dense columns zipped at once, sparse ones filled in."""
     if table.num_rows != n:
         raise ValueError("row count")
@@ -385,7 +453,7 @@ def _rows(table: Any, columns: dict[str, str], n: int) -> list[dict[str, Any]]:
     sparse: list[tuple[str, list[Any], list[bool], bool]] = []
     for prop, kind in columns.items():
         col = table.column(f"p:{prop}")
-        values = _values(col)
+        values = column_values(col)
         if kind == "json":
             sparse.append((prop, values, col.is_valid().to_pylist(), True))
         elif col.null_count == 0:
@@ -406,7 +474,7 @@ def _rows(table: Any, columns: dict[str, str], n: int) -> list[dict[str, Any]]:
     return rows
 
 
-def _values(column: Any) -> list[Any]:
+def column_values(column: Any) -> list[Any]:
     """A column's values as Python objects (nulls as a placeholder: see ``is_valid``).
 
     Through numpy, which is about twice as fast as ``to_pylist``; a dictionary-encoded column
@@ -465,7 +533,7 @@ def write_lock(folder: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     with contextlib.suppress(OSError):
         fd = os.open(folder, os.O_RDONLY)
         try:
