@@ -8,7 +8,7 @@ Usage::
     .venv/bin/python benchmarks/bench_import_lines.py --outside 200000 --repeat 3 --workdir /tmp/bil
 
 The change set is the one ``tupu load`` builds (``bench_bulk.py``'s ``Capture``); the files are
-``neo4j_bulk.write_files``'; each import runs the command line of ``neo4j_bulk._run_import`` into a
+``neo4j_bulk.write_files``'; each import runs ``neo4j_bulk.import_command``'s command line into a
 private data folder under ``--workdir`` (no server is started). The two ways alternate; the
 times are the tool's own (``IMPORT DONE in …``) and the process's. Results:
 ``benchmarks/results/import-lines-outside<N>.json``.
@@ -58,18 +58,7 @@ def without_line_breaks(src: Path, dst: Path) -> None:
 
 def run_import(settings: Settings, args: list[str], multiline: bool) -> tuple[float, float]:
     home = neo4j_server.server_home(settings)
-    conf = home / "conf"
-    conf.mkdir(parents=True, exist_ok=True)
-    (conf / "neo4j.conf").touch()
-    java = shutil.which("java")
-    if java is None:
-        raise SystemExit("java is needed")
-    cmd = [java, f"-Xmx{settings.neo4j_heap}", "-cp", neo4j_bulk._classpath(),
-           neo4j_bulk.ADMIN_MAIN, "database", "import", "full", neo4j_bulk.DATABASE,
-           "--overwrite-destination=true", f"--array-delimiter={neo4j_bulk.ARRAY_DELIMITER}",
-           f"--multiline-fields={'true' if multiline else 'false'}", "--id-type=string",
-           "--high-parallel-io=on", *args]
-    env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(conf)}
+    cmd, env = neo4j_bulk.import_command(settings, home, args, multiline)
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, cwd=home, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - t0

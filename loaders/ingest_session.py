@@ -33,7 +33,7 @@ from tupu.loaders.cumulative import YTD, split_cumulative
 from tupu.loaders.delivery import Delivery
 from tupu.loaders.ids import normalise_name
 from tupu.loaders.notes import add_note
-from tupu.loaders.spool import Spool, SpoolRows, freeze, thaw
+from tupu.loaders.spool import Spool, SpoolRows, frozen, thawed
 from tupu.messages import msg
 from tupu.ontology.schema import Schema
 
@@ -97,13 +97,13 @@ def _pack_target(t: Target) -> tuple[Any, ...]:
 
 def _pack_rel(rel: PendingRel) -> bytes:
     return marshal.dumps((rel.rel_type, _pack_target(rel.start), _pack_target(rel.end),
-                          {k: freeze(v) for k, v in rel.props.items()}, rel.file, rel.row))
+                          frozen(rel.props), rel.file, rel.row))
 
 
 def _unpack_rel(blob: bytes) -> PendingRel:
     rtype, start, end, props, file, row = marshal.loads(blob)
     return PendingRel(rtype, Target(*start), Target(*end),
-                      {k: thaw(v) for k, v in props.items()}, file, row)
+                      thawed(props), file, row)
 
 
 def origin_zh(origin: tuple[str, int | None]) -> str:

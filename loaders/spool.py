@@ -35,8 +35,8 @@ from typing import Any, Generic, TypeVar, cast, overload
 from tupu.graph.stores.model import Props, RelGroup, RelRow, RowCounts
 from tupu.graph.stores.neo4j_server import pid_alive
 
-__all__ = ["CHUNK", "PREFIX", "Spool", "SpoolChangeSet", "SpoolOrigins", "SpoolRows", "freeze",
-           "remove_stale", "thaw"]
+__all__ = ["CHUNK", "PREFIX", "Spool", "SpoolChangeSet", "SpoolOrigins", "SpoolRows", "frozen",
+           "remove_stale", "thawed"]
 
 PREFIX = "tupu-spool-"
 """Spool folders are ``tupu-spool-<pid>-<random>``: a later load removes those of dead processes."""
@@ -50,28 +50,16 @@ K = TypeVar("K")
 I = TypeVar("I", bound=tuple[str, ...])
 
 
-def freeze(value: Any) -> Any:
-    """``value`` as marshal can store it (a date as a tagged tuple)."""
-    return (_DATE, value.toordinal()) if isinstance(value, dt.date) else value
-
-
-def thaw(value: Any) -> Any:
-    """The value :func:`freeze` stored."""
-    if type(value) is tuple and len(value) == 2 and value[0] == _DATE:
-        return dt.date.fromordinal(value[1])
-    return value
-
-
 _SHARED: dict[str, str] = {}
 _SHARED_MAX = 50_000
 _SHORT = 6
 
 
-def _thawed(props: Props) -> Props:
-    """``props`` as read back, in place: dates again, and one object for the values many rows
-    repeat (provenance, a city, a code), as rows kept in memory share them — a row read back
-    would otherwise hold copies of its own, about 400 bytes an enterprise more in the memory
-    store's graph. (Runs for every row read: :func:`thaw` and the sharing written out inline.)"""
+def thawed(props: Props) -> Props:
+    """``props`` as :func:`frozen` stored them, in place: dates again, and one object for the
+    values many rows repeat (provenance, a city, a code), as rows kept in memory share them — a
+    row read back would otherwise hold copies of its own, about 400 bytes an enterprise more in
+    the memory store's graph. (Runs for every row read: written out inline.)"""
     if len(_SHARED) > _SHARED_MAX:
         _SHARED.clear()
     share = _SHARED.setdefault
@@ -85,8 +73,9 @@ def _thawed(props: Props) -> Props:
     return props
 
 
-def _frozen(props: Props) -> Props:
-    """``props`` with every date as :func:`freeze` stores it (written out inline: every row)."""
+def frozen(props: Props) -> Props:
+    """``props`` as marshal can store them: every date as a tagged tuple (:func:`thawed` reads
+    it back; written out inline: every row)."""
     date = dt.date
     return {k: (_DATE, v.toordinal()) if isinstance(v, date) else v for k, v in props.items()}
 
@@ -95,23 +84,23 @@ def _pack_props(props: Props) -> bytes:
     try:
         return marshal.dumps(props)
     except ValueError:  # a date
-        return marshal.dumps(_frozen(props))
+        return marshal.dumps(frozen(props))
 
 
 def _unpack_props(blob: bytes) -> Props:
-    return _thawed(marshal.loads(blob))
+    return thawed(marshal.loads(blob))
 
 
 def _pack_rel(row: RelRow) -> bytes:
     try:
         return marshal.dumps((row.start, row.end, row.props))
     except ValueError:  # a date
-        return marshal.dumps((row.start, row.end, _frozen(row.props)))
+        return marshal.dumps((row.start, row.end, frozen(row.props)))
 
 
 def _unpack_rel(blob: bytes) -> RelRow:
     start, end, props = marshal.loads(blob)
-    return RelRow(start, end, _thawed(props))
+    return RelRow(start, end, thawed(props))
 
 
 class Spool:

@@ -263,6 +263,15 @@ def test_gaps_and_candidates_download_as_excel(analyst: TestClient, gap_link: st
             column = {h: i for i, h in enumerate(heads)}
             status = {row[column["状态"]] for row in ws.iter_rows(min_row=4, values_only=True)}
             assert status and status <= {"缺失", "薄弱", "一般", "优势"}, status
+            # the neighbouring links present locally by name (the JSON gives their keys)
+            named = {r["link"]: r["link_name"]
+                     for r in analyst.get(url, params={"all": "true"}).json()}
+            shown = [(row[column["本地有企业的上游环节"]], row[column["本地有企业的下游环节"]])
+                     for row in ws.iter_rows(min_row=4, values_only=True)]
+            given = [tuple("；".join(named[k] for k in r[c]) or None
+                           for c in ("upstream_present", "downstream_present"))
+                     for r in analyst.get(url).json()]
+            assert shown == given and any(any(pair) for pair in shown), shown
         else:
             assert "园区得分" in heads and "园区标识" not in heads
 

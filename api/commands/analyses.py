@@ -121,7 +121,7 @@ def gaps(app: AppContext, chain: str | None, scope_text: str, show_all: bool, li
     if limit is not None:
         df = df.head(limit)
     if for_people(fmt):
-        df = gaps_for_people(df)
+        df = gaps_for_people(df, store)
     show(df, fmt, cols)
 
 

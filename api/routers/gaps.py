@@ -33,6 +33,6 @@ def gaps(
     if fmt == "xlsx":
         ensure_role(role, Role.analyst)
         title = "产业链全景" if every_link else "产业链缺口"
-        return xlsx_response(gaps_for_people(pd.DataFrame(rows)), title,
+        return xlsx_response(gaps_for_people(pd.DataFrame(rows), store), title,
                              overview.notice(store).text, f"{title}.xlsx")
     return rows

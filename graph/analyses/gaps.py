@@ -28,10 +28,23 @@ from tupu.graph.stores.store import GraphStore
 STATUS_ZH = {"missing": "缺失", "weak": "薄弱", "ok": "一般", "strong": "优势"}
 
 
-def for_people(df: pd.DataFrame) -> pd.DataFrame:
-    """Gaps or panorama rows as people read them: status and stage in Chinese (JSON keeps the
-    codes). The one wording of the command line's tables and the web's workbooks."""
-    return df.assign(status=df["status"].map(STATUS_ZH), stage=df["stage"].map(STAGE_ZH))
+NEIGHBOURS = ("upstream_present", "downstream_present")
+"""The columns listing neighbouring links (their keys in JSON)."""
+
+
+def for_people(df: pd.DataFrame, store: GraphStore) -> pd.DataFrame:
+    """Gaps or panorama rows as people read them: status and stage in Chinese, the neighbouring
+    links by name (JSON keeps the codes and keys). The one wording of the command line's tables
+    and the web's workbooks."""
+    out = df.assign(status=df["status"].map(STATUS_ZH), stage=df["stage"].map(STAGE_ZH))
+    listed = [c for c in NEIGHBOURS if c in out.columns]
+    if listed:
+        names = {key: str(name or key) for key, name, _, _ in
+                 store.queries().chain_structure().links}
+        for c in listed:
+            out[c] = [[names.get(k, k) for k in keys] if isinstance(keys, (list, tuple)) else keys
+                      for keys in out[c]]
+    return out
 
 PANORAMA_COLUMNS = [
     "chain", "chain_name", "link", "link_name", "stage", "position",

@@ -123,18 +123,26 @@ def bulk_load(
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _run_import(settings: Settings, home: Path, args: Sequence[str]) -> str:
+def import_command(settings: Settings, home: Path, args: Sequence[str],
+                   multiline: bool = True) -> tuple[list[str], dict[str, str]]:
+    """The import tool's command line and environment for the files ``args`` into ``home``'s
+    database. ``multiline``: values may hold line breaks (every enterprise's ``name_forms``
+    does; ``benchmarks/bench_import_lines.py`` measures what it costs)."""
     java = shutil.which("java")
     if java is None:
         raise StoreUnavailable(msg("bulk.no_java"))
     conf = home / "conf"
-    conf.mkdir(mode=0o700, exist_ok=True)
+    conf.mkdir(mode=0o700, parents=True, exist_ok=True)
     (conf / "neo4j.conf").touch(mode=0o600, exist_ok=True)
     cmd = [java, f"-Xmx{settings.neo4j_heap}", "-cp", _classpath(), ADMIN_MAIN,
            "database", "import", "full", DATABASE, "--overwrite-destination=true",
-           f"--array-delimiter={ARRAY_DELIMITER}", "--multiline-fields=true",
+           f"--array-delimiter={ARRAY_DELIMITER}", f"--multiline-fields={str(multiline).lower()}",
            "--id-type=string", "--high-parallel-io=on", *args]  # files take every later word
-    env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(conf)}
+    return cmd, {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(conf)}
+
+
+def _run_import(settings: Settings, home: Path, args: Sequence[str]) -> str:
+    cmd, env = import_command(settings, home, args)
     try:
         proc = subprocess.run(cmd, cwd=home, env=env, capture_output=True, text=True,
                               timeout=IMPORT_TIMEOUT, stdin=subprocess.DEVNULL)

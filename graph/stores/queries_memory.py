@@ -173,6 +173,10 @@ class MemoryQueries(GraphQueries):
             idx.link_members[link] = found
         return found
 
+    def _pool(self, link: str) -> frozenset[str]:
+        """``link``'s candidate pool: its alive members that are not located in the city."""
+        return self._members(link) - self._located(ENTERPRISE)
+
     def _located(self, label: str) -> frozenset[str]:
         idx = self._idx()
         found = idx.located.get(label)
@@ -313,7 +317,7 @@ class MemoryQueries(GraphQueries):
         if n is not None and n <= 0:
             return ()
         self._idx()
-        pool = self._members(link) - self._located(ENTERPRISE)
+        pool = self._pool(link)
         if exclude:
             pool = pool - frozenset(exclude)
         nodes = self.store.graph._node  # the node dicts (NodeView's lookup costs a call each)
@@ -341,7 +345,7 @@ class MemoryQueries(GraphQueries):
 
     def candidate_ties(self, link: str) -> CandidateTies:
         self._idx()
-        pool = self._members(link) - self._located(ENTERPRISE)
+        pool = self._pool(link)
         if not pool:
             return CandidateTies((), ())
         ties, reach = self._local_ties()
@@ -383,7 +387,7 @@ class MemoryQueries(GraphQueries):
 
     def pool_links(self, link: str) -> PoolLinks:
         self._idx()
-        pool = self._members(link) - self._located(ENTERPRISE)
+        pool = self._pool(link)
         if not pool:
             return PoolLinks((), (), ())
         invested = sorted(
